@@ -1,0 +1,117 @@
+/**
+ * The engine contract: the single source of truth for everything the renderer may ask the engine.
+ * Each channel has a zod input and output. The engine validates every input at the boundary and
+ * answers with a `Result`; the renderer's client type is derived from this map. The same contract is
+ * served over Electron IPC (desktop) and over a WebSocket (web shell, tests).
+ */
+import { z } from 'zod';
+import {
+  Email,
+  InvitationDto,
+  MeResponse,
+  MemberDto,
+  Password,
+  PersonName,
+  Role,
+  SessionDto,
+  WorkspaceName,
+} from '@sdr/schema';
+
+export const AuthState = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('signed-out') }),
+  z.object({
+    status: z.literal('signed-in'),
+    me: MeResponse,
+    /** True when the engine could not reach the server and shows the last known profile. */
+    offline: z.boolean(),
+  }),
+]);
+export type AuthState = z.infer<typeof AuthState>;
+
+export const Theme = z.enum(['light', 'dark', 'system']);
+export type Theme = z.infer<typeof Theme>;
+
+const Empty = z.object({}).strict();
+const Ok = z.object({ ok: z.literal(true) });
+
+export const contract = {
+  'app:info': {
+    input: Empty,
+    output: z.object({
+      version: z.string(),
+      serverUrl: z.string(),
+      shell: z.enum(['electron', 'web']),
+    }),
+  },
+  'auth:state': { input: Empty, output: AuthState },
+  'auth:signup': {
+    input: z
+      .object({ email: Email, password: Password, name: PersonName, workspaceName: WorkspaceName })
+      .strict(),
+    output: AuthState,
+  },
+  'auth:login': {
+    input: z.object({ email: Email, password: z.string().min(1).max(200) }).strict(),
+    output: AuthState,
+  },
+  'auth:logout': { input: Empty, output: AuthState },
+  'auth:switchWorkspace': { input: z.object({ workspaceId: z.string().min(1) }).strict(), output: AuthState },
+  'auth:sessions': { input: Empty, output: z.array(SessionDto) },
+  'auth:revokeSession': { input: z.object({ sessionId: z.string().min(1) }).strict(), output: Ok },
+  'members:list': { input: Empty, output: z.array(MemberDto) },
+  'members:invite': {
+    input: z.object({ email: Email, role: Role }).strict(),
+    output: InvitationDto,
+  },
+  'members:changeRole': {
+    input: z.object({ userId: z.string().min(1), role: Role }).strict(),
+    output: MemberDto,
+  },
+  'settings:getTheme': { input: Empty, output: Theme },
+  'settings:setTheme': { input: z.object({ theme: Theme }).strict(), output: Theme },
+} as const;
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+export type InputOf<C extends Channel> = z.input<Contract[C]['input']>;
+export type OutputOf<C extends Channel> = z.infer<Contract[C]['output']>;
+
+/** Events the engine pushes to the renderer without being asked. */
+export const events = {
+  'auth:changed': AuthState,
+} as const;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+
+/** Codes of errors the engine returns. The renderer maps each to user text. */
+export const ENGINE_ERROR_CODES = [
+  'invalid_input',
+  'unknown_channel',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'rate_limited',
+  'server_unreachable',
+  'server_error',
+  'internal',
+] as const;
+export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
+
+export type EngineError = {
+  code: EngineErrorCode;
+  message: string;
+  issues?: { path: string; message: string }[];
+};
+export type Result<T> = { ok: true; data: T } | { ok: false; error: EngineError };
+
+/** Wire frames of the WebSocket transport (web shell). Electron IPC carries the same shapes. */
+export const RequestFrame = z.object({
+  type: z.literal('request'),
+  id: z.number().int().nonnegative(),
+  channel: z.string(),
+  input: z.unknown(),
+});
+export type RequestFrame = z.infer<typeof RequestFrame>;
+export type ResponseFrame = { type: 'response'; id: number; result: Result<unknown> };
+export type EventFrame = { type: 'event'; event: EventName; payload: unknown };

@@ -1,0 +1,2 @@
+export { can, roleAtLeast } from './permissions.ts';
+export type { Permission } from './permissions.ts';

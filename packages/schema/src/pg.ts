@@ -1,0 +1,14 @@
+/** Postgres tables (server). drizzle-kit reads this file to generate `migrations/pg`. */
+import { buildPgTables } from './build-pg.ts';
+import { ENTITIES } from './entities.ts';
+
+export const pgTables = buildPgTables(ENTITIES);
+
+export const workspace = pgTables.workspace;
+export const user = pgTables.user;
+export const credential = pgTables.credential;
+export const membership = pgTables.membership;
+export const session = pgTables.session;
+export const refreshToken = pgTables.refreshToken;
+export const invitation = pgTables.invitation;
+export const passwordReset = pgTables.passwordReset;

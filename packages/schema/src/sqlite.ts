@@ -1,0 +1,11 @@
+/** SQLite tables (desktop engine). drizzle-kit reads this file to generate `migrations/sqlite`. */
+import { buildSqliteTables } from './build-sqlite.ts';
+import { ENTITIES } from './entities.ts';
+
+export const sqliteTables = buildSqliteTables(ENTITIES);
+
+export const workspace = sqliteTables.workspace;
+export const user = sqliteTables.user;
+export const membership = sqliteTables.membership;
+export const account = sqliteTables.account;
+export const localSetting = sqliteTables.localSetting;
