@@ -5,11 +5,7 @@ import type { RoleName } from '@sdr/schema';
  * what a user cannot do). Roles are ordered: admin > manager > sdr.
  */
 export type Permission =
-  | 'members:read'
-  | 'members:invite'
-  | 'members:changeRole'
-  | 'members:remove'
-  | 'workspace:update';
+  'members:read' | 'members:invite' | 'members:changeRole' | 'members:remove' | 'workspace:update';
 
 const GRANTS: Record<Permission, readonly RoleName[]> = {
   'members:read': ['admin', 'manager', 'sdr'],

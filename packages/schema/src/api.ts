@@ -52,7 +52,10 @@ export type LoginInput = z.infer<typeof LoginInput>;
 export const RefreshInput = z.object({ refreshToken: z.string().min(1).max(200) });
 export type RefreshInput = z.infer<typeof RefreshInput>;
 
-export const SwitchWorkspaceInput = z.object({ workspaceId: Id, refreshToken: z.string().min(1).max(200) });
+export const SwitchWorkspaceInput = z.object({
+  workspaceId: Id,
+  refreshToken: z.string().min(1).max(200),
+});
 export type SwitchWorkspaceInput = z.infer<typeof SwitchWorkspaceInput>;
 
 export const AuthResponse = z.object({

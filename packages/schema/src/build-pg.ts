@@ -66,56 +66,62 @@ export type PgColumnFor<C> =
 export type PgTableFor<E extends EntityDef> = PgTableWithColumns<{
   name: E['name'];
   schema: undefined;
-  columns: BuildColumns<E['name'], { [K in keyof E['columns']]: PgColumnFor<E['columns'][K]> }, 'pg'>;
+  columns: BuildColumns<
+    E['name'],
+    { [K in keyof E['columns']]: PgColumnFor<E['columns'][K]> },
+    'pg'
+  >;
   dialect: 'pg';
 }>;
 
 type Resolver = (entity: string, column: string) => AnyPgColumn;
+type Loose = PgTextBuilderInitial<'', [string, ...string[]]>;
+/** The column builders differ per kind; past the switch only their shared methods are used. */
+const loose = (builder: unknown): Loose => builder as Loose;
 
 function pgColumn(key: string, c: AnyCol, resolve: Resolver): PgColumnBuilderBase {
   const name = sqlName(key);
   const o = c.opts;
-  let b;
+  let b: Loose;
   switch (c.kind) {
     case 'id':
-      b = text(name).primaryKey();
+      b = loose(text(name).primaryKey());
       break;
     case 'text':
-      b = o.enumValues ? text(name, { enum: o.enumValues as [string, ...string[]] }) : text(name);
+      b = loose(
+        o.enumValues ? text(name, { enum: o.enumValues as [string, ...string[]] }) : text(name),
+      );
       break;
     case 'integer':
-      b = integer(name);
+      b = loose(integer(name));
       break;
     case 'bigint':
-      b = bigint(name, { mode: 'number' });
+      b = loose(bigint(name, { mode: 'number' }));
       break;
     case 'real':
-      b = doublePrecision(name);
+      b = loose(doublePrecision(name));
       break;
     case 'boolean':
-      b = boolean(name);
+      b = loose(boolean(name));
       break;
-    case 'timestamp':
-      b = timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
-      if (o.defaultNow) b = b.defaultNow();
+    case 'timestamp': {
+      const t = timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
+      b = loose(o.defaultNow ? t.defaultNow() : t);
       break;
+    }
     case 'json':
-      b = jsonb(name);
+      b = loose(jsonb(name));
       break;
     case 'bytes':
-      b = bytea(name);
+      b = loose(bytea(name));
       break;
   }
-  if (o.notNull && c.kind !== 'id') b = b.notNull();
-  if (o.unique) b = b.unique();
-  if (o.defaultValue !== undefined) b = (b as ReturnType<typeof text>).default(o.defaultValue as string);
+  if (o.notNull && c.kind !== 'id') b = loose(b.notNull());
+  if (o.unique) b = loose(b.unique());
+  if (o.defaultValue !== undefined) b = loose(b.default(o.defaultValue as string));
   const ref = o.references;
-  if (ref) {
-    b = (b as ReturnType<typeof text>).references(() => resolve(ref.entity, ref.column), {
-      onDelete: ref.onDelete,
-    });
-  }
-  return b as PgColumnBuilderBase;
+  if (ref) b = b.references(() => resolve(ref.entity, ref.column), { onDelete: ref.onDelete });
+  return b;
 }
 
 /** Builds the Postgres tables for a set of entities (server and shared placements). */

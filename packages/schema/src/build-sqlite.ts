@@ -62,7 +62,9 @@ export type SqliteTableFor<E extends EntityDef> = SQLiteTableWithColumns<{
 }>;
 
 type Resolver = (entity: string, column: string) => AnySQLiteColumn;
-type Loose = ReturnType<typeof text>;
+type Loose = SQLiteTextBuilderInitial<'', [string, ...string[]], undefined>;
+/** The column builders differ per kind; past the switch only their shared methods are used. */
+const loose = (builder: unknown): Loose => builder as Loose;
 
 function sqliteColumn(key: string, c: AnyCol, resolve: Resolver): SQLiteColumnBuilderBase {
   const name = sqlName(key);
@@ -70,37 +72,39 @@ function sqliteColumn(key: string, c: AnyCol, resolve: Resolver): SQLiteColumnBu
   let b: Loose;
   switch (c.kind) {
     case 'id':
-      b = text(name).primaryKey() as unknown as Loose;
+      b = loose(text(name).primaryKey());
       break;
     case 'text':
-      b = o.enumValues ? text(name, { enum: o.enumValues as [string, ...string[]] }) : text(name);
+      b = loose(
+        o.enumValues ? text(name, { enum: o.enumValues as [string, ...string[]] }) : text(name),
+      );
       break;
     case 'integer':
     case 'bigint':
-      b = integer(name) as unknown as Loose;
+      b = loose(integer(name));
       break;
     case 'real':
-      b = real(name) as unknown as Loose;
+      b = loose(real(name));
       break;
     case 'boolean':
-      b = integer(name, { mode: 'boolean' }) as unknown as Loose;
+      b = loose(integer(name, { mode: 'boolean' }));
       break;
     case 'timestamp': {
       const t = integer(name, { mode: 'timestamp_ms' });
-      b = (o.defaultNow ? t.default(sql`(unixepoch('subsec') * 1000)`) : t) as unknown as Loose;
+      b = loose(o.defaultNow ? t.default(sql`(unixepoch('subsec') * 1000)`) : t);
       break;
     }
     case 'json':
-      b = text(name, { mode: 'json' }) as unknown as Loose;
+      b = loose(text(name, { mode: 'json' }));
       break;
     case 'bytes':
-      b = blob(name, { mode: 'buffer' }) as unknown as Loose;
+      b = loose(blob(name, { mode: 'buffer' }));
       break;
   }
-  if (o.notNull && c.kind !== 'id') b = b.notNull() as unknown as Loose;
-  if (o.unique) b = b.unique() as unknown as Loose;
+  if (o.notNull && c.kind !== 'id') b = loose(b.notNull());
+  if (o.unique) b = loose(b.unique());
   if (o.defaultValue !== undefined) {
-    b = b.default(o.defaultValue as string) as unknown as Loose;
+    b = loose(b.default(o.defaultValue as string));
   }
   const ref = o.references;
   if (ref) b = b.references(() => resolve(ref.entity, ref.column), { onDelete: ref.onDelete });

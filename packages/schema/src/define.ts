@@ -8,15 +8,7 @@
  */
 
 export type ColumnKind =
-  | 'id'
-  | 'text'
-  | 'integer'
-  | 'bigint'
-  | 'real'
-  | 'boolean'
-  | 'timestamp'
-  | 'json'
-  | 'bytes';
+  'id' | 'text' | 'integer' | 'bigint' | 'real' | 'boolean' | 'timestamp' | 'json' | 'bytes';
 
 /** Where a table exists: on the server (Postgres), on the client (SQLite), or both. */
 export type Placement = 'both' | 'server' | 'client';
