@@ -102,6 +102,8 @@ export type EngineError = {
   code: EngineErrorCode;
   message: string;
   issues?: { path: string; message: string }[];
+  /** The sync server's own error code when the error came from it (e.g. `invalid_credentials`). */
+  serverCode?: string;
 };
 export type Result<T> = { ok: true; data: T } | { ok: false; error: EngineError };
 
@@ -115,3 +117,7 @@ export const RequestFrame = z.object({
 export type RequestFrame = z.infer<typeof RequestFrame>;
 export type ResponseFrame = { type: 'response'; id: number; result: Result<unknown> };
 export type EventFrame = { type: 'event'; event: EventName; payload: unknown };
+/** Sent for a frame the engine could not read at all (not JSON, no request id). */
+export type ProtocolErrorFrame = { type: 'protocol-error'; error: EngineError };
+/** Everything the engine sends to a renderer. */
+export type EngineFrame = ResponseFrame | EventFrame | ProtocolErrorFrame;

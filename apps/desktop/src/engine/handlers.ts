@@ -1,0 +1,42 @@
+/**
+ * One handler per contract channel. Inputs arrive already validated by the router; outputs are
+ * validated by the router on the way out.
+ */
+import type { z } from 'zod';
+import type { Channel, Contract, OutputOf } from '../shared/contract.ts';
+import type { ServerApi } from './server-api.ts';
+import type { Session } from './session.ts';
+import type { Settings } from './settings.ts';
+
+export type Handlers = {
+  [C in Channel]: (input: z.output<Contract[C]['input']>) => Promise<OutputOf<C>>;
+};
+
+export interface HandlerDeps {
+  session: Session;
+  api: ServerApi;
+  settings: Settings;
+  info: OutputOf<'app:info'>;
+}
+
+export function createHandlers({ session, api, settings, info }: HandlerDeps): Handlers {
+  return {
+    'app:info': async () => info,
+    'auth:state': () => session.state(),
+    'auth:signup': (input) => session.signup(input),
+    'auth:login': (input) => session.login(input),
+    'auth:logout': () => session.logout(),
+    'auth:switchWorkspace': ({ workspaceId }) => session.switchWorkspace(workspaceId),
+    'auth:sessions': () => session.authed((token) => api.sessions(token)),
+    'auth:revokeSession': async ({ sessionId }) => {
+      await session.authed((token) => api.revokeSession(token, sessionId));
+      return { ok: true as const };
+    },
+    'members:list': () => session.authed((token) => api.members(token)),
+    'members:invite': (input) => session.authed((token) => api.invite(token, input)),
+    'members:changeRole': ({ userId, role }) =>
+      session.authed((token) => api.changeRole(token, userId, role)),
+    'settings:getTheme': async () => settings.getTheme(),
+    'settings:setTheme': async ({ theme }) => settings.setTheme(theme),
+  };
+}
