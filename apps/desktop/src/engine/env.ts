@@ -17,6 +17,12 @@ const EnvSchema = z.object({
   ENGINE_PORT: z.coerce.number().int().min(0).max(65535).default(5174),
   RENDERER_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** Extra origins allowed to open the engine socket, comma-separated (the Vite dev server). */
+  ENGINE_DEV_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/ }))),
 });
 
 export type EngineEnv = {
@@ -25,6 +31,7 @@ export type EngineEnv = {
   port: number;
   rendererDir: string;
   logLevel: LogLevel;
+  devOrigins: string[];
 };
 
 export class EnvError extends Error {
@@ -44,6 +51,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd: string
     port: e.ENGINE_PORT,
     rendererDir: path.resolve(cwd, e.RENDERER_DIR ?? path.join(packageRoot, 'dist/renderer')),
     logLevel: e.LOG_LEVEL,
+    devOrigins: e.ENGINE_DEV_ORIGINS.map((o) => new URL(o).origin),
   };
 }
 

@@ -36,7 +36,13 @@ if (parentPort) {
     box: plainSecretBox,
     log,
   });
-  const shell = await startWebShell({ engine, rendererDir: env.rendererDir, port: env.port, log: log.child('web') });
+  const shell = await startWebShell({
+    engine,
+    rendererDir: env.rendererDir,
+    port: env.port,
+    devOrigins: env.devOrigins,
+    log: log.child('web'),
+  });
   log.info('web shell ready', { url: shell.url, dataDir: env.dataDir, serverUrl: env.serverUrl });
   process.stdout.write(`SDR web shell: ${shell.url}\n`);
 

@@ -115,3 +115,26 @@ describe('web shell', () => {
     ).rejects.toThrow(/403/);
   });
 });
+
+describe('web shell with a dev origin', () => {
+  it('lets the configured dev server origin (and its Host) connect, and nobody else', async () => {
+    const engine = await openEngine({ dataDir: tempDir() });
+    const shell = await startWebShell({
+      engine,
+      rendererDir: tempDir(),
+      port: 0,
+      log: testLog,
+      devOrigins: ['http://localhost:5999'],
+    });
+    const url = `ws://127.0.0.1:${shell.port}/engine`;
+    const viaProxy = new WebSocket(url, { origin: 'http://localhost:5999', headers: { host: 'localhost:5999' } });
+    await new Promise((resolve, reject) => {
+      viaProxy.on('open', resolve);
+      viaProxy.on('error', reject);
+    });
+    viaProxy.close();
+    await expect(connectBridge(url, 'http://localhost:6000')).rejects.toThrow();
+    await shell.close();
+    engine.close();
+  });
+});

@@ -17,6 +17,8 @@ export interface WebShellOptions {
   rendererDir: string;
   port: number;
   log: Logger;
+  /** Extra origins (and their hosts) allowed in, e.g. the Vite dev server that proxies `/engine`. */
+  devOrigins?: string[];
 }
 
 export interface WebShell {
@@ -27,10 +29,13 @@ export interface WebShell {
 
 const MAX_FRAME_BYTES = 1024 * 1024;
 
-export async function startWebShell({ engine, rendererDir, port, log }: WebShellOptions): Promise<WebShell> {
+export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
+  const { engine, rendererDir, port, log } = opts;
+  const devOrigins = opts.devOrigins ?? [];
   let actualPort = port;
-  const allowedHosts = () => new Set([`127.0.0.1:${actualPort}`, `localhost:${actualPort}`]);
-  const allowedOrigins = () => new Set([...allowedHosts()].map((h) => `http://${h}`));
+  const ownHosts = () => [`127.0.0.1:${actualPort}`, `localhost:${actualPort}`];
+  const allowedHosts = () => new Set([...ownHosts(), ...devOrigins.map((o) => new URL(o).host)]);
+  const allowedOrigins = () => new Set([...ownHosts().map((h) => `http://${h}`), ...devOrigins]);
 
   const server = http.createServer((req, res) => {
     if (!allowedHosts().has(req.headers.host ?? '')) {

@@ -47,3 +47,36 @@ export function rawExchange(url: string, payload: string | Buffer): Promise<unkn
     socket.on('error', reject);
   });
 }
+
+/** A real sync server (PGlite in a temp folder) on a free loopback port. */
+export async function startTestServer(opts: { dataDir?: string; port?: number; jwtSecret?: string } = {}) {
+  const { startServer } = await import('@sdr/sync-server');
+  return startServer({
+    port: opts.port ?? 0,
+    host: '127.0.0.1',
+    dataDir: opts.dataDir ?? tempDir('sdr-server-'),
+    jwtSecret: opts.jwtSecret ?? 'engine-tests-secret-0123456789abcdef',
+    seedDemo: false,
+    logLevel: 'silent',
+    env: { AUTH_RATE_LIMIT: '10000' },
+  });
+}
+
+/** Collects the engine's events. */
+export function recordEvents(engine: Engine) {
+  const seen: { event: string; payload: unknown }[] = [];
+  engine.subscribe((event, payload) => seen.push({ event, payload }));
+  return seen;
+}
+
+let counter = 0;
+/** A fresh sign-up input (unique email per call). */
+export function newAccount(label = 'user') {
+  counter += 1;
+  return {
+    email: `${label}-${Date.now()}-${counter}@example.com`,
+    password: 'correct horse battery',
+    name: `Test ${label}`,
+    workspaceName: `${label} workspace`,
+  };
+}
