@@ -62,7 +62,8 @@ export function defineRecordType<const N extends string, const F extends FieldDe
   if (NOTES_FIELD in def.fields) throw new Error(`record type ${def.name}: "notes" is reserved`);
   const seen = new Set<string>();
   def.migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`record type ${def.name}: migration ${m.name} out of order`);
+    if (m.version !== i + 1)
+      throw new Error(`record type ${def.name}: migration ${m.name} out of order`);
     if (seen.has(m.name)) throw new Error(`record type ${def.name}: duplicate migration ${m.name}`);
     seen.add(m.name);
   });

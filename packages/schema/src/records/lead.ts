@@ -35,7 +35,14 @@ function splitName(raw: RawRecord): RawRecord {
 function tagsAsArray(raw: RawRecord): RawRecord {
   const tags = raw.fields.tags;
   if (typeof tags !== 'string') return raw;
-  const list = [...new Set(tags.split(',').map((t) => t.trim()).filter((t) => t.length > 0))];
+  const list = [
+    ...new Set(
+      tags
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t.length > 0),
+    ),
+  ];
   return { ...raw, fields: { ...raw.fields, tags: list } };
 }
 
@@ -51,7 +58,10 @@ export const leadRecord = defineRecordType({
     phone: { schema: z.string().max(50, 'Use at most 50 characters'), default: '' },
     company: { schema: shortText, default: '' },
     title: { schema: shortText, default: '' },
-    status: { schema: z.string().min(1, 'Status is required').max(LEAD_STATUS_MAX), default: 'new' },
+    status: {
+      schema: z.string().min(1, 'Status is required').max(LEAD_STATUS_MAX),
+      default: 'new',
+    },
     ownerId: { schema: z.string().min(1).max(64).nullable(), default: null },
     tags: {
       schema: z.array(z.string().min(1).max(LEAD_TAG_MAX)).max(LEAD_TAGS_MAX),

@@ -7,7 +7,10 @@ import { writeRawDiff } from './record-doc.ts';
 import { projectRaw, type Projection } from './validate.ts';
 
 /** The doc's raw values brought to `type.version` in memory (the doc is not changed). */
-export function readCurrentRaw(type: RecordType, doc: Y.Doc): { raw: RawRecord; fromVersion: number } {
+export function readCurrentRaw(
+  type: RecordType,
+  doc: Y.Doc,
+): { raw: RawRecord; fromVersion: number } {
   const fromVersion = readSchemaVersion(doc);
   return { raw: migrateRaw(type, readRaw(doc), fromVersion), fromVersion };
 }

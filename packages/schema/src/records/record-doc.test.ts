@@ -11,11 +11,20 @@ const replicaOf = (doc: Y.Doc): Y.Doc => loadRecordDoc(doc.guid, [Y.encodeStateA
 
 describe('record docs', () => {
   it('creates a doc named <type>:<id> at the current version with the given fields', () => {
-    const { doc, update } = createRecordDoc(leadRecord, '01ABC', { firstName: 'Ada', tags: ['x'] }, 5);
+    const { doc, update } = createRecordDoc(
+      leadRecord,
+      '01ABC',
+      { firstName: 'Ada', tags: ['x'] },
+      5,
+    );
     expect(doc.guid).toBe('lead:01ABC');
     expect(readSchemaVersion(doc)).toBe(leadRecord.version);
     const other = loadRecordDoc('lead:01ABC', [update]);
-    expect(projectLead(other).values).toMatchObject({ firstName: 'Ada', tags: ['x'], status: 'new' });
+    expect(projectLead(other).values).toMatchObject({
+      firstName: 'Ada',
+      tags: ['x'],
+      status: 'new',
+    });
     expect(other.store.clients.has(5)).toBe(true);
   });
 
@@ -72,28 +81,36 @@ describe('record docs', () => {
 
   it('property: applying the returned updates in any order reproduces the projection', () => {
     const change = fc.record(
-      { firstName: fc.string({ maxLength: 5 }), status: fc.constantFrom('new', 'won', 'lost'), tags: fc.array(fc.constantFrom('a', 'b'), { maxLength: 2 }) },
+      {
+        firstName: fc.string({ maxLength: 5 }),
+        status: fc.constantFrom('new', 'won', 'lost'),
+        tags: fc.array(fc.constantFrom('a', 'b'), { maxLength: 2 }),
+      },
       { requiredKeys: [] },
     );
     fc.assert(
-      fc.property(fc.array(change, { maxLength: 8 }), fc.infiniteStream(fc.nat()), (changes, order) => {
-        const { doc, update } = createRecordDoc(leadRecord, 'p', {}, 9);
-        const updates = [update];
-        for (const c of changes) {
-          const u = applyFieldChanges(leadRecord, doc, c, 9);
-          if (u) updates.push(u);
-        }
-        const shuffled = [...updates];
-        const it = order[Symbol.iterator]();
-        for (let i = shuffled.length - 1; i > 0; i--) {
-          const j = it.next().value! % (i + 1);
-          [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
-        }
-        const other = new Y.Doc();
-        for (const u of shuffled) Y.applyUpdate(other, u);
-        expect(projectLead(other)).toEqual(projectLead(doc));
-        expect(projectLead(replicaOf(doc))).toEqual(projectLead(doc));
-      }),
+      fc.property(
+        fc.array(change, { maxLength: 8 }),
+        fc.infiniteStream(fc.nat()),
+        (changes, order) => {
+          const { doc, update } = createRecordDoc(leadRecord, 'p', {}, 9);
+          const updates = [update];
+          for (const c of changes) {
+            const u = applyFieldChanges(leadRecord, doc, c, 9);
+            if (u) updates.push(u);
+          }
+          const shuffled = [...updates];
+          const it = order[Symbol.iterator]();
+          for (let i = shuffled.length - 1; i > 0; i--) {
+            const j = it.next().value! % (i + 1);
+            [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+          }
+          const other = new Y.Doc();
+          for (const u of shuffled) Y.applyUpdate(other, u);
+          expect(projectLead(other)).toEqual(projectLead(doc));
+          expect(projectLead(replicaOf(doc))).toEqual(projectLead(doc));
+        },
+      ),
       { numRuns: 100 },
     );
   });

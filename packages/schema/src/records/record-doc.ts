@@ -53,7 +53,8 @@ export function writeAs(doc: Y.Doc, clientId: number, write: () => void): Uint8A
 export function loadRecordDoc(name: string, updates: readonly Uint8Array[]): Y.Doc {
   if (!parseDocName(name)) throw new RecordError('invalid_doc_name', `invalid doc name ${name}`);
   const doc = new Y.Doc({ guid: name });
-  if (updates.length > 0) Y.applyUpdate(doc, updates.length === 1 ? updates[0]! : Y.mergeUpdates([...updates]));
+  if (updates.length > 0)
+    Y.applyUpdate(doc, updates.length === 1 ? updates[0]! : Y.mergeUpdates([...updates]));
   return doc;
 }
 
@@ -101,7 +102,8 @@ export function applyFieldChanges(
   clientId: number,
 ): Uint8Array | null {
   const version = readSchemaVersion(doc);
-  if (version < type.version) throw new RecordError('outdated_doc', `${doc.guid} is at v${version}`);
+  if (version < type.version)
+    throw new RecordError('outdated_doc', `${doc.guid} is at v${version}`);
   if (version > type.version) throw new RecordError('newer_doc', `${doc.guid} is at v${version}`);
   assertWritableChanges(type, changes);
   const map = fieldsOf(doc);

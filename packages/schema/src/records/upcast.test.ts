@@ -21,7 +21,10 @@ describe('lead upcasts from the stored v0 snapshot', () => {
   it('reads the fixture as version 0 in its old shape', () => {
     const doc = v0();
     expect(readSchemaVersion(doc)).toBe(0);
-    expect(readRaw(doc).fields).toMatchObject({ name: 'Ada King Lovelace', tags: 'vip, fintech, ,vip' });
+    expect(readRaw(doc).fields).toMatchObject({
+      name: 'Ada King Lovelace',
+      tags: 'vip, fintech, ,vip',
+    });
   });
 
   it('projects a v0 doc at the current version without writing to it (read-time upcast)', () => {
@@ -50,7 +53,11 @@ describe('lead upcasts from the stored v0 snapshot', () => {
     expect(readSchemaVersion(doc)).toBe(leadRecord.version);
     const raw = readRaw(doc).fields;
     expect(raw).not.toHaveProperty('name');
-    expect(raw).toMatchObject({ firstName: 'Ada', lastName: 'King Lovelace', tags: ['vip', 'fintech'] });
+    expect(raw).toMatchObject({
+      firstName: 'Ada',
+      lastName: 'King Lovelace',
+      tags: ['vip', 'fintech'],
+    });
     const replica = v0();
     Y.applyUpdate(replica, update!);
     expect(projectLead(replica)).toEqual(projectLead(doc));
@@ -72,8 +79,16 @@ describe('lead upcasts from the stored v0 snapshot', () => {
 
   it.each([
     { name: 'one word', fields: { name: 'Cher' }, expected: { firstName: 'Cher', lastName: '' } },
-    { name: 'spaces trimmed', fields: { name: '  Grace  Hopper ' }, expected: { firstName: 'Grace', lastName: 'Hopper' } },
-    { name: 'explicit parts win', fields: { name: 'A B', firstName: 'X' }, expected: { firstName: 'X', lastName: 'B' } },
+    {
+      name: 'spaces trimmed',
+      fields: { name: '  Grace  Hopper ' },
+      expected: { firstName: 'Grace', lastName: 'Hopper' },
+    },
+    {
+      name: 'explicit parts win',
+      fields: { name: 'A B', firstName: 'X' },
+      expected: { firstName: 'X', lastName: 'B' },
+    },
     { name: 'no name', fields: { company: 'Co' }, expected: { company: 'Co' } },
     { name: 'tags already an array', fields: { tags: ['a'] }, expected: { tags: ['a'] } },
     { name: 'empty tag string', fields: { tags: ' , ' }, expected: { tags: [] } },
@@ -83,7 +98,11 @@ describe('lead upcasts from the stored v0 snapshot', () => {
   });
 
   it('leaves a v1 doc’s names alone and only converts tags', () => {
-    const out = migrateRaw(leadRecord, { fields: { name: 'ignored at v1', tags: 'a,b' }, notes: '' }, 1);
+    const out = migrateRaw(
+      leadRecord,
+      { fields: { name: 'ignored at v1', tags: 'a,b' }, notes: '' },
+      1,
+    );
     expect(out.fields).toEqual({ name: 'ignored at v1', tags: ['a', 'b'] });
   });
 });

@@ -23,10 +23,22 @@ describe('lead validation', () => {
   });
 
   it('projects defaults for missing keys and reports invalid and unknown ones', () => {
-    const p = projectRaw(leadRecord, { fields: { status: '', extra: 1, firstName: 'A' }, notes: 'n' }, 2);
+    const p = projectRaw(
+      leadRecord,
+      { fields: { status: '', extra: 1, firstName: 'A' }, notes: 'n' },
+      2,
+    );
     expect(p.values).toEqual({
-      firstName: 'A', lastName: '', email: '', phone: '', company: '', title: '',
-      status: 'new', ownerId: null, tags: [], deleted: false,
+      firstName: 'A',
+      lastName: '',
+      email: '',
+      phone: '',
+      company: '',
+      title: '',
+      status: 'new',
+      ownerId: null,
+      tags: [],
+      deleted: false,
     });
     expect(p.issues.map((i) => [i.field, i.code])).toEqual([
       ['status', 'invalid_value'],
@@ -36,7 +48,11 @@ describe('lead validation', () => {
   });
 
   it('reports notes beyond the limit', () => {
-    const p = projectRaw(leadRecord, { fields: {}, notes: 'x'.repeat(leadRecord.maxNotesLength + 1) }, 2);
+    const p = projectRaw(
+      leadRecord,
+      { fields: {}, notes: 'x'.repeat(leadRecord.maxNotesLength + 1) },
+      2,
+    );
     expect(p.issues.map((i) => i.code)).toEqual(['notes_too_long']);
   });
 });

@@ -4,7 +4,8 @@
  */
 import type { FieldValues, RawRecord, RecordType } from './define.ts';
 
-export type FieldIssueCode = 'invalid_value' | 'unknown_field' | 'newer_schema' | 'notes_too_long';
+export type FieldIssueCode =
+  'invalid_value' | 'unknown_field' | 'forbidden_field' | 'newer_schema' | 'notes_too_long';
 
 export interface FieldIssue {
   readonly field: string;
@@ -21,7 +22,11 @@ export interface Projection<V = Record<string, unknown>> {
 }
 
 /** Checks one value against its field; `null` when valid. */
-export function checkFieldValue(type: RecordType, field: string, value: unknown): FieldIssue | null {
+export function checkFieldValue(
+  type: RecordType,
+  field: string,
+  value: unknown,
+): FieldIssue | null {
   const def = type.fields[field];
   if (!def) return { field, code: 'unknown_field', message: `${type.name} has no field ${field}` };
   const parsed = def.schema.safeParse(value);
@@ -84,7 +89,11 @@ export function projectRaw<F extends RecordType>(
     }
   }
   if (raw.notes.length > type.maxNotesLength) {
-    issues.push({ field: 'notes', code: 'notes_too_long', message: `notes exceed ${type.maxNotesLength} characters` });
+    issues.push({
+      field: 'notes',
+      code: 'notes_too_long',
+      message: `notes exceed ${type.maxNotesLength} characters`,
+    });
   }
   return { values: values as FieldValues<F['fields']>, notes: raw.notes, schemaVersion, issues };
 }

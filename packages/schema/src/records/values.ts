@@ -3,7 +3,8 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
   if (a instanceof Uint8Array || b instanceof Uint8Array) {
-    if (!(a instanceof Uint8Array && b instanceof Uint8Array) || a.length !== b.length) return false;
+    if (!(a instanceof Uint8Array && b instanceof Uint8Array) || a.length !== b.length)
+      return false;
     return a.every((x, i) => x === b[i]);
   }
   if (Array.isArray(a) !== Array.isArray(b)) return false;
@@ -14,5 +15,7 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   const bk = Object.keys(b);
   if (ak.length !== bk.length) return false;
   const bo = b as Record<string, unknown>;
-  return ak.every((k) => Object.hasOwn(bo, k) && jsonEqual((a as Record<string, unknown>)[k], bo[k]));
+  return ak.every(
+    (k) => Object.hasOwn(bo, k) && jsonEqual((a as Record<string, unknown>)[k], bo[k]),
+  );
 }

@@ -1,0 +1,147 @@
+/**
+ * Same-field concurrent writes. A Y.Map key holds a chain of items; each set's `origin` is the item
+ * its writer saw as the key's value. Among items with one origin, Yjs orders by client id and the
+ * rightmost wins, whatever the wall-clock time. So a write whose origin is not the key's current
+ * item did not see that value: the two are concurrent, and one silently replaces the other.
+ *
+ * Detection replays the update's new items for each key, left to right in the final chain (an
+ * order consistent with causality), against the key's value at that point. It runs inside the
+ * transaction's `afterTransaction` event: after integration, before Yjs garbage-collects the
+ * content of the losing items.
+ */
+import * as Y from 'yjs';
+import { FIELDS_MAP } from '../records/doc-shape.ts';
+import { jsonEqual } from '../records/values.ts';
+
+export interface WriteRef {
+  readonly clientId: number;
+  readonly clock: number;
+  /** The value written; `undefined` for a key deleted (e.g. an unknown field removed). */
+  readonly value: unknown;
+}
+
+export interface FieldConflict {
+  readonly field: string;
+  /** The key's value when the incoming write arrived (its writer did not see it). */
+  readonly previous: WriteRef;
+  readonly incoming: WriteRef;
+  /** Which of the two is the key's value after the incoming write. */
+  readonly winner: 'previous' | 'incoming';
+  readonly sameValue: boolean;
+}
+
+function chainOf(map: Y.Map<unknown>, key: string): Y.Item[] {
+  const chain: Y.Item[] = [];
+  for (let item = map._map.get(key) ?? null; item !== null; item = item.left) chain.push(item);
+  return chain.reverse();
+}
+
+function valueOf(item: Y.Item): unknown {
+  const v: unknown = item.content.getContent()[0];
+  return v instanceof Y.AbstractType ? undefined : structuredClone(v);
+}
+
+function refOf(item: Y.Item): WriteRef {
+  return { clientId: item.id.client, clock: item.id.clock, value: valueOf(item) };
+}
+
+/** True when `id` points into `item` (an item may span several clocks after merging). */
+function pointsTo(id: Y.ID | null, item: Y.Item | null): boolean {
+  if (item === null) return id === null;
+  return (
+    id !== null &&
+    id.client === item.id.client &&
+    id.clock >= item.id.clock &&
+    id.clock < item.id.clock + item.length
+  );
+}
+
+/** The conflicts introduced by one finished transaction on a record doc. */
+export function conflictsOfTransaction(tr: Y.Transaction): FieldConflict[] {
+  const fields = tr.doc.getMap<unknown>(FIELDS_MAP);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yjs types the map key this way
+  const keys = tr.changed.get(fields as unknown as Y.AbstractType<Y.YEvent<any>>);
+  if (!keys) return [];
+  const isNew = (item: Y.Item): boolean =>
+    item.id.clock >= (tr.beforeState.get(item.id.client) ?? 0);
+  const out: FieldConflict[] = [];
+  for (const key of keys) {
+    if (key === null) continue;
+    const chain = chainOf(fields, key);
+    let cur: Y.Item | null = null;
+    let curPos = -1;
+    for (let pos = 0; pos < chain.length; pos++) {
+      if (!isNew(chain[pos]!)) [cur, curPos] = [chain[pos]!, pos];
+    }
+    for (let pos = 0; pos < chain.length; pos++) {
+      const item = chain[pos]!;
+      if (!isNew(item)) continue;
+      if (cur !== null && !pointsTo(item.origin, cur)) {
+        const previous = refOf(cur);
+        const incoming = refOf(item);
+        // A writer that set the key several times while unaware of `cur` made one overwrite:
+        // report its last write only.
+        const last = out.at(-1);
+        if (
+          last?.field === key &&
+          last.previous.clientId === previous.clientId &&
+          last.previous.clock === previous.clock &&
+          last.incoming.clientId === incoming.clientId
+        ) {
+          out.pop();
+        }
+        out.push({
+          field: key,
+          previous,
+          incoming,
+          winner: pos > curPos ? 'incoming' : 'previous',
+          sameValue: jsonEqual(previous.value, incoming.value),
+        });
+      }
+      if (pos > curPos) [cur, curPos] = [item, pos];
+    }
+  }
+  return out;
+}
+
+/** Whether a finished transaction changed the doc's state (new items or deletions). */
+function transactionChanged(tr: Y.Transaction): boolean {
+  if (tr.deleteSet.clients.size > 0) return true;
+  for (const [client, clock] of tr.afterState)
+    if ((tr.beforeState.get(client) ?? 0) !== clock) return true;
+  return false;
+}
+
+/**
+ * Applies `update` to `doc` (the doc is changed) and returns the conflicts it introduced and
+ * whether it changed anything (a duplicate update changes nothing).
+ */
+export function applyAndDetectConflicts(
+  doc: Y.Doc,
+  update: Uint8Array,
+  origin?: unknown,
+): { conflicts: FieldConflict[]; changed: boolean } {
+  let conflicts: FieldConflict[] = [];
+  let changed = false;
+  const onAfter = (tr: Y.Transaction): void => {
+    conflicts = conflicts.concat(conflictsOfTransaction(tr));
+    changed ||= transactionChanged(tr);
+  };
+  doc.on('afterTransaction', onAfter);
+  try {
+    Y.applyUpdate(doc, update, origin);
+  } finally {
+    doc.off('afterTransaction', onAfter);
+  }
+  return { conflicts, changed };
+}
+
+/**
+ * The same-field concurrent writes `update` would introduce into `doc`, without changing `doc`
+ * (works on a copy). The server gets the same list from `validateAndCompensate` at no extra cost.
+ */
+export function detectFieldConflicts(doc: Y.Doc, update: Uint8Array): FieldConflict[] {
+  const copy = new Y.Doc({ guid: doc.guid });
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+  return applyAndDetectConflicts(copy, update).conflicts;
+}

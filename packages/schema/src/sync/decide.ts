@@ -1,0 +1,88 @@
+/**
+ * The pure part of server authority: given a record's values before and after an update (both
+ * already at the current schema version), which values may stand. Invalid values go back to the
+ * previous valid value (or the default), writes to fields the author may not write go back to the
+ * previous value, unknown keys are removed, and notes beyond the limit or written without
+ * permission go back to the previous notes.
+ */
+import { NOTES_FIELD, type RawRecord, type RecordType } from '../records/define.ts';
+import { checkFieldValue } from '../records/validate.ts';
+import { jsonEqual } from '../records/values.ts';
+
+/** Which fields (or `notes`) the update's author may write. */
+export type FieldWriteCheck = (field: string) => boolean;
+
+export const ALL_FIELDS_WRITABLE: FieldWriteCheck = () => true;
+
+export type CompensationCode =
+  'invalid_value' | 'forbidden_field' | 'unknown_field' | 'notes_too_long' | 'schema_version';
+
+export interface CompensationReason {
+  readonly field: string;
+  readonly code: CompensationCode;
+  readonly message: string;
+}
+
+export function decideFinalValues(
+  type: RecordType,
+  before: RawRecord,
+  after: RawRecord,
+  canWrite: FieldWriteCheck,
+): { final: RawRecord; reasons: CompensationReason[] } {
+  const fields: Record<string, unknown> = {};
+  const reasons: CompensationReason[] = [];
+  const keys = new Set([...Object.keys(before.fields), ...Object.keys(after.fields)]);
+  const restore = (key: string): void => {
+    if (
+      Object.hasOwn(before.fields, key) &&
+      checkFieldValue(type, key, before.fields[key]) === null
+    ) {
+      fields[key] = before.fields[key];
+    }
+  };
+  for (const key of keys) {
+    const hasAfter = Object.hasOwn(after.fields, key);
+    const value = after.fields[key];
+    const changed =
+      hasAfter !== Object.hasOwn(before.fields, key) || !jsonEqual(value, before.fields[key]);
+    if (!Object.hasOwn(type.fields, key)) {
+      if (hasAfter)
+        reasons.push({
+          field: key,
+          code: 'unknown_field',
+          message: `${type.name} has no field ${key}`,
+        });
+      continue;
+    }
+    if (changed && !canWrite(key)) {
+      reasons.push({ field: key, code: 'forbidden_field', message: `You may not change ${key}` });
+      restore(key);
+      continue;
+    }
+    if (!hasAfter) continue;
+    const issue = checkFieldValue(type, key, value);
+    if (issue) {
+      reasons.push({ field: key, code: 'invalid_value', message: issue.message });
+      restore(key);
+      continue;
+    }
+    fields[key] = value;
+  }
+  let notes = after.notes;
+  if (after.notes !== before.notes && !canWrite(NOTES_FIELD)) {
+    reasons.push({
+      field: NOTES_FIELD,
+      code: 'forbidden_field',
+      message: 'You may not change the notes',
+    });
+    notes = before.notes;
+  } else if (after.notes.length > type.maxNotesLength) {
+    reasons.push({
+      field: NOTES_FIELD,
+      code: 'notes_too_long',
+      message: `Notes are limited to ${type.maxNotesLength} characters`,
+    });
+    notes = before.notes.slice(0, type.maxNotesLength);
+  }
+  return { final: { fields, notes }, reasons };
+}
