@@ -1,0 +1,119 @@
+/**
+ * The Hono app: middleware (request id, logging, body limit, rate limits), one error shape, and
+ * one router per area mounted with `app.route()`. `/openapi.json` documents every API route.
+ */
+import { createRoute } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { ulid } from 'ulid';
+import { Health } from './api-schemas.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import type { AppDeps, AppEnv, Deps } from './context.ts';
+import { ApiError, errorBody } from './errors.ts';
+import { invitationsRoutes } from './invitations/invitations.routes.ts';
+import { meRoutes } from './me/me.routes.ts';
+import { membersRoutes } from './members/members.routes.ts';
+import { rateLimit } from './middleware/rate-limit/index.ts';
+import { requestLogger } from './middleware/request-logger/index.ts';
+import { BEARER, createRouter, jsonResponse } from './openapi.ts';
+import { pagesRoutes } from './pages/pages.routes.ts';
+import { sessionsRoutes } from './sessions/sessions.routes.ts';
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** POST endpoints limited per client IP + path. */
+export const RATE_LIMITED_PATHS = [
+  '/api/v1/auth/signup',
+  '/api/v1/auth/login',
+  '/api/v1/auth/refresh',
+  '/api/v1/auth/password-reset/request',
+  '/api/v1/auth/password-reset/confirm',
+  '/api/v1/invitations/accept',
+  '/reset-password/:token',
+];
+
+function toApiError(err: Error): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof HTTPException) {
+    const opts = { cause: err };
+    switch (err.status) {
+      case 400:
+        return /malformed json/i.test(err.message)
+          ? new ApiError('malformed_json', 'The request body is not valid JSON.', opts)
+          : new ApiError('invalid_input', 'The request is not valid.', opts);
+      case 401:
+        return new ApiError('unauthenticated', 'Sign in first.', opts);
+      case 404:
+        return new ApiError('not_found', 'Not found.', opts);
+      case 413:
+        return new ApiError('payload_too_large', 'The request body is too large.', opts);
+      case 415:
+        return new ApiError('unsupported_media_type', 'Send the body as application/json.', opts);
+    }
+  }
+  return new ApiError('internal', 'Something went wrong on the server.', { cause: err });
+}
+
+const healthRoute = createRoute({
+  method: 'get',
+  path: '/healthz',
+  tags: ['health'],
+  summary: 'Liveness',
+  responses: { 200: jsonResponse(Health, 'Alive') },
+});
+
+export function createApp(input: AppDeps) {
+  const deps: Deps = { ...input, clock: input.clock ?? (() => new Date()), newId: input.newId ?? (() => ulid()) };
+  const app = createRouter();
+
+  app.use('*', requestId());
+  app.use('*', requestLogger(deps.logger));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: BODY_LIMIT_BYTES,
+      onError: () => {
+        throw new ApiError('payload_too_large', `The request body is larger than ${BODY_LIMIT_BYTES / 1024} KB.`);
+      },
+    }),
+  );
+  app.on('POST', RATE_LIMITED_PATHS, rateLimit(deps.env.authRateLimit));
+
+  app.onError((err, c: Context<AppEnv>) => {
+    const apiErr = toApiError(err);
+    const log = c.get('log') ?? deps.logger;
+    if (apiErr.status >= 500) log.error({ err }, 'unhandled error');
+    return c.json(errorBody(apiErr, c.get('requestId')), apiErr.status);
+  });
+  app.notFound((c) => c.json(errorBody(new ApiError('not_found', 'No such route.'), c.get('requestId')), 404));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', BEARER, {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'Access token from signup, login, refresh or accept (15 minutes).',
+  });
+
+  const routes = app
+    .openapi(healthRoute, (c) => c.json({ ok: true as const }, 200))
+    .route('/api/v1/auth', authRoutes(deps))
+    .route('/api/v1/me', meRoutes(deps))
+    .route('/api/v1/sessions', sessionsRoutes(deps))
+    .route('/api/v1/members', membersRoutes(deps))
+    .route('/api/v1/invitations', invitationsRoutes(deps))
+    .route('/', pagesRoutes(deps));
+
+  routes.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'SDR sync server',
+      version: '1.0.0',
+      description: 'Accounts and workspaces. Every error is `{ error: { code, message, requestId?, issues? } }`.',
+    },
+  });
+  return routes;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,83 @@
+/**
+ * The only reader of `process.env` in the sync server. Everything is parsed once, at start-up, with
+ * zod; a bad value stops the process with a message naming the variable.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  DATA_DIR: z.string().min(1).optional(),
+  PUBLIC_BASE_URL: z.url().optional(),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().min(3).default('SDR <no-reply@localhost>'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  SEED_DEMO: booleanish.optional(),
+  /** Requests per minute per client IP on each auth endpoint. */
+  AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+});
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Env {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  publicBaseUrl: string;
+  jwtSecret: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  logLevel: LogLevel;
+  seedDemo: boolean;
+  authRateLimit: { limit: number; windowMs: number };
+}
+
+export type EnvSource = Record<string, string | undefined>;
+
+export class EnvError extends Error {
+  override readonly name = 'EnvError';
+}
+
+/** Parses an environment object (pass `process.env` in `main.ts`, a plain object in tests). */
+export function loadEnv(source: EnvSource, cwd: string = process.cwd()): Env {
+  // Treat empty strings as unset, as shells and .env files often produce them.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new EnvError(`Invalid sync-server environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(cwd, e.DATA_DIR ?? '.data/server'),
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    jwtSecret: e.JWT_SECRET,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    logLevel: e.LOG_LEVEL,
+    seedDemo: e.SEED_DEMO ?? e.DATABASE_URL === undefined,
+    authRateLimit: { limit: e.AUTH_RATE_LIMIT, windowMs: 60_000 },
+  };
+}
+
+/** Test-only settings (read by the test harness, never by the server). */
+export function loadTestEnv(source: EnvSource): { testDatabaseUrl: string | undefined } {
+  const url = source['TEST_DATABASE_URL'];
+  return { testDatabaseUrl: url && url.length > 0 ? url : undefined };
+}

@@ -1,0 +1,38 @@
+/**
+ * `requireAuth`: reads `Authorization: Bearer <jwt>`, verifies it, and checks on every request that
+ * the session is live and the membership still exists (the role comes from the database, so a role
+ * change or removal takes effect at once). Sets `c.var.auth`.
+ */
+import { and, eq } from 'drizzle-orm';
+import { createMiddleware } from 'hono/factory';
+import { membership, session } from '@sdr/schema/pg';
+import type { AppEnv } from '../../context.ts';
+import type { Db } from '../../db/schema.ts';
+import { ApiError } from '../../errors.ts';
+import { verifyAccessToken } from '../../auth/tokens.ts';
+
+export interface RequireAuthOptions {
+  db: Db;
+  secret: string;
+  clock?: () => Date;
+}
+
+export function requireAuth({ db, secret, clock = () => new Date() }: RequireAuthOptions) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match?.[1]) throw new ApiError('unauthenticated', 'Sign in first (missing bearer token).');
+    const now = clock();
+    const claims = await verifyAccessToken(match[1], secret, now);
+    const [row] = await db
+      .select({ revokedAt: session.revokedAt, expiresAt: session.expiresAt, role: membership.role })
+      .from(session)
+      .innerJoin(membership, and(eq(membership.userId, session.userId), eq(membership.workspaceId, session.workspaceId)))
+      .where(and(eq(session.id, claims.sid), eq(session.userId, claims.sub), eq(session.workspaceId, claims.wid)));
+    if (!row || row.revokedAt || row.expiresAt <= now) {
+      throw new ApiError('unauthenticated', 'This session has ended; sign in again.');
+    }
+    c.set('auth', { userId: claims.sub, workspaceId: claims.wid, sessionId: claims.sid, role: row.role });
+    await next();
+  });
+}

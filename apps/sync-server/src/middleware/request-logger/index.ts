@@ -1,0 +1,21 @@
+/**
+ * Logs one line per request with its request id: method, path (no query string), status and
+ * duration. Never bodies, headers or tokens. Sets `c.var.log`, a child logger carrying the id.
+ */
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../../context.ts';
+import type { Logger } from '../../logger.ts';
+
+export function requestLogger(logger: Logger) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const started = performance.now();
+    const log = logger.child({ requestId: c.get('requestId') });
+    c.set('log', log);
+    await next();
+    const ms = Math.round((performance.now() - started) * 10) / 10;
+    const status = c.res.status;
+    const line = { method: c.req.method, path: c.req.path, status, ms };
+    if (status >= 500) log.error(line, 'request failed');
+    else log.info(line, 'request');
+  });
+}

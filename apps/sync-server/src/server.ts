@@ -1,0 +1,110 @@
+/**
+ * `startServer`: opens the database, migrates, optionally seeds, and listens. Used by `main.ts`,
+ * by other packages' tests and by the desktop app's `pnpm start`. The node http server is returned
+ * so later issues can attach WebSocket upgrades to it.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import type { ServerEnv } from './context.ts';
+import { migrateDatabase } from './db/migrate.ts';
+import { openDatabase } from './db/open.ts';
+import type { Db } from './db/schema.ts';
+import { loadEnv, type EnvSource, type LogLevel } from './env.ts';
+import { withJwtSecret } from './jwt-secret.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createMailer } from './mail/mailer.ts';
+import { seedDemo, type SeedResult } from './seed.ts';
+
+export interface StartServerOptions {
+  /** Base environment (e.g. `process.env` from an app's env.ts); the fields below override it. */
+  env?: EnvSource;
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  databaseUrl?: string;
+  smtpUrl?: string;
+  publicBaseUrl?: string;
+  jwtSecret?: string;
+  seedDemo?: boolean;
+  logLevel?: LogLevel;
+  /** Defaults to a pino logger at `logLevel`. */
+  logger?: Logger;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  server: Server;
+  db: Db;
+  env: ServerEnv;
+  logger: Logger;
+  seed: SeedResult | null;
+  close(): Promise<void>;
+}
+
+function overrides(o: StartServerOptions): EnvSource {
+  const pairs: [string, string | number | boolean | undefined][] = [
+    ['PORT', o.port],
+    ['HOST', o.host],
+    ['DATA_DIR', o.dataDir],
+    ['DATABASE_URL', o.databaseUrl],
+    ['SMTP_URL', o.smtpUrl],
+    ['PUBLIC_BASE_URL', o.publicBaseUrl],
+    ['JWT_SECRET', o.jwtSecret],
+    ['SEED_DEMO', o.seedDemo],
+    ['LOG_LEVEL', o.logLevel],
+  ];
+  return Object.fromEntries(pairs.filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+}
+
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const source = { ...options.env, ...overrides(options) };
+  const parsed = loadEnv(source);
+  const logger = options.logger ?? createLogger(parsed.logLevel);
+  const handle = await openDatabase(parsed);
+  try {
+    await migrateDatabase(handle);
+    const seed = parsed.seedDemo ? await seedDemo(handle.db) : null;
+    const env = withJwtSecret(parsed);
+    const mailer = createMailer({ smtpUrl: env.smtpUrl, from: env.mailFrom, dataDir: env.dataDir, logger });
+    const app = createApp({ db: handle.db, env, mailer, logger });
+    const server = await listen(app.fetch, env.port, env.host);
+    const port = (server.address() as AddressInfo).port;
+    // With PORT=0 the default public URL must point at the port actually chosen.
+    const url = `http://${env.host.includes(':') ? `[${env.host}]` : env.host}:${port}`;
+    if (source['PUBLIC_BASE_URL'] === undefined && env.port === 0) env.publicBaseUrl = `http://localhost:${port}`;
+    let closed = false;
+    return {
+      url,
+      port,
+      server,
+      db: handle.db,
+      env,
+      logger,
+      seed,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        mailer.close();
+        await handle.close();
+      },
+    };
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
+
+function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostname: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port, hostname }, () => resolve(server as Server));
+    server.once('error', reject);
+  });
+}
