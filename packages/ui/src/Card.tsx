@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import type { HTMLAttributes, ReactNode } from 'react';
 
 export type CardProps = Omit<HTMLAttributes<HTMLElement>, 'title'> & {
@@ -9,6 +10,7 @@ export type CardProps = Omit<HTMLAttributes<HTMLElement>, 'title'> & {
 
 /** A bordered surface. With a title it renders as a `<section>` labelled by its heading. */
 export function Card({ title, description, actions, children, className, ...rest }: CardProps) {
+  const titleId = useId();
   const classes = className ? `ui-card ${className}` : 'ui-card';
   if (!title) {
     return (
@@ -18,10 +20,12 @@ export function Card({ title, description, actions, children, className, ...rest
     );
   }
   return (
-    <section className={classes} {...rest}>
+    <section className={classes} aria-labelledby={titleId} {...rest}>
       <header className="ui-card__header">
         <div>
-          <h2 className="ui-card__title">{title}</h2>
+          <h2 id={titleId} className="ui-card__title">
+            {title}
+          </h2>
           {description ? <p className="ui-card__description">{description}</p> : null}
         </div>
         {actions}

@@ -38,7 +38,12 @@ export function Dialog({ open, title, onClose, children }: DialogProps) {
             <h2 id={titleId} className="ui-dialog__title">
               {title}
             </h2>
-            <button type="button" className="ui-button ui-button--ghost ui-button--sm" aria-label="Close" onClick={onClose}>
+            <button
+              type="button"
+              className="ui-button ui-button--ghost ui-button--sm"
+              aria-label="Close"
+              onClick={onClose}
+            >
               <Icon name="x" size={16} />
             </button>
           </div>

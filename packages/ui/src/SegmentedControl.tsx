@@ -12,7 +12,13 @@ export type SegmentedControlProps<T extends string> = {
 };
 
 /** A row of mutually exclusive choices: native radio buttons (arrow keys move between them). */
-export function SegmentedControl<T extends string>({ label, options, value, onChange, disabled }: SegmentedControlProps<T>) {
+export function SegmentedControl<T extends string>({
+  label,
+  options,
+  value,
+  onChange,
+  disabled,
+}: SegmentedControlProps<T>) {
   const name = useId();
   return (
     <div className="ui-segmented" role="radiogroup" aria-label={label}>

@@ -1,4 +1,12 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import type { ReactNode } from 'react';
 import { Icon } from './Icon.tsx';
 
@@ -19,10 +27,19 @@ export function useToast(): ShowToast {
  * Holds the toasts and renders them in a polite live region. Info and success toasts disappear
  * after `duration` ms; error toasts stay until dismissed.
  */
-export function ToastProvider({ children, duration = 5000 }: { children: ReactNode; duration?: number }) {
+export function ToastProvider({
+  children,
+  duration = 5000,
+}: {
+  children: ReactNode;
+  duration?: number;
+}) {
   const [toasts, setToasts] = useState<ToastEntry[]>([]);
   const nextId = useRef(1);
-  const dismiss = useCallback((id: number) => setToasts((list) => list.filter((toast) => toast.id !== id)), []);
+  const dismiss = useCallback(
+    (id: number) => setToasts((list) => list.filter((toast) => toast.id !== id)),
+    [],
+  );
   const show = useCallback<ShowToast>((message, tone = 'info') => {
     const id = nextId.current++;
     setToasts((list) => [...list.slice(-3), { id, tone, message }]);
@@ -40,7 +57,15 @@ export function ToastProvider({ children, duration = 5000 }: { children: ReactNo
   );
 }
 
-function ToastItem({ toast, duration, onDismiss }: { toast: ToastEntry; duration: number; onDismiss: (id: number) => void }) {
+function ToastItem({
+  toast,
+  duration,
+  onDismiss,
+}: {
+  toast: ToastEntry;
+  duration: number;
+  onDismiss: (id: number) => void;
+}) {
   useEffect(() => {
     if (toast.tone === 'error') return;
     const timer = setTimeout(() => onDismiss(toast.id), duration);
@@ -48,10 +73,18 @@ function ToastItem({ toast, duration, onDismiss }: { toast: ToastEntry; duration
   }, [toast, duration, onDismiss]);
   const icon = toast.tone === 'success' ? 'check' : toast.tone === 'error' ? 'alert' : 'info';
   return (
-    <li className={`ui-toast ui-toast--${toast.tone}`} role={toast.tone === 'error' ? 'alert' : undefined}>
+    <li
+      className={`ui-toast ui-toast--${toast.tone}`}
+      role={toast.tone === 'error' ? 'alert' : undefined}
+    >
       <Icon name={icon} size={16} />
       <span className="ui-toast__text">{toast.message}</span>
-      <button type="button" className="ui-toast__close" aria-label="Dismiss notification" onClick={() => onDismiss(toast.id)}>
+      <button
+        type="button"
+        className="ui-toast__close"
+        aria-label="Dismiss notification"
+        onClick={() => onDismiss(toast.id)}
+      >
         ×
       </button>
     </li>

@@ -1,0 +1,22 @@
+import { PageHeader } from '@sdr/ui';
+import { AccountSection } from './AccountSection.tsx';
+import { AppearanceSection } from './AppearanceSection.tsx';
+import { MembersSection } from './MembersSection.tsx';
+import { SessionsSection } from './SessionsSection.tsx';
+
+export function SettingsScreen() {
+  return (
+    <div className="page page--narrow">
+      <PageHeader
+        title="Settings"
+        description="Your account, the devices signed in to it, your team and how the app looks."
+      />
+      <div className="settings">
+        <AccountSection />
+        <MembersSection />
+        <SessionsSection />
+        <AppearanceSection />
+      </div>
+    </div>
+  );
+}
