@@ -48,5 +48,7 @@ await build({
 // `@sdr/schema/migrations` resolves `../migrations/sqlite` next to the bundle: dist/migrations/sqlite.
 const schemaRoot = realpathSync(path.join(root, 'node_modules/@sdr/schema'));
 mkdirSync(path.join(dist, 'migrations'), { recursive: true });
-cpSync(path.join(schemaRoot, 'migrations/sqlite'), path.join(dist, 'migrations/sqlite'), { recursive: true });
+cpSync(path.join(schemaRoot, 'migrations/sqlite'), path.join(dist, 'migrations/sqlite'), {
+  recursive: true,
+});
 console.log('Electron bundles written to', dist);

@@ -21,7 +21,11 @@ export interface AccountStore {
   remove(): void;
 }
 
-export function createAccountStore(db: EngineDb, serverUrl: string, now: () => number): AccountStore {
+export function createAccountStore(
+  db: EngineDb,
+  serverUrl: string,
+  now: () => number,
+): AccountStore {
   return {
     load() {
       const row = db.select().from(account).where(eq(account.serverUrl, serverUrl)).get();

@@ -54,7 +54,9 @@ export function connectParentPort(port: ParentPortLike, log: Logger) {
       new Promise((resolve, reject) => {
         const id = nextId++;
         pending.set(id, (res) =>
-          res.ok ? resolve({ value: res.value, encrypted: res.encrypted }) : reject(new Error(res.message)),
+          res.ok
+            ? resolve({ value: res.value, encrypted: res.encrypted })
+            : reject(new Error(res.message)),
         );
         post({ type: 'secret', id, op, value });
       }),

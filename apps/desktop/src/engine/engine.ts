@@ -45,7 +45,10 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const { db, close } = openDb(opts.dataDir);
   const api = createServerApi({
     baseUrl: opts.serverUrl,
-    deviceName: `${os.hostname()} (${opts.shell === 'electron' ? 'desktop' : 'web shell'})`.slice(0, 120),
+    deviceName: `${os.hostname()} (${opts.shell === 'electron' ? 'desktop' : 'web shell'})`.slice(
+      0,
+      120,
+    ),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
   });
   const session = new Session({

@@ -14,7 +14,11 @@ describe('engine env', () => {
 
   it('parses overrides and fails fast on bad values', () => {
     const env = parseEnv(
-      { SERVER_URL: 'http://10.0.0.2:9000/', ENGINE_PORT: '0', ENGINE_DEV_ORIGINS: 'http://localhost:5173/ ' },
+      {
+        SERVER_URL: 'http://10.0.0.2:9000/',
+        ENGINE_PORT: '0',
+        ENGINE_DEV_ORIGINS: 'http://localhost:5173/ ',
+      },
       '/repo',
     );
     expect(env.serverUrl).toBe('http://10.0.0.2:9000');

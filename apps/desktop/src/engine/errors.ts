@@ -39,5 +39,8 @@ export function isAuthFailure(err: unknown): boolean {
 
 /** Whether an error means the server could not answer (fall back to local data). */
 export function isServerDown(err: unknown): boolean {
-  return err instanceof EngineFailure && (err.code === 'server_unreachable' || err.code === 'server_error');
+  return (
+    err instanceof EngineFailure &&
+    (err.code === 'server_unreachable' || err.code === 'server_error')
+  );
 }

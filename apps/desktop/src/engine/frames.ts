@@ -28,7 +28,11 @@ export async function handleRequest(
     const id = idOf(json);
     const message = 'Malformed request frame';
     if (id === null) return protocolError(message);
-    return { type: 'response', id, result: { ok: false, error: { code: 'invalid_input', message } } };
+    return {
+      type: 'response',
+      id,
+      result: { ok: false, error: { code: 'invalid_input', message } },
+    };
   }
   const { id, channel, input } = frame.data;
   return { type: 'response', id, result: await dispatch(channel, input) };

@@ -4,7 +4,14 @@
  */
 import type { LogLevel } from './env.ts';
 
-const ORDER: Record<LogLevel, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, silent: 100 };
+const ORDER: Record<LogLevel, number> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  silent: 100,
+};
 
 type Fields = Record<string, unknown>;
 type Write = (line: string) => void;

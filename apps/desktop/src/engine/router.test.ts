@@ -55,7 +55,10 @@ describe('router', () => {
     const dataDir = tempDir();
     engine = await openEngine({ dataDir });
     expect(await engine.dispatch('settings:getTheme', {})).toEqual({ ok: true, data: 'system' });
-    expect(await engine.dispatch('settings:setTheme', { theme: 'dark' })).toEqual({ ok: true, data: 'dark' });
+    expect(await engine.dispatch('settings:setTheme', { theme: 'dark' })).toEqual({
+      ok: true,
+      data: 'dark',
+    });
     engine.close();
     engine = await openEngine({ dataDir });
     expect(await engine.dispatch('settings:getTheme', {})).toEqual({ ok: true, data: 'dark' });
@@ -63,14 +66,20 @@ describe('router', () => {
 
   it('answers signed-out with no account, and unauthenticated for calls that need one', async () => {
     engine = await openEngine({ dataDir: tempDir() });
-    expect(await engine.dispatch('auth:state', {})).toEqual({ ok: true, data: { status: 'signed-out' } });
+    expect(await engine.dispatch('auth:state', {})).toEqual({
+      ok: true,
+      data: { status: 'signed-out' },
+    });
     const members = await engine.dispatch('members:list', {});
     expect(!members.ok && members.error.code).toBe('unauthenticated');
   });
 
   it('maps a network failure to server_unreachable', async () => {
     engine = await openEngine({ dataDir: tempDir() });
-    const result = await engine.dispatch('auth:login', { email: 'a@example.com', password: 'whatever' });
+    const result = await engine.dispatch('auth:login', {
+      email: 'a@example.com',
+      password: 'whatever',
+    });
     expect(!result.ok && result.error.code).toBe('server_unreachable');
   });
 
@@ -86,7 +95,10 @@ describe('router', () => {
     const dispatch = createRouter(handlers, log);
 
     const crashed = await dispatch('app:info', {});
-    expect(crashed).toEqual({ ok: false, error: { code: 'internal', message: 'Something went wrong in the engine' } });
+    expect(crashed).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'Something went wrong in the engine' },
+    });
     const wrongOutput = await dispatch('settings:getTheme', {});
     expect(!wrongOutput.ok && wrongOutput.error.code).toBe('internal');
     expect(lines.join('\n')).toContain('secret detail');

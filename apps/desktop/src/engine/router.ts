@@ -22,18 +22,28 @@ function issuesOf(error: z.ZodError): NonNullable<EngineError['issues']> {
 export function createRouter(handlers: Handlers, log: Logger): Dispatch {
   return async (channel, rawInput) => {
     if (typeof channel !== 'string' || !isChannel(channel)) {
-      return fail({ code: 'unknown_channel', message: `Unknown channel: ${String(channel).slice(0, 80)}` });
+      return fail({
+        code: 'unknown_channel',
+        message: `Unknown channel: ${String(channel).slice(0, 80)}`,
+      });
     }
     const spec = contract[channel];
     const input = spec.input.safeParse(rawInput ?? {});
     if (!input.success) {
-      return fail({ code: 'invalid_input', message: 'Some fields are not valid', issues: issuesOf(input.error) });
+      return fail({
+        code: 'invalid_input',
+        message: 'Some fields are not valid',
+        issues: issuesOf(input.error),
+      });
     }
     try {
       const handler = handlers[channel] as (input: unknown) => Promise<unknown>;
       const output = spec.output.safeParse(await handler(input.data));
       if (!output.success) {
-        log.error('handler returned an invalid output', { channel, issues: issuesOf(output.error) });
+        log.error('handler returned an invalid output', {
+          channel,
+          issues: issuesOf(output.error),
+        });
         return fail({ code: 'internal', message: 'Something went wrong in the engine' });
       }
       return { ok: true, data: output.data };

@@ -23,14 +23,18 @@ export const plainSecretBox: SecretBox = {
     return { data: Buffer.from(plain, 'utf8'), encrypted: false };
   },
   async open(sealed) {
-    if (sealed.encrypted) throw new SecretBoxError('This token was encrypted by the desktop keychain');
+    if (sealed.encrypted)
+      throw new SecretBoxError('This token was encrypted by the desktop keychain');
     return sealed.data.toString('utf8');
   },
 };
 
 /** A box that asks someone else (Electron main over the parent port) to do the work. */
 export function remoteSecretBox(
-  request: (op: 'encrypt' | 'decrypt', value: string) => Promise<{ value: string; encrypted: boolean }>,
+  request: (
+    op: 'encrypt' | 'decrypt',
+    value: string,
+  ) => Promise<{ value: string; encrypted: boolean }>,
 ): SecretBox {
   return {
     async seal(plain) {

@@ -123,7 +123,10 @@ export function createServerApi(opts: ServerApiOptions) {
     invite: (token: string, body: { email: string; role: RoleName }) =>
       call('POST', '/api/v1/invitations', InvitationDto, { token, body }),
     changeRole: (token: string, userId: string, role: RoleName) =>
-      call('PATCH', `/api/v1/members/${encodeURIComponent(userId)}`, MemberDto, { token, body: { role } }),
+      call('PATCH', `/api/v1/members/${encodeURIComponent(userId)}`, MemberDto, {
+        token,
+        body: { role },
+      }),
   };
 }
 

@@ -22,7 +22,10 @@ describe('session while the sync server is down', () => {
   });
 
   it('answers from the stored profile offline, and recovers (refresh on 401) when the server returns', async () => {
-    server = await startTestServer({ dataDir: serverDir, jwtSecret: 'first-secret-0123456789abcdef0123' });
+    server = await startTestServer({
+      dataDir: serverDir,
+      jwtSecret: 'first-secret-0123456789abcdef0123',
+    });
     const { port, url } = server;
     const engine = await openEngine({ dataDir, serverUrl: url });
     engines.push(engine);
@@ -37,7 +40,10 @@ describe('session while the sync server is down', () => {
 
     const offline = await engine.dispatch('auth:state', {});
     expect(offline).toEqual({ ok: true, data: { status: 'signed-in', me, offline: true } });
-    expect(events.at(-1)).toEqual({ event: 'auth:changed', payload: { status: 'signed-in', me, offline: true } });
+    expect(events.at(-1)).toEqual({
+      event: 'auth:changed',
+      payload: { status: 'signed-in', me, offline: true },
+    });
     const members = await engine.dispatch('members:list', {});
     expect(members).toMatchObject({ ok: false, error: { code: 'server_unreachable' } });
 
@@ -51,13 +57,26 @@ describe('session while the sync server is down', () => {
 
     // The server comes back with a different JWT secret: the engine's in-memory access token is
     // refused (401), so it refreshes once and carries on.
-    server = await startTestServer({ dataDir: serverDir, port, jwtSecret: 'second-secret-0123456789abcdef012' });
+    server = await startTestServer({
+      dataDir: serverDir,
+      port,
+      jwtSecret: 'second-secret-0123456789abcdef012',
+    });
     const online = await engine.dispatch('auth:state', {});
     expect(online).toEqual({ ok: true, data: { status: 'signed-in', me, offline: false } });
-    expect(events.at(-1)).toEqual({ event: 'auth:changed', payload: { status: 'signed-in', me, offline: false } });
+    expect(events.at(-1)).toEqual({
+      event: 'auth:changed',
+      payload: { status: 'signed-in', me, offline: false },
+    });
 
-    const invite = await engine.dispatch('members:invite', { email: 'new.hire@example.com', role: 'sdr' });
-    expect(invite).toMatchObject({ ok: true, data: { email: 'new.hire@example.com', role: 'sdr' } });
+    const invite = await engine.dispatch('members:invite', {
+      email: 'new.hire@example.com',
+      role: 'sdr',
+    });
+    expect(invite).toMatchObject({
+      ok: true,
+      data: { email: 'new.hire@example.com', role: 'sdr' },
+    });
   });
 
   it('signs out locally even when the server cannot be told', async () => {
@@ -67,22 +86,37 @@ describe('session while the sync server is down', () => {
     server = null;
     const engine = await openEngine({ dataDir, serverUrl: url });
     engines.push(engine);
-    expect(await engine.dispatch('auth:state', {})).toMatchObject({ ok: true, data: { offline: true } });
-    expect(await engine.dispatch('auth:logout', {})).toEqual({ ok: true, data: { status: 'signed-out' } });
+    expect(await engine.dispatch('auth:state', {})).toMatchObject({
+      ok: true,
+      data: { offline: true },
+    });
+    expect(await engine.dispatch('auth:logout', {})).toEqual({
+      ok: true,
+      data: { status: 'signed-out' },
+    });
     engine.close();
     const after = await openEngine({ dataDir, serverUrl: url });
     engines.push(after);
-    expect(await after.dispatch('auth:state', {})).toEqual({ ok: true, data: { status: 'signed-out' } });
+    expect(await after.dispatch('auth:state', {})).toEqual({
+      ok: true,
+      data: { status: 'signed-out' },
+    });
   });
 
   it('keeps the account of one server apart from another server URL', async () => {
     const other = tempDir();
-    server = await startTestServer({ dataDir: serverDir, jwtSecret: 'second-secret-0123456789abcdef012' });
+    server = await startTestServer({
+      dataDir: serverDir,
+      jwtSecret: 'second-secret-0123456789abcdef012',
+    });
     const first = await openEngine({ dataDir: other, serverUrl: server.url });
     expect((await first.dispatch('auth:signup', newAccount('apart'))).ok).toBe(true);
     first.close();
     const elsewhere = await openEngine({ dataDir: other, serverUrl: 'http://127.0.0.1:9' });
     engines.push(elsewhere);
-    expect(await elsewhere.dispatch('auth:state', {})).toEqual({ ok: true, data: { status: 'signed-out' } });
+    expect(await elsewhere.dispatch('auth:state', {})).toEqual({
+      ok: true,
+      data: { status: 'signed-out' },
+    });
   });
 });

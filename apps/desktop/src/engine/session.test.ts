@@ -24,7 +24,9 @@ type Server = Awaited<ReturnType<typeof startTestServer>>;
 function storedAccount(dataDir: string) {
   const db = new Database(path.join(dataDir, 'engine.sqlite'), { readonly: true });
   try {
-    return db.prepare('select refresh_token, refresh_token_encrypted, profile from account').all() as {
+    return db
+      .prepare('select refresh_token, refresh_token_encrypted, profile from account')
+      .all() as {
       refresh_token: Buffer;
       refresh_token_encrypted: number;
       profile: string;
@@ -48,7 +50,10 @@ async function refreshStatus(server: Server, refreshToken: string) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ refreshToken }),
   });
-  return { status: res.status, body: (await res.json()) as { refreshToken?: string; error?: { code: string } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { refreshToken?: string; error?: { code: string } },
+  };
 }
 
 describe('session against a real sync server', () => {
@@ -87,15 +92,26 @@ describe('session against a real sync server', () => {
     expect(stored[0]!.refresh_token_encrypted).toBe(0); // web shell: no keychain (ADR 0002)
     const spentByLogout = stored[0]!.refresh_token.toString('utf8');
 
-    expect(await bridge.invoke('auth:logout', {})).toEqual({ ok: true, data: { status: 'signed-out' } });
+    expect(await bridge.invoke('auth:logout', {})).toEqual({
+      ok: true,
+      data: { status: 'signed-out' },
+    });
     expect(storedAccount(dataDir)).toHaveLength(0);
     // The server revoked that session: its refresh token no longer works.
     expect((await refreshStatus(server, spentByLogout)).status).toBe(401);
 
-    const wrong = await bridge.invoke('auth:login', { email: account.email, password: 'not the password' });
-    expect(wrong).toMatchObject({ ok: false, error: { code: 'unauthenticated', serverCode: 'invalid_credentials' } });
+    const wrong = await bridge.invoke('auth:login', {
+      email: account.email,
+      password: 'not the password',
+    });
+    expect(wrong).toMatchObject({
+      ok: false,
+      error: { code: 'unauthenticated', serverCode: 'invalid_credentials' },
+    });
 
-    const again = signedIn(await bridge.invoke('auth:login', { email: account.email, password: account.password }));
+    const again = signedIn(
+      await bridge.invoke('auth:login', { email: account.email, password: account.password }),
+    );
     expect(again.me.user.id).toBe(up.me.user.id);
     expect(changes.map((c) => c.status)).toEqual(['signed-in', 'signed-out', 'signed-in']);
 
@@ -124,7 +140,9 @@ describe('session against a real sync server', () => {
     expect(state.me.user.id).toBe(up.me.user.id);
     // It is a working session, not just a cached profile: an authenticated call succeeds.
     const members = await second.dispatch('members:list', {});
-    expect(members.ok && (members.data as MemberDto[]).map((m) => m.userId)).toEqual([up.me.user.id]);
+    expect(members.ok && (members.data as MemberDto[]).map((m) => m.userId)).toEqual([
+      up.me.user.id,
+    ]);
     const sessions = await second.dispatch('auth:sessions', {});
     expect(sessions.ok && (sessions.data as SessionDto[]).filter((s) => s.current)).toHaveLength(1);
   });
@@ -156,7 +174,10 @@ describe('session against a real sync server', () => {
     expect((await refreshStatus(server, token)).status).toBe(200); // someone else spends it
 
     clock += 16 * 60 * 1000;
-    expect(await engine.dispatch('auth:state', {})).toEqual({ ok: true, data: { status: 'signed-out' } });
+    expect(await engine.dispatch('auth:state', {})).toEqual({
+      ok: true,
+      data: { status: 'signed-out' },
+    });
     expect(storedAccount(dataDir)).toHaveLength(0);
     expect(events.at(-1)).toEqual({ event: 'auth:changed', payload: { status: 'signed-out' } });
   });

@@ -60,7 +60,13 @@ export class Session {
       this.deps.store.remove();
       return;
     }
-    this.live = { accountId: row.id, refreshToken, accessToken: null, refreshAt: 0, profile: profile.data };
+    this.live = {
+      accountId: row.id,
+      refreshToken,
+      accessToken: null,
+      refreshAt: 0,
+      profile: profile.data,
+    };
   }
 
   get signedIn(): boolean {
@@ -97,7 +103,10 @@ export class Session {
 
   async switchWorkspace(workspaceId: string): Promise<AuthState> {
     const auth = await this.authed((token) =>
-      this.deps.api.switchWorkspace(token, { workspaceId, refreshToken: this.requireLive().refreshToken }),
+      this.deps.api.switchWorkspace(token, {
+        workspaceId,
+        refreshToken: this.requireLive().refreshToken,
+      }),
     );
     return this.establish(auth);
   }
@@ -173,7 +182,9 @@ export class Session {
     try {
       await this.setProfile(await this.deps.api.me(auth.accessToken));
     } catch (err) {
-      this.deps.log.warn('could not load the profile after sign-in; using the sign-in answer', { err });
+      this.deps.log.warn('could not load the profile after sign-in; using the sign-in answer', {
+        err,
+      });
     }
     const state = this.signedInState(false);
     this.emit(state);

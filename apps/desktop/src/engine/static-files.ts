@@ -55,7 +55,8 @@ export async function readStatic(root: string, urlPath: string): Promise<StaticR
   const found = await readFileIfAny(file);
   if (found) return { status: 200, body: found, contentType: contentTypeFor(file), file };
   // Client-side routes have no extension: serve the app shell. Missing assets stay 404.
-  if (path.extname(file) !== '') return { status: 404, body: 'Not found', contentType: 'text/plain; charset=utf-8' };
+  if (path.extname(file) !== '')
+    return { status: 404, body: 'Not found', contentType: 'text/plain; charset=utf-8' };
   const index = path.join(path.resolve(root), 'index.html');
   const shell = await readFileIfAny(index);
   if (shell) return { status: 200, body: shell, contentType: contentTypeFor(index), file: index };

@@ -9,16 +9,21 @@ import { startWebShell, type WebShell } from './web-shell.ts';
 
 /** A raw GET that keeps the path exactly as written (fetch would normalise `/../`). */
 function rawGet(port: number, rawPath: string, host = `127.0.0.1:${port}`) {
-  return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: rawPath, headers: { host } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>(
+    (resolve, reject) => {
+      const req = http.request(
+        { host: '127.0.0.1', port, path: rawPath, headers: { host } },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    },
+  );
 }
 
 describe('web shell', () => {
@@ -48,19 +53,24 @@ describe('web shell', () => {
     expect(index.body).toContain('<title>SDR</title>');
     expect(index.headers['content-security-policy']).toContain("script-src 'self'");
     expect(index.headers['content-security-policy']).toContain("object-src 'none'");
-    expect((await rawGet(shell.port, '/assets/app.js')).headers['content-type']).toMatch(/javascript/);
+    expect((await rawGet(shell.port, '/assets/app.js')).headers['content-type']).toMatch(
+      /javascript/,
+    );
     expect((await rawGet(shell.port, '/leads/123')).body).toContain('<title>SDR</title>');
     expect((await rawGet(shell.port, '/assets/missing.js')).status).toBe(404);
   });
 
-  it.each(['/../secret.txt', '/assets/../../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/..%5csecret.txt'])(
-    'refuses path traversal: %s',
-    async (p) => {
-      const res = await rawGet(shell.port, p);
-      expect(res.status).toBe(403);
-      expect(res.body).not.toContain('TOP SECRET');
-    },
-  );
+  it.each([
+    '/../secret.txt',
+    '/assets/../../secret.txt',
+    '/%2e%2e/secret.txt',
+    '/..%2fsecret.txt',
+    '/..%5csecret.txt',
+  ])('refuses path traversal: %s', async (p) => {
+    const res = await rawGet(shell.port, p);
+    expect(res.status).toBe(403);
+    expect(res.body).not.toContain('TOP SECRET');
+  });
 
   it('refuses requests for a foreign Host (DNS rebinding)', async () => {
     const res = await rawGet(shell.port, '/', 'evil.example:80');
@@ -83,7 +93,9 @@ describe('web shell', () => {
       type: 'protocol-error',
       error: { code: 'invalid_input', message: 'Frames must be JSON text' },
     });
-    expect(await rawExchange(wsUrl, Buffer.from([0xff, 0x00]))).toMatchObject({ type: 'protocol-error' });
+    expect(await rawExchange(wsUrl, Buffer.from([0xff, 0x00]))).toMatchObject({
+      type: 'protocol-error',
+    });
     const bridge = await connectBridge(wsUrl);
     expect((await bridge.invoke('settings:getTheme', {})).ok).toBe(true);
     bridge.close();
@@ -96,7 +108,9 @@ describe('web shell', () => {
       id: 7,
       result: { ok: false, error: { code: 'invalid_input', message: 'Malformed request frame' } },
     });
-    expect(await rawExchange(wsUrl, JSON.stringify([1, 2, 3]))).toMatchObject({ type: 'protocol-error' });
+    expect(await rawExchange(wsUrl, JSON.stringify([1, 2, 3]))).toMatchObject({
+      type: 'protocol-error',
+    });
   });
 
   it('refuses WebSocket connections from another origin', async () => {
@@ -127,7 +141,10 @@ describe('web shell with a dev origin', () => {
       devOrigins: ['http://localhost:5999'],
     });
     const url = `ws://127.0.0.1:${shell.port}/engine`;
-    const viaProxy = new WebSocket(url, { origin: 'http://localhost:5999', headers: { host: 'localhost:5999' } });
+    const viaProxy = new WebSocket(url, {
+      origin: 'http://localhost:5999',
+      headers: { host: 'localhost:5999' },
+    });
     await new Promise((resolve, reject) => {
       viaProxy.on('open', resolve);
       viaProxy.on('error', reject);

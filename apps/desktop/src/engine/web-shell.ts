@@ -39,7 +39,9 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
 
   const server = http.createServer((req, res) => {
     if (!allowedHosts().has(req.headers.host ?? '')) {
-      res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end('Misdirected request');
+      res
+        .writeHead(421, { 'content-type': 'text/plain; charset=utf-8' })
+        .end('Misdirected request');
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -83,7 +85,9 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     const send = (frame: EngineFrame) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
     };
-    const unsubscribe = engine.subscribe((event: EventName, payload) => send({ type: 'event', event, payload }));
+    const unsubscribe = engine.subscribe((event: EventName, payload) =>
+      send({ type: 'event', event, payload }),
+    );
     ws.on('message', (data, isBinary) => {
       const text = isBinary ? null : textOf(data);
       handleFrame(engine.dispatch, text)

@@ -24,14 +24,20 @@ function keychainAvailable(): boolean {
 function answerSecret(req: SecretRequest): SecretResponse {
   try {
     if (req.op === 'encrypt') {
-      if (!keychainAvailable()) return { type: 'secret-result', id: req.id, ok: true, value: req.value, encrypted: false };
+      if (!keychainAvailable())
+        return { type: 'secret-result', id: req.id, ok: true, value: req.value, encrypted: false };
       const value = safeStorage.encryptString(req.value).toString('base64');
       return { type: 'secret-result', id: req.id, ok: true, value, encrypted: true };
     }
     const value = safeStorage.decryptString(Buffer.from(req.value, 'base64'));
     return { type: 'secret-result', id: req.id, ok: true, value, encrypted: true };
   } catch (err) {
-    return { type: 'secret-result', id: req.id, ok: false, message: err instanceof Error ? err.message : 'failed' };
+    return {
+      type: 'secret-result',
+      id: req.id,
+      ok: false,
+      message: err instanceof Error ? err.message : 'failed',
+    };
   }
 }
 
@@ -48,7 +54,8 @@ export function startEngineHost(opts: { entry: string; dataDir: string; log: Log
     if (secret.success) return child.postMessage(answerSecret(secret.data));
     const notify = NotifyMessage.safeParse(message);
     if (notify.success) {
-      if (Notification.isSupported()) new Notification({ title: notify.data.title, body: notify.data.body }).show();
+      if (Notification.isSupported())
+        new Notification({ title: notify.data.title, body: notify.data.body }).show();
       return;
     }
     const frame = message as EngineFrame;
@@ -71,7 +78,10 @@ export function startEngineHost(opts: { entry: string; dataDir: string; log: Log
     child.on('message', onMessage);
     child.on('exit', (code) => {
       for (const settle of pending.values()) {
-        settle({ ok: false, error: { code: 'internal', message: 'The engine stopped; try again' } });
+        settle({
+          ok: false,
+          error: { code: 'internal', message: 'The engine stopped; try again' },
+        });
       }
       pending.clear();
       if (stopping) return;

@@ -51,7 +51,11 @@ app
     const paths = appPaths();
     installSecurity(log.child('security'));
     serveRenderer(paths.rendererDir);
-    engine = startEngineHost({ entry: paths.engineEntry, dataDir: paths.dataDir, log: log.child('engine') });
+    engine = startEngineHost({
+      entry: paths.engineEntry,
+      dataDir: paths.dataDir,
+      log: log.child('engine'),
+    });
     bridgeIpc(engine, () => win, log.child('ipc'));
     showWindow();
     tray = createTray({ show: showWindow, quit: () => app.quit() });

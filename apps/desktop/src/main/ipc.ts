@@ -15,18 +15,26 @@ function isTrustedSender(event: IpcMainInvokeEvent, win: BrowserWindow): boolean
   return frame !== null && isAppUrl(frame.url);
 }
 
-export function bridgeIpc(engine: EngineHost, getWindow: () => BrowserWindow | null, log: Logger): void {
-  ipcMain.handle(BRIDGE_IPC_CHANNEL, async (event, channel: unknown, input: unknown): Promise<Result<unknown>> => {
-    const win = getWindow();
-    if (!win || !isTrustedSender(event, win)) {
-      log.warn('refused IPC from an untrusted sender', { url: event.senderFrame?.url });
-      return { ok: false, error: { code: 'forbidden', message: 'Not allowed' } };
-    }
-    return engine.request(typeof channel === 'string' ? channel : '', input);
-  });
+export function bridgeIpc(
+  engine: EngineHost,
+  getWindow: () => BrowserWindow | null,
+  log: Logger,
+): void {
+  ipcMain.handle(
+    BRIDGE_IPC_CHANNEL,
+    async (event, channel: unknown, input: unknown): Promise<Result<unknown>> => {
+      const win = getWindow();
+      if (!win || !isTrustedSender(event, win)) {
+        log.warn('refused IPC from an untrusted sender', { url: event.senderFrame?.url });
+        return { ok: false, error: { code: 'forbidden', message: 'Not allowed' } };
+      }
+      return engine.request(typeof channel === 'string' ? channel : '', input);
+    },
+  );
 
   engine.onEvent((frame) => {
     const win = getWindow();
-    if (win && !win.isDestroyed()) win.webContents.send(BRIDGE_EVENT_CHANNEL, frame.event, frame.payload);
+    if (win && !win.isDestroyed())
+      win.webContents.send(BRIDGE_EVENT_CHANNEL, frame.event, frame.payload);
   });
 }

@@ -3,11 +3,17 @@
  * `invoke` and `on`. No Node or Electron API reaches the page.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { BRIDGE_EVENT_CHANNEL, BRIDGE_GLOBAL, BRIDGE_IPC_CHANNEL, type SdrBridge } from '../shared/bridge.ts';
+import {
+  BRIDGE_EVENT_CHANNEL,
+  BRIDGE_GLOBAL,
+  BRIDGE_IPC_CHANNEL,
+  type SdrBridge,
+} from '../shared/bridge.ts';
 import type { Result } from '../shared/contract.ts';
 
 const bridge: SdrBridge = {
-  invoke: (channel, input) => ipcRenderer.invoke(BRIDGE_IPC_CHANNEL, channel, input) as Promise<Result<unknown>>,
+  invoke: (channel, input) =>
+    ipcRenderer.invoke(BRIDGE_IPC_CHANNEL, channel, input) as Promise<Result<unknown>>,
   on(event, listener) {
     const relay = (_e: IpcRendererEvent, name: unknown, payload: unknown) => {
       if (name === event) listener(payload);

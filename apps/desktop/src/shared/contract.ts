@@ -55,7 +55,10 @@ export const contract = {
     output: AuthState,
   },
   'auth:logout': { input: Empty, output: AuthState },
-  'auth:switchWorkspace': { input: z.object({ workspaceId: z.string().min(1) }).strict(), output: AuthState },
+  'auth:switchWorkspace': {
+    input: z.object({ workspaceId: z.string().min(1) }).strict(),
+    output: AuthState,
+  },
   'auth:sessions': { input: Empty, output: z.array(SessionDto) },
   'auth:revokeSession': { input: z.object({ sessionId: z.string().min(1) }).strict(), output: Ok },
   'members:list': { input: Empty, output: z.array(MemberDto) },

@@ -39,4 +39,3 @@ export const NotifyMessage = z.object({
   body: z.string().max(1000),
 });
 export type NotifyMessage = z.infer<typeof NotifyMessage>;
-

@@ -35,7 +35,10 @@ export function createWsBridge(socket: SocketLike): WsBridge {
 
   const failAll = () => {
     for (const settle of pending.values()) {
-      settle({ ok: false, error: { code: 'server_unreachable', message: 'Lost the connection to the engine' } });
+      settle({
+        ok: false,
+        error: { code: 'server_unreachable', message: 'Lost the connection to the engine' },
+      });
     }
     pending.clear();
   };
@@ -62,7 +65,10 @@ export function createWsBridge(socket: SocketLike): WsBridge {
     async invoke(channel, input) {
       await ready;
       if (socket.readyState !== OPEN) {
-        return { ok: false, error: { code: 'server_unreachable', message: 'Not connected to the engine' } };
+        return {
+          ok: false,
+          error: { code: 'server_unreachable', message: 'Not connected to the engine' },
+        };
       }
       const id = nextId++;
       return new Promise<Result<unknown>>((resolve) => {

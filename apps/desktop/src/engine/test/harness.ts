@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { createWsBridge, type SocketLike, type WsBridge } from '../../shared/ws-bridge.ts';
+import { createWsBridge, type WsBridge } from '../../shared/ws-bridge.ts';
 import { createEngine, type Engine, type EngineOptions } from '../engine.ts';
 import { createLogger } from '../logger.ts';
 import { plainSecretBox } from '../secret-box.ts';
@@ -30,7 +30,7 @@ export function openEngine(opts: Partial<EngineOptions> & { dataDir: string }): 
 
 export async function connectBridge(url: string, origin?: string): Promise<WsBridge> {
   const socket = new WebSocket(url, origin ? { origin } : {});
-  const bridge = createWsBridge(socket as unknown as SocketLike);
+  const bridge = createWsBridge(socket);
   await bridge.ready;
   return bridge;
 }
@@ -49,7 +49,9 @@ export function rawExchange(url: string, payload: string | Buffer): Promise<unkn
 }
 
 /** A real sync server (PGlite in a temp folder) on a free loopback port. */
-export async function startTestServer(opts: { dataDir?: string; port?: number; jwtSecret?: string } = {}) {
+export async function startTestServer(
+  opts: { dataDir?: string; port?: number; jwtSecret?: string } = {},
+) {
   const { startServer } = await import('@sdr/sync-server');
   return startServer({
     port: opts.port ?? 0,
