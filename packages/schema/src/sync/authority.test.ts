@@ -42,8 +42,8 @@ describe('validateAndCompensate', () => {
   it.each([
     { name: 'empty status', changes: { status: '' }, field: 'status', restored: 'new' },
     { name: 'bad email', changes: { email: 'nope' }, field: 'email', restored: 'a@b.co' },
-    { name: 'wrong type', changes: { firstName: 42 }, field: 'firstName', restored: undefined },
-    { name: 'tags not strings', changes: { tags: [1, 2] }, field: 'tags', restored: undefined },
+    { name: 'wrong type', changes: { firstName: 42 }, field: 'firstName', restored: '' },
+    { name: 'tags not strings', changes: { tags: [1, 2] }, field: 'tags', restored: [] },
   ])(
     'reverts an invalid value ($name) on every replica and says why',
     ({ changes, field, restored }) => {

@@ -1,7 +1,7 @@
 /**
  * The pure part of server authority: given a record's values before and after an update (both
  * already at the current schema version), which values may stand. Invalid values go back to the
- * previous valid value (or the default), writes to fields the author may not write go back to the
+ * previous valid value (or the field's default), writes to fields the author may not write go back to the
  * previous value, unknown keys are removed, and notes beyond the limit or written without
  * permission go back to the previous notes.
  */
@@ -32,13 +32,12 @@ export function decideFinalValues(
   const fields: Record<string, unknown> = {};
   const reasons: CompensationReason[] = [];
   const keys = new Set([...Object.keys(before.fields), ...Object.keys(after.fields)]);
+  // Put back the previous value if it was valid, else the default: always an explicit set, so
+  // every replica sees a server-authored write that knows the value it replaces.
   const restore = (key: string): void => {
-    if (
-      Object.hasOwn(before.fields, key) &&
-      checkFieldValue(type, key, before.fields[key]) === null
-    ) {
-      fields[key] = before.fields[key];
-    }
+    const valid =
+      Object.hasOwn(before.fields, key) && checkFieldValue(type, key, before.fields[key]) === null;
+    fields[key] = valid ? before.fields[key] : type.fields[key]!.default;
   };
   for (const key of keys) {
     const hasAfter = Object.hasOwn(after.fields, key);
