@@ -31,3 +31,13 @@ export {
   WorkspaceMembershipDto,
   WorkspaceName,
 } from './api.ts';
+// Record types and sync rules that need no Yjs (the Yjs side is `@sdr/schema/sync`).
+export { NOTES_FIELD } from './records/define.ts';
+export type { FieldDef, FieldValues, RawRecord, RecordType } from './records/define.ts';
+export { docName, parseDocName } from './records/doc-name.ts';
+export { LEAD_FIELD_NAMES, leadRecord } from './records/lead.ts';
+export type { LeadFieldName, LeadFields } from './records/lead.ts';
+export { checkFieldChanges, checkFieldValue } from './records/validate.ts';
+export type { FieldIssue, Projection } from './records/validate.ts';
+export { isInstallationClientId, SERVER_CLIENT_ID } from './sync/client-id.ts';
+export type { FieldWriteCheck } from './sync/decide.ts';
