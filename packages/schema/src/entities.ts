@@ -9,6 +9,15 @@ import {
   workspace,
 } from './entities/accounts.ts';
 import { account, localSetting } from './entities/local.ts';
+import { lead } from './entities/lead.ts';
+import {
+  changeLog,
+  docSnapshot,
+  fieldConflict,
+  outbox,
+  syncState,
+  workspaceSeq,
+} from './entities/sync.ts';
 
 /**
  * Every entity of the product, in dependency order (a table comes after the tables it references).
@@ -25,4 +34,11 @@ export const ENTITIES = [
   passwordReset,
   account,
   localSetting,
+  lead,
+  workspaceSeq,
+  changeLog,
+  docSnapshot,
+  fieldConflict,
+  outbox,
+  syncState,
 ] as const;

@@ -9,3 +9,6 @@ export const user = sqliteTables.user;
 export const membership = sqliteTables.membership;
 export const account = sqliteTables.account;
 export const localSetting = sqliteTables.localSetting;
+export const lead = sqliteTables.lead;
+export const outbox = sqliteTables.outbox;
+export const syncState = sqliteTables.syncState;
