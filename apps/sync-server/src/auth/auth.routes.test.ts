@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { AuthResponse, MeResponse } from '@sdr/schema';
 import { refreshToken as refreshTokenTable, session } from '@sdr/schema/pg';
-import { countRows, signUp, testDatabaseKinds, useServerSuite } from '../test/harness.ts';
+import { countRows, readMailFiles, signUp, testDatabaseKinds, tokenFromMail, useServerSuite } from '../test/harness.ts';
 
 describe.each(testDatabaseKinds())('auth flows (%s)', (kind) => {
   const t = useServerSuite(kind);
@@ -141,8 +141,7 @@ describe.each(testDatabaseKinds())('auth flows (%s)', (kind) => {
     // Make u a member of "Second" through an invitation.
     const inv = await t.api.post('/api/v1/invitations', { email: u.email, role: 'manager' }, { token: owner.accessToken });
     expect(inv.status).toBe(201);
-    const mails = await import('../test/harness.ts').then((h) => h.readMailFiles(t.server.dataDir));
-    const token = /\/invite\/([A-Za-z0-9_-]+)/.exec(mails.at(-1)?.text ?? '')?.[1];
+    const token = tokenFromMail((await readMailFiles(t.server.dataDir)).at(-1)!, 'invite', t.url);
     const accepted = await t.api.post('/api/v1/invitations/accept', { token, password: u.password });
     expect(accepted.status).toBe(200);
 

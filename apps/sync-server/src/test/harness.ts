@@ -28,6 +28,7 @@ import { loadEnv, loadTestEnv } from '../env.ts';
 import { createLogger } from '../logger.ts';
 import { createMailer } from '../mail/mailer.ts';
 import { apiClient, type ApiClient } from './http.ts';
+import { tokenFromMail } from './smtp.ts';
 
 export { apiClient, countRows };
 export type { ApiClient };
@@ -70,14 +71,8 @@ export async function openTestDatabase(kind: DbKind): Promise<TestDatabase> {
     // Shared for the whole process; it ends with the process.
     return { kind, db: handle.db, reset: () => truncateAll(handle.db), close: async () => {} };
   }
-  const adminUrl = loadTestEnv(process.env).testDatabaseUrl;
-  if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `sdr_test_${Date.now().toString(36)}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const handle = openPostgres(url.toString());
+  const created = await createPostgresDatabase();
+  const handle = openPostgres(created.url);
   await migrateDatabase(handle);
   return {
     kind,
@@ -85,6 +80,24 @@ export async function openTestDatabase(kind: DbKind): Promise<TestDatabase> {
     reset: () => truncateAll(handle.db),
     async close() {
       await handle.close();
+      await created.drop();
+    },
+  };
+}
+
+/** Creates a fresh, uniquely named database on the `TEST_DATABASE_URL` server. */
+export async function createPostgresDatabase(): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  const adminUrl = loadTestEnv(process.env).testDatabaseUrl;
+  if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `sdr_test_${Date.now().toString(36)}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE "${name}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    async drop() {
       await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin.end({ timeout: 5 });
     },
@@ -176,6 +189,8 @@ export interface ServerSuite {
   /** The server started for the current test. */
   readonly server: TestServer;
   readonly api: ApiClient;
+  /** Base URL of the current test's server. */
+  readonly url: string;
   /** Starts another server on the same database (closed after the test). */
   start(options?: TestServerOptions): Promise<TestServer>;
 }
@@ -221,6 +236,9 @@ export function useServerSuite(kind: DbKind, defaults: TestServerOptions = {}): 
     get api() {
       return need(current, 'server').api;
     },
+    get url() {
+      return need(current, 'server').url;
+    },
     start,
   };
 }
@@ -255,6 +273,36 @@ export async function signUp(
   return {
     email: input.email,
     password: input.password,
+    accessToken: res.body.accessToken,
+    refreshToken: res.body.refreshToken,
+    sessionId: res.body.sessionId,
+    userId: res.body.user.id,
+    workspaceId: res.body.workspace.id,
+  };
+}
+
+/**
+ * Adds a member to the admin's workspace the real way: invite (mail written as `.eml` by the
+ * no-SMTP mailer), read the token from the mail, accept as a new user.
+ */
+export async function addMember(
+  server: TestServer,
+  adminAccessToken: string,
+  role: 'admin' | 'manager' | 'sdr',
+  email = `member${++counter}-${Math.random().toString(36).slice(2, 7)}@example.com`,
+): Promise<SignedUp> {
+  const inv = await server.api.post('/api/v1/invitations', { email, role }, { token: adminAccessToken });
+  if (inv.status !== 201) throw new Error(`invite failed: ${inv.status} ${inv.text}`);
+  const mails = await readMailFiles(server.dataDir);
+  const mail = mails.filter((m) => m.text?.includes('/invite/') && JSON.stringify(m.to).includes(email)).at(-1);
+  if (!mail) throw new Error(`no invitation mail to ${email}`);
+  const token = tokenFromMail(mail, 'invite', server.url);
+  const password = 'member-password-1';
+  const res = await server.api.post('/api/v1/invitations/accept', { token, password, name: `Member ${counter}` });
+  if (res.status !== 200) throw new Error(`accept failed: ${res.status} ${res.text}`);
+  return {
+    email,
+    password,
     accessToken: res.body.accessToken,
     refreshToken: res.body.refreshToken,
     sessionId: res.body.sessionId,
