@@ -54,6 +54,14 @@ export default defineConfig({
     assetsInlineLimit: 0,
   },
   server: {
-    proxy: { '/engine': { target: engineUrl, ws: true } },
+    // The web shell accepts sockets only from its own origin, so present the proxied socket as such.
+    proxy: {
+      '/engine': {
+        target: engineUrl,
+        ws: true,
+        changeOrigin: true,
+        headers: { origin: new URL(engineUrl).origin },
+      },
+    },
   },
 });

@@ -37,6 +37,7 @@ async function startEngine(dataDir: string, port: number): Promise<ChildServer> 
 }
 
 export const test = base.extend<{ shell: WebShell }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure their dependencies
   shell: async ({}, use) => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'sdr-e2e-engine-'));
     let running: ChildServer | null = await startEngine(dataDir, 0);

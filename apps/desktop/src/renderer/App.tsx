@@ -34,9 +34,11 @@ export function App() {
 
   // After signing out, the signed-out screen is always Sign in, wherever the user came from.
   const signedIn = state?.status === 'signed-in';
-  useEffect(() => {
+  const [wasSignedIn, setWasSignedIn] = useState(signedIn);
+  if (signedIn !== wasSignedIn) {
+    setWasSignedIn(signedIn);
     if (signedIn) setView('sign-in');
-  }, [signedIn]);
+  }
 
   if (state === null) return <StartupScreen />;
   if (state.status === 'signed-in') return <WorkspaceScreen />;

@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { can } from '@sdr/domain';
 import { Alert, Avatar, Badge, Card, SelectField, Spinner, useToast } from '@sdr/ui';
 import type { OutputOf } from '../../shared/contract.ts';
 import { engine } from '../engine.ts';
 import { errorMessage } from '../errors.ts';
 import { formatDate } from '../format.ts';
+import { useEngineQuery } from '../hooks/useEngineQuery.ts';
 import { isRole, ROLE_LABELS, ROLE_OPTIONS } from '../roles.ts';
 import type { Role } from '../roles.ts';
 import { useSignedIn } from '../stores/auth.ts';
@@ -15,24 +16,11 @@ type Member = OutputOf<'members:list'>[number];
 /** The workspace's members. Admins also see the invite form and can change other members' roles. */
 export function MembersSection() {
   const { me } = useSignedIn();
-  const [members, setMembers] = useState<Member[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const members = useEngineQuery(() => engine.invoke('members:list', {}), me.workspace.id);
   const [saving, setSaving] = useState<string | null>(null);
   const toast = useToast();
   const canInvite = can(me.role, 'members:invite');
   const canChangeRole = can(me.role, 'members:changeRole');
-
-  const load = useCallback(async () => {
-    const result = await engine.invoke('members:list', {});
-    if (result.ok) {
-      setMembers(result.data);
-      setError(null);
-    } else setError(errorMessage(result.error));
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load, me.workspace.id]);
 
   async function changeRole(member: Member, role: Role) {
     setSaving(member.userId);
@@ -42,9 +30,9 @@ export function MembersSection() {
       toast(`Could not change ${member.name}'s role: ${errorMessage(result.error)}`, 'error');
       return;
     }
-    setMembers(
-      (list) =>
-        list?.map((entry) => (entry.userId === member.userId ? result.data : entry)) ?? null,
+    const updated = result.data;
+    members.update((list) =>
+      list.map((entry) => (entry.userId === updated.userId ? updated : entry)),
     );
     toast(`${member.name} is now ${ROLE_LABELS[result.data.role]}`, 'success');
   }
@@ -59,9 +47,9 @@ export function MembersSection() {
       }
     >
       {canInvite ? <InviteForm /> : null}
-      {error ? <Alert>{error}</Alert> : null}
-      {!members && !error ? <Spinner label="Loading members" /> : null}
-      {members ? (
+      {members.error ? <Alert>{members.error}</Alert> : null}
+      {!members.data && !members.error ? <Spinner label="Loading members" /> : null}
+      {members.data ? (
         <table className="ui-table members">
           <caption className="ui-visually-hidden">Members of {me.workspace.name}</caption>
           <thead>
@@ -72,7 +60,7 @@ export function MembersSection() {
             </tr>
           </thead>
           <tbody>
-            {members.map((member) => (
+            {members.data.map((member) => (
               <tr key={member.userId}>
                 <td>
                   <span className="member">

@@ -1,30 +1,18 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Badge, Button, Card, Icon, Spinner, useToast } from '@sdr/ui';
 import type { OutputOf } from '../../shared/contract.ts';
 import { engine } from '../engine.ts';
 import { errorMessage } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
+import { useEngineQuery } from '../hooks/useEngineQuery.ts';
 
 type Session = OutputOf<'auth:sessions'>[number];
 
 /** The devices signed in to this account; any but this one can be signed out remotely. */
 export function SessionsSection() {
-  const [sessions, setSessions] = useState<Session[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const sessions = useEngineQuery(() => engine.invoke('auth:sessions', {}), 'sessions');
   const [revoking, setRevoking] = useState<string | null>(null);
   const toast = useToast();
-
-  const load = useCallback(async () => {
-    const result = await engine.invoke('auth:sessions', {});
-    if (result.ok) {
-      setSessions(result.data);
-      setError(null);
-    } else setError(errorMessage(result.error));
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   async function revoke(session: Session) {
     setRevoking(session.id);
@@ -35,7 +23,7 @@ export function SessionsSection() {
       return;
     }
     toast(`Signed out ${session.deviceName}`, 'success');
-    await load();
+    sessions.reload();
   }
 
   return (
@@ -43,11 +31,11 @@ export function SessionsSection() {
       title="Sessions"
       description="Devices signed in to your account. Sign out any you do not recognise."
     >
-      {error ? <Alert>{error}</Alert> : null}
-      {!sessions && !error ? <Spinner label="Loading sessions" /> : null}
-      {sessions ? (
+      {sessions.error ? <Alert>{sessions.error}</Alert> : null}
+      {!sessions.data && !sessions.error ? <Spinner label="Loading sessions" /> : null}
+      {sessions.data ? (
         <ul className="list" aria-label="Sessions">
-          {sessions.map((session) => (
+          {sessions.data.map((session) => (
             <li key={session.id} className="list__row">
               <span className="list__icon">
                 <Icon name="laptop" size={18} />
