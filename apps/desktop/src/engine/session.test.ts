@@ -2,6 +2,8 @@
  * The account session against a REAL sync server (PGlite, loopback, port 0): sign-up, sign-in,
  * sign-out over the web shell's WebSocket, restart survival, and refresh of an expired access token.
  */
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -192,4 +194,54 @@ describe('session against a real sync server', () => {
     // Still signed in where it was.
     signedIn(await a.dispatch('auth:state', {}));
   });
+
+  it('switches to a workspace the user was invited to, and stays there after a restart', async () => {
+    const aliceDir = tempDir();
+    const alice = await open(aliceDir);
+    const aliceAccount = newAccount('alice');
+    const home = signedIn(await alice.dispatch('auth:signup', aliceAccount));
+    const bob = await open(tempDir());
+    const bobs = signedIn(await bob.dispatch('auth:signup', newAccount('bob')));
+
+    const invite = await bob.dispatch('members:invite', { email: aliceAccount.email, role: 'sdr' });
+    expect(invite).toMatchObject({ ok: true, data: { email: aliceAccount.email, role: 'sdr' } });
+    const token = await invitationToken(server.env.dataDir, aliceAccount.email);
+    const accepted = await fetch(`${server.url}/api/v1/invitations/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token, password: aliceAccount.password }),
+    });
+    expect(accepted.status).toBe(200);
+
+    const refreshed = signedIn(await alice.dispatch('auth:state', {}));
+    expect(refreshed.me.workspaces.map((w) => w.id).sort()).toEqual(
+      [home.me.workspace.id, bobs.me.workspace.id].sort(),
+    );
+    const switched = signedIn(
+      await alice.dispatch('auth:switchWorkspace', { workspaceId: bobs.me.workspace.id }),
+    );
+    expect(switched.me.workspace.id).toBe(bobs.me.workspace.id);
+    expect(switched.me.role).toBe('sdr');
+    const members = await alice.dispatch('members:list', {});
+    expect(members.ok && (members.data as MemberDto[]).length).toBe(2);
+    // An sdr cannot invite: the server's 403 comes back typed.
+    const denied = await alice.dispatch('members:invite', { email: 'x@example.com', role: 'sdr' });
+    expect(denied).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+    alice.close();
+    const again = await open(aliceDir);
+    expect(signedIn(await again.dispatch('auth:state', {})).me.workspace.id).toBe(
+      bobs.me.workspace.id,
+    );
+  });
 });
+
+/** Reads the invitation token from the `.eml` the server wrote (no SMTP configured). */
+async function invitationToken(serverDataDir: string, email: string): Promise<string> {
+  const dir = path.join(serverDataDir, 'mail');
+  const mails = (await readdir(dir)).sort().map((f) => readFileSync(path.join(dir, f), 'utf8'));
+  const mail = mails.filter((m) => m.includes(email)).at(-1);
+  const match = mail && /\/invite\/([A-Za-z0-9_-]+)/.exec(mail.replace(/=\r?\n/g, ''));
+  if (!match?.[1]) throw new Error(`no invitation mail to ${email}`);
+  return match[1];
+}
