@@ -51,4 +51,4 @@ mkdirSync(path.join(dist, 'migrations'), { recursive: true });
 cpSync(path.join(schemaRoot, 'migrations/sqlite'), path.join(dist, 'migrations/sqlite'), {
   recursive: true,
 });
-console.log('Electron bundles written to', dist);
+process.stdout.write(`Electron bundles written to ${dist}\n`);

@@ -53,13 +53,13 @@ export async function readStatic(root: string, urlPath: string): Promise<StaticR
   const file = resolveInside(root, urlPath);
   if (!file) return { status: 403, body: 'Forbidden', contentType: 'text/plain; charset=utf-8' };
   const found = await readFileIfAny(file);
-  if (found) return { status: 200, body: found, contentType: contentTypeFor(file), file };
+  if (found) return { status: 200, ...found, contentType: contentTypeFor(found.file) };
   // Client-side routes have no extension: serve the app shell. Missing assets stay 404.
   if (path.extname(file) !== '')
     return { status: 404, body: 'Not found', contentType: 'text/plain; charset=utf-8' };
   const index = path.join(path.resolve(root), 'index.html');
   const shell = await readFileIfAny(index);
-  if (shell) return { status: 200, body: shell, contentType: contentTypeFor(index), file: index };
+  if (shell) return { status: 200, ...shell, contentType: contentTypeFor(index) };
   return {
     status: 503,
     body: 'The renderer is not built yet. Run: pnpm --filter @sdr/desktop build:renderer',
@@ -67,11 +67,12 @@ export async function readStatic(root: string, urlPath: string): Promise<StaticR
   };
 }
 
-async function readFileIfAny(file: string): Promise<Buffer | null> {
+/** Reads a file (a folder means its index.html); returns the path actually read. */
+async function readFileIfAny(file: string): Promise<{ body: Buffer; file: string } | null> {
   try {
     const stat = await fs.stat(file);
     if (stat.isDirectory()) return readFileIfAny(path.join(file, 'index.html'));
-    return await fs.readFile(file);
+    return { body: await fs.readFile(file), file };
   } catch {
     return null;
   }

@@ -51,12 +51,15 @@ describe('web shell', () => {
     const index = await rawGet(shell.port, '/');
     expect(index.status).toBe(200);
     expect(index.body).toContain('<title>SDR</title>');
+    expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(index.headers['content-security-policy']).toContain("script-src 'self'");
     expect(index.headers['content-security-policy']).toContain("object-src 'none'");
     expect((await rawGet(shell.port, '/assets/app.js')).headers['content-type']).toMatch(
       /javascript/,
     );
-    expect((await rawGet(shell.port, '/leads/123')).body).toContain('<title>SDR</title>');
+    const route = await rawGet(shell.port, '/leads/123');
+    expect(route.body).toContain('<title>SDR</title>');
+    expect(route.headers['content-type']).toBe('text/html; charset=utf-8');
     expect((await rawGet(shell.port, '/assets/missing.js')).status).toBe(404);
   });
 
