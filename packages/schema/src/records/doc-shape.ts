@@ -4,7 +4,7 @@
  * - `Y.Text('notes')`: the notes;
  * - `Y.Map('meta')`: `schemaVersion` (integer; a doc without it is version 0).
  */
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import type { RawRecord } from './define.ts';
 
 export const FIELDS_MAP = 'fields';
@@ -34,7 +34,7 @@ export function readSchemaVersion(doc: Y.Doc): number {
 export function readRaw(doc: Y.Doc): RawRecord {
   const fields: Record<string, unknown> = {};
   for (const [key, value] of fieldsOf(doc).entries()) fields[key] = structuredClone(value);
-  return { fields, notes: notesOf(doc).toString() };
+  return { fields, notes: notesOf(doc).toJSON() };
 }
 
 /** True when nothing was ever written to the doc. */

@@ -77,5 +77,5 @@ export const leadRecord = defineRecordType({
 });
 
 export type LeadFields = FieldValues<(typeof leadRecord)['fields']>;
-export type LeadFieldName = keyof LeadFields & string;
+export type LeadFieldName = Extract<keyof LeadFields, string>;
 export const LEAD_FIELD_NAMES = Object.keys(leadRecord.fields) as LeadFieldName[];

@@ -24,7 +24,7 @@ function isJson(v: unknown): boolean {
   if (typeof v === 'number') return Number.isFinite(v);
   if (Array.isArray(v)) return v.every(isJson);
   if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
-    return Object.values(v as object).every(isJson);
+    return Object.values(v).every(isJson);
   }
   return false;
 }

@@ -3,6 +3,7 @@
  * stored values are wrong. Shared by the server (authority) and every client (projection).
  */
 import type { FieldValues, RawRecord, RecordType } from './define.ts';
+import { cloneJson } from './values.ts';
 
 export type FieldIssueCode =
   'invalid_value' | 'unknown_field' | 'forbidden_field' | 'newer_schema' | 'notes_too_long';
@@ -68,14 +69,14 @@ export function projectRaw<F extends RecordType>(
   }
   for (const [field, def] of Object.entries(type.fields)) {
     if (!Object.hasOwn(raw.fields, field) || raw.fields[field] === undefined) {
-      values[field] = structuredClone(def.default);
+      values[field] = cloneJson(def.default);
       continue;
     }
     const parsed = def.schema.safeParse(raw.fields[field]);
     if (parsed.success) {
       values[field] = parsed.data;
     } else {
-      values[field] = structuredClone(def.default);
+      values[field] = cloneJson(def.default);
       issues.push({
         field,
         code: 'invalid_value',

@@ -19,3 +19,10 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
     (k) => Object.hasOwn(bo, k) && jsonEqual((a as Record<string, unknown>)[k], bo[k]),
   );
 }
+
+/** A deep copy of a JSON-compatible value (runs where `structuredClone` is not declared). */
+export function cloneJson<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return value;
+  if (Array.isArray(value)) return value.map((v: unknown) => cloneJson(v)) as T;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cloneJson(v)])) as T;
+}

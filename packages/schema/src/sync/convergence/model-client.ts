@@ -109,7 +109,10 @@ export class ModelClient {
       case 'welcome':
       case 'error': // missing dependencies: the entry stays in the outbox and is resent on reconnect
         return [];
-      default:
+      case 'hello':
+      case 'update':
+      case 'catchupRequest':
+      case 'docSync':
         throw new Error(`client got unexpected ${frame.type}`);
     }
   }

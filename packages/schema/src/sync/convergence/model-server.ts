@@ -77,7 +77,13 @@ export class ModelServer {
         return { replies: [this.page(frame.afterSeq, frame.limit)], broadcast: [] };
       case 'update':
         return this.update(frame.docName, frame.clientSeq, frame.payload, canWrite);
-      default:
+      case 'welcome':
+      case 'ack':
+      case 'catchupPage':
+      case 'change':
+      case 'evict':
+      case 'docSync':
+      case 'error':
         return {
           replies: [
             {
