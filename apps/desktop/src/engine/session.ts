@@ -39,6 +39,7 @@ export class Session {
   private live: Live | null = null;
   private refreshing: Promise<void> | null = null;
   private lastOffline: boolean | null = null;
+  private signingOut = false;
 
   constructor(private readonly deps: SessionDeps) {}
 
@@ -151,8 +152,10 @@ export class Session {
       if (isAuthFailure(err)) {
         this.deps.log.info('refresh token refused; signing out locally');
         this.forget();
-        this.deps.notify('Signed out', 'Your session ended. Sign in again to continue.');
-        this.emit({ status: 'signed-out' });
+        if (!this.signingOut) {
+          this.deps.notify('Signed out', 'Your session ended. Sign in again to continue.');
+          this.emit({ status: 'signed-out' });
+        }
       }
       throw err;
     }
@@ -194,10 +197,13 @@ export class Session {
   /** Logs out on the server (best effort) and forgets the local session. */
   private async dropSession(): Promise<void> {
     if (!this.live) return;
+    this.signingOut = true;
     try {
       await this.authed((token) => this.deps.api.logout(token));
     } catch (err) {
       this.deps.log.info('server logout failed; forgetting the session locally', { err });
+    } finally {
+      this.signingOut = false;
     }
     this.forget();
   }

@@ -45,6 +45,7 @@ export function startEngineHost(opts: { entry: string; dataDir: string; log: Log
   const { log } = opts;
   let child: UtilityProcess;
   let stopping = false;
+  let recentCrashes: number[] = [];
   let nextId = 1;
   const pending = new Map<number, (result: Result<unknown>) => void>();
   const listeners = new Set<(frame: EventFrame) => void>();
@@ -85,6 +86,12 @@ export function startEngineHost(opts: { entry: string; dataDir: string; log: Log
       }
       pending.clear();
       if (stopping) return;
+      const now = Date.now();
+      recentCrashes = [...recentCrashes.filter((t) => now - t < 60_000), now];
+      if (recentCrashes.length > 5) {
+        log.error('engine keeps exiting; not restarting it again', { code });
+        return;
+      }
       log.error('engine exited; restarting', { code });
       setTimeout(spawn, 1000);
     });

@@ -22,7 +22,8 @@ let quitting = false;
 
 registerAppScheme();
 app.enableSandbox();
-if (!app.requestSingleInstanceLock()) app.quit();
+const primary = app.requestSingleInstanceLock();
+if (!primary) app.quit();
 
 function showWindow(): void {
   const paths = appPaths();
@@ -48,6 +49,7 @@ app.on('before-quit', () => {
 app
   .whenReady()
   .then(() => {
+    if (!primary) return;
     const paths = appPaths();
     installSecurity(log.child('security'));
     serveRenderer(paths.rendererDir);
