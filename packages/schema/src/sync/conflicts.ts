@@ -30,10 +30,30 @@ export interface FieldConflict {
   readonly sameValue: boolean;
 }
 
-function chainOf(map: Y.Map<unknown>, key: string): Y.Item[] {
-  const chain: Y.Item[] = [];
-  for (let item = map._map.get(key) ?? null; item !== null; item = item.left) chain.push(item);
-  return chain.reverse();
+/**
+ * The items the transaction added under each key of `fields`, read from the struct store (cheap),
+ * not by walking the keys' chains (which grow with a record's history).
+ */
+function newFieldItems(tr: Y.Transaction, fields: Y.Map<unknown>): Map<string, Y.Item[]> {
+  const byKey = new Map<string, Y.Item[]>();
+  for (const [client, after] of tr.afterState) {
+    const before = tr.beforeState.get(client) ?? 0;
+    const structs = tr.doc.store.clients.get(client);
+    if (after <= before || !structs) continue;
+    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+      const s = structs[i]!;
+      if (!(s instanceof Y.Item) || s.id.clock < before || s.parent !== fields) continue;
+      if (s.parentSub !== null) byKey.set(s.parentSub, [...(byKey.get(s.parentSub) ?? []), s]);
+    }
+  }
+  return byKey;
+}
+
+/** Position within its key's chain, comparable between items of one key (higher: further right). */
+function positionOf(item: Y.Item): number {
+  let distance = 0;
+  for (let r = item.right; r !== null; r = r.right) distance++;
+  return -distance;
 }
 
 function valueOf(item: Y.Item): unknown {
@@ -59,23 +79,18 @@ function pointsTo(id: Y.ID | null, item: Y.Item | null): boolean {
 /** The conflicts introduced by one finished transaction on a record doc. */
 export function conflictsOfTransaction(tr: Y.Transaction): FieldConflict[] {
   const fields = tr.doc.getMap<unknown>(FIELDS_MAP);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yjs types the map key this way
-  const keys = tr.changed.get(fields as unknown as Y.AbstractType<Y.YEvent<any>>);
-  if (!keys) return [];
   const isNew = (item: Y.Item): boolean =>
     item.id.clock >= (tr.beforeState.get(item.id.client) ?? 0);
   const out: FieldConflict[] = [];
-  for (const key of keys) {
-    if (key === null) continue;
-    const chain = chainOf(fields, key);
-    let cur: Y.Item | null = null;
-    let curPos = -1;
-    for (let pos = 0; pos < chain.length; pos++) {
-      if (!isNew(chain[pos]!)) [cur, curPos] = [chain[pos]!, pos];
-    }
-    for (let pos = 0; pos < chain.length; pos++) {
-      const item = chain[pos]!;
-      if (!isNew(item)) continue;
+  for (const [key, added] of newFieldItems(tr, fields)) {
+    // The key's value before the transaction: its rightmost item that is not new.
+    let cur: Y.Item | null = fields._map.get(key) ?? null;
+    while (cur !== null && isNew(cur)) cur = cur.left;
+    let curPos = cur === null ? -Infinity : positionOf(cur);
+    const ordered = added
+      .map((item) => ({ item, pos: positionOf(item) }))
+      .sort((a, b) => a.pos - b.pos);
+    for (const { item, pos } of ordered) {
       if (cur !== null && !pointsTo(item.origin, cur)) {
         const previous = refOf(cur);
         const incoming = refOf(item);
