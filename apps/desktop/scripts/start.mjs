@@ -3,7 +3,8 @@
 //   2. starts the sync server (PGlite, seeded demo workspace) unless one already answers,
 //   3. starts the Electron app if its binary is installed and can load better-sqlite3, else the
 //      engine's web shell, and prints the URL to open and the demo login.
-// Nothing signs in automatically. Ctrl-C stops everything this script started.
+// On the first start of a fresh data dir the app is signed into the demo workspace (DEMO_LOGIN);
+// after that the engine keeps whatever session the user has. Ctrl-C stops everything it started.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -147,16 +148,23 @@ function usableElectron() {
   return { binary, why: null };
 }
 
-function startElectron(binary) {
+function demoEnv(login) {
+  return login ? { DEMO_LOGIN: `${login.email}:${login.password}` } : {};
+}
+
+function startElectron(binary, login) {
   const res = spawnSync(process.execPath, [path.join(appDir, 'scripts/build-electron.mjs')], {
     stdio: 'inherit',
   });
   if (res.status !== 0) fail('Bundling the Electron app failed (see above).');
-  const child = run(binary, [appDir], { cwd: appDir, env: { ...env, SERVER_URL: serverUrl } });
+  const child = run(binary, [appDir], {
+    cwd: appDir,
+    env: { ...env, SERVER_URL: serverUrl, ...demoEnv(login) },
+  });
   child.on('exit', () => stopAll(0));
 }
 
-function startWebShell() {
+function startWebShell(login) {
   return new Promise((resolve) => {
     const child = run(tsxBin, [path.join(appDir, 'src/engine/main.ts')], {
       cwd: appDir,
@@ -164,6 +172,7 @@ function startWebShell() {
       env: {
         ...env,
         SERVER_URL: serverUrl,
+        ...demoEnv(login),
         ENGINE_DATA_DIR: env.ENGINE_DATA_DIR ?? path.join(repoDir, '.data/desktop'),
       },
     });
@@ -182,18 +191,17 @@ const login = await startServer();
 const electron = usableElectron();
 let where;
 if (electron.binary) {
-  startElectron(electron.binary);
+  startElectron(electron.binary, login);
   where = 'The desktop app is opening.';
 } else {
-  const url = await startWebShell();
+  const url = await startWebShell(login);
   where = `Open the app in your browser:  ${url}\n  (web shell: ${electron.why})`;
 }
 say('');
 say('  ─────────────────────────────────────────────────────────────');
 say(`  ${where}`);
 say(`  Sync server: ${serverUrl}`);
-if (login)
-  say(`  Demo login:  ${login.email}  /  ${login.password}   (sign in with it, or sign up)`);
+if (login) say(`  Demo login:  ${login.email}  /  ${login.password}   (signed in on first start)`);
 else say('  Sign in with an account on that server, or sign up.');
 say('  Ctrl-C stops everything.');
 say('  ─────────────────────────────────────────────────────────────');

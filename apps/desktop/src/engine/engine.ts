@@ -26,6 +26,8 @@ export interface EngineOptions {
   now?: () => number;
   fetch?: typeof globalThis.fetch;
   notify?: (title: string, body: string) => void;
+  /** Signs in with this login on the first start of a fresh data dir (the demo of `pnpm start`). */
+  demoLogin?: { email: string; password: string } | null;
 }
 
 export interface Engine {
@@ -67,10 +69,20 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     throw err;
   }
 
+  const settings = createSettings(db);
+  if (opts.demoLogin && !settings.demoSignInDone()) {
+    settings.markDemoSignInDone();
+    if ((await session.state()).status === 'signed-out') {
+      await session.login(opts.demoLogin).catch((err: unknown) => {
+        opts.log.warn('demo sign-in failed; sign in by hand', { error: String(err) });
+      });
+    }
+  }
+
   const handlers = createHandlers({
     session,
     api,
-    settings: createSettings(db),
+    settings,
     info: { version: opts.version, serverUrl: opts.serverUrl, shell: opts.shell },
   });
   const dispatch = createRouter(handlers, opts.log.child('router'));

@@ -17,6 +17,11 @@ const EnvSchema = z.object({
   ENGINE_PORT: z.coerce.number().int().min(0).max(65535).default(5174),
   RENDERER_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** `email:password` to sign in with on the very first start (set by `pnpm start` for the demo). */
+  DEMO_LOGIN: z
+    .string()
+    .regex(/^[^:]+:.+$/, 'expected email:password')
+    .optional(),
   /** Extra origins allowed to open the engine socket, comma-separated (the Vite dev server). */
   ENGINE_DEV_ORIGINS: z
     .string()
@@ -37,6 +42,7 @@ export type EngineEnv = {
   rendererDir: string;
   logLevel: LogLevel;
   devOrigins: string[];
+  demoLogin: { email: string; password: string } | null;
 };
 
 export class EnvError extends Error {
@@ -57,7 +63,13 @@ export function parseEnv(source: Record<string, string | undefined>, cwd: string
     rendererDir: path.resolve(cwd, e.RENDERER_DIR ?? path.join(packageRoot, 'dist/renderer')),
     logLevel: e.LOG_LEVEL,
     devOrigins: e.ENGINE_DEV_ORIGINS.map((o) => new URL(o).origin),
+    demoLogin: e.DEMO_LOGIN ? splitLogin(e.DEMO_LOGIN) : null,
   };
+}
+
+function splitLogin(value: string): { email: string; password: string } {
+  const at = value.indexOf(':');
+  return { email: value.slice(0, at), password: value.slice(at + 1) };
 }
 
 /** Reads the real process environment; call once from the process entry. */

@@ -23,6 +23,7 @@ if (parentPort) {
     version: pkg.version,
     box: port.box,
     notify: port.notify,
+    demoLogin: env.demoLogin,
     log,
   });
   port.attach(engine);
@@ -34,6 +35,7 @@ if (parentPort) {
     shell: 'web',
     version: pkg.version,
     box: plainSecretBox,
+    demoLogin: env.demoLogin,
     log,
   });
   const shell = await startWebShell({

@@ -23,6 +23,13 @@ export function createSettings(db: EngineDb) {
       set('theme', theme);
       return theme;
     },
+    /** True once the first-run demo sign-in was attempted, so signing out is respected later. */
+    demoSignInDone(): boolean {
+      return get('demoSignInDone') === true;
+    },
+    markDemoSignInDone(): void {
+      set('demoSignInDone', true);
+    },
   };
 }
 
