@@ -9,6 +9,7 @@ test('keyboard shortcuts move between areas and open the help', async ({ page, s
   await page.keyboard.press('i');
   await expect(heading('Inbox')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Inbox' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('main')).toBeFocused();
 
   await page.keyboard.press('g');
   await page.keyboard.press('q');

@@ -1,6 +1,6 @@
 /**
- * Test fixtures: `shell` is a real engine web shell on its own temp data dir, talking to the suite's
- * sync server. `shell.restart()` stops the process and starts a new one on the same data dir and
+ * Test fixtures. `shell` is a real engine web shell on its own temp data dir, talking to the suite's
+ * sync server; `launchShell` starts one against any server. `stop()`/`start()` keep the data dir and
  * port, as a user quitting and reopening the app would.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,12 +16,11 @@ export type WebShell = {
   stop(): Promise<void>;
   start(): Promise<void>;
   restart(): Promise<void>;
+  /** Stops the engine and deletes its data dir. */
+  dispose(): Promise<void>;
 };
 
-async function startEngine(dataDir: string, port: number): Promise<ChildServer> {
-  const serverUrl = process.env.E2E_SERVER_URL;
-  if (!serverUrl)
-    throw new Error('E2E_SERVER_URL is not set: run the tests through playwright.config.ts');
+function startEngine(dataDir: string, serverUrl: string, port: number): Promise<ChildServer> {
   return startTsx({
     name: 'engine web shell',
     script: 'src/engine/main.ts',
@@ -36,32 +35,47 @@ async function startEngine(dataDir: string, port: number): Promise<ChildServer> 
   });
 }
 
+export async function launchShell(serverUrl: string): Promise<WebShell> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'sdr-e2e-engine-'));
+  let running: ChildServer | null = await startEngine(dataDir, serverUrl, 0);
+  // TEMP: the web shell serves / with the wrong content type; use index.html until fixed.
+  const url = new URL('index.html', running.url).toString();
+  const port = Number(new URL(url).port);
+  const shell: WebShell = {
+    url,
+    dataDir,
+    async stop() {
+      await running?.stop();
+      running = null;
+    },
+    async start() {
+      running = await startEngine(dataDir, serverUrl, port);
+    },
+    async restart() {
+      await shell.stop();
+      await shell.start();
+    },
+    async dispose() {
+      await shell.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return shell;
+}
+
+export function suiteServerUrl(): string {
+  const url = process.env.E2E_SERVER_URL;
+  if (!url)
+    throw new Error('E2E_SERVER_URL is not set: run the tests through playwright.config.ts');
+  return url;
+}
+
 export const test = base.extend<{ shell: WebShell }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure their dependencies
   shell: async ({}, use) => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'sdr-e2e-engine-'));
-    let running: ChildServer | null = await startEngine(dataDir, 0);
-    // TEMP: the web shell serves / with the wrong content type; use index.html until fixed.
-    const url = new URL('index.html', running.url).toString();
-    const port = Number(new URL(url).port);
-    const shell: WebShell = {
-      url,
-      dataDir,
-      async stop() {
-        await running?.stop();
-        running = null;
-      },
-      async start() {
-        running = await startEngine(dataDir, port);
-      },
-      async restart() {
-        await shell.stop();
-        await shell.start();
-      },
-    };
+    const shell = await launchShell(suiteServerUrl());
     await use(shell);
-    await shell.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await shell.dispose();
   },
 });
 

@@ -1,14 +1,16 @@
 /**
- * Runs a real sync server for the end-to-end tests: embedded PGlite in E2E_SERVER_DATA_DIR, a free
- * port, mail written as .eml files under the data dir. Prints `SYNC SERVER <url>` when listening.
+ * Runs a real sync server for the end-to-end tests: embedded PGlite in E2E_SERVER_DATA_DIR, on
+ * E2E_SERVER_PORT (default: a free port), mail written as .eml files under the data dir. Prints
+ * `SYNC SERVER <url>` when listening.
  */
 import { startServer } from '@sdr/sync-server';
 
 const dataDir = process.env.E2E_SERVER_DATA_DIR;
 if (!dataDir) throw new Error('E2E_SERVER_DATA_DIR is required');
+const port = Number(process.env.E2E_SERVER_PORT ?? '0');
 
 const server = await startServer({
-  port: 0,
+  port,
   host: '127.0.0.1',
   dataDir,
   logLevel: 'warn',

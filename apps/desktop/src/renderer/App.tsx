@@ -8,6 +8,8 @@ import { SignUpScreen } from './screens/SignUpScreen.tsx';
 import { StartupScreen } from './screens/StartupScreen.tsx';
 import { WorkspaceScreen } from './screens/WorkspaceScreen.tsx';
 
+const STATUS_REFRESH_MS = 30_000;
+
 /**
  * Picks the screen from the engine's auth state. Subscribes to `auth:changed`, and asks again for
  * the state (and the theme) whenever the connection to the engine is (re)established.
@@ -26,9 +28,19 @@ export function App() {
     });
     useConnection.getState().set(engine.connection());
     void Promise.all([refresh(), loadTheme()]);
+    // Ask again now and then, and when the user comes back, so the online/offline flag stays true.
+    const refreshIfSignedIn = () => {
+      if (useAuth.getState().state?.status === 'signed-in') void refresh();
+    };
+    const timer = window.setInterval(refreshIfSignedIn, STATUS_REFRESH_MS);
+    window.addEventListener('focus', refreshIfSignedIn);
+    window.addEventListener('online', refreshIfSignedIn);
     return () => {
       offChanged();
       offConnection();
+      window.clearInterval(timer);
+      window.removeEventListener('focus', refreshIfSignedIn);
+      window.removeEventListener('online', refreshIfSignedIn);
     };
   }, []);
 

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import type { ReactNode } from 'react';
 import { Card } from '@sdr/ui';
 import { BrandMark } from './BrandMark.tsx';
@@ -14,6 +15,9 @@ export function AuthLayout({
   children: ReactNode;
   footer: ReactNode;
 }) {
+  useEffect(() => {
+    document.title = `${title} · SDR Platform`;
+  }, [title]);
   return (
     <main className="auth">
       <div className="auth__panel">

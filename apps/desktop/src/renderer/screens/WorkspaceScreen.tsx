@@ -24,6 +24,7 @@ import { ShortcutHelp } from './ShortcutHelp.tsx';
 import { StatusBar } from './StatusBar.tsx';
 
 type Action = AreaId | 'help';
+const CONTENT_ID = 'content';
 
 const SHORTCUTS: ShortcutMap<Action> = {
   goTo: Object.fromEntries(AREAS.map((area) => [area.key, area.id])),
@@ -42,7 +43,15 @@ export function WorkspaceScreen() {
   const [helpOpen, setHelpOpen] = useState(false);
   const current = areaById(area);
 
-  useShortcuts(SHORTCUTS, (action) => (action === 'help' ? setHelpOpen(true) : go(action)));
+  useShortcuts(SHORTCUTS, (action) => {
+    if (action === 'help') {
+      setHelpOpen(true);
+      return;
+    }
+    go(action);
+    // Keyboard users land in the new area, and screen readers announce it.
+    document.getElementById(CONTENT_ID)?.focus();
+  });
 
   useEffect(() => {
     document.title = `${current.label} · ${me.workspace.name}`;
@@ -122,7 +131,7 @@ export function WorkspaceScreen() {
   );
 
   return (
-    <AppShell sidebar={sidebar} topBar={topBar} statusBar={<StatusBar />}>
+    <AppShell sidebar={sidebar} topBar={topBar} statusBar={<StatusBar />} contentId={CONTENT_ID}>
       {area === 'settings' ? <SettingsScreen /> : <AreaPlaceholder area={current} />}
       <ShortcutHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
     </AppShell>
