@@ -13,7 +13,7 @@ describe('convergence of the whole sync system (model)', () => {
         system.heal();
         expect(checkQuiescentSystem(system)).toEqual([]);
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 
