@@ -38,8 +38,8 @@ function startEngine(dataDir: string, serverUrl: string, port: number): Promise<
 export async function launchShell(serverUrl: string): Promise<WebShell> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sdr-e2e-engine-'));
   let running: ChildServer | null = await startEngine(dataDir, serverUrl, 0);
-  // TEMP: the web shell serves / with the wrong content type; use index.html until fixed.
-  const url = new URL('index.html', running.url).toString();
+  // The URL the shell prints is what a user opens.
+  const url = running.url;
   const port = Number(new URL(url).port);
   const shell: WebShell = {
     url,
