@@ -3,6 +3,7 @@
  * workspace on its first start, and a later sign-out is respected across restarts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthState } from '../shared/contract.ts';
 import type { Engine } from './engine.ts';
 import { newAccount, openEngine, startTestServer, tempDir } from './test/harness.ts';
 
@@ -25,6 +26,12 @@ describe('first-run demo sign-in', () => {
     await server.close();
   });
 
+  const status = async (engine: Engine) => {
+    const result = await engine.dispatch('auth:state', {});
+    if (!result.ok) throw new Error(result.error.message);
+    return result.data as AuthState;
+  };
+
   const open = async (dataDir: string) => {
     const engine = await openEngine({
       dataDir,
@@ -38,17 +45,14 @@ describe('first-run demo sign-in', () => {
   it('signs a fresh data dir in once, and respects a later sign-out', async () => {
     const dataDir = tempDir();
     const first = await open(dataDir);
-    const state = await first.dispatch('auth:state', {});
-    expect(state.ok && state.data.status === 'signed-in' && state.data.me.user.email).toBe(
-      account.email,
-    );
+    const state = await status(first);
+    expect(state.status === 'signed-in' && state.me.user.email).toBe(account.email);
 
     expect((await first.dispatch('auth:logout', {})).ok).toBe(true);
     first.close();
 
     const second = await open(dataDir);
-    const after = await second.dispatch('auth:state', {});
-    expect(after.ok && after.data.status).toBe('signed-out');
+    expect((await status(second)).status).toBe('signed-out');
   });
 
   it('a wrong demo login leaves the app signed out instead of failing to start', async () => {
@@ -58,7 +62,6 @@ describe('first-run demo sign-in', () => {
       demoLogin: { email: account.email, password: 'not-the-password' },
     });
     engines.push(engine);
-    const state = await engine.dispatch('auth:state', {});
-    expect(state.ok && state.data.status).toBe('signed-out');
+    expect((await status(engine)).status).toBe('signed-out');
   });
 });
