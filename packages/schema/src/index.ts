@@ -1,7 +1,7 @@
 export { col, defineEntity, sqlName } from './define.ts';
 export type { ColumnKind, EntityDef, Placement, RowOf } from './define.ts';
 export { ENTITIES } from './entities.ts';
-export { ROLES } from './entities/accounts.ts';
+export { LEAD_VISIBILITY, ROLES } from './entities/accounts.ts';
 export type { Role as RoleName } from './entities/accounts.ts';
 export { rowSchema } from './zod.ts';
 export {

@@ -4,9 +4,14 @@ import { col, defineEntity } from '../define.ts';
 export const ROLES = ['admin', 'manager', 'sdr'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Which leads SDRs see (managers and admins see all); see `canSeeLead` in `@sdr/domain`. */
+export const LEAD_VISIBILITY = ['all', 'team', 'own'] as const;
+
 export const workspace = defineEntity('workspace', {
   id: col.id(),
   name: col.text().notNull(),
+  /** Workspace setting (admin only): `all`, `team` (own team + unassigned), `own` (own + unassigned). */
+  leadVisibility: col.enum(LEAD_VISIBILITY).notNull().default('all'),
   createdAt: col.timestamp().notNull().defaultNow(),
 });
 
@@ -40,6 +45,8 @@ export const membership = defineEntity(
     workspaceId: col.text().notNull().references('workspace'),
     userId: col.text().notNull().references('user'),
     role: col.enum(ROLES).notNull(),
+    /** The member's team (free text, set by admins); null = no team. Drives `team` visibility. */
+    team: col.text(),
     createdAt: col.timestamp().notNull().defaultNow(),
   },
   {
