@@ -58,4 +58,9 @@ export const Accepted = z.object({ accepted: z.literal(true) }).openapi('Accepte
 export const Health = z.object({ ok: z.literal(true) }).openapi('Health');
 
 /** A path parameter holding an id. */
-export const pathId = (name: string) => z.string().min(1).max(64).openapi({ param: { name, in: 'path' } });
+export const pathId = (name: string) =>
+  z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name, in: 'path' } });

@@ -4,7 +4,12 @@ import { ErrorBody } from '@sdr/schema';
 import { BODY_LIMIT_BYTES } from './app.ts';
 import { countRows, signUp, testDatabaseKinds, useServerSuite } from './test/harness.ts';
 
-const validSignup = { email: 'valid@example.com', password: 'long-enough-pw', name: 'Val', workspaceName: 'W' };
+const validSignup = {
+  email: 'valid@example.com',
+  password: 'long-enough-pw',
+  name: 'Val',
+  workspaceName: 'W',
+};
 
 describe.each(testDatabaseKinds())('app (%s)', (kind) => {
   const t = useServerSuite(kind);
@@ -17,12 +22,32 @@ describe.each(testDatabaseKinds())('app (%s)', (kind) => {
 
   it.each([
     ['missing fields', '/api/v1/auth/signup', {}, ['email', 'password', 'name', 'workspaceName']],
-    ['wrong types', '/api/v1/auth/signup', { email: 42, password: true, name: [], workspaceName: {} }, ['email', 'password', 'name', 'workspaceName']],
-    ['bad email and short password', '/api/v1/auth/signup', { ...validSignup, email: 'not-an-email', password: 'short' }, ['email', 'password']],
+    [
+      'wrong types',
+      '/api/v1/auth/signup',
+      { email: 42, password: true, name: [], workspaceName: {} },
+      ['email', 'password', 'name', 'workspaceName'],
+    ],
+    [
+      'bad email and short password',
+      '/api/v1/auth/signup',
+      { ...validSignup, email: 'not-an-email', password: 'short' },
+      ['email', 'password'],
+    ],
     ['login without password', '/api/v1/auth/login', { email: 'valid@example.com' }, ['password']],
     ['refresh with a number', '/api/v1/auth/refresh', { refreshToken: 7 }, ['refreshToken']],
-    ['reset confirm without token', '/api/v1/auth/password-reset/confirm', { password: 'long-enough-pw' }, ['token']],
-    ['accept with a short password', '/api/v1/invitations/accept', { token: 'x', password: 'short' }, ['password']],
+    [
+      'reset confirm without token',
+      '/api/v1/auth/password-reset/confirm',
+      { password: 'long-enough-pw' },
+      ['token'],
+    ],
+    [
+      'accept with a short password',
+      '/api/v1/invitations/accept',
+      { token: 'x', password: 'short' },
+      ['password'],
+    ],
     ['a JSON array', '/api/v1/auth/signup', [1, 2], ['']],
   ])('400 invalid_input with issues for %s, nothing written', async (_what, path, body, paths) => {
     const before = await countRows(t.db);
@@ -38,10 +63,18 @@ describe.each(testDatabaseKinds())('app (%s)', (kind) => {
   it('400 invalid_input on authenticated routes too (invite with a bad role), nothing written', async () => {
     const admin = await signUp(t.api);
     const before = await countRows(t.db);
-    const res = await t.api.post('/api/v1/invitations', { email: 'x@example.com', role: 'owner' }, { token: admin.accessToken });
+    const res = await t.api.post(
+      '/api/v1/invitations',
+      { email: 'x@example.com', role: 'owner' },
+      { token: admin.accessToken },
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.issues[0].path).toBe('role');
-    const patch = await t.api.patch(`/api/v1/members/${admin.userId}`, { role: 5 }, { token: admin.accessToken });
+    const patch = await t.api.patch(
+      `/api/v1/members/${admin.userId}`,
+      { role: 5 },
+      { token: admin.accessToken },
+    );
     expect(patch.status).toBe(400);
     expect(await countRows(t.db)).toEqual(before);
   });
@@ -86,7 +119,7 @@ describe.each(testDatabaseKinds())('app (%s)', (kind) => {
       headers: { 'content-type': 'application/json' },
       body: stream,
       duplex: 'half',
-    } as RequestInit);
+    });
     expect(chunked.status).toBe(413);
     expect(((await chunked.json()) as ErrorBody).error.code).toBe('payload_too_large');
     expect(await countRows(t.db)).toEqual(before);
@@ -101,21 +134,44 @@ describe.each(testDatabaseKinds())('app (%s)', (kind) => {
   it('echoes a request id in X-Request-Id and in error bodies; honours a valid incoming one', async () => {
     const ok = await t.api.get('/healthz');
     expect(ok.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    const res = await t.api.post('/api/v1/auth/login', {}, { headers: { 'x-request-id': 'client-chosen-id-1' } });
+    const res = await t.api.post(
+      '/api/v1/auth/login',
+      {},
+      { headers: { 'x-request-id': 'client-chosen-id-1' } },
+    );
     expect(res.headers.get('x-request-id')).toBe('client-chosen-id-1');
     expect(res.body.error.requestId).toBe('client-chosen-id-1');
   });
 
   it('logs one line per request with its request id, and never bodies or tokens', async () => {
     const u = await signUp(t.api, { password: 'secret-password-xyz' });
-    const r = await t.api.post('/api/v1/auth/refresh', { refreshToken: u.refreshToken }, { headers: { 'x-request-id': 'trace-me-123' } });
+    const r = await t.api.post(
+      '/api/v1/auth/refresh',
+      { refreshToken: u.refreshToken },
+      { headers: { 'x-request-id': 'trace-me-123' } },
+    );
     await t.api.get('/api/v1/me', { token: r.body.accessToken });
     const lines = t.server.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
     const refreshLine = lines.find((l) => l['requestId'] === 'trace-me-123');
-    expect(refreshLine).toMatchObject({ method: 'POST', path: '/api/v1/auth/refresh', status: 200, msg: 'request' });
+    expect(refreshLine).toMatchObject({
+      method: 'POST',
+      path: '/api/v1/auth/refresh',
+      status: 200,
+      msg: 'request',
+    });
     expect(lines.filter((l) => l['msg'] === 'request')).toHaveLength(3);
+    const page = await fetch(`${t.url}/invite/secret-invite-token-abc`);
+    expect(page.status).toBe(200);
     const all = t.server.logs.join('\n');
-    for (const secret of ['secret-password-xyz', u.refreshToken, u.accessToken, r.body.refreshToken, r.body.accessToken]) {
+    expect(all).toContain('/invite/:token');
+    expect(all).not.toContain('secret-invite-token-abc');
+    for (const secret of [
+      'secret-password-xyz',
+      u.refreshToken,
+      u.accessToken,
+      r.body.refreshToken,
+      r.body.accessToken,
+    ]) {
       expect(all).not.toContain(secret);
     }
   });
@@ -123,29 +179,56 @@ describe.each(testDatabaseKinds())('app (%s)', (kind) => {
   it('rate limits the auth endpoints per client and route: 429 rate_limited with Retry-After, nothing written', async () => {
     const s = await t.start({ authRateLimit: 3 });
     for (let i = 0; i < 3; i++) {
-      const res = await s.api.post('/api/v1/auth/login', { email: 'who@example.com', password: 'wrong-password' });
+      const res = await s.api.post('/api/v1/auth/login', {
+        email: 'who@example.com',
+        password: 'wrong-password',
+      });
       expect(res.status).toBe(401);
     }
-    const limited = await s.api.post('/api/v1/auth/login', { email: 'who@example.com', password: 'wrong-password' });
+    const limited = await s.api.post('/api/v1/auth/login', {
+      email: 'who@example.com',
+      password: 'wrong-password',
+    });
     expect(limited.status).toBe(429);
     expect(ErrorBody.parse(limited.body).error.code).toBe('rate_limited');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
 
     // Another route has its own budget; then it is limited too and writes nothing.
     for (let i = 0; i < 3; i++) {
-      const res = await s.api.post('/api/v1/auth/signup', { ...validSignup, email: `n${i}@example.com` });
+      const res = await s.api.post('/api/v1/auth/signup', {
+        ...validSignup,
+        email: `n${i}@example.com`,
+      });
       expect(res.status).toBe(201);
     }
     const before = await countRows(t.db);
-    const blocked = await s.api.post('/api/v1/auth/signup', { ...validSignup, email: 'n4@example.com' });
+    const blocked = await s.api.post('/api/v1/auth/signup', {
+      ...validSignup,
+      email: 'n4@example.com',
+    });
     expect(blocked.status).toBe(429);
     expect(await countRows(t.db)).toEqual(before);
 
-    for (const path of ['/api/v1/auth/refresh', '/api/v1/auth/password-reset/request', '/api/v1/auth/password-reset/confirm', '/api/v1/invitations/accept']) {
+    for (const path of [
+      '/api/v1/auth/refresh',
+      '/api/v1/auth/password-reset/request',
+      '/api/v1/auth/password-reset/confirm',
+      '/api/v1/invitations/accept',
+    ]) {
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) statuses.push((await s.api.post(path, {})).status);
       expect({ path, statuses }).toEqual({ path, statuses: [400, 400, 400, 429] });
     }
+    // The reset form is one bucket whatever the token in its path.
+    const form = [];
+    for (const tok of ['t1', 't2', 't3', 't4']) {
+      const res = await fetch(`${s.url}/reset-password/${tok}`, {
+        method: 'POST',
+        body: new URLSearchParams({ password: 'x' }),
+      });
+      form.push(res.status);
+    }
+    expect(form).toEqual([400, 400, 400, 429]);
     // Non-auth routes are not limited.
     for (let i = 0; i < 5; i++) expect((await s.api.get('/healthz')).status).toBe(200);
   });
@@ -180,14 +263,28 @@ describe.each(testDatabaseKinds())('app (%s)', (kind) => {
         'POST /api/v1/invitations/accept',
       ].sort(),
     );
-    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(doc.components.schemas.Error.properties.error.required).toEqual(expect.arrayContaining(['code', 'message']));
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
+    expect(doc.components.schemas.Error.properties.error.required).toEqual(
+      expect.arrayContaining(['code', 'message']),
+    );
     const signup = doc.paths['/api/v1/auth/signup'].post;
-    expect(signup.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/SignupInput');
-    expect(signup.responses['201'].content['application/json'].schema.$ref).toBe('#/components/schemas/AuthResponse');
-    expect(signup.responses['400'].content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
+    expect(signup.requestBody.content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/SignupInput',
+    );
+    expect(signup.responses['201'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/AuthResponse',
+    );
+    expect(signup.responses['400'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/Error',
+    );
     expect(doc.paths['/api/v1/members'].get.security).toEqual([{ bearerAuth: [] }]);
     expect(doc.paths['/api/v1/auth/login'].post.security).toBeUndefined();
-    expect(doc.paths['/api/v1/members/{userId}'].patch.parameters[0]).toMatchObject({ name: 'userId', in: 'path' });
+    expect(doc.paths['/api/v1/members/{userId}'].patch.parameters[0]).toMatchObject({
+      name: 'userId',
+      in: 'path',
+    });
   });
 });

@@ -11,7 +11,7 @@ import { ulid } from 'ulid';
 import { Health } from './api-schemas.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import type { AppDeps, AppEnv, Deps } from './context.ts';
-import { ApiError, errorBody } from './errors.ts';
+import { ApiError, errorBody, type ApiErrorCode } from './errors.ts';
 import { invitationsRoutes } from './invitations/invitations.routes.ts';
 import { meRoutes } from './me/me.routes.ts';
 import { membersRoutes } from './members/members.routes.ts';
@@ -19,6 +19,7 @@ import { rateLimit } from './middleware/rate-limit/index.ts';
 import { requestLogger } from './middleware/request-logger/index.ts';
 import { BEARER, createRouter, jsonResponse } from './openapi.ts';
 import { pagesRoutes } from './pages/pages.routes.ts';
+import { loggableError } from './logger.ts';
 import { sessionsRoutes } from './sessions/sessions.routes.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -34,24 +35,23 @@ export const RATE_LIMITED_PATHS = [
   '/reset-password/:token',
 ];
 
+/** Hono's own HTTP errors (validator, body limit, media type gate) in the API's error shape. */
+const HTTP_EXCEPTION_CODES: Partial<Record<number, [ApiErrorCode, string]>> = {
+  400: ['invalid_input', 'The request is not valid.'],
+  401: ['unauthenticated', 'Sign in first.'],
+  404: ['not_found', 'Not found.'],
+  413: ['payload_too_large', 'The request body is too large.'],
+  415: ['unsupported_media_type', 'Send the body as application/json.'],
+};
+
 function toApiError(err: Error): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof HTTPException) {
-    const opts = { cause: err };
-    switch (err.status) {
-      case 400:
-        return /malformed json/i.test(err.message)
-          ? new ApiError('malformed_json', 'The request body is not valid JSON.', opts)
-          : new ApiError('invalid_input', 'The request is not valid.', opts);
-      case 401:
-        return new ApiError('unauthenticated', 'Sign in first.', opts);
-      case 404:
-        return new ApiError('not_found', 'Not found.', opts);
-      case 413:
-        return new ApiError('payload_too_large', 'The request body is too large.', opts);
-      case 415:
-        return new ApiError('unsupported_media_type', 'Send the body as application/json.', opts);
+    if (err.status === 400 && /malformed json/i.test(err.message)) {
+      return new ApiError('malformed_json', 'The request body is not valid JSON.', { cause: err });
     }
+    const known = HTTP_EXCEPTION_CODES[err.status];
+    if (known) return new ApiError(known[0], known[1], { cause: err });
   }
   return new ApiError('internal', 'Something went wrong on the server.', { cause: err });
 }
@@ -65,7 +65,11 @@ const healthRoute = createRoute({
 });
 
 export function createApp(input: AppDeps) {
-  const deps: Deps = { ...input, clock: input.clock ?? (() => new Date()), newId: input.newId ?? (() => ulid()) };
+  const deps: Deps = {
+    ...input,
+    clock: input.clock ?? (() => new Date()),
+    newId: input.newId ?? (() => ulid()),
+  };
   const app = createRouter();
 
   app.use('*', requestId());
@@ -75,7 +79,10 @@ export function createApp(input: AppDeps) {
     bodyLimit({
       maxSize: BODY_LIMIT_BYTES,
       onError: () => {
-        throw new ApiError('payload_too_large', `The request body is larger than ${BODY_LIMIT_BYTES / 1024} KB.`);
+        throw new ApiError(
+          'payload_too_large',
+          `The request body is larger than ${BODY_LIMIT_BYTES / 1024} KB.`,
+        );
       },
     }),
   );
@@ -84,10 +91,12 @@ export function createApp(input: AppDeps) {
   app.onError((err, c: Context<AppEnv>) => {
     const apiErr = toApiError(err);
     const log = c.get('log') ?? deps.logger;
-    if (apiErr.status >= 500) log.error({ err }, 'unhandled error');
+    if (apiErr.status >= 500) log.error({ err: loggableError(err) }, 'unhandled error');
     return c.json(errorBody(apiErr, c.get('requestId')), apiErr.status);
   });
-  app.notFound((c) => c.json(errorBody(new ApiError('not_found', 'No such route.'), c.get('requestId')), 404));
+  app.notFound((c) =>
+    c.json(errorBody(new ApiError('not_found', 'No such route.'), c.get('requestId')), 404),
+  );
 
   app.openAPIRegistry.registerComponent('securitySchemes', BEARER, {
     type: 'http',
@@ -110,7 +119,8 @@ export function createApp(input: AppDeps) {
     info: {
       title: 'SDR sync server',
       version: '1.0.0',
-      description: 'Accounts and workspaces. Every error is `{ error: { code, message, requestId?, issues? } }`.',
+      description:
+        'Accounts and workspaces. Every error is `{ error: { code, message, requestId?, issues? } }`.',
     },
   });
   return routes;

@@ -58,13 +58,20 @@ describe('loadEnv', () => {
 
   it('fails fast naming every bad variable', () => {
     const bad = () =>
-      loadEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://x', JWT_SECRET: 'short', LOG_LEVEL: 'loud', SMTP_URL: 'http://x' });
+      loadEnv({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        JWT_SECRET: 'short',
+        LOG_LEVEL: 'loud',
+        SMTP_URL: 'http://x',
+      });
     expect(bad).toThrow(EnvError);
     try {
       bad();
     } catch (e) {
       const msg = (e as Error).message;
-      for (const name of ['PORT', 'DATABASE_URL', 'JWT_SECRET', 'LOG_LEVEL', 'SMTP_URL']) expect(msg).toContain(name);
+      for (const name of ['PORT', 'DATABASE_URL', 'JWT_SECRET', 'LOG_LEVEL', 'SMTP_URL'])
+        expect(msg).toContain(name);
     }
   });
 });

@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(logLevel);
   const running = await startServer({ env: process.env, logger });
-  const db = running.env.databaseUrl ? 'Postgres (DATABASE_URL)' : `PGlite in ${running.env.dataDir}/pglite`;
+  const db = running.env.databaseUrl
+    ? 'Postgres (DATABASE_URL)'
+    : `PGlite in ${running.env.dataDir}/pglite`;
   logger.info({ url: running.url, db }, 'sync server listening');
   const lines = [
     '',
@@ -48,6 +50,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`sync server failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `sync server failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

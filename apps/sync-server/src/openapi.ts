@@ -53,9 +53,17 @@ type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 
 /** Documents the error responses a route can return (all share the one error shape). */
 export function errors<const S extends readonly ErrorStatus[]>(...statuses: S) {
-  const out = {} as { [K in S[number]]: { description: string; content: { 'application/json': { schema: typeof ErrorResponse } } } };
+  const out = {} as {
+    [K in S[number]]: {
+      description: string;
+      content: { 'application/json': { schema: typeof ErrorResponse } };
+    };
+  };
   for (const s of statuses) {
-    (out as Record<number, unknown>)[s] = { description: ERROR_DESCRIPTIONS[s], content: { 'application/json': { schema: ErrorResponse } } };
+    (out as Record<number, unknown>)[s] = {
+      description: ERROR_DESCRIPTIONS[s],
+      content: { 'application/json': { schema: ErrorResponse } },
+    };
   }
   return out;
 }

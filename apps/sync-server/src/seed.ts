@@ -30,12 +30,16 @@ export async function seedDemo(db: Db, now: Date = new Date()): Promise<SeedResu
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await db.transaction(async (tx) => {
     const workspaceId = ulid();
-    await tx.insert(workspace).values({ id: workspaceId, name: DEMO_WORKSPACE_NAME, createdAt: now });
+    await tx
+      .insert(workspace)
+      .values({ id: workspaceId, name: DEMO_WORKSPACE_NAME, createdAt: now });
     for (const u of DEMO_USERS) {
       const userId = ulid();
       await tx.insert(user).values({ id: userId, email: u.email, name: u.name, createdAt: now });
       await tx.insert(credential).values({ userId, passwordHash, updatedAt: now });
-      await tx.insert(membership).values({ id: ulid(), workspaceId, userId, role: u.role, createdAt: now });
+      await tx
+        .insert(membership)
+        .values({ id: ulid(), workspaceId, userId, role: u.role, createdAt: now });
     }
   });
   return { created: true, login: { email: admin.email, password: DEMO_PASSWORD } };

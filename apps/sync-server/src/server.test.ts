@@ -7,7 +7,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS, startServer } from './index.ts';
-import { apiClient, createPostgresDatabase, readMailFiles, testDatabaseKinds } from './test/harness.ts';
+import { MemberDto } from '@sdr/schema';
+import {
+  apiClient,
+  createPostgresDatabase,
+  listItems,
+  readMailFiles,
+  testDatabaseKinds,
+} from './test/harness.ts';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -25,7 +32,10 @@ describe('startServer (embedded PGlite)', () => {
     const first = await startServer({ port: 0, dataDir, logLevel: 'silent' });
     try {
       expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      expect(first.seed).toEqual({ created: true, login: { email: 'demo@example.com', password: DEMO_PASSWORD } });
+      expect(first.seed).toEqual({
+        created: true,
+        login: { email: 'demo@example.com', password: DEMO_PASSWORD },
+      });
       expect(statSync(path.join(dataDir, 'jwt-secret')).mode & 0o777).toBe(0o600);
       expect(statSync(path.join(dataDir, 'pglite')).isDirectory()).toBe(true);
     } finally {
@@ -36,11 +46,14 @@ describe('startServer (embedded PGlite)', () => {
     try {
       expect(second.seed?.created).toBe(false);
       const api = apiClient(second.url);
-      const login = await api.post('/api/v1/auth/login', { email: 'demo@example.com', password: DEMO_PASSWORD });
+      const login = await api.post('/api/v1/auth/login', {
+        email: 'demo@example.com',
+        password: DEMO_PASSWORD,
+      });
       expect(login.status).toBe(200);
       expect(login.body).toMatchObject({ role: 'admin', workspace: { name: 'Acme Demo' } });
       const members = await api.get('/api/v1/members', { token: login.body.accessToken });
-      expect(members.body.items.map((m: { email: string; role: string }) => [m.email, m.role])).toEqual(
+      expect(listItems(members.body, MemberDto).map((m) => [m.email, m.role])).toEqual(
         DEMO_USERS.map((u) => [u.email, u.role]),
       );
       const secret = readFileSync(path.join(dataDir, 'jwt-secret'), 'utf8').trim();
@@ -53,7 +66,10 @@ describe('startServer (embedded PGlite)', () => {
     const third = await startServer({ port: 0, dataDir, logLevel: 'silent' });
     const api = apiClient(third.url);
     try {
-      const login = await api.post('/api/v1/auth/login', { email: 'sdr@example.com', password: DEMO_PASSWORD });
+      const login = await api.post('/api/v1/auth/login', {
+        email: 'sdr@example.com',
+        password: DEMO_PASSWORD,
+      });
       expect(login.body.role).toBe('sdr');
       await third.close();
       const fourth = await startServer({ port: 0, dataDir, logLevel: 'silent' });
@@ -73,12 +89,17 @@ describe('startServer (embedded PGlite)', () => {
     const lines: string[] = [];
     const { createLogger } = await import('./logger.ts');
     const { Writable } = await import('node:stream');
-    const logger = createLogger('info', new Writable({ write: (c: Buffer, _e, cb) => (lines.push(c.toString()), cb()) }));
+    const logger = createLogger(
+      'info',
+      new Writable({ write: (c: Buffer, _e, cb) => (lines.push(c.toString()), cb()) }),
+    );
     const s = await startServer({ port: 0, dataDir, logger });
     try {
       const api = apiClient(s.url);
       expect(s.env.publicBaseUrl).toBe(`http://localhost:${s.port}`);
-      const res = await api.post('/api/v1/auth/password-reset/request', { email: 'demo@example.com' });
+      const res = await api.post('/api/v1/auth/password-reset/request', {
+        email: 'demo@example.com',
+      });
       expect(res.status).toBe(202);
       const files = readdirSync(path.join(dataDir, 'mail'));
       expect(files).toHaveLength(1);
@@ -93,10 +114,18 @@ describe('startServer (embedded PGlite)', () => {
   });
 
   it('does not seed when SEED_DEMO is false', async () => {
-    const s = await startServer({ port: 0, dataDir: tempDir(), seedDemo: false, logLevel: 'silent' });
+    const s = await startServer({
+      port: 0,
+      dataDir: tempDir(),
+      seedDemo: false,
+      logLevel: 'silent',
+    });
     try {
       expect(s.seed).toBeNull();
-      const login = await apiClient(s.url).post('/api/v1/auth/login', { email: 'demo@example.com', password: DEMO_PASSWORD });
+      const login = await apiClient(s.url).post('/api/v1/auth/login', {
+        email: 'demo@example.com',
+        password: DEMO_PASSWORD,
+      });
       expect(login.status).toBe(401);
     } finally {
       await s.close();
@@ -104,22 +133,34 @@ describe('startServer (embedded PGlite)', () => {
   });
 });
 
-describe.runIf(testDatabaseKinds().includes('postgres'))('startServer (DATABASE_URL, real Postgres)', () => {
-  it('migrates a fresh database, seeds on request and serves', async () => {
-    const created = await createPostgresDatabase();
-    try {
-      const s = await startServer({ port: 0, dataDir: tempDir(), databaseUrl: created.url, seedDemo: true, logLevel: 'silent' });
+describe.runIf(testDatabaseKinds().includes('postgres'))(
+  'startServer (DATABASE_URL, real Postgres)',
+  () => {
+    it('migrates a fresh database, seeds on request and serves', async () => {
+      const created = await createPostgresDatabase();
       try {
-        const login = await apiClient(s.url).post('/api/v1/auth/login', { email: 'demo@example.com', password: DEMO_PASSWORD });
-        expect(login.status).toBe(200);
+        const s = await startServer({
+          port: 0,
+          dataDir: tempDir(),
+          databaseUrl: created.url,
+          seedDemo: true,
+          logLevel: 'silent',
+        });
+        try {
+          const login = await apiClient(s.url).post('/api/v1/auth/login', {
+            email: 'demo@example.com',
+            password: DEMO_PASSWORD,
+          });
+          expect(login.status).toBe(200);
+        } finally {
+          await s.close();
+        }
       } finally {
-        await s.close();
+        await created.drop();
       }
-    } finally {
-      await created.drop();
-    }
-  });
-});
+    });
+  },
+);
 
 describe('main.ts', () => {
   it('starts with `tsx src/main.ts`, prints the URL and demo login, and shuts down cleanly on SIGTERM', async () => {
@@ -141,7 +182,9 @@ describe('main.ts', () => {
     const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
     expect(url).toBeDefined();
     expect((await apiClient(url!).get('/healthz')).body).toEqual({ ok: true });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
@@ -155,7 +198,9 @@ describe('main.ts', () => {
     });
     let err = '';
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    const code = await new Promise<number | null>((resolve) =>
+      child.once('exit', (c) => resolve(c)),
+    );
     expect(code).toBe(1);
     expect(err).toContain('Invalid sync-server environment');
     expect(err).toContain('PORT');

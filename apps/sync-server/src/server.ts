@@ -57,7 +57,9 @@ function overrides(o: StartServerOptions): EnvSource {
     ['SEED_DEMO', o.seedDemo],
     ['LOG_LEVEL', o.logLevel],
   ];
-  return Object.fromEntries(pairs.filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(
+    pairs.filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]),
+  );
 }
 
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
@@ -69,13 +71,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     await migrateDatabase(handle);
     const seed = parsed.seedDemo ? await seedDemo(handle.db) : null;
     const env = withJwtSecret(parsed);
-    const mailer = createMailer({ smtpUrl: env.smtpUrl, from: env.mailFrom, dataDir: env.dataDir, logger });
+    const mailer = createMailer({
+      smtpUrl: env.smtpUrl,
+      from: env.mailFrom,
+      dataDir: env.dataDir,
+      logger,
+    });
     const app = createApp({ db: handle.db, env, mailer, logger });
     const server = await listen(app.fetch, env.port, env.host);
     const port = (server.address() as AddressInfo).port;
     // With PORT=0 the default public URL must point at the port actually chosen.
     const url = `http://${env.host.includes(':') ? `[${env.host}]` : env.host}:${port}`;
-    if (source['PUBLIC_BASE_URL'] === undefined && env.port === 0) env.publicBaseUrl = `http://localhost:${port}`;
+    if (source['PUBLIC_BASE_URL'] === undefined && env.port === 0)
+      env.publicBaseUrl = `http://localhost:${port}`;
     let closed = false;
     return {
       url,
@@ -102,7 +110,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }
 }
 
-function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostname: string): Promise<Server> {
+function listen(
+  fetch: Parameters<typeof serve>[0]['fetch'],
+  port: number,
+  hostname: string,
+): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port, hostname }, () => resolve(server as Server));
     server.once('error', reject);

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { AuthResponse, MeResponse } from '@sdr/schema';
 import { refreshToken as refreshTokenTable, session } from '@sdr/schema/pg';
-import { countRows, readMailFiles, signUp, testDatabaseKinds, tokenFromMail, useServerSuite } from '../test/harness.ts';
+import {
+  countRows,
+  readMailFiles,
+  signUp,
+  testDatabaseKinds,
+  tokenFromMail,
+  useServerSuite,
+} from '../test/harness.ts';
 
 describe.each(testDatabaseKinds())('auth flows (%s)', (kind) => {
   const t = useServerSuite(kind);
@@ -21,13 +28,26 @@ describe.each(testDatabaseKinds())('auth flows (%s)', (kind) => {
     expect(body.workspace.name).toBe('Analytical Engines');
     expect(body.role).toBe('admin');
     expect(body.expiresIn).toBe(900);
-    expect(await countRows(t.db)).toMatchObject({ workspace: 1, user: 1, credential: 1, membership: 1, session: 1, refresh_token: 1 });
+    expect(await countRows(t.db)).toMatchObject({
+      workspace: 1,
+      user: 1,
+      credential: 1,
+      membership: 1,
+      session: 1,
+      refresh_token: 1,
+    });
 
     const me = await t.api.get('/api/v1/me', { token: body.accessToken });
     expect(me.status).toBe(200);
     const parsed = MeResponse.parse(me.body);
-    expect(parsed).toMatchObject({ role: 'admin', sessionId: body.sessionId, user: { name: 'Ada' } });
-    expect(parsed.workspaces).toEqual([{ id: body.workspace.id, name: 'Analytical Engines', role: 'admin' }]);
+    expect(parsed).toMatchObject({
+      role: 'admin',
+      sessionId: body.sessionId,
+      user: { name: 'Ada' },
+    });
+    expect(parsed.workspaces).toEqual([
+      { id: body.workspace.id, name: 'Analytical Engines', role: 'admin' },
+    ]);
   });
 
   it('rejects a second signup with the same email (409 email_taken) and writes nothing', async () => {
@@ -46,16 +66,29 @@ describe.each(testDatabaseKinds())('auth flows (%s)', (kind) => {
 
   it('logs in with the right password, and answers the same 401 for a wrong password or unknown email', async () => {
     const u = await signUp(t.api);
-    const ok = await t.api.post('/api/v1/auth/login', { email: u.email, password: u.password, deviceName: 'Phone' });
+    const ok = await t.api.post('/api/v1/auth/login', {
+      email: u.email,
+      password: u.password,
+      deviceName: 'Phone',
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.sessionId).not.toBe(u.sessionId);
     expect(ok.body.workspace.id).toBe(u.workspaceId);
 
-    const wrong = await t.api.post('/api/v1/auth/login', { email: u.email, password: 'wrong-password' });
-    const unknown = await t.api.post('/api/v1/auth/login', { email: 'nobody@example.com', password: 'wrong-password' });
+    const wrong = await t.api.post('/api/v1/auth/login', {
+      email: u.email,
+      password: 'wrong-password',
+    });
+    const unknown = await t.api.post('/api/v1/auth/login', {
+      email: 'nobody@example.com',
+      password: 'wrong-password',
+    });
     for (const r of [wrong, unknown]) {
       expect(r.status).toBe(401);
-      expect(r.body.error).toMatchObject({ code: 'invalid_credentials', message: 'Wrong email or password.' });
+      expect(r.body.error).toMatchObject({
+        code: 'invalid_credentials',
+        message: 'Wrong email or password.',
+      });
     }
   });
 
@@ -69,11 +102,17 @@ describe.each(testDatabaseKinds())('auth flows (%s)', (kind) => {
     expect(r2.status).toBe(200);
     const me = await t.api.get('/api/v1/me', { token: r2.body.accessToken });
     expect(me.status).toBe(200);
-    const tokens = await t.db.select().from(refreshTokenTable).where(eq(refreshTokenTable.sessionId, u.sessionId));
+    const tokens = await t.db
+      .select()
+      .from(refreshTokenTable)
+      .where(eq(refreshTokenTable.sessionId, u.sessionId));
     expect(tokens).toHaveLength(3);
     expect(tokens.filter((x) => x.usedAt === null)).toHaveLength(1);
     // Only hashes are stored.
-    for (const x of tokens) expect([u.refreshToken, r1.body.refreshToken, r2.body.refreshToken]).not.toContain(x.tokenHash);
+    for (const x of tokens)
+      expect([u.refreshToken, r1.body.refreshToken, r2.body.refreshToken]).not.toContain(
+        x.tokenHash,
+      );
   });
 
   it('detects reuse of a spent refresh token and revokes the whole session', async () => {
@@ -106,7 +145,9 @@ describe.each(testDatabaseKinds())('auth flows (%s)', (kind) => {
 
   it('logs out: the session is revoked, its access and refresh tokens stop working', async () => {
     const u = await signUp(t.api);
-    expect((await t.api.post('/api/v1/auth/logout', undefined, { token: u.accessToken })).status).toBe(204);
+    expect(
+      (await t.api.post('/api/v1/auth/logout', undefined, { token: u.accessToken })).status,
+    ).toBe(204);
     expect((await t.api.get('/api/v1/me', { token: u.accessToken })).status).toBe(401);
     const r = await t.api.post('/api/v1/auth/refresh', { refreshToken: u.refreshToken });
     expect(r.status).toBe(401);
@@ -139,10 +180,17 @@ describe.each(testDatabaseKinds())('auth flows (%s)', (kind) => {
     const owner = await signUp(t.api, { workspaceName: 'Second' });
     const u = await signUp(t.api, { workspaceName: 'First' });
     // Make u a member of "Second" through an invitation.
-    const inv = await t.api.post('/api/v1/invitations', { email: u.email, role: 'manager' }, { token: owner.accessToken });
+    const inv = await t.api.post(
+      '/api/v1/invitations',
+      { email: u.email, role: 'manager' },
+      { token: owner.accessToken },
+    );
     expect(inv.status).toBe(201);
     const token = tokenFromMail((await readMailFiles(t.server.dataDir)).at(-1)!, 'invite', t.url);
-    const accepted = await t.api.post('/api/v1/invitations/accept', { token, password: u.password });
+    const accepted = await t.api.post('/api/v1/invitations/accept', {
+      token,
+      password: u.password,
+    });
     expect(accepted.status).toBe(200);
 
     const switched = await t.api.post(
@@ -151,10 +199,18 @@ describe.each(testDatabaseKinds())('auth flows (%s)', (kind) => {
       { token: u.accessToken },
     );
     expect(switched.status).toBe(200);
-    expect(switched.body).toMatchObject({ role: 'manager', sessionId: u.sessionId, workspace: { id: owner.workspaceId } });
+    expect(switched.body).toMatchObject({
+      role: 'manager',
+      sessionId: u.sessionId,
+      workspace: { id: owner.workspaceId },
+    });
     const me = await t.api.get('/api/v1/me', { token: switched.body.accessToken });
     expect(me.body.workspace.name).toBe('Second');
-    expect(me.body.workspaces.map((w: { name: string }) => w.name).sort()).toEqual(['First', 'Second']);
+    expect(
+      MeResponse.parse(me.body)
+        .workspaces.map((w) => w.name)
+        .sort(),
+    ).toEqual(['First', 'Second']);
 
     const stranger = await signUp(t.api);
     const before = await countRows(t.db);
@@ -167,15 +223,25 @@ describe.each(testDatabaseKinds())('auth flows (%s)', (kind) => {
     expect(denied.body.error.code).toBe('forbidden');
     expect(await countRows(t.db)).toEqual(before);
     // The stranger's refresh token was not spent by the refused switch.
-    expect((await t.api.post('/api/v1/auth/refresh', { refreshToken: stranger.refreshToken })).status).toBe(200);
+    expect(
+      (await t.api.post('/api/v1/auth/refresh', { refreshToken: stranger.refreshToken })).status,
+    ).toBe(200);
   });
 
   it('logs in to a chosen workspace, 403 for one the user does not belong to', async () => {
     const a = await signUp(t.api);
     const b = await signUp(t.api);
-    const res = await t.api.post('/api/v1/auth/login', { email: a.email, password: a.password, workspaceId: b.workspaceId });
+    const res = await t.api.post('/api/v1/auth/login', {
+      email: a.email,
+      password: a.password,
+      workspaceId: b.workspaceId,
+    });
     expect(res.status).toBe(403);
-    const ok = await t.api.post('/api/v1/auth/login', { email: a.email, password: a.password, workspaceId: a.workspaceId });
+    const ok = await t.api.post('/api/v1/auth/login', {
+      email: a.email,
+      password: a.password,
+      workspaceId: a.workspaceId,
+    });
     expect(ok.status).toBe(200);
   });
 });

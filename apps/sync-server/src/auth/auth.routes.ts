@@ -2,6 +2,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { Accepted, Schemas } from '../api-schemas.ts';
 import type { Deps } from '../context.ts';
+import { loggableError } from '../logger.ts';
 import { requireAuth } from '../middleware/auth/index.ts';
 import { bearerSecurity, createRouter, errors, jsonBody, jsonResponse } from '../openapi.ts';
 import { login, logout, refresh, signup, switchWorkspace } from './auth.service.ts';
@@ -16,7 +17,10 @@ const signupRoute = createRoute({
   tags,
   summary: 'Create a workspace and its first admin, and sign in',
   request: { body: jsonBody(Schemas.SignupInput) },
-  responses: { 201: jsonResponse(Schemas.AuthResponse, 'Signed up'), ...errors(400, 409, 413, 415, 429) },
+  responses: {
+    201: jsonResponse(Schemas.AuthResponse, 'Signed up'),
+    ...errors(400, 409, 413, 415, 429),
+  },
 });
 
 const loginRoute = createRoute({
@@ -25,7 +29,10 @@ const loginRoute = createRoute({
   tags,
   summary: 'Sign in (a new session for this device)',
   request: { body: jsonBody(Schemas.LoginInput) },
-  responses: { 200: jsonResponse(Schemas.AuthResponse, 'Signed in'), ...errors(400, 401, 403, 413, 415, 429) },
+  responses: {
+    200: jsonResponse(Schemas.AuthResponse, 'Signed in'),
+    ...errors(400, 401, 403, 413, 415, 429),
+  },
 });
 
 const refreshRoute = createRoute({
@@ -34,7 +41,10 @@ const refreshRoute = createRoute({
   tags,
   summary: 'Spend a refresh token for a new access and refresh token',
   request: { body: jsonBody(Schemas.RefreshInput) },
-  responses: { 200: jsonResponse(Schemas.AuthResponse, 'Rotated'), ...errors(400, 401, 413, 415, 429) },
+  responses: {
+    200: jsonResponse(Schemas.AuthResponse, 'Rotated'),
+    ...errors(400, 401, 413, 415, 429),
+  },
 });
 
 export function authRoutes(deps: Deps) {
@@ -58,7 +68,10 @@ export function authRoutes(deps: Deps) {
     security: bearerSecurity,
     middleware: [auth] as const,
     request: { body: jsonBody(Schemas.SwitchWorkspaceInput) },
-    responses: { 200: jsonResponse(Schemas.AuthResponse, 'Switched'), ...errors(400, 401, 403, 413, 415) },
+    responses: {
+      200: jsonResponse(Schemas.AuthResponse, 'Switched'),
+      ...errors(400, 401, 403, 413, 415),
+    },
   });
 
   const resetRequestRoute = createRoute({
@@ -80,20 +93,28 @@ export function authRoutes(deps: Deps) {
   });
 
   return createRouter()
-    .openapi(signupRoute, async (c) => c.json(await signup(deps, c.req.valid('json'), clientInfo(c)), 201))
-    .openapi(loginRoute, async (c) => c.json(await login(deps, c.req.valid('json'), clientInfo(c)), 200))
-    .openapi(refreshRoute, async (c) => c.json(await refresh(deps, c.req.valid('json').refreshToken), 200))
+    .openapi(signupRoute, async (c) =>
+      c.json(await signup(deps, c.req.valid('json'), clientInfo(c)), 201),
+    )
+    .openapi(loginRoute, async (c) =>
+      c.json(await login(deps, c.req.valid('json'), clientInfo(c)), 200),
+    )
+    .openapi(refreshRoute, async (c) =>
+      c.json(await refresh(deps, c.req.valid('json').refreshToken), 200),
+    )
     .openapi(logoutRoute, async (c) => {
       await logout(deps, c.var.auth);
       return c.body(null, 204);
     })
-    .openapi(switchRoute, async (c) => c.json(await switchWorkspace(deps, c.var.auth, c.req.valid('json')), 200))
+    .openapi(switchRoute, async (c) =>
+      c.json(await switchWorkspace(deps, c.var.auth, c.req.valid('json')), 200),
+    )
     .openapi(resetRequestRoute, async (c) => {
       try {
         await requestPasswordReset(deps, c.req.valid('json').email);
       } catch (err) {
         // Still 202: the answer must not depend on whether the account exists.
-        c.var.log.error({ err }, 'password reset mail failed');
+        c.var.log.error({ err: loggableError(err) }, 'password reset mail failed');
       }
       return c.json({ accepted: true as const }, 202);
     })

@@ -15,7 +15,11 @@ import {
   type ClientInfo,
 } from './session-store.ts';
 
-export async function signup(deps: Deps, input: SignupInput, client: ClientInfo): Promise<AuthResponse> {
+export async function signup(
+  deps: Deps,
+  input: SignupInput,
+  client: ClientInfo,
+): Promise<AuthResponse> {
   const { db, clock, newId } = deps;
   const passwordHash = await hashPassword(input.password);
   const now = clock();
@@ -24,24 +28,38 @@ export async function signup(deps: Deps, input: SignupInput, client: ClientInfo)
   let issued: { sessionId: string; refreshToken: string };
   try {
     issued = await db.transaction(async (tx) => {
-      const [taken] = await tx.select({ id: user.id }).from(user).where(eq(user.email, input.email));
+      const [taken] = await tx
+        .select({ id: user.id })
+        .from(user)
+        .where(eq(user.email, input.email));
       if (taken) throw new ApiError('email_taken', 'An account with this email already exists.');
-      await tx.insert(workspace).values({ id: workspaceId, name: input.workspaceName, createdAt: now });
-      await tx.insert(user).values({ id: userId, email: input.email, name: input.name, createdAt: now });
+      await tx
+        .insert(workspace)
+        .values({ id: workspaceId, name: input.workspaceName, createdAt: now });
+      await tx
+        .insert(user)
+        .values({ id: userId, email: input.email, name: input.name, createdAt: now });
       await tx.insert(credential).values({ userId, passwordHash, updatedAt: now });
-      await tx.insert(membership).values({ id: newId(), workspaceId, userId, role: 'admin', createdAt: now });
+      await tx
+        .insert(membership)
+        .values({ id: newId(), workspaceId, userId, role: 'admin', createdAt: now });
       const deviceName = deviceNameFor(input.deviceName, client);
       return createSession(tx, deps, { userId, workspaceId, deviceName, client });
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ApiError('email_taken', 'An account with this email already exists.');
+    if (isUniqueViolation(err))
+      throw new ApiError('email_taken', 'An account with this email already exists.');
     throw err;
   }
   return authResponse(deps, { ...issued, userId, workspaceId, role: 'admin' });
 }
 
 /** Checks email and password; the same error and about the same time whether or not the email exists. */
-export async function checkCredentials(deps: Deps, email: string, password: string): Promise<string> {
+export async function checkCredentials(
+  deps: Deps,
+  email: string,
+  password: string,
+): Promise<string> {
   const [row] = await deps.db
     .select({ id: user.id, hash: credential.passwordHash })
     .from(user)
@@ -52,7 +70,11 @@ export async function checkCredentials(deps: Deps, email: string, password: stri
   return row.id;
 }
 
-export async function login(deps: Deps, input: LoginInput, client: ClientInfo): Promise<AuthResponse> {
+export async function login(
+  deps: Deps,
+  input: LoginInput,
+  client: ClientInfo,
+): Promise<AuthResponse> {
   const userId = await checkCredentials(deps, input.email, input.password);
   const memberships = await deps.db
     .select({ workspaceId: membership.workspaceId, role: membership.role })
@@ -68,12 +90,24 @@ export async function login(deps: Deps, input: LoginInput, client: ClientInfo): 
   if (!chosen) {
     throw new ApiError(
       'forbidden',
-      input.workspaceId ? 'You are not a member of that workspace.' : 'You are not a member of any workspace.',
+      input.workspaceId
+        ? 'You are not a member of that workspace.'
+        : 'You are not a member of any workspace.',
     );
   }
   const deviceName = deviceNameFor(input.deviceName, client);
-  const issued = await createSession(deps.db, deps, { userId, workspaceId: chosen.workspaceId, deviceName, client });
-  return authResponse(deps, { ...issued, userId, workspaceId: chosen.workspaceId, role: chosen.role });
+  const issued = await createSession(deps.db, deps, {
+    userId,
+    workspaceId: chosen.workspaceId,
+    deviceName,
+    client,
+  });
+  return authResponse(deps, {
+    ...issued,
+    userId,
+    workspaceId: chosen.workspaceId,
+    role: chosen.role,
+  });
 }
 
 export async function refresh(deps: Deps, refreshToken: string): Promise<AuthResponse> {

@@ -28,12 +28,22 @@ export async function requestPasswordReset(deps: Deps, email: string): Promise<v
 }
 
 /** Sets the new password, spends the token and signs the user out everywhere. */
-export async function confirmPasswordReset(deps: Deps, token: string, password: string): Promise<void> {
+export async function confirmPasswordReset(
+  deps: Deps,
+  token: string,
+  password: string,
+): Promise<void> {
   const { db, clock } = deps;
   const now = clock();
-  const [reset] = await db.select().from(passwordReset).where(eq(passwordReset.tokenHash, hashToken(token)));
+  const [reset] = await db
+    .select()
+    .from(passwordReset)
+    .where(eq(passwordReset.tokenHash, hashToken(token)));
   if (!reset || reset.usedAt || reset.expiresAt <= now) {
-    throw new ApiError('invalid_token', 'This reset link is not valid or has expired; ask for a new one.');
+    throw new ApiError(
+      'invalid_token',
+      'This reset link is not valid or has expired; ask for a new one.',
+    );
   }
   const passwordHash = await hashPassword(password);
   await db.transaction(async (tx) => {
@@ -42,8 +52,12 @@ export async function confirmPasswordReset(deps: Deps, token: string, password: 
       .set({ usedAt: now })
       .where(and(eq(passwordReset.id, reset.id), isNull(passwordReset.usedAt)))
       .returning({ id: passwordReset.id });
-    if (spent.length === 0) throw new ApiError('invalid_token', 'This reset link was already used.');
-    await tx.update(credential).set({ passwordHash, updatedAt: now }).where(eq(credential.userId, reset.userId));
+    if (spent.length === 0)
+      throw new ApiError('invalid_token', 'This reset link was already used.');
+    await tx
+      .update(credential)
+      .set({ passwordHash, updatedAt: now })
+      .where(eq(credential.userId, reset.userId));
     await tx
       .update(session)
       .set({ revokedAt: now, revokedReason: 'password_reset' })

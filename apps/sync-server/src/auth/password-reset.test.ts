@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countRows, signUp, startSmtpProcess, testDatabaseKinds, tokenFromMail, useServerSuite, type SmtpProcess } from '../test/harness.ts';
+import {
+  countRows,
+  signUp,
+  startSmtpProcess,
+  testDatabaseKinds,
+  tokenFromMail,
+  useServerSuite,
+  type SmtpProcess,
+} from '../test/harness.ts';
 
 let smtp: SmtpProcess;
 beforeAll(async () => {
@@ -18,7 +26,9 @@ describe.each(testDatabaseKinds())('password reset (%s)', (kind) => {
     const u = await signUp(s.api, { email });
     const laptop = await s.api.post('/api/v1/auth/login', { email, password: u.password });
 
-    const req = await s.api.post('/api/v1/auth/password-reset/request', { email: email.toUpperCase() });
+    const req = await s.api.post('/api/v1/auth/password-reset/request', {
+      email: email.toUpperCase(),
+    });
     expect(req.status).toBe(202);
     const mail = await smtp.waitForMail(email);
     expect(mail.parsed.subject).toBe('Reset your password');
@@ -27,18 +37,30 @@ describe.each(testDatabaseKinds())('password reset (%s)', (kind) => {
     const page = await fetch(`${s.url}/reset-password/${token}`);
     expect(await page.text()).toContain(token);
 
-    const confirm = await s.api.post('/api/v1/auth/password-reset/confirm', { token, password: 'brand-new-password' });
+    const confirm = await s.api.post('/api/v1/auth/password-reset/confirm', {
+      token,
+      password: 'brand-new-password',
+    });
     expect(confirm.status).toBe(204);
 
     // Every session is gone: access tokens and refresh tokens.
     expect((await s.api.get('/api/v1/me', { token: u.accessToken })).status).toBe(401);
     expect((await s.api.get('/api/v1/me', { token: laptop.body.accessToken })).status).toBe(401);
-    expect((await s.api.post('/api/v1/auth/refresh', { refreshToken: u.refreshToken })).status).toBe(401);
+    expect(
+      (await s.api.post('/api/v1/auth/refresh', { refreshToken: u.refreshToken })).status,
+    ).toBe(401);
 
-    expect((await s.api.post('/api/v1/auth/login', { email, password: u.password })).status).toBe(401);
-    expect((await s.api.post('/api/v1/auth/login', { email, password: 'brand-new-password' })).status).toBe(200);
+    expect((await s.api.post('/api/v1/auth/login', { email, password: u.password })).status).toBe(
+      401,
+    );
+    expect(
+      (await s.api.post('/api/v1/auth/login', { email, password: 'brand-new-password' })).status,
+    ).toBe(200);
 
-    const again = await s.api.post('/api/v1/auth/password-reset/confirm', { token, password: 'another-password-1' });
+    const again = await s.api.post('/api/v1/auth/password-reset/confirm', {
+      token,
+      password: 'another-password-1',
+    });
     expect(again.status).toBe(400);
     expect(again.body.error.code).toBe('invalid_token');
   });
@@ -47,7 +69,9 @@ describe.each(testDatabaseKinds())('password reset (%s)', (kind) => {
     const s = await t.start({ smtpUrl: smtp.url });
     const before = await countRows(t.db);
     const sentBefore = (await smtp.messages()).length;
-    const res = await s.api.post('/api/v1/auth/password-reset/request', { email: 'ghost@example.com' });
+    const res = await s.api.post('/api/v1/auth/password-reset/request', {
+      email: 'ghost@example.com',
+    });
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ accepted: true });
     expect(await countRows(t.db)).toEqual(before);
@@ -62,7 +86,10 @@ describe.each(testDatabaseKinds())('password reset (%s)', (kind) => {
     await s.api.post('/api/v1/auth/password-reset/request', { email });
     const token = tokenFromMail((await smtp.waitForMail(email)).parsed, 'reset-password', s.url);
     now = new Date(now.getTime() + 60 * 60 * 1000);
-    const res = await s.api.post('/api/v1/auth/password-reset/confirm', { token, password: 'too-late-password' });
+    const res = await s.api.post('/api/v1/auth/password-reset/confirm', {
+      token,
+      password: 'too-late-password',
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_token');
   });
@@ -79,6 +106,8 @@ describe.each(testDatabaseKinds())('password reset (%s)', (kind) => {
     });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Password changed');
-    expect((await s.api.post('/api/v1/auth/login', { email, password: 'typed-in-a-browser' })).status).toBe(200);
+    expect(
+      (await s.api.post('/api/v1/auth/login', { email, password: 'typed-in-a-browser' })).status,
+    ).toBe(200);
   });
 });

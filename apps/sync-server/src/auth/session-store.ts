@@ -43,11 +43,18 @@ export async function createSession(
     expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
   });
   const token = randomToken();
-  await db.insert(refreshToken).values({ id: deps.newId(), sessionId, tokenHash: hashToken(token), createdAt: now });
+  await db
+    .insert(refreshToken)
+    .values({ id: deps.newId(), sessionId, tokenHash: hashToken(token), createdAt: now });
   return { sessionId, refreshToken: token };
 }
 
-export async function revokeSession(db: Db, sessionId: string, reason: RevokeReason, now: Date): Promise<void> {
+export async function revokeSession(
+  db: Db,
+  sessionId: string,
+  reason: RevokeReason,
+  now: Date,
+): Promise<void> {
   await db
     .update(session)
     .set({ revokedAt: now, revokedReason: reason })
@@ -62,7 +69,13 @@ export async function rotateRefreshToken(
   deps: Deps,
   token: string,
   opts: { sessionId?: string; switchTo?: string } = {},
-): Promise<{ sessionId: string; userId: string; workspaceId: string; role: RoleName; refreshToken: string }> {
+): Promise<{
+  sessionId: string;
+  userId: string;
+  workspaceId: string;
+  role: RoleName;
+  refreshToken: string;
+}> {
   const { db, clock, newId } = deps;
   const now = clock();
   const [found] = await db
@@ -76,7 +89,10 @@ export async function rotateRefreshToken(
   if (found.s.revokedAt) throw new ApiError('unauthenticated', 'This session has been signed out.');
   if (found.rt.usedAt) {
     await revokeSession(db, found.s.id, 'reuse', now);
-    throw new ApiError('refresh_token_reused', 'This refresh token was already used; the session is revoked.');
+    throw new ApiError(
+      'refresh_token_reused',
+      'This refresh token was already used; the session is revoked.',
+    );
   }
   if (found.s.expiresAt <= now) throw new ApiError('unauthenticated', 'This session has expired.');
 
@@ -98,7 +114,9 @@ export async function rotateRefreshToken(
       .where(and(eq(refreshToken.id, found.rt.id), isNull(refreshToken.usedAt)))
       .returning({ id: refreshToken.id });
     if (rows.length === 0) return false;
-    await tx.insert(refreshToken).values({ id: newId(), sessionId: found.s.id, tokenHash: hashToken(next), createdAt: now });
+    await tx
+      .insert(refreshToken)
+      .values({ id: newId(), sessionId: found.s.id, tokenHash: hashToken(next), createdAt: now });
     await tx
       .update(session)
       .set({ workspaceId, lastUsedAt: now, expiresAt: new Date(now.getTime() + SESSION_TTL_MS) })
@@ -108,15 +126,30 @@ export async function rotateRefreshToken(
   if (!spent) {
     // Another request spent the same token between our read and our update: that is reuse too.
     await revokeSession(db, found.s.id, 'reuse', now);
-    throw new ApiError('refresh_token_reused', 'This refresh token was already used; the session is revoked.');
+    throw new ApiError(
+      'refresh_token_reused',
+      'This refresh token was already used; the session is revoked.',
+    );
   }
-  return { sessionId: found.s.id, userId: found.s.userId, workspaceId, role: member.role, refreshToken: next };
+  return {
+    sessionId: found.s.id,
+    userId: found.s.userId,
+    workspaceId,
+    role: member.role,
+    refreshToken: next,
+  };
 }
 
 /** Builds the AuthResponse for a session: signs a fresh access token and loads user and workspace. */
 export async function authResponse(
   deps: Deps,
-  args: { sessionId: string; userId: string; workspaceId: string; role: RoleName; refreshToken: string },
+  args: {
+    sessionId: string;
+    userId: string;
+    workspaceId: string;
+    role: RoleName;
+    refreshToken: string;
+  },
 ): Promise<AuthResponse> {
   const [u] = await deps.db.select().from(user).where(eq(user.id, args.userId));
   const [w] = await deps.db.select().from(workspace).where(eq(workspace.id, args.workspaceId));

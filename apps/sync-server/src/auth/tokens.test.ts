@@ -28,9 +28,9 @@ describe('tokens', () => {
     const token = await signAccessToken(claims, secret, now);
     const verified = await verifyAccessToken(token, secret, new Date(now.getTime() + 14 * 60_000));
     expect(verified).toMatchObject({ ...claims, exp: verified.iat + 900 });
-    expect(await codeOf(verifyAccessToken(token, secret, new Date(now.getTime() + 15 * 60_000)))).toBe(
-      'token_expired',
-    );
+    expect(
+      await codeOf(verifyAccessToken(token, secret, new Date(now.getTime() + 15 * 60_000))),
+    ).toBe('token_expired');
   });
 
   it('rejects a token signed with another secret or tampered with', async () => {
@@ -38,7 +38,11 @@ describe('tokens', () => {
     const token = await signAccessToken(claims, secret, now);
     expect(await codeOf(verifyAccessToken(token, `${secret}-other`, now))).toBe('unauthenticated');
     const [h, , s] = token.split('.');
-    const forged = Buffer.from(JSON.stringify({ ...claims, role: 'admin', iat: 1, exp: 9e9 })).toString('base64url');
-    expect(await codeOf(verifyAccessToken(`${h}.${forged}.${s}`, secret, now))).toBe('unauthenticated');
+    const forged = Buffer.from(
+      JSON.stringify({ ...claims, role: 'admin', iat: 1, exp: 9e9 }),
+    ).toString('base64url');
+    expect(await codeOf(verifyAccessToken(`${h}.${forged}.${s}`, secret, now))).toBe(
+      'unauthenticated',
+    );
   });
 });

@@ -42,7 +42,11 @@ export async function signAccessToken(
  * Verifies signature and shape; expiry is checked against the injected clock (not the wall clock),
  * so tests can move time.
  */
-export async function verifyAccessToken(token: string, secret: string, now: Date): Promise<AccessClaims> {
+export async function verifyAccessToken(
+  token: string,
+  secret: string,
+  now: Date,
+): Promise<AccessClaims> {
   let payload: unknown;
   try {
     payload = await verify(token, secret, { alg: 'HS256', exp: false, nbf: false, iat: false });

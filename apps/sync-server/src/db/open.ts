@@ -28,8 +28,12 @@ export async function openPglite(dir: string | undefined): Promise<DatabaseHandl
 }
 
 /** Postgres when `DATABASE_URL` is set, otherwise PGlite persisted under `${DATA_DIR}/pglite`. */
-export async function openDatabase(env: Pick<Env, 'databaseUrl' | 'dataDir'>): Promise<DatabaseHandle> {
-  return env.databaseUrl ? openPostgres(env.databaseUrl) : openPglite(path.join(env.dataDir, 'pglite'));
+export async function openDatabase(
+  env: Pick<Env, 'databaseUrl' | 'dataDir'>,
+): Promise<DatabaseHandle> {
+  return env.databaseUrl
+    ? openPostgres(env.databaseUrl)
+    : openPglite(path.join(env.dataDir, 'pglite'));
 }
 
 export type { DatabaseKind };

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthResponse, InvitationDto } from '@sdr/schema';
+import { AuthResponse, InvitationDto, MemberDto } from '@sdr/schema';
 import {
   countRows,
+  listItems,
   readMailFiles,
   signUp,
   startSmtpProcess,
@@ -27,11 +28,17 @@ describe.each(testDatabaseKinds())('invitations (%s)', (kind) => {
     const admin = await signUp(s.api, { workspaceName: 'Globex' });
     const email = `new-${kind}-${Date.now()}@example.com`;
 
-    const inv = await s.api.post('/api/v1/invitations', { email, role: 'manager' }, { token: admin.accessToken });
+    const inv = await s.api.post(
+      '/api/v1/invitations',
+      { email, role: 'manager' },
+      { token: admin.accessToken },
+    );
     expect(inv.status).toBe(201);
     const dto = InvitationDto.parse(inv.body);
     expect(dto).toMatchObject({ email, role: 'manager', acceptedAt: null, revokedAt: null });
-    expect(new Date(dto.expiresAt).getTime() - new Date(dto.createdAt).getTime()).toBe(7 * 24 * 3600 * 1000);
+    expect(new Date(dto.expiresAt).getTime() - new Date(dto.createdAt).getTime()).toBe(
+      7 * 24 * 3600 * 1000,
+    );
 
     const mail = await smtp.waitForMail(email);
     expect(mail.user).toBe('test'); // sent with the credentials from SMTP_URL
@@ -44,22 +51,34 @@ describe.each(testDatabaseKinds())('invitations (%s)', (kind) => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain(token);
 
-    const accepted = await s.api.post('/api/v1/invitations/accept', { token, password: 'new-member-pass', name: 'Nia New' });
+    const accepted = await s.api.post('/api/v1/invitations/accept', {
+      token,
+      password: 'new-member-pass',
+      name: 'Nia New',
+    });
     expect(accepted.status).toBe(200);
     const auth = AuthResponse.parse(accepted.body);
-    expect(auth).toMatchObject({ role: 'manager', workspace: { id: admin.workspaceId, name: 'Globex' }, user: { email, name: 'Nia New' } });
+    expect(auth).toMatchObject({
+      role: 'manager',
+      workspace: { id: admin.workspaceId, name: 'Globex' },
+      user: { email, name: 'Nia New' },
+    });
 
     const login = await s.api.post('/api/v1/auth/login', { email, password: 'new-member-pass' });
     expect(login.status).toBe(200);
     expect(login.body.workspace.id).toBe(admin.workspaceId);
     const members = await s.api.get('/api/v1/members', { token: login.body.accessToken });
-    expect(members.body.items.map((m: { email: string; role: string }) => [m.email, m.role])).toEqual([
+    expect(listItems(members.body, MemberDto).map((m) => [m.email, m.role])).toEqual([
       [admin.email, 'admin'],
       [email, 'manager'],
     ]);
 
     // Single use.
-    const again = await s.api.post('/api/v1/invitations/accept', { token, password: 'new-member-pass', name: 'Nia' });
+    const again = await s.api.post('/api/v1/invitations/accept', {
+      token,
+      password: 'new-member-pass',
+      name: 'Nia',
+    });
     expect(again.status).toBe(400);
     expect(again.body.error.code).toBe('invalid_token');
     const list = await s.api.get('/api/v1/invitations', { token: admin.accessToken });
@@ -69,26 +88,47 @@ describe.each(testDatabaseKinds())('invitations (%s)', (kind) => {
   it('an existing user accepts with their own password (wrong password → 401, nothing written)', async () => {
     const admin = await signUp(t.api);
     const existing = await signUp(t.api);
-    await t.api.post('/api/v1/invitations', { email: existing.email, role: 'sdr' }, { token: admin.accessToken });
+    await t.api.post(
+      '/api/v1/invitations',
+      { email: existing.email, role: 'sdr' },
+      { token: admin.accessToken },
+    );
     const token = tokenFromMail((await readMailFiles(t.server.dataDir)).at(-1)!, 'invite', t.url);
 
     const before = await countRows(t.db);
-    const wrong = await t.api.post('/api/v1/invitations/accept', { token, password: 'not-their-password' });
+    const wrong = await t.api.post('/api/v1/invitations/accept', {
+      token,
+      password: 'not-their-password',
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.code).toBe('invalid_credentials');
     expect(await countRows(t.db)).toEqual(before);
 
-    const ok = await t.api.post('/api/v1/invitations/accept', { token, password: existing.password });
+    const ok = await t.api.post('/api/v1/invitations/accept', {
+      token,
+      password: existing.password,
+    });
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ role: 'sdr', user: { id: existing.userId }, workspace: { id: admin.workspaceId } });
+    expect(ok.body).toMatchObject({
+      role: 'sdr',
+      user: { id: existing.userId },
+      workspace: { id: admin.workspaceId },
+    });
   });
 
   it('a new user must give a name', async () => {
     const admin = await signUp(t.api);
-    await t.api.post('/api/v1/invitations', { email: 'nameless@example.com' }, { token: admin.accessToken });
+    await t.api.post(
+      '/api/v1/invitations',
+      { email: 'nameless@example.com' },
+      { token: admin.accessToken },
+    );
     const token = tokenFromMail((await readMailFiles(t.server.dataDir)).at(-1)!, 'invite', t.url);
     const before = await countRows(t.db);
-    const res = await t.api.post('/api/v1/invitations/accept', { token, password: 'long-enough-pw' });
+    const res = await t.api.post('/api/v1/invitations/accept', {
+      token,
+      password: 'long-enough-pw',
+    });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'invalid_input', issues: [{ path: 'name' }] });
     expect(await countRows(t.db)).toEqual(before);
@@ -98,31 +138,62 @@ describe.each(testDatabaseKinds())('invitations (%s)', (kind) => {
     let now = new Date('2032-03-01T09:00:00Z');
     const s = await t.start({ clock: () => now });
     const admin = await signUp(s.api);
-    const first = await s.api.post('/api/v1/invitations', { email: 'late@example.com' }, { token: admin.accessToken });
+    const first = await s.api.post(
+      '/api/v1/invitations',
+      { email: 'late@example.com' },
+      { token: admin.accessToken },
+    );
     const revokedToken = tokenFromMail((await readMailFiles(s.dataDir)).at(-1)!, 'invite', s.url);
-    expect((await s.api.delete(`/api/v1/invitations/${first.body.id}`, { token: admin.accessToken })).status).toBe(204);
-    const r1 = await s.api.post('/api/v1/invitations/accept', { token: revokedToken, password: 'long-enough-pw', name: 'L' });
+    expect(
+      (await s.api.delete(`/api/v1/invitations/${first.body.id}`, { token: admin.accessToken }))
+        .status,
+    ).toBe(204);
+    const r1 = await s.api.post('/api/v1/invitations/accept', {
+      token: revokedToken,
+      password: 'long-enough-pw',
+      name: 'L',
+    });
     expect(r1.body.error.code).toBe('invalid_token');
 
-    await s.api.post('/api/v1/invitations', { email: 'late@example.com' }, { token: admin.accessToken });
+    await s.api.post(
+      '/api/v1/invitations',
+      { email: 'late@example.com' },
+      { token: admin.accessToken },
+    );
     const token = tokenFromMail((await readMailFiles(s.dataDir)).at(-1)!, 'invite', s.url);
     now = new Date(now.getTime() + 7 * 24 * 3600 * 1000 + 1000);
-    const r2 = await s.api.post('/api/v1/invitations/accept', { token, password: 'long-enough-pw', name: 'L' });
+    const r2 = await s.api.post('/api/v1/invitations/accept', {
+      token,
+      password: 'long-enough-pw',
+      name: 'L',
+    });
     expect(r2.status).toBe(400);
     expect(r2.body.error.code).toBe('invalid_token');
   });
 
   it('re-inviting replaces the pending invitation; inviting a member is a conflict', async () => {
     const admin = await signUp(t.api);
-    const a = await t.api.post('/api/v1/invitations', { email: 'twice@example.com' }, { token: admin.accessToken });
-    const b = await t.api.post('/api/v1/invitations', { email: 'twice@example.com' }, { token: admin.accessToken });
+    const a = await t.api.post(
+      '/api/v1/invitations',
+      { email: 'twice@example.com' },
+      { token: admin.accessToken },
+    );
+    const b = await t.api.post(
+      '/api/v1/invitations',
+      { email: 'twice@example.com' },
+      { token: admin.accessToken },
+    );
     expect(b.status).toBe(201);
     const list = await t.api.get('/api/v1/invitations', { token: admin.accessToken });
-    const byId = new Map(list.body.items.map((i: { id: string }) => [i.id, i]));
-    expect((byId.get(a.body.id) as { revokedAt: string | null }).revokedAt).not.toBeNull();
-    expect((byId.get(b.body.id) as { revokedAt: string | null }).revokedAt).toBeNull();
+    const byId = new Map(listItems(list.body, InvitationDto).map((i) => [i.id, i]));
+    expect(byId.get(InvitationDto.parse(a.body).id)?.revokedAt).toEqual(expect.any(String));
+    expect(byId.get(InvitationDto.parse(b.body).id)?.revokedAt).toBeNull();
 
-    const self = await t.api.post('/api/v1/invitations', { email: admin.email }, { token: admin.accessToken });
+    const self = await t.api.post(
+      '/api/v1/invitations',
+      { email: admin.email },
+      { token: admin.accessToken },
+    );
     expect(self.status).toBe(409);
     expect(self.body.error.code).toBe('conflict');
   });
@@ -131,7 +202,11 @@ describe.each(testDatabaseKinds())('invitations (%s)', (kind) => {
     const s = await t.start({ smtpUrl: smtp.url.replace('test:secret', 'test:wrong') });
     const admin = await signUp(s.api);
     const before = await countRows(t.db);
-    const res = await s.api.post('/api/v1/invitations', { email: 'lost@example.com' }, { token: admin.accessToken });
+    const res = await s.api.post(
+      '/api/v1/invitations',
+      { email: 'lost@example.com' },
+      { token: admin.accessToken },
+    );
     expect(res.status).toBe(502);
     expect(res.body.error.code).toBe('mail_failed');
     expect(await countRows(t.db)).toEqual(before);

@@ -5,7 +5,12 @@ import { clientInfo } from '../auth/client-info.ts';
 import type { Deps } from '../context.ts';
 import { requireAuth } from '../middleware/auth/index.ts';
 import { bearerSecurity, createRouter, errors, jsonBody, jsonResponse } from '../openapi.ts';
-import { acceptInvitation, createInvitation, listInvitations, revokeInvitation } from './invitations.service.ts';
+import {
+  acceptInvitation,
+  createInvitation,
+  listInvitations,
+  revokeInvitation,
+} from './invitations.service.ts';
 
 const tags = ['invitations'];
 
@@ -15,7 +20,10 @@ const acceptRoute = createRoute({
   tags,
   summary: 'Accept an invitation with the mailed token and sign in to that workspace',
   request: { body: jsonBody(Schemas.AcceptInvitationInput) },
-  responses: { 200: jsonResponse(Schemas.AuthResponse, 'Joined and signed in'), ...errors(400, 401, 409, 413, 415, 429) },
+  responses: {
+    200: jsonResponse(Schemas.AuthResponse, 'Joined and signed in'),
+    ...errors(400, 401, 409, 413, 415, 429),
+  },
 });
 
 export function invitationsRoutes(deps: Deps) {
@@ -29,7 +37,10 @@ export function invitationsRoutes(deps: Deps) {
     security: bearerSecurity,
     middleware,
     request: { body: jsonBody(Schemas.InviteInput) },
-    responses: { 201: jsonResponse(Schemas.InvitationDto, 'Invited'), ...errors(400, 401, 403, 409, 413, 415, 502) },
+    responses: {
+      201: jsonResponse(Schemas.InvitationDto, 'Invited'),
+      ...errors(400, 401, 403, 409, 413, 415, 502),
+    },
   });
 
   const listRoute = createRoute({
@@ -54,9 +65,15 @@ export function invitationsRoutes(deps: Deps) {
   });
 
   return createRouter()
-    .openapi(acceptRoute, async (c) => c.json(await acceptInvitation(deps, c.req.valid('json'), clientInfo(c)), 200))
-    .openapi(createInvitationRoute, async (c) => c.json(await createInvitation(deps, c.var.auth, c.req.valid('json')), 201))
-    .openapi(listRoute, async (c) => c.json({ items: await listInvitations(deps, c.var.auth) }, 200))
+    .openapi(acceptRoute, async (c) =>
+      c.json(await acceptInvitation(deps, c.req.valid('json'), clientInfo(c)), 200),
+    )
+    .openapi(createInvitationRoute, async (c) =>
+      c.json(await createInvitation(deps, c.var.auth, c.req.valid('json')), 201),
+    )
+    .openapi(listRoute, async (c) =>
+      c.json({ items: await listInvitations(deps, c.var.auth) }, 200),
+    )
     .openapi(revokeRoute, async (c) => {
       await revokeInvitation(deps, c.var.auth, c.req.valid('param').id);
       return c.body(null, 204);

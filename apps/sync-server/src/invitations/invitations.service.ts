@@ -4,7 +4,12 @@ import type { AcceptInvitationInput, AuthResponse, InvitationDto, InviteInput } 
 import { credential, invitation, membership, user, workspace } from '@sdr/schema/pg';
 import { checkCredentials } from '../auth/auth.service.ts';
 import { hashPassword } from '../auth/password.ts';
-import { authResponse, createSession, deviceNameFor, type ClientInfo } from '../auth/session-store.ts';
+import {
+  authResponse,
+  createSession,
+  deviceNameFor,
+  type ClientInfo,
+} from '../auth/session-store.ts';
 import { hashToken, randomToken } from '../auth/tokens.ts';
 import { authorize } from '../authorize.ts';
 import type { AuthContext, Deps } from '../context.ts';
@@ -28,7 +33,11 @@ function toDto(i: InvitationRow): InvitationDto {
   };
 }
 
-export async function createInvitation(deps: Deps, auth: AuthContext, input: InviteInput): Promise<InvitationDto> {
+export async function createInvitation(
+  deps: Deps,
+  auth: AuthContext,
+  input: InviteInput,
+): Promise<InvitationDto> {
   authorize(auth, 'members:invite');
   const { db, clock, newId, env, mailer } = deps;
   const [member] = await db
@@ -72,10 +81,20 @@ export async function createInvitation(deps: Deps, auth: AuthContext, input: Inv
   });
   const link = `${env.publicBaseUrl}/invite/${token}`;
   try {
-    await mailer.send(invitationMail({ to: input.email, workspaceName: ws.name, inviterName: inviter.name, role: input.role, link }));
+    await mailer.send(
+      invitationMail({
+        to: input.email,
+        workspaceName: ws.name,
+        inviterName: inviter.name,
+        role: input.role,
+        link,
+      }),
+    );
   } catch (cause) {
     await db.delete(invitation).where(eq(invitation.id, row.id));
-    throw new ApiError('mail_failed', 'The invitation mail could not be sent; try again.', { cause });
+    throw new ApiError('mail_failed', 'The invitation mail could not be sent; try again.', {
+      cause,
+    });
   }
   return toDto(row);
 }
@@ -99,16 +118,29 @@ export async function revokeInvitation(deps: Deps, auth: AuthContext, id: string
   if (!row) throw new ApiError('not_found', 'No such invitation in this workspace.');
   if (row.acceptedAt) throw new ApiError('conflict', 'This invitation was already accepted.');
   if (row.revokedAt) return;
-  await deps.db.update(invitation).set({ revokedAt: deps.clock() }).where(eq(invitation.id, row.id));
+  await deps.db
+    .update(invitation)
+    .set({ revokedAt: deps.clock() })
+    .where(eq(invitation.id, row.id));
 }
 
 /** Joins the invited workspace: a new user is created (name required) or an existing one signs in. */
-export async function acceptInvitation(deps: Deps, input: AcceptInvitationInput, client: ClientInfo): Promise<AuthResponse> {
+export async function acceptInvitation(
+  deps: Deps,
+  input: AcceptInvitationInput,
+  client: ClientInfo,
+): Promise<AuthResponse> {
   const { db, clock, newId } = deps;
   const now = clock();
-  const [inv] = await db.select().from(invitation).where(eq(invitation.tokenHash, hashToken(input.token)));
+  const [inv] = await db
+    .select()
+    .from(invitation)
+    .where(eq(invitation.tokenHash, hashToken(input.token)));
   if (!inv || inv.acceptedAt || inv.revokedAt || inv.expiresAt <= now) {
-    throw new ApiError('invalid_token', 'This invitation is not valid or has expired; ask for a new one.');
+    throw new ApiError(
+      'invalid_token',
+      'This invitation is not valid or has expired; ask for a new one.',
+    );
   }
   const [existing] = await db.select({ id: user.id }).from(user).where(eq(user.email, inv.email));
   let userId: string;
@@ -130,20 +162,34 @@ export async function acceptInvitation(deps: Deps, input: AcceptInvitationInput,
       const spent = await tx
         .update(invitation)
         .set({ acceptedAt: now })
-        .where(and(eq(invitation.id, inv.id), isNull(invitation.acceptedAt), isNull(invitation.revokedAt)))
+        .where(
+          and(
+            eq(invitation.id, inv.id),
+            isNull(invitation.acceptedAt),
+            isNull(invitation.revokedAt),
+          ),
+        )
         .returning({ id: invitation.id });
-      if (spent.length === 0) throw new ApiError('invalid_token', 'This invitation was already used.');
+      if (spent.length === 0)
+        throw new ApiError('invalid_token', 'This invitation was already used.');
       if (passwordHash && name) {
         await tx.insert(user).values({ id: userId, email: inv.email, name, createdAt: now });
         await tx.insert(credential).values({ userId, passwordHash, updatedAt: now });
       }
-      await tx.insert(membership).values({ id: newId(), workspaceId: inv.workspaceId, userId, role: inv.role, createdAt: now });
+      await tx.insert(membership).values({
+        id: newId(),
+        workspaceId: inv.workspaceId,
+        userId,
+        role: inv.role,
+        createdAt: now,
+      });
       const deviceName = deviceNameFor(input.deviceName, client);
       return createSession(tx, deps, { userId, workspaceId: inv.workspaceId, deviceName, client });
     });
     return authResponse(deps, { ...issued, userId, workspaceId: inv.workspaceId, role: inv.role });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ApiError('conflict', 'You are already a member of this workspace.');
+    if (isUniqueViolation(err))
+      throw new ApiError('conflict', 'You are already a member of this workspace.');
     throw err;
   }
 }

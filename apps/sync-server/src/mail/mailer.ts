@@ -44,7 +44,11 @@ function smtpMailer(url: string, { from, logger }: MailerOptions): Mailer {
 }
 
 function fileMailer({ from, dataDir, logger, clock = () => new Date() }: MailerOptions): Mailer {
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const transport = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'unix',
+  });
   const folder = path.join(dataDir, 'mail');
   let counter = 0;
   return {

@@ -18,7 +18,8 @@ export async function me(deps: Deps, auth: AuthContext): Promise<MeResponse> {
     .where(eq(membership.userId, auth.userId))
     .orderBy(asc(membership.createdAt), asc(membership.id));
   const current = workspaces.find((w) => w.id === auth.workspaceId);
-  if (!u || !current) throw new ApiError('unauthenticated', 'This session has ended; sign in again.');
+  if (!u || !current)
+    throw new ApiError('unauthenticated', 'This session has ended; sign in again.');
   return {
     user: { id: u.id, email: u.email, name: u.name },
     workspace: { id: current.id, name: current.name },
@@ -39,6 +40,5 @@ export function meRoutes(deps: Deps) {
   });
   const router = createRouter();
   router.use('*', requireAuth({ db: deps.db, secret: deps.env.jwtSecret, clock: deps.clock }));
-  return router
-    .openapi(route, async (c) => c.json(await me(deps, c.var.auth), 200));
+  return router.openapi(route, async (c) => c.json(await me(deps, c.var.auth), 200));
 }

@@ -25,7 +25,10 @@ const changeRoleRoute = createRoute({
   summary: "Change a member's role (admin only; the last admin cannot be demoted)",
   security: bearerSecurity,
   request: { params, body: jsonBody(Schemas.ChangeRoleInput) },
-  responses: { 200: jsonResponse(Schemas.MemberDto, 'Updated'), ...errors(400, 401, 403, 404, 409, 413, 415) },
+  responses: {
+    200: jsonResponse(Schemas.MemberDto, 'Updated'),
+    ...errors(400, 401, 403, 404, 409, 413, 415),
+  },
 });
 
 const removeRoute = createRoute({

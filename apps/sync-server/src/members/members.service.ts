@@ -15,7 +15,13 @@ const memberColumns = {
   joinedAt: membership.createdAt,
 };
 
-function toDto(row: { userId: string; email: string; name: string; role: RoleName; joinedAt: Date }): MemberDto {
+function toDto(row: {
+  userId: string;
+  email: string;
+  name: string;
+  role: RoleName;
+  joinedAt: Date;
+}): MemberDto {
   return { ...row, joinedAt: row.joinedAt.toISOString() };
 }
 
@@ -51,11 +57,17 @@ async function findMember(tx: Db, workspaceId: string, userId: string) {
   return m;
 }
 
-export async function changeRole(deps: Deps, auth: AuthContext, userId: string, role: RoleName): Promise<MemberDto> {
+export async function changeRole(
+  deps: Deps,
+  auth: AuthContext,
+  userId: string,
+  role: RoleName,
+): Promise<MemberDto> {
   authorize(auth, 'members:changeRole');
   await deps.db.transaction(async (tx) => {
     const m = await findMember(tx, auth.workspaceId, userId);
-    if (m.role === 'admin' && role !== 'admin') await assertNotLastAdmin(tx, auth.workspaceId, userId);
+    if (m.role === 'admin' && role !== 'admin')
+      await assertNotLastAdmin(tx, auth.workspaceId, userId);
     await tx.update(membership).set({ role }).where(eq(membership.id, m.id));
   });
   const [row] = await deps.db
@@ -78,6 +90,12 @@ export async function removeMember(deps: Deps, auth: AuthContext, userId: string
     await tx
       .update(session)
       .set({ revokedAt: now, revokedReason: 'revoked' })
-      .where(and(eq(session.userId, userId), eq(session.workspaceId, auth.workspaceId), isNull(session.revokedAt)));
+      .where(
+        and(
+          eq(session.userId, userId),
+          eq(session.workspaceId, auth.workspaceId),
+          isNull(session.revokedAt),
+        ),
+      );
   });
 }

@@ -58,7 +58,10 @@ export function pagesRoutes(deps: Deps) {
       const password = Password.safeParse(form['password']);
       if (!password.success) {
         const msg = password.error.issues[0]?.message ?? 'Choose another password.';
-        return c.html(page('Reset your password', `<p>${escapeHtml(msg)}</p><p><a href="">Try again</a></p>`), 400);
+        return c.html(
+          page('Reset your password', `<p>${escapeHtml(msg)}</p><p><a href="">Try again</a></p>`),
+          400,
+        );
       }
       try {
         await confirmPasswordReset(deps, c.req.param('token'), password.data);
@@ -66,6 +69,11 @@ export function pagesRoutes(deps: Deps) {
         if (!(err instanceof ApiError) || err.status >= 500) throw err;
         return c.html(page('Reset your password', `<p>${escapeHtml(err.message)}</p>`), err.status);
       }
-      return c.html(page('Password changed', '<p>Your password was changed and every device was signed out. Sign in again in the desktop app.</p>'));
+      return c.html(
+        page(
+          'Password changed',
+          '<p>Your password was changed and every device was signed out. Sign in again in the desktop app.</p>',
+        ),
+      );
     });
 }

@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { SessionDto } from '@sdr/schema';
-import { addMember, signUp, testDatabaseKinds, useServerSuite } from '../test/harness.ts';
+import {
+  addMember,
+  listItems,
+  signUp,
+  testDatabaseKinds,
+  useServerSuite,
+} from '../test/harness.ts';
 
 describe.each(testDatabaseKinds())('sessions (%s)', (kind) => {
   const t = useServerSuite(kind);
 
   it('lists the caller’s live sessions, one per device, marking the current one', async () => {
     const u = await signUp(t.api, { deviceName: 'Desktop' });
-    const phone = await t.api.post('/api/v1/auth/login', { email: u.email, password: u.password, deviceName: 'Phone' });
+    const phone = await t.api.post('/api/v1/auth/login', {
+      email: u.email,
+      password: u.password,
+      deviceName: 'Phone',
+    });
     const tablet = await t.api.post(
       '/api/v1/auth/login',
       { email: u.email, password: u.password },
@@ -17,8 +27,11 @@ describe.each(testDatabaseKinds())('sessions (%s)', (kind) => {
 
     const res = await t.api.get('/api/v1/sessions', { token: phone.body.accessToken });
     expect(res.status).toBe(200);
-    const items = res.body.items.map((s: unknown) => SessionDto.parse(s));
-    expect(items.map((s: SessionDto) => [s.deviceName, s.current]).sort()).toEqual([
+    expect(
+      listItems(res.body, SessionDto)
+        .map((s) => [s.deviceName, s.current])
+        .sort(),
+    ).toEqual([
       ['Desktop', false],
       ['Phone', true],
     ]);
@@ -26,13 +39,23 @@ describe.each(testDatabaseKinds())('sessions (%s)', (kind) => {
 
   it('revokes one of the caller’s sessions: that device is signed out, the others are not', async () => {
     const u = await signUp(t.api, { deviceName: 'Desktop' });
-    const phone = await t.api.post('/api/v1/auth/login', { email: u.email, password: u.password, deviceName: 'Phone' });
-    const del = await t.api.delete(`/api/v1/sessions/${phone.body.sessionId}`, { token: u.accessToken });
+    const phone = await t.api.post('/api/v1/auth/login', {
+      email: u.email,
+      password: u.password,
+      deviceName: 'Phone',
+    });
+    const del = await t.api.delete(`/api/v1/sessions/${phone.body.sessionId}`, {
+      token: u.accessToken,
+    });
     expect(del.status).toBe(204);
     expect((await t.api.get('/api/v1/me', { token: phone.body.accessToken })).status).toBe(401);
-    expect((await t.api.post('/api/v1/auth/refresh', { refreshToken: phone.body.refreshToken })).status).toBe(401);
+    expect(
+      (await t.api.post('/api/v1/auth/refresh', { refreshToken: phone.body.refreshToken })).status,
+    ).toBe(401);
     expect((await t.api.get('/api/v1/me', { token: u.accessToken })).status).toBe(200);
-    const again = await t.api.delete(`/api/v1/sessions/${phone.body.sessionId}`, { token: u.accessToken });
+    const again = await t.api.delete(`/api/v1/sessions/${phone.body.sessionId}`, {
+      token: u.accessToken,
+    });
     expect(again.status).toBe(404);
   });
 
@@ -40,7 +63,7 @@ describe.each(testDatabaseKinds())('sessions (%s)', (kind) => {
     const a = await signUp(t.api);
     const b = await addMember(t.server, a.accessToken, 'admin');
     const list = await t.api.get('/api/v1/sessions', { token: a.accessToken });
-    expect(list.body.items.map((s: SessionDto) => s.id)).toEqual([a.sessionId]);
+    expect(listItems(list.body, SessionDto).map((s) => s.id)).toEqual([a.sessionId]);
     const res = await t.api.delete(`/api/v1/sessions/${b.sessionId}`, { token: a.accessToken });
     expect(res.status).toBe(404);
     expect((await t.api.get('/api/v1/me', { token: b.accessToken })).status).toBe(200);

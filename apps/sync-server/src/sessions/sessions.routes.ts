@@ -15,7 +15,13 @@ export async function listSessions(deps: Deps, auth: AuthContext): Promise<Sessi
   const rows = await deps.db
     .select()
     .from(session)
-    .where(and(eq(session.userId, auth.userId), isNull(session.revokedAt), gt(session.expiresAt, deps.clock())))
+    .where(
+      and(
+        eq(session.userId, auth.userId),
+        isNull(session.revokedAt),
+        gt(session.expiresAt, deps.clock()),
+      ),
+    )
     .orderBy(desc(session.lastUsedAt), desc(session.id));
   return rows.map((s) => ({
     id: s.id,

@@ -14,16 +14,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { serve } from '@hono/node-server';
-import { sql } from 'drizzle-orm';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { z } from 'zod';
 import { createApp, type App } from '../app.ts';
 import type { ServerEnv } from '../context.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { openPglite, openPostgres, type DatabaseHandle } from '../db/open.ts';
 import type { Db } from '../db/schema.ts';
-import { countRows, tableNames } from '../db/tables.ts';
+import { countRows, truncateAll } from '../db/tables.ts';
 import { loadEnv, loadTestEnv } from '../env.ts';
 import { createLogger } from '../logger.ts';
 import { createMailer } from '../mail/mailer.ts';
@@ -60,11 +60,6 @@ async function sharedPglite(): Promise<DatabaseHandle> {
   return shared.__sdrPglite;
 }
 
-async function truncateAll(db: Db): Promise<void> {
-  const list = tableNames().map((t) => `"${t}"`).join(', ');
-  await db.execute(sql.raw(`TRUNCATE TABLE ${list} CASCADE`));
-}
-
 export async function openTestDatabase(kind: DbKind): Promise<TestDatabase> {
   if (kind === 'pglite') {
     const handle = await sharedPglite();
@@ -86,7 +81,11 @@ export async function openTestDatabase(kind: DbKind): Promise<TestDatabase> {
 }
 
 /** Creates a fresh, uniquely named database on the `TEST_DATABASE_URL` server. */
-export async function createPostgresDatabase(): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+export async function createPostgresDatabase(): Promise<{
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}> {
   const adminUrl = loadTestEnv(process.env).testDatabaseUrl;
   if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
   const name = `sdr_test_${Date.now().toString(36)}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
@@ -126,7 +125,10 @@ export interface TestServer {
 }
 
 /** Serves `createApp` over real HTTP on 127.0.0.1 with a random port, on an existing database. */
-export async function startTestServer(db: Db, options: TestServerOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+  db: Db,
+  options: TestServerOptions = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sdr-sync-test-'));
   const logs: string[] = [];
   const logger = createLogger(
@@ -138,20 +140,36 @@ export async function startTestServer(db: Db, options: TestServerOptions = {}): 
       },
     }),
   );
-  let server: Server | undefined;
   const env: ServerEnv = {
-    ...loadEnv({ DATA_DIR: dataDir, AUTH_RATE_LIMIT: String(options.authRateLimit ?? 1000), SMTP_URL: options.smtpUrl }),
+    ...loadEnv({
+      DATA_DIR: dataDir,
+      AUTH_RATE_LIMIT: String(options.authRateLimit ?? 1000),
+      SMTP_URL: options.smtpUrl,
+    }),
     jwtSecret: 'test-secret-0123456789-0123456789-abcdef',
   };
-  const mailer = createMailer({ smtpUrl: env.smtpUrl, from: env.mailFrom, dataDir, logger, clock: options.clock });
-  const app = createApp({ db, env, mailer, logger, ...(options.clock ? { clock: options.clock } : {}) });
-  server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
+  const mailer = createMailer({
+    smtpUrl: env.smtpUrl,
+    from: env.mailFrom,
+    dataDir,
+    logger,
+    clock: options.clock,
+  });
+  const app = createApp({
+    db,
+    env,
+    mailer,
+    logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
+      resolve(s as Server),
+    );
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
   env.publicBaseUrl = url;
-  const running = server;
   return {
     url,
     api: apiClient(url),
@@ -160,11 +178,11 @@ export async function startTestServer(db: Db, options: TestServerOptions = {}): 
     db,
     dataDir,
     logs,
-    server: running,
+    server,
     async close() {
       await new Promise<void>((resolve) => {
-        running.close(() => resolve());
-        running.closeAllConnections();
+        server.close(() => resolve());
+        server.closeAllConnections();
       });
       mailer.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -177,7 +195,9 @@ export async function readMailFiles(dataDir: string): Promise<ParsedMail[]> {
   const dir = path.join(dataDir, 'mail');
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.eml')).sort();
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith('.eml'))
+      .sort();
   } catch {
     return [];
   }
@@ -243,6 +263,11 @@ export function useServerSuite(kind: DbKind, defaults: TestServerOptions = {}): 
   };
 }
 
+/** Parses a `{ items: [...] }` list response with the item schema. */
+export function listItems<T>(body: unknown, item: z.ZodType<T>): T[] {
+  return z.object({ items: z.array(item) }).parse(body).items;
+}
+
 export interface SignedUp {
   email: string;
   password: string;
@@ -258,7 +283,13 @@ let counter = 0;
 /** Signs up a new user with their own workspace and returns their tokens. */
 export async function signUp(
   api: ApiClient,
-  overrides: Partial<{ email: string; password: string; name: string; workspaceName: string; deviceName: string }> = {},
+  overrides: Partial<{
+    email: string;
+    password: string;
+    name: string;
+    workspaceName: string;
+    deviceName: string;
+  }> = {},
 ): Promise<SignedUp> {
   counter += 1;
   const input = {
@@ -291,14 +322,24 @@ export async function addMember(
   role: 'admin' | 'manager' | 'sdr',
   email = `member${++counter}-${Math.random().toString(36).slice(2, 7)}@example.com`,
 ): Promise<SignedUp> {
-  const inv = await server.api.post('/api/v1/invitations', { email, role }, { token: adminAccessToken });
+  const inv = await server.api.post(
+    '/api/v1/invitations',
+    { email, role },
+    { token: adminAccessToken },
+  );
   if (inv.status !== 201) throw new Error(`invite failed: ${inv.status} ${inv.text}`);
   const mails = await readMailFiles(server.dataDir);
-  const mail = mails.filter((m) => m.text?.includes('/invite/') && JSON.stringify(m.to).includes(email)).at(-1);
+  const mail = mails
+    .filter((m) => m.text?.includes('/invite/') && JSON.stringify(m.to).includes(email))
+    .at(-1);
   if (!mail) throw new Error(`no invitation mail to ${email}`);
   const token = tokenFromMail(mail, 'invite', server.url);
   const password = 'member-password-1';
-  const res = await server.api.post('/api/v1/invitations/accept', { token, password, name: `Member ${counter}` });
+  const res = await server.api.post('/api/v1/invitations/accept', {
+    token,
+    password,
+    name: `Member ${counter}`,
+  });
   if (res.status !== 200) throw new Error(`accept failed: ${res.status} ${res.text}`);
   return {
     email,

@@ -14,22 +14,39 @@ export interface RequestOptions {
   raw?: string;
 }
 
+/** Response bodies are read loosely in tests; the assertions are what check them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
 export interface ApiClient {
   baseUrl: string;
-  request<T = any>(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<HttpResult<T>>;
-  get<T = any>(path: string, options?: RequestOptions): Promise<HttpResult<T>>;
-  post<T = any>(path: string, body?: unknown, options?: RequestOptions): Promise<HttpResult<T>>;
-  patch<T = any>(path: string, body?: unknown, options?: RequestOptions): Promise<HttpResult<T>>;
-  delete<T = any>(path: string, options?: RequestOptions): Promise<HttpResult<T>>;
+  request<T = Json>(
+    method: string,
+    path: string,
+    body?: unknown,
+    options?: RequestOptions,
+  ): Promise<HttpResult<T>>;
+  get<T = Json>(path: string, options?: RequestOptions): Promise<HttpResult<T>>;
+  post<T = Json>(path: string, body?: unknown, options?: RequestOptions): Promise<HttpResult<T>>;
+  patch<T = Json>(path: string, body?: unknown, options?: RequestOptions): Promise<HttpResult<T>>;
+  delete<T = Json>(path: string, options?: RequestOptions): Promise<HttpResult<T>>;
 }
 
 export function apiClient(baseUrl: string): ApiClient {
-  async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}) {
+  async function request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: RequestOptions = {},
+  ) {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers['authorization'] = `Bearer ${options.token}`;
     let payload: string | undefined = options.raw;
     if (payload === undefined && body !== undefined) payload = JSON.stringify(body);
-    if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+    if (
+      payload !== undefined &&
+      !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')
+    ) {
       headers['content-type'] = 'application/json';
     }
     const res = await fetch(`${baseUrl}${path}`, { method, headers, body: payload });

@@ -27,7 +27,8 @@ const smtp = new SMTPServer({
   allowInsecureAuth: true,
   authOptional: false,
   onAuth(auth, _session, callback) {
-    if (auth.username === SMTP_USER && auth.password === SMTP_PASSWORD) callback(null, { user: auth.username });
+    if (auth.username === SMTP_USER && auth.password === SMTP_PASSWORD)
+      callback(null, { user: auth.username });
     else callback(new Error('Invalid username or password'));
   },
   onData(stream, session, callback) {
@@ -55,7 +56,9 @@ const http = createServer((req, res) => {
   res.writeHead(404).end();
 });
 
-function listen(server: { listen(port: number, host: string, cb: () => void): unknown }): Promise<void> {
+function listen(server: {
+  listen(port: number, host: string, cb: () => void): unknown;
+}): Promise<void> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 }
 

@@ -32,8 +32,20 @@ export async function startSmtpProcess(): Promise<SmtpProcess> {
 
   async function messages(): Promise<ReceivedMail[]> {
     const res = await fetch(`${base}/messages`);
-    const list = (await res.json()) as { from: string | null; to: string[]; user: string | null; raw: string }[];
-    return Promise.all(list.map(async (m) => ({ from: m.from, to: m.to, user: m.user, parsed: await simpleParser(m.raw) })));
+    const list = (await res.json()) as {
+      from: string | null;
+      to: string[];
+      user: string | null;
+      raw: string;
+    }[];
+    return Promise.all(
+      list.map(async (m) => ({
+        from: m.from,
+        to: m.to,
+        user: m.user,
+        parsed: await simpleParser(m.raw),
+      })),
+    );
   }
 
   return {
@@ -62,7 +74,10 @@ export async function startSmtpProcess(): Promise<SmtpProcess> {
 function readPorts(child: ChildProcess): Promise<{ smtpPort: number; httpPort: number }> {
   return new Promise((resolve, reject) => {
     let buffer = '';
-    const timer = setTimeout(() => reject(new Error('SMTP test server did not start within 20 s')), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error('SMTP test server did not start within 20 s')),
+      20_000,
+    );
     child.once('exit', (code) => reject(new Error(`SMTP test server exited early (code ${code})`)));
     child.stdout?.on('data', (chunk: Buffer) => {
       buffer += chunk.toString('utf8');
@@ -76,7 +91,11 @@ function readPorts(child: ChildProcess): Promise<{ smtpPort: number; httpPort: n
 }
 
 /** The token at the end of `${base}/<kind>/<token>` in a mail's text part. */
-export function tokenFromMail(mail: ParsedMail, kind: 'invite' | 'reset-password', baseUrl: string): string {
+export function tokenFromMail(
+  mail: ParsedMail,
+  kind: 'invite' | 'reset-password',
+  baseUrl: string,
+): string {
   const escaped = baseUrl.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   const match = new RegExp(`${escaped}/${kind}/([A-Za-z0-9_-]+)`).exec(mail.text ?? '');
   if (!match?.[1]) throw new Error(`no ${kind} link to ${baseUrl} in mail "${mail.subject ?? ''}"`);

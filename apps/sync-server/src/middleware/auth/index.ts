@@ -27,12 +27,26 @@ export function requireAuth({ db, secret, clock = () => new Date() }: RequireAut
     const [row] = await db
       .select({ revokedAt: session.revokedAt, expiresAt: session.expiresAt, role: membership.role })
       .from(session)
-      .innerJoin(membership, and(eq(membership.userId, session.userId), eq(membership.workspaceId, session.workspaceId)))
-      .where(and(eq(session.id, claims.sid), eq(session.userId, claims.sub), eq(session.workspaceId, claims.wid)));
+      .innerJoin(
+        membership,
+        and(eq(membership.userId, session.userId), eq(membership.workspaceId, session.workspaceId)),
+      )
+      .where(
+        and(
+          eq(session.id, claims.sid),
+          eq(session.userId, claims.sub),
+          eq(session.workspaceId, claims.wid),
+        ),
+      );
     if (!row || row.revokedAt || row.expiresAt <= now) {
       throw new ApiError('unauthenticated', 'This session has ended; sign in again.');
     }
-    c.set('auth', { userId: claims.sub, workspaceId: claims.wid, sessionId: claims.sid, role: row.role });
+    c.set('auth', {
+      userId: claims.sub,
+      workspaceId: claims.wid,
+      sessionId: claims.sid,
+      role: row.role,
+    });
     await next();
   });
 }

@@ -27,7 +27,8 @@ export function rateLimit({ limit, windowMs }: RateLimitOptions) {
     limit,
     windowMs,
     standardHeaders: 'draft-6',
-    keyGenerator: (c) => `${clientIp(c) ?? 'unknown'}|${c.req.path}`,
+    // The route pattern, not the path, so `/reset-password/:token` is one bucket whatever the token.
+    keyGenerator: (c) => `${clientIp(c) ?? 'unknown'}|${c.req.routePath}`,
     handler: (c) => {
       const err = new ApiError('rate_limited', 'Too many requests; try again later.');
       return c.json(errorBody(err, c.get('requestId')), 429);

@@ -6,6 +6,11 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../../context.ts';
 import type { Logger } from '../../logger.ts';
 
+/** Paths that carry a secret (the pages behind mail links) are logged with the token masked. */
+export function loggablePath(path: string): string {
+  return path.replace(/^\/(invite|reset-password)\/[^/]+/, '/$1/:token');
+}
+
 export function requestLogger(logger: Logger) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const started = performance.now();
@@ -14,7 +19,7 @@ export function requestLogger(logger: Logger) {
     await next();
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const status = c.res.status;
-    const line = { method: c.req.method, path: c.req.path, status, ms };
+    const line = { method: c.req.method, path: loggablePath(c.req.path), status, ms };
     if (status >= 500) log.error(line, 'request failed');
     else log.info(line, 'request');
   });
