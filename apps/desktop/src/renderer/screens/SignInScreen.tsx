@@ -1,4 +1,4 @@
-import { Button, Form, FormError, TextField } from '@sdr/ui';
+import { Alert, Button, Form, FormError, TextField } from '@sdr/ui';
 import { useEngineForm } from '../hooks/useEngineForm.ts';
 import { useAuth } from '../stores/auth.ts';
 import { useNav } from '../stores/nav.ts';
@@ -8,6 +8,7 @@ const FIELDS = ['email', 'password'] as const;
 
 export function SignInScreen({ onCreateAccount }: { onCreateAccount: () => void }) {
   const signIn = useAuth((store) => store.signIn);
+  const notice = useAuth((store) => store.notice);
   const go = useNav((store) => store.go);
   const form = useEngineForm(FIELDS);
 
@@ -32,6 +33,7 @@ export function SignInScreen({ onCreateAccount }: { onCreateAccount: () => void 
       }
     >
       <Form onSubmit={(values) => void onSubmit(values)} aria-label="Sign in">
+        {notice && !form.formError ? <Alert tone="info">{notice}</Alert> : null}
         <FormError message={form.formError} />
         <TextField
           label="Email"

@@ -25,7 +25,7 @@ export function AccountSection() {
     >
       <div className="account">
         <Avatar name={me.user.name} size="lg" />
-        <dl className="account__facts">
+        <dl className="facts account__facts">
           <div>
             <dt>Name</dt>
             <dd>{me.user.name}</dd>

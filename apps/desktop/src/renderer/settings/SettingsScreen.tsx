@@ -1,4 +1,5 @@
 import { PageHeader } from '@sdr/ui';
+import { AboutSection } from './AboutSection.tsx';
 import { AccountSection } from './AccountSection.tsx';
 import { AppearanceSection } from './AppearanceSection.tsx';
 import { MembersSection } from './MembersSection.tsx';
@@ -16,6 +17,7 @@ export function SettingsScreen() {
         <MembersSection />
         <SessionsSection />
         <AppearanceSection />
+        <AboutSection />
       </div>
     </div>
   );
