@@ -125,6 +125,18 @@ describe.each(testDatabaseKinds())('app (%s)', (kind) => {
     expect(await countRows(t.db)).toEqual(before);
   });
 
+  it('createApp also serves in-process requests (app.request, no socket)', async () => {
+    const app = t.server.app;
+    expect(await (await app.request('/healthz')).json()).toEqual({ ok: true });
+    const res = await app.request('/api/v1/auth/signup', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(validSignup),
+    });
+    expect(res.status).toBe(201);
+    expect(await countRows(t.db)).toMatchObject({ user: 1, session: 1 });
+  });
+
   it('404 not_found in the error shape for an unknown route', async () => {
     const res = await t.api.get('/api/v1/nope');
     expect(res.status).toBe(404);
