@@ -3,16 +3,23 @@
  * shell's WebSocket, Electron's parent port, tests) call `dispatch` and subscribe to events.
  */
 import os from 'node:os';
+import type Database from 'better-sqlite3';
+import { MeResponse } from '@sdr/schema';
 import type { EventName, EventPayload } from '../shared/contract.ts';
 import { createAccountStore } from './account-store.ts';
 import { openDb } from './db.ts';
+import { EngineFailure } from './errors.ts';
 import { createHandlers } from './handlers.ts';
+import { LeadReplica } from './leads/lead-replica.ts';
+import { createLeadsApi } from './leads/leads-api.ts';
 import type { Logger } from './logger.ts';
 import { createRouter, type Dispatch } from './router.ts';
 import type { SecretBox } from './secret-box.ts';
 import { createServerApi } from './server-api.ts';
 import { Session } from './session.ts';
 import { createSettings } from './settings.ts';
+import { createInstallation } from './sync/installation.ts';
+import { SyncManager, type SyncManagerOptions } from './sync/sync-manager.ts';
 
 export type EngineListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -28,6 +35,8 @@ export interface EngineOptions {
   notify?: (title: string, body: string) => void;
   /** Signs in with this login on the first start of a fresh data dir (the demo of `pnpm start`). */
   demoLogin?: { email: string; password: string } | null;
+  /** Sync client tuning (tests shorten the reconnect backoff). */
+  sync?: SyncManagerOptions['client'];
 }
 
 export interface Engine {
@@ -45,6 +54,10 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   };
 
   const { db, close } = openDb(opts.dataDir);
+  // drizzle keeps the better-sqlite3 handle as `$client`; sync uses prepared statements on it.
+  const sqlite = (db as unknown as { $client: Database.Database }).$client;
+  const replica = new LeadReplica(sqlite, createInstallation(sqlite), now);
+  let sync: SyncManager | null = null;
   const api = createServerApi({
     baseUrl: opts.serverUrl,
     deviceName: `${os.hostname()} (${opts.shell === 'electron' ? 'desktop' : 'web shell'})`.slice(
@@ -53,13 +66,17 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     ),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
   });
+  const store = createAccountStore(db, opts.serverUrl, now);
   const session = new Session({
     api,
-    store: createAccountStore(db, opts.serverUrl, now),
+    store,
     box: opts.box,
     log: opts.log.child('session'),
     now,
-    onChange: (state) => emit('auth:changed', state),
+    onChange: (state) => {
+      emit('auth:changed', state);
+      void sync?.follow(state);
+    },
     notify: opts.notify ?? (() => undefined),
   });
   try {
@@ -68,6 +85,23 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     close();
     throw err;
   }
+
+  sync = new SyncManager({
+    replica,
+    serverUrl: opts.serverUrl,
+    clientVersion: opts.version,
+    // A fresh access token; after the socket was refused with `stale`, a refreshed one.
+    token: (stale) =>
+      session.authed(async (token) => {
+        if (token === stale) throw new EngineFailure('unauthenticated', 'sync token refused');
+        return token;
+      }),
+    emit,
+    log: opts.log.child('sync'),
+    ...(opts.sync ? { client: opts.sync } : {}),
+  });
+  const stored = session.signedIn ? MeResponse.safeParse(store.load()?.profile) : null;
+  if (stored?.success) void sync.follow({ status: 'signed-in', me: stored.data, offline: true });
 
   const settings = createSettings(db);
   if (opts.demoLogin && !settings.demoSignInDone()) {
@@ -84,6 +118,14 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     api,
     settings,
     info: { version: opts.version, serverUrl: opts.serverUrl, shell: opts.shell },
+    leads: {
+      replica,
+      sync,
+      api: createLeadsApi({
+        baseUrl: opts.serverUrl,
+        ...(opts.fetch ? { fetch: opts.fetch } : {}),
+      }),
+    },
   });
   const dispatch = createRouter(handlers, opts.log.child('router'));
 
@@ -95,6 +137,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     },
     close() {
       listeners.clear();
+      sync?.closeNow();
+      replica.cache.clear();
       close();
     },
   };

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { Channel, Contract, OutputOf } from '../shared/contract.ts';
+import { createLeadHandlers, type LeadHandlerDeps } from './leads/lead-handlers.ts';
 import type { ServerApi } from './server-api.ts';
 import type { Session } from './session.ts';
 import type { Settings } from './settings.ts';
@@ -17,15 +18,22 @@ export interface HandlerDeps {
   api: ServerApi;
   settings: Settings;
   info: OutputOf<'app:info'>;
+  leads: Omit<LeadHandlerDeps, 'session'>;
 }
 
-export function createHandlers({ session, api, settings, info }: HandlerDeps): Handlers {
+export function createHandlers({ session, api, settings, info, leads }: HandlerDeps): Handlers {
   return {
+    ...createLeadHandlers({ ...leads, session }),
     'app:info': async () => info,
     'auth:state': () => session.state(),
     'auth:signup': (input) => session.signup(input),
     'auth:login': (input) => session.login(input),
-    'auth:logout': () => session.logout(),
+    'auth:logout': async () => {
+      const state = await session.logout();
+      // The account's local leads (and unsent edits) go with it; see README "Sync".
+      await leads.sync.signOut();
+      return state;
+    },
     'auth:switchWorkspace': ({ workspaceId }) => session.switchWorkspace(workspaceId),
     'auth:sessions': () => session.authed((token) => api.sessions(token)),
     'auth:revokeSession': async ({ sessionId }) => {

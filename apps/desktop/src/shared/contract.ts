@@ -8,6 +8,7 @@ import { z } from 'zod';
 import {
   Email,
   InvitationDto,
+  leadRecord,
   MeResponse,
   MemberDto,
   Password,
@@ -33,6 +34,98 @@ export type Theme = z.infer<typeof Theme>;
 
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
+
+/** Lead field changes, each validated with the record's own zod rule (`leadRecord` in @sdr/schema). */
+const LF = leadRecord.fields;
+export const LeadFieldChanges = z
+  .object({
+    firstName: LF.firstName.schema.optional(),
+    lastName: LF.lastName.schema.optional(),
+    email: LF.email.schema.optional(),
+    phone: LF.phone.schema.optional(),
+    company: LF.company.schema.optional(),
+    title: LF.title.schema.optional(),
+    status: LF.status.schema.optional(),
+    ownerId: LF.ownerId.schema.optional(),
+    tags: LF.tags.schema.optional(),
+  })
+  .strict();
+export type LeadFieldChanges = z.infer<typeof LeadFieldChanges>;
+
+/** A lead as the local replica holds it (projected columns; notes only through `leads:get`). */
+export const LeadDto = z.object({
+  id: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string(),
+  phone: z.string(),
+  company: z.string(),
+  title: z.string(),
+  status: z.string(),
+  ownerId: z.string().nullable(),
+  tags: z.array(z.string()),
+  deleted: z.boolean(),
+  /** Last local or server change (ms since epoch). */
+  updatedAt: z.number(),
+  /** Workspace change-log seq of the last server change applied (0: never synced). */
+  seq: z.number(),
+  /** True while local edits of this lead wait in the outbox. */
+  pending: z.boolean(),
+});
+export type LeadDto = z.infer<typeof LeadDto>;
+
+/** Why the server reverted part of a local edit (a compensating update). */
+export const RevertReason = z.object({
+  field: z.string(),
+  code: z.string(),
+  message: z.string(),
+});
+export const LeadReverted = z.object({
+  leadId: z.string(),
+  reasons: z.array(RevertReason),
+  at: z.number(),
+});
+export type LeadReverted = z.infer<typeof LeadReverted>;
+
+/** A same-field concurrent overwrite recorded by the server (`GET /api/v1/leads/:id/conflicts`). */
+export const LeadConflict = z.object({
+  field: z.string(),
+  previousValue: z.unknown(),
+  incomingValue: z.unknown(),
+  previousUserId: z.string().nullable(),
+  incomingUserId: z.string().nullable(),
+  winner: z.enum(['previous', 'incoming']),
+  sameValue: z.boolean(),
+  seq: z.number(),
+  createdAt: z.string(),
+});
+export type LeadConflict = z.infer<typeof LeadConflict>;
+
+/**
+ * The sync connection as the renderer shows it. `initialSync` counts change-log seqs, not rows:
+ * `received` of `total` is the share of the workspace's log covered so far (a progress bar), and
+ * `rows` the rows stored by the running catch-up.
+ */
+export const SyncStatus = z.object({
+  connection: z.enum(['offline', 'connecting', 'online']),
+  workspaceId: z.string().nullable(),
+  /** Local edits not yet acknowledged by the server. */
+  pending: z.number().int().nonnegative(),
+  /** The server requires a newer app: local edits are refused until it is updated. */
+  readOnly: z.boolean(),
+  initialSync: z.object({
+    done: z.boolean(),
+    received: z.number().nonnegative(),
+    total: z.number().nonnegative(),
+    rows: z.number().int().nonnegative(),
+  }),
+  lastError: z.object({ code: z.string(), message: z.string(), at: z.number() }).nullable(),
+  /** The most recent server reverts of local edits, newest first. */
+  reverted: z.array(LeadReverted),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
+const LeadId = z.object({ id: z.string().min(1).max(64) }).strict();
 
 export const contract = {
   'app:info': {
@@ -72,6 +165,23 @@ export const contract = {
   },
   'settings:getTheme': { input: Empty, output: Theme },
   'settings:setTheme': { input: z.object({ theme: Theme }).strict(), output: Theme },
+  'leads:list': {
+    input: z
+      .object({
+        sort: z.enum(['updatedAt', 'name']).default('updatedAt'),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(500).default(50),
+        includeDeleted: z.boolean().default(false),
+      })
+      .strict(),
+    output: z.object({ items: z.array(LeadDto), total: z.number().int() }),
+  },
+  'leads:get': { input: LeadId, output: LeadDto.extend({ notes: z.string() }) },
+  'leads:create': { input: z.object({ fields: LeadFieldChanges }).strict(), output: LeadDto },
+  'leads:update': { input: LeadId.extend({ changes: LeadFieldChanges }).strict(), output: LeadDto },
+  'leads:delete': { input: LeadId, output: LeadDto },
+  'leads:conflicts': { input: LeadId, output: z.array(LeadConflict) },
+  'sync:status': { input: Empty, output: SyncStatus },
 } as const;
 
 export type Contract = typeof contract;
@@ -82,6 +192,11 @@ export type OutputOf<C extends Channel> = z.infer<Contract[C]['output']>;
 /** Events the engine pushes to the renderer without being asked. */
 export const events = {
   'auth:changed': AuthState,
+  'sync:status': SyncStatus,
+  /** Local leads changed (a sync page, a live change, a local edit); `ids: null` means many. */
+  'leads:changed': z.object({ ids: z.array(z.string()).nullable() }),
+  /** The server reverted part of a local edit; show the reasons to the user. */
+  'sync:reverted': LeadReverted,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

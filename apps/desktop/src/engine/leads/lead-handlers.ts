@@ -1,0 +1,70 @@
+/** Handlers of the `leads:*` and `sync:status` channels: local reads and edits, online conflicts. */
+import { notesOf } from '@sdr/schema/sync';
+import type { Handlers } from '../handlers.ts';
+import { EngineFailure } from '../errors.ts';
+import type { Session } from '../session.ts';
+import type { SyncManager } from '../sync/sync-manager.ts';
+import { leadDocName, type LeadReplica, type LocalEdit } from './lead-replica.ts';
+import { toDto, type StoredLead } from './lead-row.ts';
+import type { LeadsApi } from './leads-api.ts';
+
+type LeadChannels =
+  | 'leads:list'
+  | 'leads:get'
+  | 'leads:create'
+  | 'leads:update'
+  | 'leads:delete'
+  | 'leads:conflicts'
+  | 'sync:status';
+
+export interface LeadHandlerDeps {
+  replica: LeadReplica;
+  sync: SyncManager;
+  session: Session;
+  api: LeadsApi;
+}
+
+export function createLeadHandlers({
+  replica,
+  sync,
+  session,
+  api,
+}: LeadHandlerDeps): Pick<Handlers, LeadChannels> {
+  const dto = (lead: StoredLead) => toDto(lead, replica.outbox.hasDoc(leadDocName(lead.id)));
+  const find = (id: string): StoredLead => {
+    const lead = replica.leads.get(id);
+    if (!lead || lead.workspaceId !== sync.readableWorkspace()) {
+      throw new EngineFailure('not_found', 'This lead does not exist in this workspace');
+    }
+    return lead;
+  };
+  const done = ({ lead, entry }: LocalEdit) => {
+    sync.edited(entry, lead.id);
+    return dto(lead);
+  };
+
+  return {
+    'leads:list': async (input) => {
+      const workspaceId = sync.readableWorkspace();
+      return {
+        items: replica.leads.list(workspaceId, input).map(dto),
+        total: replica.leads.count(workspaceId, input.includeDeleted),
+      };
+    },
+    'leads:get': async ({ id }) => {
+      const lead = find(id);
+      const doc = replica.doc(leadDocName(id), lead);
+      return { ...dto(lead), notes: doc ? notesOf(doc).toJSON() : '' };
+    },
+    'leads:create': async ({ fields }) => done(replica.create(sync.editableWorkspace(), fields)),
+    'leads:update': async ({ id, changes }) =>
+      done(replica.update(sync.editableWorkspace(), id, changes)),
+    'leads:delete': async ({ id }) =>
+      done(replica.update(sync.editableWorkspace(), id, { deleted: true })),
+    'leads:conflicts': async ({ id }) => {
+      find(id);
+      return session.authed((token) => api.conflicts(token, id));
+    },
+    'sync:status': async () => sync.status(),
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * The local replica of a workspace's leads: the `lead` rows (projected columns + the doc's merged
+ * Yjs state), the outbox, and a small cache of decoded docs. Local edits live here: ONE SQLite
+ * transaction each (load the doc → `applyFieldChanges` → outbox row → new state → re-projected
+ * row). Remote changes are applied by `sync/remote-changes.ts` through the same stores.
+ */
+import type Database from 'better-sqlite3';
+import { ulid } from 'ulid';
+import * as Y from 'yjs';
+import { docName as nameOf, leadRecord } from '@sdr/schema';
+import { applyFieldChanges, createRecordDoc, loadRecordDoc, RecordError } from '@sdr/schema/sync';
+import type { LeadFieldChanges } from '../../shared/contract.ts';
+import { EngineFailure } from '../errors.ts';
+import type { Installation } from '../sync/installation.ts';
+import { createOutboxStore, type OutboxEntry } from '../sync/outbox-store.ts';
+import { createSyncStateStore } from '../sync/sync-state-store.ts';
+import { DocCache } from './doc-cache.ts';
+import { columnsFromDoc, type StoredLead } from './lead-row.ts';
+import { createLeadStore } from './lead-store.ts';
+
+export interface LocalEdit {
+  lead: StoredLead;
+  /** The outbox entry to send; null when the edit changed nothing. */
+  entry: OutboxEntry | null;
+}
+
+export const leadDocName = (id: string): string => nameOf('lead', id);
+
+export class LeadReplica {
+  readonly leads;
+  readonly outbox;
+  readonly syncState;
+  readonly cache = new DocCache();
+  private clientId: number;
+
+  constructor(
+    readonly sqlite: Database.Database,
+    private readonly installation: Installation,
+    readonly now: () => number,
+  ) {
+    this.leads = createLeadStore(sqlite);
+    this.outbox = createOutboxStore(sqlite, now);
+    this.syncState = createSyncStateStore(sqlite, now);
+    this.clientId = installation.clientId();
+  }
+
+  get installationClientId(): number {
+    return this.clientId;
+  }
+
+  /** Runs `fn` in one SQLite transaction; a failure drops the docs it may have touched. */
+  transaction<T>(fn: () => T, touched: readonly string[] = []): T {
+    try {
+      return this.sqlite.transaction(fn)();
+    } catch (err) {
+      for (const name of touched) this.cache.delete(name);
+      throw err;
+    }
+  }
+
+  /** The decoded doc of a stored lead (cached); null when the lead is not stored. */
+  doc(name: string, lead?: StoredLead): Y.Doc | null {
+    const cached = this.cache.get(name);
+    if (cached) return cached;
+    const row = lead ?? this.leads.get(name.slice('lead:'.length));
+    if (!row) return null;
+    const doc = loadRecordDoc(name, row.yState ? [row.yState] : []);
+    this.cache.set(name, doc);
+    return doc;
+  }
+
+  create(workspaceId: string, fields: LeadFieldChanges): LocalEdit {
+    const id = ulid();
+    const name = leadDocName(id);
+    const { doc, update } = createRecordDoc(leadRecord, id, fields, this.clientId);
+    return this.transaction(() => {
+      const entry = this.enqueue(name, update);
+      const lead: StoredLead = {
+        id,
+        workspaceId,
+        ...columnsFromDoc(doc),
+        seq: 0,
+        yState: Y.encodeStateAsUpdate(doc),
+        updatedAt: this.now(),
+      };
+      this.leads.put(lead);
+      this.cache.set(name, doc);
+      return { lead, entry };
+    }, [name]);
+  }
+
+  update(workspaceId: string, id: string, changes: Readonly<Record<string, unknown>>): LocalEdit {
+    const name = leadDocName(id);
+    return this.transaction(() => {
+      const lead = this.leads.get(id);
+      if (!lead || lead.workspaceId !== workspaceId) {
+        throw new EngineFailure('not_found', 'This lead is not in this workspace');
+      }
+      const doc = this.doc(name, lead)!;
+      const update = this.applyChanges(doc, changes);
+      if (!update) return { lead, entry: null };
+      const entry = this.enqueue(name, update);
+      const next: StoredLead = {
+        ...lead,
+        ...columnsFromDoc(doc),
+        yState: Y.encodeStateAsUpdate(doc),
+        updatedAt: this.now(),
+      };
+      this.leads.put(next);
+      return { lead: next, entry };
+    }, [name]);
+  }
+
+  /** Deletes every local trace of these workspaces (rows, states, outbox, cursors). */
+  wipe(workspaceIds: readonly string[]): void {
+    this.transaction(() => {
+      for (const ws of workspaceIds) {
+        this.outbox.removeWorkspace(ws);
+        this.leads.removeWorkspace(ws);
+        this.syncState.remove(ws);
+      }
+    });
+    this.cache.clear();
+    // The wiped docs held items under the old id: never reuse its clocks.
+    this.clientId = this.installation.regenerateClientId();
+  }
+
+  private applyChanges(doc: Y.Doc, changes: Readonly<Record<string, unknown>>): Uint8Array | null {
+    try {
+      return applyFieldChanges(leadRecord, doc, changes, this.clientId);
+    } catch (err) {
+      if (!(err instanceof RecordError)) throw err;
+      switch (err.code) {
+        case 'outdated_doc':
+          throw new EngineFailure(
+            'conflict',
+            'This lead is not fully synced yet (the server still has to update it). Try again once online.',
+            { cause: err },
+          );
+        case 'newer_doc':
+          throw new EngineFailure(
+            'forbidden',
+            'This lead was saved by a newer version of the app. Update the app to edit it.',
+            { cause: err, serverCode: 'read_only' },
+          );
+        case 'unknown_field':
+        case 'not_json':
+          throw new EngineFailure('invalid_input', err.message, { cause: err });
+        case 'invalid_client_id':
+        case 'invalid_doc_name':
+          throw err;
+      }
+    }
+  }
+
+  private enqueue(name: string, update: Uint8Array): OutboxEntry {
+    const clientSeq = this.installation.nextClientSeq(this.outbox.maxClientSeq());
+    const entry = { clientSeq, docName: name, update };
+    this.outbox.add(entry);
+    return entry;
+  }
+}

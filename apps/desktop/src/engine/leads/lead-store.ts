@@ -1,0 +1,142 @@
+/**
+ * SQL for the local `lead` table, as prepared better-sqlite3 statements (drizzle is too slow for
+ * the initial sync's hot path: 100k rows must land in about a second). Callers own transactions.
+ */
+import type Database from 'better-sqlite3';
+import type { StoredLead } from './lead-row.ts';
+
+interface LeadSqlRow {
+  id: string;
+  workspace_id: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  phone: string;
+  company: string;
+  title: string;
+  status: string;
+  owner_id: string | null;
+  tags: string;
+  deleted: number;
+  schema_version: number;
+  seq: number;
+  y_state: Buffer | null;
+  updated_at: number;
+}
+
+export type LeadSort = 'updatedAt' | 'name';
+
+const COLUMNS = `id, workspace_id, first_name, last_name, email, phone, company, title, status,
+  owner_id, tags, deleted, schema_version, seq, y_state, updated_at`;
+
+function fromSql(r: LeadSqlRow): StoredLead {
+  return {
+    id: r.id,
+    workspaceId: r.workspace_id,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    email: r.email,
+    phone: r.phone,
+    company: r.company,
+    title: r.title,
+    status: r.status,
+    ownerId: r.owner_id,
+    tags: JSON.parse(r.tags) as string[],
+    deleted: r.deleted !== 0,
+    schemaVersion: r.schema_version,
+    seq: r.seq,
+    yState: r.y_state
+      ? new Uint8Array(r.y_state.buffer, r.y_state.byteOffset, r.y_state.length)
+      : null,
+    updatedAt: r.updated_at,
+  };
+}
+
+function toParams(l: StoredLead): unknown[] {
+  return [
+    l.id,
+    l.workspaceId,
+    l.firstName,
+    l.lastName,
+    l.email,
+    l.phone,
+    l.company,
+    l.title,
+    l.status,
+    l.ownerId,
+    JSON.stringify(l.tags),
+    l.deleted ? 1 : 0,
+    l.schemaVersion,
+    l.seq,
+    l.yState,
+    l.updatedAt,
+  ];
+}
+
+export function createLeadStore(sqlite: Database.Database) {
+  const upsert = sqlite.prepare(
+    `INSERT INTO lead (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT(id) DO UPDATE SET workspace_id = excluded.workspace_id,
+       first_name = excluded.first_name, last_name = excluded.last_name, email = excluded.email,
+       phone = excluded.phone, company = excluded.company, title = excluded.title,
+       status = excluded.status, owner_id = excluded.owner_id, tags = excluded.tags,
+       deleted = excluded.deleted, schema_version = excluded.schema_version, seq = excluded.seq,
+       y_state = excluded.y_state, updated_at = excluded.updated_at`,
+  );
+  const byId = sqlite.prepare(`SELECT ${COLUMNS} FROM lead WHERE id = ?`);
+  const stateById = sqlite.prepare(`SELECT seq, y_state FROM lead WHERE id = ?`);
+  const remove = sqlite.prepare(`DELETE FROM lead WHERE id = ?`);
+  const removeWorkspace = sqlite.prepare(`DELETE FROM lead WHERE workspace_id = ?`);
+  const countLive = sqlite.prepare(
+    `SELECT count(*) AS n FROM lead WHERE workspace_id = ? AND deleted = 0`,
+  );
+  const countAll = sqlite.prepare(`SELECT count(*) AS n FROM lead WHERE workspace_id = ?`);
+  const page = (sort: LeadSort, includeDeleted: boolean) =>
+    sqlite.prepare(
+      `SELECT ${COLUMNS} FROM lead WHERE workspace_id = ? ${includeDeleted ? '' : 'AND deleted = 0'}
+       ORDER BY ${
+         sort === 'name'
+           ? 'last_name COLLATE NOCASE, first_name COLLATE NOCASE, id'
+           : 'updated_at DESC, id'
+       } LIMIT ? OFFSET ?`,
+    );
+  const pages = {
+    'updatedAt:live': page('updatedAt', false),
+    'updatedAt:all': page('updatedAt', true),
+    'name:live': page('name', false),
+    'name:all': page('name', true),
+  };
+
+  return {
+    get(id: string): StoredLead | undefined {
+      const r = byId.get(id) as LeadSqlRow | undefined;
+      return r ? fromSql(r) : undefined;
+    },
+    /** Just the sync bookkeeping of a row (cheap: no column decoding). */
+    state(id: string): { seq: number; yState: Uint8Array | null } | undefined {
+      const r = stateById.get(id) as { seq: number; y_state: Buffer | null } | undefined;
+      return r ? { seq: r.seq, yState: r.y_state } : undefined;
+    },
+    put(lead: StoredLead): void {
+      upsert.run(...toParams(lead));
+    },
+    remove(id: string): boolean {
+      return remove.run(id).changes > 0;
+    },
+    removeWorkspace(workspaceId: string): number {
+      return removeWorkspace.run(workspaceId).changes;
+    },
+    count(workspaceId: string, includeDeleted = false): number {
+      return ((includeDeleted ? countAll : countLive).get(workspaceId) as { n: number }).n;
+    },
+    list(
+      workspaceId: string,
+      opts: { sort: LeadSort; offset: number; limit: number; includeDeleted: boolean },
+    ): StoredLead[] {
+      const stmt = pages[`${opts.sort}:${opts.includeDeleted ? 'all' : 'live'}`];
+      return (stmt.all(workspaceId, opts.limit, opts.offset) as LeadSqlRow[]).map(fromSql);
+    },
+  };
+}
+
+export type LeadStore = ReturnType<typeof createLeadStore>;
