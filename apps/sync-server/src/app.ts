@@ -21,6 +21,9 @@ import { BEARER, createRouter, jsonResponse } from './openapi.ts';
 import { pagesRoutes } from './pages/pages.routes.ts';
 import { loggableError } from './logger.ts';
 import { sessionsRoutes } from './sessions/sessions.routes.ts';
+import { leadsRoutes } from './leads/leads.routes.ts';
+import { createSyncCore, type SyncCore } from './sync/sync-core.ts';
+import { workspaceRoutes } from './workspace/workspace.routes.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -64,12 +67,19 @@ const healthRoute = createRoute({
   responses: { 200: jsonResponse(Health, 'Alive') },
 });
 
-export function createApp(input: AppDeps) {
+/**
+ * `sync`: the instance's sync core (shared with the WebSocket endpoints); without it, a core
+ * with an in-process bus and no background timers serves the REST lead routes.
+ */
+export function createApp(input: AppDeps & { sync?: SyncCore }) {
   const deps: Deps = {
     ...input,
     clock: input.clock ?? (() => new Date()),
     newId: input.newId ?? (() => ulid()),
   };
+  const sync =
+    input.sync ??
+    createSyncCore({ db: deps.db, logger: deps.logger, newId: deps.newId, background: false });
   const app = createRouter();
 
   app.use('*', requestId());
@@ -112,6 +122,8 @@ export function createApp(input: AppDeps) {
     .route('/api/v1/sessions', sessionsRoutes(deps))
     .route('/api/v1/members', membersRoutes(deps))
     .route('/api/v1/invitations', invitationsRoutes(deps))
+    .route('/api/v1/leads', leadsRoutes(deps, sync))
+    .route('/api/v1/workspace', workspaceRoutes(deps, sync))
     .route('/', pagesRoutes(deps));
 
   routes.doc31('/openapi.json', {

@@ -81,6 +81,45 @@ export function loadEnv(source: EnvSource, cwd: string = process.cwd()): Env {
   };
 }
 
+const SyncEnvSchema = z.object({
+  /** Clients older than this go read-only. */
+  MIN_CLIENT_VERSION: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+/, 'must be a version like 1.2.3')
+    .default('0.0.0'),
+  /** How often each instance polls the change log as a safety net (ms). */
+  SYNC_POLL_MS: z.coerce.number().int().min(20).default(2000),
+  /** How often the change-log compaction runs (ms), and how long update bytes are kept (ms). */
+  SYNC_COMPACT_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+  SYNC_LOG_RETENTION_MS: z.coerce.number().int().min(0).default(600_000),
+});
+
+export interface SyncEnv {
+  minClientVersion: string;
+  pollMs: number;
+  compactIntervalMs: number;
+  logRetentionMs: number;
+}
+
+/** The sync settings (src/sync), parsed like `loadEnv`. */
+export function loadSyncEnv(source: EnvSource): SyncEnv {
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = SyncEnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new EnvError(`Invalid sync-server environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    minClientVersion: e.MIN_CLIENT_VERSION,
+    pollMs: e.SYNC_POLL_MS,
+    compactIntervalMs: e.SYNC_COMPACT_INTERVAL_MS,
+    logRetentionMs: e.SYNC_LOG_RETENTION_MS,
+  };
+}
+
 /** Test-only settings (read by the test harness, never by the server). */
 export function loadTestEnv(source: EnvSource): { testDatabaseUrl: string | undefined } {
   const url = source['TEST_DATABASE_URL'];

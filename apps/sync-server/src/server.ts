@@ -1,7 +1,7 @@
 /**
  * `startServer`: opens the database, migrates, optionally seeds, and listens. Used by `main.ts`,
  * by other packages' tests and by the desktop app's `pnpm start`. The node http server is returned
- * so later issues can attach WebSocket upgrades to it.
+ * with the sync WebSocket endpoints (`/sync`, `/yjs/:docName`) attached to its upgrade event.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,11 +11,13 @@ import type { ServerEnv } from './context.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
 import type { Db } from './db/schema.ts';
-import { loadEnv, type EnvSource, type LogLevel } from './env.ts';
+import { loadEnv, loadSyncEnv, type EnvSource, type LogLevel } from './env.ts';
 import { withJwtSecret } from './jwt-secret.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMailer } from './mail/mailer.ts';
 import { seedDemo, type SeedResult } from './seed.ts';
+import { attachSyncSockets, type SyncSockets } from './sync/sockets.ts';
+import { createSyncCore, startPostgresBus, type SyncCore } from './sync/sync-core.ts';
 
 export interface StartServerOptions {
   /** Base environment (e.g. `process.env` from an app's env.ts); the fields below override it. */
@@ -42,6 +44,9 @@ export interface RunningServer {
   env: ServerEnv;
   logger: Logger;
   seed: SeedResult | null;
+  /** The sync core (authority path, fan-out) and the `/sync` + `/yjs` WebSocket endpoints. */
+  sync: SyncCore;
+  sockets: SyncSockets;
   close(): Promise<void>;
 }
 
@@ -77,8 +82,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       dataDir: env.dataDir,
       logger,
     });
-    const app = createApp({ db: handle.db, env, mailer, logger });
+    const sync = createSyncCore({
+      db: handle.db,
+      logger,
+      env: loadSyncEnv(source),
+      ...(handle.kind === 'postgres' ? { bus: await startPostgresBus(handle.client, logger) } : {}),
+    });
+    const app = createApp({ db: handle.db, env, mailer, logger, sync });
     const server = await listen(app.fetch, env.port, env.host);
+    const sockets = attachSyncSockets(server, sync, { secret: env.jwtSecret, logger });
     const port = (server.address() as AddressInfo).port;
     // With PORT=0 the default public URL must point at the port actually chosen.
     const url = `http://${env.host.includes(':') ? `[${env.host}]` : env.host}:${port}`;
@@ -93,9 +105,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       env,
       logger,
       seed,
+      sync,
+      sockets,
       async close() {
         if (closed) return;
         closed = true;
+        await sockets.close();
+        await sync.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

@@ -6,7 +6,7 @@
 import { and, eq } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
 import { membership, session } from '@sdr/schema/pg';
-import type { AppEnv } from '../../context.ts';
+import type { AppEnv, AuthContext } from '../../context.ts';
 import type { Db } from '../../db/schema.ts';
 import { ApiError } from '../../errors.ts';
 import { verifyAccessToken } from '../../auth/tokens.ts';
@@ -17,35 +17,55 @@ export interface RequireAuthOptions {
   clock?: () => Date;
 }
 
+/**
+ * Verifies an access token and checks that its session is live and the membership exists; the
+ * role is read from the database. Shared by `requireAuth` and the sync sockets (`src/sync/`).
+ * Throws `ApiError` (`unauthenticated`, `token_expired`).
+ */
+export async function authenticateAccessToken(
+  db: Db,
+  secret: string,
+  token: string,
+  now: Date,
+): Promise<AuthContext & { expiresAt: Date }> {
+  const claims = await verifyAccessToken(token, secret, now);
+  const [row] = await db
+    .select({ revokedAt: session.revokedAt, expiresAt: session.expiresAt, role: membership.role })
+    .from(session)
+    .innerJoin(
+      membership,
+      and(eq(membership.userId, session.userId), eq(membership.workspaceId, session.workspaceId)),
+    )
+    .where(
+      and(
+        eq(session.id, claims.sid),
+        eq(session.userId, claims.sub),
+        eq(session.workspaceId, claims.wid),
+      ),
+    );
+  if (!row || row.revokedAt || row.expiresAt <= now) {
+    throw new ApiError('unauthenticated', 'This session has ended; sign in again.');
+  }
+  return {
+    userId: claims.sub,
+    workspaceId: claims.wid,
+    sessionId: claims.sid,
+    role: row.role,
+    expiresAt: new Date(claims.exp * 1000),
+  };
+}
+
 export function requireAuth({ db, secret, clock = () => new Date() }: RequireAuthOptions) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw new ApiError('unauthenticated', 'Sign in first (missing bearer token).');
-    const now = clock();
-    const claims = await verifyAccessToken(match[1], secret, now);
-    const [row] = await db
-      .select({ revokedAt: session.revokedAt, expiresAt: session.expiresAt, role: membership.role })
-      .from(session)
-      .innerJoin(
-        membership,
-        and(eq(membership.userId, session.userId), eq(membership.workspaceId, session.workspaceId)),
-      )
-      .where(
-        and(
-          eq(session.id, claims.sid),
-          eq(session.userId, claims.sub),
-          eq(session.workspaceId, claims.wid),
-        ),
-      );
-    if (!row || row.revokedAt || row.expiresAt <= now) {
-      throw new ApiError('unauthenticated', 'This session has ended; sign in again.');
-    }
+    const a = await authenticateAccessToken(db, secret, match[1], clock());
     c.set('auth', {
-      userId: claims.sub,
-      workspaceId: claims.wid,
-      sessionId: claims.sid,
-      role: row.role,
+      userId: a.userId,
+      workspaceId: a.workspaceId,
+      sessionId: a.sessionId,
+      role: a.role,
     });
     await next();
   });

@@ -1,0 +1,80 @@
+/**
+ * REST shapes of leads. Field values are checked in depth by the lead record type on the
+ * authority path (a wrong value is a 400 with `issues`); these schemas fix the JSON shape.
+ */
+import { z } from '@hono/zod-openapi';
+import { LEAD_VISIBILITY } from '@sdr/schema';
+
+const text = (max: number) => z.string().max(max);
+
+const fields = {
+  firstName: text(200),
+  lastName: text(200),
+  email: text(254),
+  phone: text(50),
+  company: text(200),
+  title: text(200),
+  status: z.string().min(1).max(64),
+  ownerId: z.string().min(1).max(64).nullable(),
+  tags: z.array(z.string().min(1).max(64)).max(100),
+};
+
+export const LeadDto = z
+  .object({
+    id: z.string(),
+    ...fields,
+    deleted: z.boolean(),
+    schemaVersion: z.number().int(),
+    /** Workspace change-log seq of the lead's last change. */
+    seq: z.number().int(),
+    notes: z.string().optional(),
+  })
+  .openapi('Lead');
+
+export const LeadList = z
+  .object({ items: z.array(LeadDto), nextCursor: z.string().nullable() })
+  .openapi('LeadList');
+
+export const CreateLeadInput = z.object(fields).partial().strict().openapi('CreateLeadInput');
+
+export const PatchLeadInput = z
+  .object({ ...fields, deleted: z.boolean() })
+  .partial()
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, 'Change at least one field.')
+  .openapi('PatchLeadInput');
+
+export const ListLeadsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  /** The last id of the previous page. */
+  after: z.string().min(1).max(64).optional(),
+  includeDeleted: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+
+export const ConflictDto = z
+  .object({
+    id: z.string(),
+    field: z.string(),
+    seq: z.number().int(),
+    previousValue: z.unknown(),
+    previousClientId: z.number().int(),
+    previousUserId: z.string().nullable(),
+    incomingValue: z.unknown(),
+    incomingClientId: z.number().int(),
+    incomingUserId: z.string().nullable(),
+    winner: z.enum(['previous', 'incoming']),
+    sameValue: z.boolean(),
+    createdAt: z.string(),
+  })
+  .openapi('FieldConflict');
+
+export const ConflictList = z.object({ items: z.array(ConflictDto) }).openapi('FieldConflictList');
+
+export const WorkspaceSettings = z
+  .object({ leadVisibility: z.enum(LEAD_VISIBILITY) })
+  .openapi('WorkspaceSettings');
+
+export type LeadDtoT = z.infer<typeof LeadDto>;

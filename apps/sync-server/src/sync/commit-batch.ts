@@ -1,0 +1,425 @@
+/**
+ * One batch of writes, one transaction (design §6, with group commit): lock every doc of the batch
+ * (`pg_advisory_xact_lock`, in hash order so instances never deadlock), read their lead rows
+ * (state only when the cached doc is stale), run the authority on each write in order, take the
+ * next seqs of each workspace in one statement, then insert the change log, upsert the lead rows
+ * and insert the field conflicts, and queue the wake-ups (NOTIFY) to go out on commit.
+ */
+import { sql } from 'drizzle-orm';
+import * as Y from 'yjs';
+import { changeLog, fieldConflict, lead } from '@sdr/schema/pg';
+import { canSeeLead, fieldWriteCheck } from '@sdr/domain';
+import {
+  applyServerChanges,
+  leadRecord,
+  loadRecordDoc,
+  notesOf,
+  projectLead,
+  SERVER_CLIENT_ID,
+  validateAndCompensate,
+  type FieldConflict,
+} from '@sdr/schema/sync';
+import type { Db } from '../db/schema.ts';
+import type {
+  ClientUpdateRequest,
+  ClientUpdateResult,
+  ServerWriteRequest,
+  ServerWriteResult,
+} from './authority.types.ts';
+import type { ChangeBus, Wakeup } from './change-bus.ts';
+import type { DocCache } from './doc-cache.ts';
+import type { FanoutChange } from './fanout.ts';
+import { leadIdOf, rowFromProjection, type LeadRow } from './lead-row.ts';
+import { bytes, num, queryRows, type Executor } from './sql.ts';
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export type BatchItem =
+  | { kind: 'client'; req: ClientUpdateRequest; resolve: (r: ClientUpdateResult) => void }
+  | { kind: 'server'; req: ServerWriteRequest; resolve: (r: ServerWriteResult) => void };
+
+/** A doc as the batch works on it. */
+interface WorkDoc {
+  readonly name: string;
+  readonly id: string;
+  doc: Y.Doc;
+  /** Null for a doc that has no lead row yet. */
+  workspaceId: string | null;
+  ownerId: string | null;
+  seq: number;
+  /** The stored state the batch started from (to rebuild after a failed apply). */
+  readonly baseState: Uint8Array | null;
+  state: Uint8Array | null;
+  dirty: boolean;
+  poisoned: boolean;
+}
+
+/** A change-log entry the batch will write; `seq` is filled in before the inserts. */
+interface Entry {
+  readonly work: WorkDoc;
+  readonly workspaceId: string;
+  readonly update: Uint8Array;
+  readonly clientId: number;
+  readonly userId: string | null;
+  readonly conflicts: readonly FieldConflict[];
+  readonly row: LeadRow;
+  readonly ownerChanged: boolean;
+  seq: number;
+}
+
+export interface BatchOutcome {
+  readonly resolutions: (() => void)[];
+  readonly changes: FanoutChange[];
+  readonly wakeups: Wakeup[];
+  readonly docs: WorkDoc[];
+}
+
+export interface BatchContext {
+  readonly db: Db;
+  readonly cache: DocCache;
+  readonly bus: ChangeBus;
+  readonly newId: () => string;
+}
+
+function isEmptyUpdate(update: Uint8Array): boolean {
+  try {
+    const { structs, ds } = Y.decodeUpdate(update);
+    return structs.length === 0 && ds.clients.size === 0;
+  } catch {
+    return false;
+  }
+}
+
+async function lockDocs(tx: Executor, names: readonly string[]): Promise<void> {
+  const values = sql.join(
+    names.map((n) => sql`(${n})`),
+    sql`, `,
+  );
+  // OFFSET 0 keeps the ordered subquery from being flattened: locks are taken in hash order.
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(s.h) from (select distinct hashtext(v.d) as h from (values ${values}) as v(d) order by 1 offset 0) as s`,
+  );
+}
+
+async function loadDocs(tx: Executor, ctx: BatchContext, names: readonly string[]) {
+  const values = sql.join(
+    names.map((n) => sql`(${leadIdOf(n)}, ${ctx.cache.peek(n)?.seq ?? -1}::bigint)`),
+    sql`, `,
+  );
+  const rows = await queryRows<{
+    id: string;
+    workspace_id: string;
+    owner_id: string | null;
+    seq: unknown;
+    y_state: unknown;
+  }>(
+    tx,
+    sql`select l.id, l.workspace_id, l.owner_id, l.seq,
+          case when l.seq = v.cseq then null else l.y_state end as y_state
+        from lead l join (values ${values}) as v(id, cseq) on l.id = v.id`,
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const work = new Map<string, WorkDoc>();
+  for (const name of names) {
+    const id = leadIdOf(name)!;
+    const r = byId.get(id);
+    const cached = ctx.cache.get(name);
+    if (r && cached && cached.seq === num(r.seq)) {
+      work.set(name, {
+        name,
+        id,
+        doc: cached.doc,
+        workspaceId: cached.workspaceId,
+        ownerId: cached.ownerId,
+        seq: cached.seq,
+        baseState: cached.state,
+        state: cached.state,
+        dirty: false,
+        poisoned: false,
+      });
+      continue;
+    }
+    const state = r ? bytes(r.y_state) : null;
+    work.set(name, {
+      name,
+      id,
+      doc: loadRecordDoc(name, state ? [state] : []),
+      workspaceId: r?.workspace_id ?? null,
+      ownerId: r?.owner_id ?? null,
+      seq: r ? num(r.seq) : 0,
+      baseState: state,
+      state,
+      dirty: false,
+      poisoned: false,
+    });
+  }
+  return work;
+}
+
+function currentRow(w: WorkDoc): LeadRow {
+  return rowFromProjection(w.id, projectLead(w.doc));
+}
+
+function applyClient(
+  item: Extract<BatchItem, { kind: 'client' }>,
+  w: WorkDoc,
+  entries: Entry[],
+): () => ClientUpdateResult {
+  const req = item.req;
+  const refuse =
+    (code: 'forbidden' | 'missing_dependencies' | 'malformed_update', message: string) => () =>
+      ({
+        ok: false,
+        code,
+        message,
+        stateVector: code === 'missing_dependencies' ? Y.encodeStateVector(w.doc) : null,
+      }) as const;
+  if (w.workspaceId !== null && w.workspaceId !== req.workspaceId) {
+    return refuse('forbidden', `${w.name} is not in your workspace`);
+  }
+  if (w.workspaceId !== null && !canSeeLead(req.viewer, { ownerId: w.ownerId }, req.policy)) {
+    return refuse('forbidden', `${w.name} is not visible to you`);
+  }
+  const unchanged = () => () => ({
+    ok: true as const,
+    seq: w.seq,
+    changed: false,
+    compensation: null,
+    reasons: [],
+    row: w.workspaceId === null ? null : currentRow(w),
+  });
+  if (isEmptyUpdate(req.update)) return unchanged();
+  let r;
+  try {
+    r = validateAndCompensate(w.doc, req.update, {
+      record: leadRecord,
+      canWrite: fieldWriteCheck(req.role, 'lead'),
+    });
+  } catch (cause) {
+    w.poisoned = true;
+    return refuse('malformed_update', `the update could not be applied: ${String(cause)}`);
+  }
+  if (!r.accepted) return refuse(r.code, r.message);
+  if (!r.changed && !r.compensation) return unchanged();
+  const parts = [...(r.changed ? [req.update] : []), ...(r.compensation ? [r.compensation] : [])];
+  const row = rowFromProjection(w.id, r.projected);
+  const entry: Entry = {
+    work: w,
+    workspaceId: req.workspaceId,
+    update: parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts),
+    clientId: r.changed ? (req.clientId ?? 0) : SERVER_CLIENT_ID,
+    userId: req.userId,
+    conflicts: r.conflicts,
+    row,
+    ownerChanged: w.workspaceId !== null && row.ownerId !== w.ownerId,
+    seq: 0,
+  };
+  entries.push(entry);
+  w.workspaceId = req.workspaceId;
+  w.ownerId = row.ownerId;
+  w.dirty = true;
+  const reasons = r.reasons;
+  const compensation = r.compensation;
+  return () => ({ ok: true, seq: entry.seq, changed: true, compensation, reasons, row });
+}
+
+function applyServer(
+  item: Extract<BatchItem, { kind: 'server' }>,
+  w: WorkDoc,
+  entries: Entry[],
+): () => ServerWriteResult {
+  const req = item.req;
+  const fail =
+    (code: 'not_found' | 'conflict' | 'invalid_input', message: string, issues = []) =>
+    () => ({ ok: false as const, code, message, issues });
+  if (req.mode === 'create' && w.workspaceId !== null) return fail('conflict', 'already exists');
+  if (req.mode === 'update') {
+    const visible =
+      w.workspaceId === req.workspaceId &&
+      (!req.visibleTo ||
+        canSeeLead(req.visibleTo.viewer, { ownerId: w.ownerId }, req.visibleTo.policy));
+    if (!visible) return fail('not_found', 'No such lead.');
+  }
+  const r = applyServerChanges(w.doc, req.changes, {
+    record: leadRecord,
+    ...(req.canWrite ? { canWrite: req.canWrite } : {}),
+  });
+  if (!r.ok) {
+    return () => ({
+      ok: false,
+      code: 'invalid_input',
+      message: 'Some values are not valid.',
+      issues: r.issues,
+    });
+  }
+  const row = rowFromProjection(w.id, r.projected);
+  const notes = r.projected.notes;
+  if (r.update === null) {
+    return () => ({ ok: true, seq: w.seq, changed: false, row, notes });
+  }
+  const entry: Entry = {
+    work: w,
+    workspaceId: req.workspaceId,
+    update: r.update,
+    clientId: SERVER_CLIENT_ID,
+    userId: req.userId,
+    conflicts: [],
+    row,
+    ownerChanged: w.workspaceId !== null && row.ownerId !== w.ownerId,
+    seq: 0,
+  };
+  entries.push(entry);
+  w.workspaceId = req.workspaceId;
+  w.ownerId = row.ownerId;
+  w.dirty = true;
+  return () => ({ ok: true, seq: entry.seq, changed: true, row, notes });
+}
+
+async function allocateSeqs(tx: Executor, entries: readonly Entry[]): Promise<Wakeup[]> {
+  const counts = new Map<string, number>();
+  for (const e of entries) counts.set(e.workspaceId, (counts.get(e.workspaceId) ?? 0) + 1);
+  const sorted = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const rows = await queryRows<{ workspace_id: string; last_seq: unknown }>(
+    tx,
+    sql`insert into workspace_seq (workspace_id, last_seq)
+        values ${sql.join(
+          sorted.map(([ws, n]) => sql`(${ws}, ${n})`),
+          sql`, `,
+        )}
+        on conflict (workspace_id) do update set last_seq = workspace_seq.last_seq + excluded.last_seq
+        returning workspace_id, last_seq`,
+  );
+  const next = new Map<string, number>();
+  for (const r of rows) next.set(r.workspace_id, num(r.last_seq) - counts.get(r.workspace_id)! + 1);
+  for (const e of entries) {
+    const s = next.get(e.workspaceId)!;
+    e.seq = s;
+    next.set(e.workspaceId, s + 1);
+  }
+  return rows.map((r) => ({ workspaceId: r.workspace_id, seq: num(r.last_seq) }));
+}
+
+async function persist(tx: Tx, ctx: BatchContext, entries: readonly Entry[]): Promise<void> {
+  await tx.insert(changeLog).values(
+    entries.map((e) => ({
+      id: ctx.newId(),
+      workspaceId: e.workspaceId,
+      seq: e.seq,
+      kind: 'record' as const,
+      docName: e.work.name,
+      update: e.update,
+      clientId: e.clientId,
+      userId: e.userId,
+    })),
+  );
+  const lastByDoc = new Map<WorkDoc, Entry>();
+  for (const e of entries) lastByDoc.set(e.work, e);
+  const now = new Date();
+  await tx
+    .insert(lead)
+    .values(
+      [...lastByDoc.values()].map((e) => ({
+        ...e.row,
+        workspaceId: e.workspaceId,
+        seq: e.seq,
+        yState: e.work.state!,
+        updatedAt: now,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: lead.id,
+      set: {
+        firstName: sql`excluded.first_name`,
+        lastName: sql`excluded.last_name`,
+        email: sql`excluded.email`,
+        phone: sql`excluded.phone`,
+        company: sql`excluded.company`,
+        title: sql`excluded.title`,
+        status: sql`excluded.status`,
+        ownerId: sql`excluded.owner_id`,
+        tags: sql`excluded.tags`,
+        deleted: sql`excluded.deleted`,
+        schemaVersion: sql`excluded.schema_version`,
+        seq: sql`excluded.seq`,
+        yState: sql`excluded.y_state`,
+        updatedAt: sql`excluded.updated_at`,
+      },
+    });
+  const conflicts = entries.flatMap((e) =>
+    e.conflicts.map((c) => ({
+      id: ctx.newId(),
+      workspaceId: e.workspaceId,
+      docName: e.work.name,
+      field: c.field,
+      seq: e.seq,
+      previousValue: c.previous.value ?? null,
+      previousClientId: c.previous.clientId,
+      previousUserId: null,
+      incomingValue: c.incoming.value ?? null,
+      incomingClientId: c.incoming.clientId,
+      incomingUserId: e.userId,
+      winner: c.winner,
+      sameValue: c.sameValue,
+    })),
+  );
+  if (conflicts.length > 0) await tx.insert(fieldConflict).values(conflicts);
+}
+
+/** A doc whose apply threw is rebuilt from its base state and the entries that did apply. */
+function rebuild(w: WorkDoc, entries: readonly Entry[]): void {
+  const mine = entries.filter((e) => e.work === w).map((e) => e.update);
+  w.doc.destroy();
+  w.doc = loadRecordDoc(w.name, [...(w.baseState ? [w.baseState] : []), ...mine]);
+}
+
+/** Runs one batch in one transaction. Throws (and writes nothing) when the database fails. */
+export async function commitBatch(ctx: BatchContext, items: BatchItem[]): Promise<BatchOutcome> {
+  const names = [...new Set(items.map((i) => i.req.docName))].sort();
+  return ctx.db.transaction(async (tx) => {
+    await lockDocs(tx, names);
+    const work = await loadDocs(tx, ctx, names);
+    const entries: Entry[] = [];
+    const results: (() => void)[] = [];
+    for (const item of items) {
+      const w = work.get(item.req.docName)!;
+      if (item.kind === 'client') {
+        const r = applyClient(item, w, entries);
+        results.push(() => item.resolve(r()));
+      } else {
+        const r = applyServer(item, w, entries);
+        results.push(() => item.resolve(r()));
+      }
+    }
+    for (const w of work.values()) {
+      if (w.poisoned) rebuild(w, entries);
+      if (w.dirty) w.state = Y.encodeStateAsUpdate(w.doc);
+    }
+    let wakeups: Wakeup[] = [];
+    if (entries.length > 0) {
+      wakeups = await allocateSeqs(tx, entries);
+      await persist(tx, ctx, entries);
+      const notify = ctx.bus.inTransaction(wakeups);
+      if (notify) await tx.execute(notify);
+    }
+    for (const e of entries) e.work.seq = e.seq;
+    const changes: FanoutChange[] = entries.map((e) => ({
+      workspaceId: e.workspaceId,
+      seq: e.seq,
+      docName: e.work.name,
+      update: e.update,
+      row: e.row,
+      ownerChanged: e.ownerChanged,
+      state: e.work.state,
+    }));
+    return { resolutions: results, changes, wakeups, docs: [...work.values()] };
+  });
+}
+
+/** Reads a doc's notes (REST GET) from its state. */
+export function notesFromState(name: string, state: Uint8Array | null): string {
+  if (!state) return '';
+  const doc = loadRecordDoc(name, [state]);
+  const notes = notesOf(doc).toJSON();
+  doc.destroy();
+  return notes;
+}

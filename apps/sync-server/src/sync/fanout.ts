@@ -1,0 +1,202 @@
+/**
+ * Fan-out of committed changes to this instance's sockets (design §7). Per workspace with
+ * listeners it keeps the last seq delivered and delivers every later seq exactly once, in order:
+ * straight from memory for this instance's own commits when they follow on, otherwise by reading
+ * `change_log` (joined with the current lead row) after `lastSeen`. Wake-ups from the bus and a
+ * poll of `workspace_seq` trigger those reads, so a missed wake-up only delays a change.
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/schema.ts';
+import type { Logger } from '../logger.ts';
+import { loggableError } from '../logger.ts';
+import type { ChangeBus, Wakeup } from './change-bus.ts';
+import { LEAD_ROW_COLUMNS, rowFromDb, type LeadDbRow, type LeadRow } from './lead-row.ts';
+import { bytes, num, queryRows } from './sql.ts';
+
+/** One committed change of a record doc, as the sockets need it. */
+export interface FanoutChange {
+  readonly workspaceId: string;
+  readonly seq: number;
+  readonly docName: string;
+  /** The change's update merged with its compensation; null when no longer stored. */
+  readonly update: Uint8Array | null;
+  /** The lead row (after this change, or newer when read back from the database). */
+  readonly row: LeadRow | null;
+  /** Whether the owner changed with this change; null when unknown (read from the database). */
+  readonly ownerChanged: boolean | null;
+  /** The doc's full state (at this change or newer). */
+  readonly state: Uint8Array | null;
+}
+
+export type ChangeListener = (change: FanoutChange) => void;
+
+interface WorkspaceFeed {
+  lastSeen: number;
+  readonly listeners: Set<ChangeListener>;
+  chain: Promise<void>;
+}
+
+const PAGE = 500;
+
+export class Fanout {
+  private readonly feeds = new Map<string, WorkspaceFeed>();
+  private readonly unsubscribeBus: () => void;
+  private readonly timer: NodeJS.Timeout | null;
+
+  constructor(
+    private readonly db: Db,
+    bus: ChangeBus,
+    private readonly logger: Logger,
+    /** 0: no polling. */
+    pollMs: number,
+  ) {
+    this.unsubscribeBus = bus.subscribe((w) => this.onWakeup(w));
+    this.timer = pollMs > 0 ? setInterval(() => void this.poll(), pollMs) : null;
+    this.timer?.unref();
+  }
+
+  /**
+   * Adds a listener for a workspace. Resolves with the seq up to which changes were delivered
+   * before the listener joined: every change after it reaches the listener, in order.
+   */
+  async subscribe(
+    workspaceId: string,
+    listener: ChangeListener,
+  ): Promise<{ head: number; unsubscribe: () => void }> {
+    let feed = this.feeds.get(workspaceId);
+    if (!feed) {
+      feed = { lastSeen: -1, listeners: new Set(), chain: Promise.resolve() };
+      this.feeds.set(workspaceId, feed);
+      const f = feed;
+      this.enqueue(f, async () => {
+        if (f.lastSeen < 0) f.lastSeen = await this.head(workspaceId);
+      });
+    }
+    const f = feed;
+    const head = await new Promise<number>((resolve) => {
+      this.enqueue(f, async () => {
+        f.listeners.add(listener);
+        resolve(f.lastSeen);
+      });
+    });
+    return {
+      head,
+      unsubscribe: () => {
+        f.listeners.delete(listener);
+        if (f.listeners.size === 0 && this.feeds.get(workspaceId) === f) {
+          this.enqueue(f, async () => {
+            if (f.listeners.size === 0 && this.feeds.get(workspaceId) === f) {
+              this.feeds.delete(workspaceId);
+            }
+          });
+        }
+      },
+    };
+  }
+
+  /** This instance's commits (in seq order per workspace), straight from memory. */
+  localCommit(changes: readonly FanoutChange[]): void {
+    const byWs = new Map<string, FanoutChange[]>();
+    for (const c of changes) byWs.set(c.workspaceId, [...(byWs.get(c.workspaceId) ?? []), c]);
+    for (const [ws, list] of byWs) {
+      const feed = this.feeds.get(ws);
+      if (!feed) continue;
+      this.enqueue(feed, async () => {
+        const fresh = list.filter((c) => c.seq > feed.lastSeen);
+        if (fresh.length === 0) return;
+        if (fresh[0]!.seq === feed.lastSeen + 1) {
+          this.deliver(feed, fresh);
+        } else {
+          await this.readFromLog(ws, feed);
+        }
+      });
+    }
+  }
+
+  private onWakeup(w: Wakeup): void {
+    const feed = this.feeds.get(w.workspaceId);
+    if (!feed || w.seq <= feed.lastSeen) return;
+    this.enqueue(feed, async () => {
+      if (w.seq > feed.lastSeen) await this.readFromLog(w.workspaceId, feed);
+    });
+  }
+
+  /** Safety net: compares every followed workspace's head with what was delivered. */
+  async poll(): Promise<void> {
+    const ids = [...this.feeds.keys()];
+    if (ids.length === 0) return;
+    try {
+      const heads = await queryRows<{ workspace_id: string; last_seq: unknown }>(
+        this.db,
+        sql`select workspace_id, last_seq from workspace_seq where workspace_id in (${sql.join(
+          ids.map((id) => sql`${id}`),
+          sql`, `,
+        )})`,
+      );
+      for (const h of heads) this.onWakeup({ workspaceId: h.workspace_id, seq: num(h.last_seq) });
+    } catch (err) {
+      this.logger.warn({ err: loggableError(err) }, 'sync poll failed');
+    }
+  }
+
+  private enqueue(feed: WorkspaceFeed, task: () => Promise<void>): void {
+    feed.chain = feed.chain.then(task).catch((err: unknown) => {
+      this.logger.error({ err: loggableError(err) }, 'sync fan-out failed');
+    });
+  }
+
+  private deliver(feed: WorkspaceFeed, changes: readonly FanoutChange[]): void {
+    for (const c of changes) {
+      for (const l of feed.listeners) {
+        try {
+          l(c);
+        } catch (err) {
+          this.logger.error({ err: loggableError(err) }, 'sync listener failed');
+        }
+      }
+      feed.lastSeen = c.seq;
+    }
+  }
+
+  private async head(workspaceId: string): Promise<number> {
+    const [r] = await queryRows<{ last_seq: unknown }>(
+      this.db,
+      sql`select last_seq from workspace_seq where workspace_id = ${workspaceId}`,
+    );
+    return num(r?.last_seq);
+  }
+
+  private async readFromLog(workspaceId: string, feed: WorkspaceFeed): Promise<void> {
+    for (;;) {
+      const rows = await queryRows<
+        LeadDbRow & { c_seq: unknown; doc_name: string; update: unknown; y_state: unknown }
+      >(
+        this.db,
+        sql`select c.seq as c_seq, c.doc_name, c.update, l.y_state, ${sql.raw(LEAD_ROW_COLUMNS)}
+            from change_log c
+            left join lead l on l.id = substring(c.doc_name from 6)
+            where c.workspace_id = ${workspaceId} and c.seq > ${feed.lastSeen} and c.kind = 'record'
+            order by c.seq limit ${PAGE}`,
+      );
+      this.deliver(
+        feed,
+        rows.map((r) => ({
+          workspaceId,
+          seq: num(r.c_seq),
+          docName: r.doc_name,
+          update: bytes(r.update),
+          row: r.id ? rowFromDb(r) : null,
+          ownerChanged: null,
+          state: bytes(r.y_state),
+        })),
+      );
+      if (rows.length < PAGE) return;
+    }
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribeBus();
+    this.feeds.clear();
+  }
+}

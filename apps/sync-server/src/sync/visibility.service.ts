@@ -1,0 +1,91 @@
+/**
+ * Who sees which leads (design §9): the workspace's `leadVisibility` policy and its members'
+ * teams, cached per workspace for a few seconds (refreshed at once when this instance changes
+ * them). The rule itself is `canSeeLead` in `@sdr/domain`.
+ */
+import { eq } from 'drizzle-orm';
+import { canSeeLead, type LeadVisibilityPolicy, type Viewer } from '@sdr/domain';
+import type { RoleName } from '@sdr/schema';
+import { membership, workspace } from '@sdr/schema/pg';
+import type { Db } from '../db/schema.ts';
+
+interface WorkspaceVisibility {
+  policy: LeadVisibilityPolicy;
+  teamOf: Map<string, string | null>;
+  loadedAt: number;
+}
+
+export interface VisibilityOptions {
+  /** How long a workspace's policy and teams are trusted (ms). */
+  ttlMs?: number;
+  now?: () => number;
+}
+
+export class VisibilityService {
+  private readonly cache = new Map<string, WorkspaceVisibility>();
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly db: Db,
+    options: VisibilityOptions = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? 5_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  private async load(workspaceId: string): Promise<WorkspaceVisibility> {
+    const [ws] = await this.db
+      .select({ policy: workspace.leadVisibility })
+      .from(workspace)
+      .where(eq(workspace.id, workspaceId));
+    const members = await this.db
+      .select({ userId: membership.userId, team: membership.team })
+      .from(membership)
+      .where(eq(membership.workspaceId, workspaceId));
+    const entry: WorkspaceVisibility = {
+      policy: ws?.policy ?? 'all',
+      teamOf: new Map(members.map((m) => [m.userId, m.team])),
+      loadedAt: this.now(),
+    };
+    this.cache.set(workspaceId, entry);
+    if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value as string);
+    return entry;
+  }
+
+  private async entry(workspaceId: string): Promise<WorkspaceVisibility> {
+    const hit = this.cache.get(workspaceId);
+    if (hit && this.now() - hit.loadedAt < this.ttlMs) return hit;
+    return this.load(workspaceId);
+  }
+
+  async policy(workspaceId: string): Promise<LeadVisibilityPolicy> {
+    return (await this.entry(workspaceId)).policy;
+  }
+
+  /**
+   * The policy as last loaded, for the synchronous push path; `refresh` keeps it fresh. Falls back
+   * to the strictest policy when the workspace was never loaded.
+   */
+  policyNow(workspaceId: string): LeadVisibilityPolicy {
+    const hit = this.cache.get(workspaceId);
+    if (hit && this.now() - hit.loadedAt >= this.ttlMs) void this.load(workspaceId).catch(() => {});
+    return hit?.policy ?? 'own';
+  }
+
+  async viewer(workspaceId: string, userId: string, role: RoleName): Promise<Viewer> {
+    const e = await this.entry(workspaceId);
+    const team = e.teamOf.get(userId) ?? null;
+    const teamUserIds = new Set<string>();
+    if (team !== null) for (const [u, t] of e.teamOf) if (t === team) teamUserIds.add(u);
+    return { userId, role, teamUserIds };
+  }
+
+  async canSee(viewer: Viewer, workspaceId: string, ownerId: string | null): Promise<boolean> {
+    return canSeeLead(viewer, { ownerId }, await this.policy(workspaceId));
+  }
+
+  invalidate(workspaceId: string): void {
+    this.cache.delete(workspaceId);
+  }
+}

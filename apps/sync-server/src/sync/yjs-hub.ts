@@ -1,0 +1,249 @@
+/**
+ * The standard y-websocket endpoint, `GET /yjs/:docName?token=…`, speaking the unmodified
+ * protocol (y-protocols sync + awareness; messageSync = 0, messageAwareness = 1,
+ * messageQueryAwareness = 3), so a stock `WebsocketProvider` can edit one record live with
+ * presence. A room per doc holds only its connections and their awareness; the doc's state is
+ * read from the lead row when a client asks (sync step 1). Writes (sync step 2, updates) go
+ * through the authority path; every committed change of the doc — from here, `/sync`, REST or
+ * another instance — reaches the room through the fan-out, compensations included. A doc of
+ * another workspace, or one the user cannot (or can no longer) see, closes the socket with 4403.
+ */
+import type WebSocket from 'ws';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate } from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { canSeeLead, type Viewer } from '@sdr/domain';
+import type { Logger } from '../logger.ts';
+import { loggableError } from '../logger.ts';
+import type { FanoutChange } from './fanout.ts';
+import { CLOSE_CODES } from './sync-error.ts';
+import type { Backlog, SocketAuth } from './socket-auth.ts';
+import type { SyncCore } from './sync-core.ts';
+import { syncStep1Bytes, syncStep2Bytes, syncUpdateBytes } from './sync-messages.ts';
+
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+export const MESSAGE_QUERY_AWARENESS = 3;
+
+interface Member {
+  readonly auth: SocketAuth;
+  readonly viewer: Viewer;
+  readonly awarenessIds: Set<number>;
+}
+
+interface Room {
+  readonly docName: string;
+  readonly workspaceId: string;
+  readonly members: Map<WebSocket, Member>;
+  readonly awareness: awarenessProtocol.Awareness;
+}
+
+interface WorkspaceRooms {
+  readonly rooms: Map<string, Room>;
+  unsubscribe: () => void;
+}
+
+function envelope(type: number, body: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, type);
+  encoding.writeUint8Array(e, body);
+  return encoding.toUint8Array(e);
+}
+
+function awarenessMessage(update: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MESSAGE_AWARENESS);
+  encoding.writeVarUint8Array(e, update);
+  return encoding.toUint8Array(e);
+}
+
+export class YjsHub {
+  private readonly workspaces = new Map<string, WorkspaceRooms>();
+  private readonly pending = new Map<string, Promise<WorkspaceRooms>>();
+
+  constructor(
+    private readonly core: SyncCore,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Admits an authenticated socket to a doc's room, or closes it (4403). */
+  async join(ws: WebSocket, auth: SocketAuth, docName: string, early: Backlog): Promise<void> {
+    const { workspaceId, userId, role } = auth;
+    const viewer = await this.core.visibility.viewer(workspaceId, userId, role);
+    const stored = await this.core.authority.readDoc(docName);
+    const policy = await this.core.visibility.policy(workspaceId);
+    if (
+      stored &&
+      (stored.workspaceId !== workspaceId ||
+        !canSeeLead(viewer, { ownerId: stored.ownerId }, policy))
+    ) {
+      return ws.close(CLOSE_CODES.forbidden, 'not available');
+    }
+    // Subscribed before the client's step 1 is answered (from a fresh read): nothing is missed.
+    const ws$ = await this.workspaceRooms(workspaceId);
+    if (ws.readyState !== ws.OPEN) return this.maybeDrop(workspaceId);
+    let room = ws$.rooms.get(docName);
+    if (!room) {
+      const awareness = new awarenessProtocol.Awareness(new Y.Doc());
+      awareness.setLocalState(null);
+      room = { docName, workspaceId, members: new Map(), awareness };
+      const r = room;
+      awareness.on(
+        'update',
+        (
+          { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+          origin: unknown,
+        ) => {
+          const member = r.members.get(origin as WebSocket);
+          if (member) {
+            for (const id of added) member.awarenessIds.add(id);
+            for (const id of removed) member.awarenessIds.delete(id);
+          }
+          const changed = [...added, ...updated, ...removed];
+          const msg = awarenessMessage(
+            awarenessProtocol.encodeAwarenessUpdate(r.awareness, changed),
+          );
+          for (const peer of r.members.keys()) send(peer, msg);
+        },
+      );
+      ws$.rooms.set(docName, room);
+    }
+    const member: Member = { auth, viewer, awarenessIds: new Set() };
+    room.members.set(ws, member);
+    const r = room;
+    const onMessage = (data: Buffer, isBinary: boolean): void => {
+      if (!isBinary) return;
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      this.onMessage(ws, r, member, bytes).catch((err: unknown) =>
+        this.logger.warn({ err: loggableError(err) }, 'yjs message refused'),
+      );
+    };
+    for (const [data, isBinary] of early.take()) onMessage(data, isBinary);
+    ws.on('message', onMessage);
+    ws.on('close', () => this.leave(ws, r));
+    const sv = stored?.state ? Y.encodeStateVectorFromUpdate(stored.state) : new Uint8Array([0]);
+    send(ws, envelope(MESSAGE_SYNC, syncStep1Bytes(sv)));
+    const states = r.awareness.getStates();
+    if (states.size > 0) {
+      send(
+        ws,
+        awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(r.awareness, [...states.keys()])),
+      );
+    }
+  }
+
+  private async onMessage(ws: WebSocket, room: Room, member: Member, data: Uint8Array) {
+    const d = decoding.createDecoder(data);
+    const type = decoding.readVarUint(d);
+    switch (type) {
+      case MESSAGE_SYNC: {
+        const kind = decoding.readVarUint(d);
+        const body = decoding.readVarUint8Array(d);
+        if (kind === messageYjsSyncStep1) {
+          const stored = await this.core.authority.readDoc(room.docName);
+          const state = stored?.state ?? Y.encodeStateAsUpdate(new Y.Doc());
+          send(ws, envelope(MESSAGE_SYNC, syncStep2Bytes(Y.diffUpdate(state, body))));
+        } else if (kind === messageYjsSyncStep2 || kind === messageYjsUpdate) {
+          await this.write(ws, room, member, body);
+        }
+        return;
+      }
+      case MESSAGE_AWARENESS:
+        awarenessProtocol.applyAwarenessUpdate(room.awareness, decoding.readVarUint8Array(d), ws);
+        return;
+      case MESSAGE_QUERY_AWARENESS: {
+        const ids = [...room.awareness.getStates().keys()];
+        send(ws, awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(room.awareness, ids)));
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private async write(ws: WebSocket, room: Room, member: Member, update: Uint8Array) {
+    const { workspaceId, userId, role } = member.auth;
+    const r = await this.core.authority.applyRecordUpdate({
+      workspaceId,
+      userId,
+      role,
+      viewer: member.viewer,
+      policy: this.core.visibility.policyNow(workspaceId),
+      clientId: null,
+      docName: room.docName,
+      update,
+    });
+    if (r.ok) return;
+    if (r.code === 'forbidden') return ws.close(CLOSE_CODES.forbidden, 'not available');
+    if (r.code === 'missing_dependencies' && r.stateVector) {
+      // Ask again: the client answers with everything the server lacks.
+      send(ws, envelope(MESSAGE_SYNC, syncStep1Bytes(r.stateVector)));
+    }
+  }
+
+  private onChange(c: FanoutChange, rooms: Map<string, Room>): void {
+    const room = rooms.get(c.docName);
+    if (!room) return;
+    const update = c.update ?? c.state;
+    if (!update) return;
+    const msg = envelope(MESSAGE_SYNC, syncUpdateBytes(update));
+    const policy = this.core.visibility.policyNow(room.workspaceId);
+    for (const [ws, m] of room.members) {
+      if (c.row && !canSeeLead(m.viewer, c.row, policy)) {
+        ws.close(CLOSE_CODES.forbidden, 'no longer visible');
+        continue;
+      }
+      send(ws, msg);
+    }
+  }
+
+  private async workspaceRooms(workspaceId: string): Promise<WorkspaceRooms> {
+    const have = this.workspaces.get(workspaceId);
+    if (have) return have;
+    let p = this.pending.get(workspaceId);
+    if (!p) {
+      p = (async () => {
+        const rooms = new Map<string, Room>();
+        const sub = await this.core.fanout.subscribe(workspaceId, (c) => this.onChange(c, rooms));
+        const entry = { rooms, unsubscribe: sub.unsubscribe };
+        this.workspaces.set(workspaceId, entry);
+        this.pending.delete(workspaceId);
+        return entry;
+      })();
+      this.pending.set(workspaceId, p);
+    }
+    return p;
+  }
+
+  private leave(ws: WebSocket, room: Room): void {
+    const member = room.members.get(ws);
+    room.members.delete(ws);
+    if (member && member.awarenessIds.size > 0) {
+      awarenessProtocol.removeAwarenessStates(room.awareness, [...member.awarenessIds], null);
+    }
+    if (room.members.size === 0) {
+      room.awareness.destroy();
+      this.workspaces.get(room.workspaceId)?.rooms.delete(room.docName);
+      this.maybeDrop(room.workspaceId);
+    }
+  }
+
+  private maybeDrop(workspaceId: string): void {
+    const entry = this.workspaces.get(workspaceId);
+    if (entry && entry.rooms.size === 0) {
+      this.workspaces.delete(workspaceId);
+      entry.unsubscribe();
+    }
+  }
+
+  close(): void {
+    for (const entry of this.workspaces.values()) entry.unsubscribe();
+    this.workspaces.clear();
+  }
+}
+
+function send(ws: WebSocket, bytes: Uint8Array): void {
+  if (ws.readyState === ws.OPEN) ws.send(bytes);
+}
