@@ -38,6 +38,7 @@ test('roles: an admin changes a member’s role; the member sees no admin contro
     .getByRole('region', { name: 'Account' })
     .getByRole('button', { name: 'Sign out' })
     .click();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 
   // The rep signs in on this device: their own workspace first, then switches to the admin's.
   await page.getByLabel('Email').fill(member.email);
