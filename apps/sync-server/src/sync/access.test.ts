@@ -10,7 +10,7 @@ import {
 } from '@sdr/schema/sync';
 import { addMember, signUp, testDatabaseKinds } from '../test/harness.ts';
 import { closeOf } from './test/raw-ws.ts';
-import { SyncTestClient, replica } from './test/sync-client.ts';
+import { SyncTestClient, docNameOf, replica } from './test/sync-client.ts';
 import { useSyncSuite } from './test/sync-harness.ts';
 
 describe.each(testDatabaseKinds())('workspace isolation and visibility (%s)', (kind) => {
@@ -63,10 +63,10 @@ describe.each(testDatabaseKinds())('workspace isolation and visibility (%s)', (k
     );
     await c.waitFor(
       (f): f is FrameOf<'change'> =>
-        f.type === 'change' && f.change.docName === `lead:${own.body.id}`,
+        f.type === 'change' && docNameOf(f.change) === `lead:${own.body.id}`,
     );
     expect(c.changesFor(name)).toEqual([]);
-    expect((await c.catchup(0)).changes.map((ch) => ch.docName)).toEqual([`lead:${own.body.id}`]);
+    expect((await c.catchup(0)).changes.map(docNameOf)).toEqual([`lead:${own.body.id}`]);
 
     // /yjs
     expect(await closeOf(`${s.wsUrl}/yjs/${name}?token=${two.accessToken}`)).toMatchObject({
@@ -112,7 +112,9 @@ describe.each(testDatabaseKinds())('workspace isolation and visibility (%s)', (k
       .id as string;
 
     const listed = await s.api.get('/api/v1/leads', { token: sdr.accessToken });
-    expect(listed.body.items.map((l: { id: string }) => l.id).sort()).toEqual([mine, open].sort());
+    expect((listed.body.items as { id: string }[]).map((l) => l.id).sort()).toEqual(
+      [mine, open].sort(),
+    );
     expect((await s.api.get(`/api/v1/leads/${theirs}`, { token: sdr.accessToken })).status).toBe(
       404,
     );
@@ -120,7 +122,7 @@ describe.each(testDatabaseKinds())('workspace isolation and visibility (%s)', (k
     const c = await SyncTestClient.connect(s.wsUrl, sdr.accessToken);
     await c.hello();
     const page = await c.catchup(0);
-    expect(page.changes.map((ch) => [ch.kind, ch.docName])).toEqual([
+    expect(page.changes.map((ch) => [ch.kind, docNameOf(ch)])).toEqual([
       ['record', `lead:${mine}`],
       ['evict', `lead:${theirs}`],
       ['record', `lead:${open}`],

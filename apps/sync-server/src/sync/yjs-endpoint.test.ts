@@ -4,7 +4,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { fieldsOf, projectLead, type FrameOf } from '@sdr/schema/sync';
 import { addMember, signUp, testDatabaseKinds } from '../test/harness.ts';
-import { SyncTestClient } from './test/sync-client.ts';
+import { SyncTestClient, docNameOf } from './test/sync-client.ts';
 import { useSyncSuite } from './test/sync-harness.ts';
 
 async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
@@ -62,7 +62,7 @@ describe.each(testDatabaseKinds())('/yjs with the stock y-websocket provider (%s
           f.change.kind === 'record' &&
           f.change.row?.['company'] === 'Analytical Engines',
       );
-      expect(pushed.change.docName).toBe(name);
+      expect(docNameOf(pushed.change)).toBe(name);
 
       // A REST write reaches both providers.
       await s.api.patch(

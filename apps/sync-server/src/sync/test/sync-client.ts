@@ -17,12 +17,19 @@ export class SyncTestClient {
   readonly garbage: Uint8Array[] = [];
   closed: { code: number; reason: string } | null = null;
   private waiters: (() => void)[] = [];
+  private readonly replies = new Map<number, (f: FrameOf<'ack'> | FrameOf<'error'>) => void>();
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data: Buffer) => {
       const d = decodeFrame(new Uint8Array(data));
-      if (d.ok) this.frames.push(d.value);
-      else this.garbage.push(new Uint8Array(data));
+      if (d.ok) {
+        this.frames.push(d.value);
+        const f = d.value;
+        if ((f.type === 'ack' || f.type === 'error') && f.clientSeq !== null) {
+          this.replies.get(f.clientSeq)?.(f);
+          this.replies.delete(f.clientSeq);
+        }
+      } else this.garbage.push(new Uint8Array(data));
       this.wake();
     });
     ws.on('close', (code, reason) => {
@@ -49,19 +56,24 @@ export class SyncTestClient {
     this.ws.send(encodeFrame(frame));
   }
 
-  /** Waits for the first frame (from `from`) matching `pred`; returns it and its index. */
+  /** Waits for the first frame (from index `from`) matching `pred`. */
   async waitFor<T extends Frame>(
     pred: (f: Frame) => f is T,
     { from = 0, timeoutMs = 5000 }: { from?: number; timeoutMs?: number } = {},
   ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
+    let checked = from;
     for (;;) {
-      const hit = this.frames.slice(from).find(pred);
-      if (hit) return hit;
+      for (; checked < this.frames.length; checked++) {
+        const f = this.frames[checked]!;
+        if (pred(f)) return f;
+      }
       if (this.closed) throw new Error(`socket closed (${this.closed.code}) while waiting`);
       const left = deadline - Date.now();
-      if (left <= 0)
-        throw new Error(`timed out; frames: ${JSON.stringify(this.frames.map((f) => f.type))}`);
+      if (left <= 0) {
+        const recent = this.frames.slice(-10).map((f) => f.type);
+        throw new Error(`timed out after ${this.frames.length} frames; last: ${recent.join(', ')}`);
+      }
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -74,7 +86,11 @@ export class SyncTestClient {
 
   /** Waits until `cond` holds (checked after every frame). */
   async waitUntil(cond: () => boolean, timeoutMs = 5000): Promise<void> {
-    await this.waitFor((_f): _f is Frame => cond(), { timeoutMs });
+    const deadline = Date.now() + timeoutMs;
+    while (!cond()) {
+      if (Date.now() > deadline) throw new Error('condition not met in time');
+      await new Promise((r) => setTimeout(r, 5));
+    }
   }
 
   waitType<T extends FrameType>(type: T, from = 0, timeoutMs = 5000): Promise<FrameOf<T>> {
@@ -123,13 +139,15 @@ export class SyncTestClient {
     clientSeq: number,
     payload: Uint8Array,
   ): Promise<FrameOf<'ack'> | FrameOf<'error'>> {
-    const from = this.frames.length;
+    const reply = new Promise<FrameOf<'ack'> | FrameOf<'error'>>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no reply to update ${clientSeq}`)), 10_000);
+      this.replies.set(clientSeq, (f) => {
+        clearTimeout(t);
+        resolve(f);
+      });
+    });
     this.send({ type: 'update', docName, clientSeq, payload });
-    return this.waitFor(
-      (f): f is FrameOf<'ack'> | FrameOf<'error'> =>
-        (f.type === 'ack' || f.type === 'error') && f.clientSeq === clientSeq,
-      { from },
-    );
+    return reply;
   }
 
   /** Live `change` frames received so far for a doc. */
@@ -143,6 +161,11 @@ export class SyncTestClient {
   close(): void {
     this.ws.close();
   }
+}
+
+/** The doc name of a record or evict change ('' for facts). */
+export function docNameOf(c: Change): string {
+  return c.kind === 'fact' ? '' : c.docName;
 }
 
 /** A local replica of one doc: merges every update it is given. */
