@@ -83,6 +83,10 @@ export function createLeadStore(sqlite: Database.Database) {
        deleted = excluded.deleted, schema_version = excluded.schema_version, seq = excluded.seq,
        y_state = excluded.y_state, updated_at = excluded.updated_at`,
   );
+  const insertNew = sqlite.prepare(
+    `INSERT INTO lead (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT(id) DO NOTHING`,
+  );
   const byId = sqlite.prepare(`SELECT ${COLUMNS} FROM lead WHERE id = ?`);
   const stateById = sqlite.prepare(`SELECT seq, y_state FROM lead WHERE id = ?`);
   const remove = sqlite.prepare(`DELETE FROM lead WHERE id = ?`);
@@ -119,6 +123,10 @@ export function createLeadStore(sqlite: Database.Database) {
     },
     put(lead: StoredLead): void {
       upsert.run(...toParams(lead));
+    },
+    /** Inserts a lead not stored yet; false (and nothing written) when it exists. */
+    insertIfNew(lead: StoredLead): boolean {
+      return insertNew.run(...toParams(lead)).changes > 0;
     },
     remove(id: string): boolean {
       return remove.run(id).changes > 0;

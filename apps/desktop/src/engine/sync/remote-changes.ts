@@ -63,8 +63,20 @@ function applyRecord(
   change: Extract<Change, { kind: 'record' }>,
   anyPending: boolean,
 ): boolean {
-  const existing = replica.leads.state(id);
   const incoming = change.update;
+  if (change.row && incoming) {
+    // Fast path (all of initial sync): a lead not stored yet is one INSERT.
+    const fresh = {
+      id,
+      workspaceId,
+      seq: change.seq,
+      yState: incoming,
+      updatedAt: serverUpdatedAt(change.row) ?? replica.now(),
+      ...columnsFromServerRow(change.row),
+    };
+    if (replica.leads.insertIfNew(fresh)) return true;
+  }
+  const existing = replica.leads.state(id);
   const state =
     incoming && existing?.yState
       ? Y.mergeUpdates([existing.yState, incoming])

@@ -251,6 +251,7 @@ export class SyncClient {
   private onWelcome(frame: FrameOf<'welcome'>): void {
     this.attempt = 0;
     this.readOnly = frame.readOnly;
+    this.lastError = null;
     if (frame.headSeq < this.cursor) {
       // The server's log is behind our cursor (restored from a backup): sync everything again.
       this.o.log.warn('server head is behind the local cursor; full resync', {
@@ -265,21 +266,22 @@ export class SyncClient {
     this.requestPage();
   }
 
-  private requestPage(): void {
+  private requestPage(afterSeq = this.cursor): void {
     this.outstandingPages += 1;
-    this.send({ type: 'catchupRequest', afterSeq: this.cursor, limit: this.o.pageLimit ?? 5_000 });
+    this.send({ type: 'catchupRequest', afterSeq, limit: this.o.pageLimit ?? 5_000 });
   }
 
   private onPage(page: FrameOf<'catchupPage'>): void {
     this.outstandingPages = Math.max(0, this.outstandingPages - 1);
     const cursor = this.advance(Math.max(this.cursor, page.nextSeq));
+    // Ask for the next page before storing this one: the server reads while we write.
+    if (!page.done && this.outstandingPages === 0) this.requestPage(cursor);
     const applied = applyChanges(this.o.replica, this.o.workspaceId, page.changes, cursor);
     this.cursor = cursor;
     this.progress.rows += applied.rows;
     this.progress.head = Math.max(this.progress.head, page.nextSeq);
     if (applied.ids.length > 0) this.leadsChanged(applied.ids);
     if (!page.done) {
-      if (this.outstandingPages === 0) this.requestPage();
       this.o.onStatus();
       return;
     }

@@ -37,6 +37,7 @@ const REVERTS_KEPT = 20;
 
 export class SyncManager {
   private client: SyncClient | null = null;
+  private clientUserId: string | null = null;
   private account: SignedInAccount | null = null;
   private readonly workspaces = new Set<string>();
   private reverted: LeadReverted[] = [];
@@ -48,9 +49,12 @@ export class SyncManager {
 
   constructor(private readonly o: SyncManagerOptions) {}
 
-  /** Follows the session; calls are serialized so start and stop never interleave. */
+  /**
+   * Follows the session. The account (what `status` and edits use) changes at once; starting and
+   * stopping clients is serialized so they never interleave.
+   */
   follow(state: AuthState): Promise<void> {
-    const account: SignedInAccount | null =
+    this.account =
       state.status === 'signed-in'
         ? {
             userId: state.me.user.id,
@@ -58,14 +62,19 @@ export class SyncManager {
             workspaceIds: state.me.workspaces.map((w) => w.id),
           }
         : null;
-    return this.serially(() => this.apply(account));
+    if (this.account) {
+      this.workspaces.add(this.account.workspaceId);
+      for (const id of this.account.workspaceIds) this.workspaces.add(id);
+    }
+    return this.serially(() => this.reconcile());
   }
 
   /** Explicit sign-out: stop, then wipe the account's local leads, outbox and cursors. */
   signOut(): Promise<void> {
+    this.account = null;
     return this.serially(async () => {
+      await this.reconcile();
       const ids = [...this.workspaces];
-      await this.apply(null);
       if (ids.length > 0) {
         this.o.replica.wipe(ids);
         this.o.log.info('local leads of the signed-out account wiped', { workspaces: ids.length });
@@ -133,25 +142,26 @@ export class SyncManager {
     };
   }
 
-  private async apply(account: SignedInAccount | null): Promise<void> {
+  /** Makes the running client match the account: none, or one for its user and workspace. */
+  private async reconcile(): Promise<void> {
     if (this.closed) return;
-    const same =
-      account &&
-      this.account &&
-      account.userId === this.account.userId &&
-      account.workspaceId === this.account.workspaceId;
-    if (account) for (const id of account.workspaceIds) this.workspaces.add(id);
-    if (same) {
-      this.account = account;
+    const want = this.account;
+    const running = this.client;
+    if (
+      want &&
+      running &&
+      this.clientUserId === want.userId &&
+      running.workspaceId === want.workspaceId
+    ) {
       return;
     }
-    await this.client?.stop();
+    if (!want && !running) return;
+    await running?.stop();
     this.client = null;
-    this.account = account;
-    if (account) {
-      this.workspaces.add(account.workspaceId);
-      this.claim(account);
-      this.client = this.newClient(account.workspaceId);
+    if (want && !this.closed) {
+      this.claim(want);
+      this.client = this.newClient(want.workspaceId);
+      this.clientUserId = want.userId;
       this.client.start();
     }
     this.scheduleStatus();
