@@ -1,0 +1,182 @@
+/**
+ * A real desktop engine (`createEngine`: SQLite replica + SyncClient) in its own process, driven by
+ * the benchmark over Node IPC (see engine-process.ts). Everything goes through the engine's own
+ * contract (`auth:login`, `leads:update`, `leads:list`, `sync:status`); a second read-only view of
+ * its SQLite file serves the cursor and the full-table comparisons.
+ */
+import { readFileSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { openDb } from '../../apps/desktop/src/engine/db.ts';
+import { createEngine, type Engine } from '../../apps/desktop/src/engine/engine.ts';
+import { createLogger } from '../../apps/desktop/src/engine/logger.ts';
+import { plainSecretBox } from '../../apps/desktop/src/engine/secret-box.ts';
+import type { SyncStatus } from '../../apps/desktop/src/shared/contract.ts';
+import { loadRecordDoc, projectLead } from './deps.ts';
+import type { EngineCommands, LeadValues } from './engine-process.ts';
+
+let engine: Engine | null = null;
+let sqlite: Database.Database | null = null;
+let closeView: (() => void) | null = null;
+let workspaceId: string | null = null;
+
+async function call<T>(channel: string, input: unknown = {}): Promise<T> {
+  const r = await engine!.dispatch(channel, input);
+  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+  return r.data as T;
+}
+
+const status = () => call<SyncStatus>('sync:status');
+
+function cursor(): number {
+  const row = sqlite!
+    .prepare('SELECT cursor FROM sync_state WHERE workspace_id = ?')
+    .get(workspaceId) as { cursor: number } | undefined;
+  return row?.cursor ?? 0;
+}
+
+function memKb(field: 'VmRSS' | 'VmHWM'): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
+    readFileSync('/proc/self/status', 'utf8'),
+  );
+  return Number(m?.[1] ?? 0);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const handlers: {
+  [K in keyof EngineCommands]: (a: EngineCommands[K][0]) => Promise<EngineCommands[K][1]>;
+} = {
+  async open({ dataDir, serverUrl, backoff }) {
+    engine = await createEngine({
+      dataDir,
+      serverUrl,
+      shell: 'web',
+      version: '0.1.0',
+      box: plainSecretBox,
+      log: createLogger('warn', 'bench-engine'),
+      sync: { backoff },
+    });
+    const view = openDb(dataDir);
+    sqlite = (view.db as unknown as { $client: Database.Database }).$client;
+    closeView = view.close;
+    const s = await status();
+    workspaceId = s.workspaceId;
+    return { rssKb: memKb('VmRSS') };
+  },
+
+  async signIn({ email, password, expectedRows, timeoutMs }) {
+    const t0 = performance.now();
+    let firstRowsAt: number | null = null;
+    const state = await call<{ status: string }>('auth:login', { email, password });
+    if (state.status !== 'signed-in') throw new Error(`login: ${state.status}`);
+    const loginMs = performance.now() - t0;
+    workspaceId = (await status()).workspaceId;
+    const deadline = t0 + timeoutMs;
+    for (;;) {
+      const s = await status();
+      if (firstRowsAt === null && (s.initialSync.rows > 0 || s.initialSync.done))
+        firstRowsAt = performance.now();
+      if (s.initialSync.done) {
+        // "Usable": every row is in SQLite and the list query answers.
+        const list = await call<{ items: unknown[]; total: number }>('leads:list', { limit: 50 });
+        if (list.total >= expectedRows && list.items.length > 0) {
+          const totalMs = performance.now() - t0;
+          return {
+            totalMs,
+            loginMs,
+            firstRowsMs: (firstRowsAt ?? performance.now()) - t0,
+            rows: list.total,
+            hwmKb: memKb('VmHWM'),
+          };
+        }
+      }
+      if (performance.now() > deadline)
+        throw new Error(
+          `initial sync not done in ${timeoutMs} ms: ${JSON.stringify(s.initialSync)}`,
+        );
+      await sleep(5);
+    }
+  },
+
+  async status() {
+    const s = await status();
+    return {
+      connection: s.connection,
+      pending: s.pending,
+      done: s.initialSync.done,
+      cursor: cursor(),
+    };
+  },
+
+  async edit({ edits }) {
+    const t0 = performance.now();
+    for (const e of edits) await call('leads:update', { id: e.id, changes: e.changes });
+    return { ms: performance.now() - t0 };
+  },
+
+  async snapshot() {
+    const rows = sqlite!
+      .prepare(
+        `SELECT id, first_name, last_name, email, phone, company, title, status, owner_id, tags,
+                deleted, y_state FROM lead WHERE workspace_id = ?`,
+      )
+      .all(workspaceId) as {
+      id: string;
+      first_name: string;
+      last_name: string;
+      email: string;
+      phone: string;
+      company: string;
+      title: string;
+      status: string;
+      owner_id: string | null;
+      tags: string;
+      deleted: number;
+      y_state: Buffer | null;
+    }[];
+    const out: Record<string, LeadValues> = {};
+    const docs: Record<string, LeadValues> = {};
+    for (const r of rows) {
+      out[r.id] = {
+        firstName: r.first_name,
+        lastName: r.last_name,
+        email: r.email,
+        phone: r.phone,
+        company: r.company,
+        title: r.title,
+        status: r.status,
+        ownerId: r.owner_id,
+        tags: JSON.parse(r.tags) as string[],
+        deleted: r.deleted !== 0,
+      };
+      const doc = loadRecordDoc(`lead:${r.id}`, r.y_state ? [new Uint8Array(r.y_state)] : []);
+      docs[r.id] = projectLead(doc).values;
+      doc.destroy();
+    }
+    return { rows: out, docs };
+  },
+
+  async memory() {
+    return { rssKb: memKb('VmRSS'), hwmKb: memKb('VmHWM') };
+  },
+
+  async close() {
+    engine?.close();
+    closeView?.();
+    engine = null;
+    return {};
+  },
+};
+
+process.on('message', (msg: { id: number; cmd: keyof EngineCommands; args: never }) => {
+  handlers[msg.cmd](msg.args).then(
+    (result) => process.send!({ id: msg.id, ok: true, result }),
+    (err: unknown) =>
+      process.send!({
+        id: msg.id,
+        ok: false,
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      }),
+  );
+});
+process.send!({ ready: true });

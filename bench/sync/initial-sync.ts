@@ -1,0 +1,83 @@
+/**
+ * `initial_sync_*_s`: a fresh engine (its own process, empty data dir) signs in; the clock runs
+ * from `auth:login` until every lead is in its SQLite and `leads:list` answers (sync status says
+ * initial sync done and the list's total is the workspace's lead count). As a breakdown, a raw
+ * protocol client pulls the same catch-up without storing anything (server + wire + decode only).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ScenarioResult } from './context.ts';
+import { EngineProcess } from './engine-process.ts';
+import { progress } from './log.ts';
+import { newClientId, RawClient } from './raw-client.ts';
+import { login, type Account } from './rest.ts';
+import type { ServerProcess } from './server-process.ts';
+import { median, round } from './stats.ts';
+
+export const ENGINE_BACKOFF = { baseMs: 100, capMs: 500 };
+
+export interface InitialSyncOptions {
+  readonly server: ServerProcess;
+  readonly account: Account;
+  readonly rows: number;
+  readonly reps: number;
+  /** Keep the last run's data dir (for engine_rss_mb_1m); the caller removes it. */
+  readonly keepDataDir?: boolean;
+}
+
+export async function rawCatchUpSeconds(server: ServerProcess, account: Account): Promise<number> {
+  const client = await RawClient.connect(server.wsUrl, await login(server.url, account));
+  await client.hello(newClientId(), 0);
+  const t0 = performance.now();
+  const r = await client.catchUp(5000);
+  const s = (performance.now() - t0) / 1000;
+  await client.close();
+  progress(`raw catch-up: ${r.records} records in ${r.pages} pages, ${s.toFixed(2)} s`);
+  return s;
+}
+
+export async function measureInitialSync(
+  key: string,
+  o: InitialSyncOptions,
+): Promise<ScenarioResult & { dataDir: string | null }> {
+  const runs: { totalMs: number; loginMs: number; firstRowsMs: number; peakRssMb: number }[] = [];
+  let kept: string | null = null;
+  for (let rep = 0; rep < o.reps; rep++) {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'sdr-bench-engine-'));
+    const engine = await EngineProcess.spawn();
+    try {
+      await engine.call('open', { dataDir, serverUrl: o.server.url, backoff: ENGINE_BACKOFF });
+      const r = await engine.call('signIn', {
+        email: o.account.email,
+        password: o.account.password,
+        expectedRows: o.rows,
+        timeoutMs: 600_000,
+      });
+      if (r.rows !== o.rows) throw new Error(`engine holds ${r.rows} leads, expected ${o.rows}`);
+      runs.push({ ...r, peakRssMb: round(r.hwmKb / 1024, 1)! });
+      progress(
+        `${key} run ${rep + 1}/${o.reps}: ${(r.totalMs / 1000).toFixed(2)} s for ${r.rows} leads (login ${r.loginMs.toFixed(0)} ms, peak engine RSS ${(r.hwmKb / 1024).toFixed(0)} MB)`,
+      );
+    } finally {
+      await engine.stop();
+      if (o.keepDataDir && rep === o.reps - 1) kept = dataDir;
+      else rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  const raw = await rawCatchUpSeconds(o.server, o.account);
+  return {
+    figures: { [key]: round(median(runs.map((r) => r.totalMs / 1000)), 2) },
+    details: {
+      [key]: {
+        leads: o.rows,
+        runs_s: runs.map((r) => round(r.totalMs / 1000, 2)),
+        login_ms: runs.map((r) => round(r.loginMs, 0)),
+        first_rows_ms: runs.map((r) => round(r.firstRowsMs, 0)),
+        engine_peak_rss_mb: runs.map((r) => r.peakRssMb),
+        raw_protocol_catchup_s: round(raw, 2),
+      },
+    },
+    dataDir: kept,
+  };
+}
