@@ -41,3 +41,19 @@ export { checkFieldChanges, checkFieldValue } from './records/validate.ts';
 export type { FieldIssue, Projection } from './records/validate.ts';
 export { isInstallationClientId, SERVER_CLIENT_ID } from './sync/client-id.ts';
 export type { FieldWriteCheck } from './sync/decide.ts';
+// Lead scoring and routing configuration (consumed by @sdr/domain scoring/ and routing/).
+export {
+  CountryCode,
+  ENGAGEMENT_EVENT_KINDS,
+  EngagementRule,
+  FitRule,
+  RoundRobinCursor,
+  RoutingRule,
+  RoutingState,
+  RoutingTarget,
+  ScoringConfig,
+  SENIORITY_LEVELS,
+  Territory,
+  TimeZonePattern,
+} from './scoring-routing.ts';
+export type { EngagementEventKind, SeniorityLevel } from './scoring-routing.ts';
