@@ -99,7 +99,7 @@ export async function addMember(
   return { engine, me: state.me, email: account.email, password: account.password };
 }
 
-async function invitationToken(serverDataDir: string, email: string): Promise<string> {
+export async function invitationToken(serverDataDir: string, email: string): Promise<string> {
   const dir = path.join(serverDataDir, 'mail');
   const mails = (await readdir(dir)).sort().map((f) => readFileSync(path.join(dir, f), 'utf8'));
   const mail = mails.filter((m) => m.includes(email)).at(-1);
