@@ -11,3 +11,28 @@ export type {
   Viewer,
   VisibilityChange,
 } from './sync/visibility.ts';
+// The lead filter: AST helpers, validation, SQL compilers, in-memory evaluator (filter/README.md).
+export {
+  and,
+  MATCH_ALL,
+  not,
+  OPERATORS_BY_TYPE,
+  operatorAllowed,
+  or,
+  where,
+} from './filter/ast.ts';
+export type { FilterCatalog, FilterField } from './filter/ast.ts';
+export { checkFilter, parseFilter } from './filter/check.ts';
+export type {
+  FilterIssue,
+  FilterIssueCode,
+  FilterIssuePath,
+  ParsedFilter,
+} from './filter/check.ts';
+export { FilterError } from './filter/errors.ts';
+export type { FilterErrorCode } from './filter/errors.ts';
+export { compileFilterPredicate, matchesFilter } from './filter/evaluate.ts';
+export type { FilterPredicate, FilterRow } from './filter/evaluate.ts';
+export { compileFilterPostgres } from './filter/postgres.ts';
+export type { CompiledFilter, FilterCompileOptions } from './filter/sql.ts';
+export { compileFilterSqlite } from './filter/sqlite.ts';

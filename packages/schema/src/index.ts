@@ -57,3 +57,31 @@ export {
   TimeZonePattern,
 } from './scoring-routing.ts';
 export type { EngagementEventKind, SeniorityLevel } from './scoring-routing.ts';
+// The lead filter AST (semantics and compilers in `@sdr/domain`).
+export {
+  DATE_OPS,
+  DAY_PATTERN,
+  DateOperand,
+  FILTER_FIELD_TYPES,
+  FILTER_LIMITS,
+  FILTER_OPS,
+  FilterCondition,
+  FilterNode,
+  FilterString,
+  FilterStringList,
+  INSTANT_PATTERN,
+  LIST_OPS,
+  NUMBER_OPS,
+  RELATIVE_DATE_UNITS,
+  RELATIVE_OPS,
+  RelativeDate,
+  STRING_OPS,
+  VALUELESS_OPS,
+} from './filter.ts';
+export type {
+  FilterFieldType,
+  FilterGroup,
+  FilterNot,
+  FilterOp,
+  RelativeDateUnit,
+} from './filter.ts';
