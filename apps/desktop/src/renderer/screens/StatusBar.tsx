@@ -2,6 +2,7 @@ import { Kbd, StatusIndicator } from '@sdr/ui';
 import { ROLE_LABELS } from '../roles.ts';
 import { useSignedIn } from '../stores/auth.ts';
 import { useConnection } from '../stores/connection.ts';
+import { SyncIndicator } from './SyncIndicator.tsx';
 
 /** Bottom bar: whether the engine reaches the server, and whether the UI reaches the engine. */
 export function StatusBar() {
@@ -16,6 +17,7 @@ export function StatusBar() {
       ) : (
         <StatusIndicator tone="ok">Online</StatusIndicator>
       )}
+      {connection === 'open' ? <SyncIndicator /> : null}
       <span className="status__item">
         Signed in as {me.user.email} · {ROLE_LABELS[me.role]}
       </span>
