@@ -11,6 +11,49 @@ export type {
   Viewer,
   VisibilityChange,
 } from './sync/visibility.ts';
+// Lead scoring (configuration shapes in @sdr/schema: ScoringConfig).
+export { companySizeRange } from './scoring/company-size.ts';
+export type { SizeRange } from './scoring/company-size.ts';
+export { normalizeEvents } from './scoring/engagement.ts';
+export { evaluateFit, fitFields, fitReason } from './scoring/fit.ts';
+export { planRescore, rescore } from './scoring/rescore.ts';
+export type {
+  FullRescoreReason,
+  RescorePlan,
+  RescoreResult,
+  ScoreChange,
+} from './scoring/rescore.ts';
+export { scoreLead, scoreLeadState, scoringConfigKey } from './scoring/score.ts';
+export type { ScoreOptions } from './scoring/score.ts';
+export { seniorityOf } from './scoring/seniority.ts';
+export type {
+  ActivityEvent,
+  EngagementPart,
+  FitField,
+  FitPart,
+  LeadScore,
+  ScoreLine,
+  ScoreState,
+  ScoringLead,
+} from './scoring/types.ts';
+// Routing primitives (shared with conversation routing) and routing on creation.
+export { hasCapacity, isAway, unavailability } from './routing/availability.ts';
+export type { AwayPeriod, SdrAvailability, Unavailability } from './routing/availability.ts';
+export { leastLoaded } from './routing/least-loaded.ts';
+export type { LeastLoadedOptions } from './routing/least-loaded.ts';
+export { cursorAfter, roundRobinPick, rotationStart } from './routing/round-robin.ts';
+export type { RoundRobinPick } from './routing/round-robin.ts';
+export { routeLead, routeLeads } from './routing/route-lead.ts';
+export { cursorKeys, EMPTY_ROUTING_STATE } from './routing/targets.ts';
+export type {
+  BatchRouteResult,
+  RouteResult,
+  RoutingCode,
+  RoutingContext,
+  RoutingDecision,
+} from './routing/route-lead.ts';
+export { matchTerritory, timeZoneMatches } from './routing/territory.ts';
+export type { LeadLocation, TerritoryMatch } from './routing/territory.ts';
 // The lead filter: AST helpers, validation, SQL compilers, in-memory evaluator (filter/README.md).
 export {
   and,

@@ -21,7 +21,10 @@ export const CountryCode = z
 export const TimeZonePattern = z
   .string()
   .trim()
-  .regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*(\/\*)?$/, 'Use an IANA time zone like Europe/Berlin')
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*(\/\*)?$/,
+    'Use an IANA time zone like Europe/Berlin',
+  )
   .max(64);
 const Term = z.string().trim().min(1).max(100);
 
