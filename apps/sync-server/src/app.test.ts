@@ -273,6 +273,14 @@ describe.each(testDatabaseKinds())('app (%s)', (kind) => {
         'GET /api/v1/invitations',
         'DELETE /api/v1/invitations/{id}',
         'POST /api/v1/invitations/accept',
+        'GET /api/v1/leads',
+        'POST /api/v1/leads',
+        'GET /api/v1/leads/{id}',
+        'PATCH /api/v1/leads/{id}',
+        'DELETE /api/v1/leads/{id}',
+        'GET /api/v1/leads/{id}/conflicts',
+        'GET /api/v1/workspace/settings',
+        'PUT /api/v1/workspace/settings',
       ].sort(),
     );
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({
