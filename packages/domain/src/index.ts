@@ -64,7 +64,15 @@ export {
   or,
   where,
 } from './filter/ast.ts';
-export type { FilterCatalog, FilterField } from './filter/ast.ts';
+export type {
+  FilterCatalog,
+  FilterCondition,
+  FilterField,
+  FilterFieldType,
+  FilterNode,
+  FilterOp,
+  RelativeDate,
+} from './filter/ast.ts';
 export { checkFilter, parseFilter } from './filter/check.ts';
 export type {
   FilterIssue,

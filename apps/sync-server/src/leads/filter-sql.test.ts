@@ -124,7 +124,7 @@ function seeded(seed: number): () => number {
   };
 }
 
-interface Lead {
+type Lead = {
   id: string;
   firstName: string | null;
   email: string | null;
@@ -136,7 +136,7 @@ interface Lead {
   emailConsent: boolean | null;
   status: string | null;
   tags: unknown[] | null;
-}
+};
 
 function generateLeads(count: number, seed: number): Lead[] {
   const rand = seeded(seed);

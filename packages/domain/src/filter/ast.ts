@@ -70,7 +70,11 @@ export function not(child: FilterNode): FilterNode {
   return { kind: 'not', child };
 }
 
-type ConditionOf<O extends FilterOp> = Extract<FilterCondition, { op: O }>;
+type ConditionOf<O extends FilterOp, C = FilterCondition> = C extends { op: infer P }
+  ? O extends P
+    ? C
+    : never
+  : never;
 type ValueOf<O extends FilterOp> = ConditionOf<O> extends { value: infer V } ? V : undefined;
 
 /** `where('email', 'contains', '@acme')`, `where('phone', 'is_empty')`. */

@@ -16,7 +16,8 @@ export type FilterPredicate = (row: FilterRow) => boolean;
 /** Text and select values: NULL/undefined read as ''. */
 function asText(v: unknown): string {
   if (v === null || v === undefined) return '';
-  return typeof v === 'string' ? v : String(v as number);
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  return typeof v === 'string' ? v : '';
 }
 
 /** Numbers; bigint and numeric strings (as drivers return them) too. */
