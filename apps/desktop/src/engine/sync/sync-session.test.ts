@@ -125,4 +125,31 @@ describe('sync follows the session', () => {
     });
     expect(await syncStatus(engine)).toMatchObject({ connection: 'offline', workspaceId: null });
   });
+
+  it('goes read-only when the server requires a newer app: local edits are refused', async () => {
+    const { startServer } = await import('@sdr/sync-server');
+    const strict = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: tempDir('sdr-server-'),
+      jwtSecret: 'engine-tests-secret-0123456789abcdef',
+      seedDemo: false,
+      logLevel: 'silent',
+      env: { AUTH_RATE_LIMIT: '10000', MIN_CLIENT_VERSION: '99.0.0' },
+    });
+    try {
+      const engine = await openSyncEngine(strict.url);
+      engines.push(engine);
+      await signUp(engine, 'old-app');
+      await waitFor(async () => (await syncStatus(engine)).readOnly, { what: 'read-only' });
+      const refused = await engine.dispatch('leads:create', { fields: { firstName: 'No' } });
+      expect(refused).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden', serverCode: 'read_only' },
+      });
+      expect((await syncStatus(engine)).pending).toBe(0);
+    } finally {
+      await strict.close();
+    }
+  }, 60_000); // starts a second PGlite server
 });
