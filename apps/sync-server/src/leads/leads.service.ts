@@ -79,9 +79,7 @@ async function checkOwner(d: LeadsDeps, auth: AuthContext, ownerId: unknown): Pr
   const [m] = await d.db
     .select({ id: membership.id })
     .from(membership)
-    .where(
-      and(eq(membership.workspaceId, auth.workspaceId), eq(membership.userId, ownerId)),
-    );
+    .where(and(eq(membership.workspaceId, auth.workspaceId), eq(membership.userId, ownerId)));
   if (!m) {
     throw new ApiError('invalid_input', 'The owner is not a member of this workspace.', {
       issues: [{ path: 'ownerId', message: 'not a member of this workspace' }],

@@ -124,7 +124,7 @@ export function useSyncSuite(kind: DbKind, defaults: Partial<SyncServerOptions> 
   };
   beforeAll(async () => {
     database = await openTestDatabase(kind);
-  }, 30_000);
+  });
   beforeEach(async () => {
     await database!.reset();
     current = await start();
