@@ -30,7 +30,7 @@ describe.each(testDatabaseKinds())('/api/v1/leads (%s)', (kind) => {
     });
     const ids = [created.body.id as string];
     for (let i = 0; i < 4; i++)
-      ids.push((await api.post('/api/v1/leads', { firstName: `L${i}` }, auth)).body.id);
+      ids.push((await api.post('/api/v1/leads', { firstName: `L${i}` }, auth)).body.id as string);
 
     const page1 = await api.get('/api/v1/leads?limit=3', auth);
     expect(page1.body.items).toHaveLength(3);
