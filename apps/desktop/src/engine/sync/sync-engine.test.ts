@@ -5,7 +5,7 @@
  */
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LeadDto, LeadReverted, SyncStatus } from '../../shared/contract.ts';
+import type { LeadConflict, LeadDto, LeadReverted, SyncStatus } from '../../shared/contract.ts';
 import type { Engine } from '../engine.ts';
 import { recordEvents, startTestServer, tempDir } from '../test/harness.ts';
 import {
@@ -19,6 +19,7 @@ import {
   waitOnline,
   type TestServer,
 } from './test/sync-harness.ts';
+import { startTcpProxy } from './test/tcp-proxy.ts';
 import { waitFor } from './test/wait.ts';
 
 interface RestLead {
@@ -134,6 +135,40 @@ describe('engine sync against the real server', () => {
         { what: 'both edits everywhere' },
       );
     }
+  });
+
+  it('logs a same-field conflict between an offline edit and a server write, readable through leads:conflicts', async () => {
+    const proxy = await startTcpProxy(server.url);
+    const engine = track(await openSyncEngine(proxy.url));
+    const admin = await signUp(engine, 'conflict');
+    const rest = await restClient(server.url, admin.email, admin.password);
+    const lead = await call<LeadDto>(engine, 'leads:create', { fields: { firstName: 'Both' } });
+    await waitOnline(engine);
+
+    proxy.cut();
+    await waitFor(async () => (await syncStatus(engine)).connection !== 'online');
+    await call(engine, 'leads:update', { id: lead.id, changes: { status: 'offline-value' } });
+    const offlineConflicts = await engine.dispatch('leads:conflicts', { id: lead.id });
+    expect(offlineConflicts).toMatchObject({ ok: false, error: { code: 'server_unreachable' } });
+    // Meanwhile the server changes the same field (it never saw the offline edit).
+    expect(
+      (await rest('PATCH', `/api/v1/leads/${lead.id}`, { status: 'server-value' })).status,
+    ).toBe(200);
+
+    proxy.heal();
+    await waitOnline(engine);
+    const onServer = (await rest<RestLead>('GET', `/api/v1/leads/${lead.id}`)).body;
+    await waitFor(async () => (await getLead(engine, lead.id))?.status === onServer.status, {
+      what: 'replicas agree',
+    });
+    const conflicts = await call<LeadConflict[]>(engine, 'leads:conflicts', { id: lead.id });
+    expect(conflicts).toHaveLength(1);
+    expect(conflicts[0]).toMatchObject({ field: 'status', sameValue: false });
+    expect([conflicts[0]!.previousValue, conflicts[0]!.incomingValue].sort()).toEqual([
+      'offline-value',
+      'server-value',
+    ]);
+    await proxy.close();
   });
 
   it('a REST PATCH reaches a connected engine, and an engine edit shows through REST', async () => {
