@@ -19,6 +19,7 @@ export {
   createRecordDoc,
   decodeFrame,
   encodeFrame,
+  FRAME_TYPES,
   leadRecord,
   loadRecordDoc,
   newInstallationClientId,

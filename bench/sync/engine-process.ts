@@ -74,10 +74,10 @@ export class EngineProcess {
   }
 
   /** Starts an engine process (not yet opened on a data dir). */
-  static async spawn(): Promise<EngineProcess> {
+  static async spawn(nodeArgs: readonly string[] = []): Promise<EngineProcess> {
     const child = fork(WORKER, [], {
       cwd: ROOT,
-      execArgv: ['--import', 'tsx'],
+      execArgv: [...nodeArgs, '--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     await new Promise<void>((resolve, reject) => {
@@ -110,7 +110,8 @@ export class EngineProcess {
   async stop(): Promise<void> {
     if (this.child.exitCode !== null) return;
     await this.call('close', {}).catch(() => {});
-    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGTERM'), 5_000);
     await this.exited;
+    clearTimeout(timer);
   }
 }

@@ -164,6 +164,8 @@ const handlers: {
     engine?.close();
     closeView?.();
     engine = null;
+    // Exit on our own once the reply is out (so `--cpu-prof` profiles get written).
+    setTimeout(() => process.exit(0), 50);
     return {};
   },
 };

@@ -20,6 +20,7 @@ import { durableUpdates } from './durable-updates.ts';
 import { offlineMerge } from './offline-merge.ts';
 import { reconnectStorm } from './reconnect-storm.ts';
 import { idleClientMemory } from './idle-memory.ts';
+import { codeVersion, commitLatencyMs, cpuCount, loadAverage } from './machine.ts';
 
 export const FIGURE_KEYS = [
   'initial_sync_100k_s',
@@ -206,7 +207,7 @@ async function main(): Promise<void> {
   const quick = args.quick;
   const sizes: Record<string, number> = { initial_sync_100k: quick ? 2_000 : 100_000 };
   if (args.leads !== null) sizes['initial_sync_1m'] = args.leads;
-  else if (quick) sizes['initial_sync_1m'] = 5_000;
+  else if (quick) sizes['initial_sync_1m'] = 3_000;
   const ctx: BenchContext = {
     db: await createDatabase(randomBytes(24).toString('hex')).catch((err: unknown) => {
       throw new Error(`cannot create the bench database on 127.0.0.1:5432: ${String(err)}`);
@@ -221,7 +222,14 @@ async function main(): Promise<void> {
   const details: Record<string, unknown> = {};
   let server: ServerProcess | null = null;
   const started = performance.now();
+  const machine: Record<string, unknown> = {
+    cpus: cpuCount(),
+    load_avg_start: loadAverage(),
+    code: codeVersion(),
+  };
   try {
+    machine['postgres_commit_ms'] = await commitLatencyMs(ctx.db);
+    progress(`machine: ${JSON.stringify(machine)}`);
     server = await spawnServer({
       databaseUrl: ctx.db.url,
       jwtSecret: ctx.jwtSecret,
@@ -247,6 +255,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    machine['load_avg_end'] = loadAverage();
     await server?.stop();
     await ctx.db
       .drop()
@@ -259,6 +268,7 @@ async function main(): Promise<void> {
     repetitions: ctx.reps,
     total_s: round((performance.now() - started) / 1000, 1),
     notes,
+    machine,
     details,
   };
   process.stdout.write(`${JSON.stringify(report)}\n`);

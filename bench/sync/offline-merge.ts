@@ -111,7 +111,7 @@ async function waitOffline(engine: EngineProcess): Promise<void> {
 }
 
 async function runOnce(ctx: BenchContext, server: ServerProcess, rep: number): Promise<RunResult> {
-  const leads = ctx.quick ? 500 : 5000;
+  const leads = ctx.quick ? 200 : 5000;
   const account = await signUp(server.url, `offline${rep}`);
   const prefix = `o${rep}`;
   await seedLeads(ctx.db, account, prefix, leads);
@@ -235,7 +235,7 @@ export async function offlineMerge(
   const notes: string[] = [];
   if (runs.some((r) => r.mergeS === null))
     notes.push('offline_merge_s: at least one run did not converge (see details.offline_merge)');
-  if (ctx.quick) notes.push('offline_*: measured at 500 leads / 1k + 1k edits (--quick)');
+  if (ctx.quick) notes.push('offline_*: measured at 200 leads / 400 + 400 edits (--quick)');
   const ratios = runs.map((r) => r.ratio).filter((r): r is number => r !== null);
   return {
     figures: {

@@ -5,8 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import {
   decodeFrame,
-  newInstallationClientId,
   encodeFrame,
+  FRAME_TYPES,
+  newInstallationClientId,
   PROTOCOL_VERSION,
   WebSocket,
   type Change,
@@ -39,6 +40,8 @@ export class RawClient {
     reject: (e: Error) => void;
   }[] = [];
   private catchingUp = false;
+  /** Drop live `change` frames undecoded (a pure writer that does not keep a replica). */
+  ignoreLive = false;
   private changeListeners = new Set<(c: Change, at: number) => void>();
   private nextClientSeq = 1;
   cursor = 0;
@@ -148,6 +151,7 @@ export class RawClient {
 
   private onMessage(data: Buffer): void {
     const at = performance.now();
+    if (this.ignoreLive && data[0] === FRAME_TYPES.change) return;
     const decoded = decodeFrame(new Uint8Array(data.buffer, data.byteOffset, data.length));
     if (!decoded.ok) throw new Error(`unreadable frame: ${decoded.error.message}`);
     const frame = decoded.value;

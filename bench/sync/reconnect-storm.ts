@@ -22,9 +22,10 @@ export async function reconnectStorm(
   const spreadMs = ctx.quick ? 2000 : 10_000;
   const changes = ctx.quick ? 200 : 1000;
   const account = await signUp(server.url, 'storm');
-  await seedLeads(ctx.db, account, 's', 10_000);
+  const leads = ctx.quick ? 1000 : 10_000;
+  await seedLeads(ctx.db, account, 's', leads);
   const token = await login(server.url, account);
-  const ids = Array.from({ length: 10_000 }, (_, i) => leadId('s', i));
+  const ids = Array.from({ length: leads }, (_, i) => leadId('s', i));
   const runs: { seconds: number; perClientP50: number; perClientP99: number; rows: number }[] = [];
   for (let rep = 0; rep < ctx.reps; rep++) {
     const conns: { client: RawClient; clientId: number }[] = [];

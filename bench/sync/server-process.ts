@@ -34,6 +34,13 @@ export interface ServerProcessOptions {
   readonly nodeArgs?: readonly string[];
 }
 
+/** CPU time (user + system) a process has used, in ms (Linux, clock ticks of 10 ms). */
+export function procCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** VmRSS of a process in kB (Linux). */
 export function procRssKb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
