@@ -16,3 +16,17 @@ export type { Mailer, MailMessage } from './mail/mailer.ts';
 export { DEMO_PASSWORD, DEMO_USERS, DEMO_WORKSPACE_NAME, seedDemo } from './seed.ts';
 export { startServer } from './server.ts';
 export type { RunningServer, StartServerOptions } from './server.ts';
+export { attachSyncSockets } from './sync/sockets.ts';
+export type { SyncSockets, SyncSocketsOptions } from './sync/sockets.ts';
+export { createSyncCore, startPostgresBus } from './sync/sync-core.ts';
+export type { SyncCore, SyncCoreOptions } from './sync/sync-core.ts';
+export { SyncAuthority } from './sync/authority.service.ts';
+export type {
+  ClientUpdateRequest,
+  ClientUpdateResult,
+  ServerWriteRequest,
+  ServerWriteResult,
+} from './sync/authority.types.ts';
+export { compactChangeLog } from './sync/compaction.ts';
+export { CLOSE_CODES } from './sync/sync-error.ts';
+export type { LeadRow } from './sync/lead-row.ts';

@@ -63,35 +63,39 @@ export class Fanout {
     workspaceId: string,
     listener: ChangeListener,
   ): Promise<{ head: number; unsubscribe: () => void }> {
-    let feed = this.feeds.get(workspaceId);
-    if (!feed) {
-      feed = { lastSeen: -1, listeners: new Set(), chain: Promise.resolve() };
-      this.feeds.set(workspaceId, feed);
+    for (;;) {
+      let feed = this.feeds.get(workspaceId);
+      if (!feed) {
+        feed = { lastSeen: -1, listeners: new Set(), chain: Promise.resolve() };
+        this.feeds.set(workspaceId, feed);
+      }
       const f = feed;
-      this.enqueue(f, async () => {
-        if (f.lastSeen < 0) f.lastSeen = await this.head(workspaceId);
+      // Joined inside the feed's chain: nothing is delivered between reading `lastSeen` and joining.
+      const head = await new Promise<number | null>((resolve, reject) => {
+        this.enqueue(f, async () => {
+          if (this.feeds.get(workspaceId) !== f) return resolve(null);
+          try {
+            if (f.lastSeen < 0) f.lastSeen = await this.head(workspaceId);
+          } catch (err) {
+            return reject(err instanceof Error ? err : new Error(String(err)));
+          }
+          f.listeners.add(listener);
+          resolve(f.lastSeen);
+        });
       });
+      if (head === null) continue; // the feed was dropped meanwhile: join the current one
+      return { head, unsubscribe: () => this.leave(workspaceId, f, listener) };
     }
-    const f = feed;
-    const head = await new Promise<number>((resolve) => {
-      this.enqueue(f, async () => {
-        f.listeners.add(listener);
-        resolve(f.lastSeen);
-      });
+  }
+
+  private leave(workspaceId: string, f: WorkspaceFeed, listener: ChangeListener): void {
+    f.listeners.delete(listener);
+    if (f.listeners.size > 0) return;
+    this.enqueue(f, async () => {
+      if (f.listeners.size === 0 && this.feeds.get(workspaceId) === f) {
+        this.feeds.delete(workspaceId);
+      }
     });
-    return {
-      head,
-      unsubscribe: () => {
-        f.listeners.delete(listener);
-        if (f.listeners.size === 0 && this.feeds.get(workspaceId) === f) {
-          this.enqueue(f, async () => {
-            if (f.listeners.size === 0 && this.feeds.get(workspaceId) === f) {
-              this.feeds.delete(workspaceId);
-            }
-          });
-        }
-      },
-    };
   }
 
   /** This instance's commits (in seq order per workspace), straight from memory. */
@@ -102,6 +106,7 @@ export class Fanout {
       const feed = this.feeds.get(ws);
       if (!feed) continue;
       this.enqueue(feed, async () => {
+        if (feed.lastSeen < 0) return; // not joined yet: its head read will include these
         const fresh = list.filter((c) => c.seq > feed.lastSeen);
         if (fresh.length === 0) return;
         if (fresh[0]!.seq === feed.lastSeen + 1) {
@@ -117,7 +122,7 @@ export class Fanout {
     const feed = this.feeds.get(w.workspaceId);
     if (!feed || w.seq <= feed.lastSeen) return;
     this.enqueue(feed, async () => {
-      if (w.seq > feed.lastSeen) await this.readFromLog(w.workspaceId, feed);
+      if (feed.lastSeen >= 0 && w.seq > feed.lastSeen) await this.readFromLog(w.workspaceId, feed);
     });
   }
 

@@ -25,6 +25,7 @@ import {
   type TestDatabase,
   type TestServer,
 } from '../../test/harness.ts';
+import { InProcessBus } from '../change-bus.ts';
 import { attachSyncSockets, type SyncSockets } from '../sockets.ts';
 import { createSyncCore, DEFAULT_SYNC_ENV, startPostgresBus, type SyncCore } from '../sync-core.ts';
 import type { SyncEnv } from '../../env.ts';
@@ -40,6 +41,8 @@ export interface SyncTestServer extends TestServer {
 export interface SyncServerOptions {
   kind: DbKind;
   sync?: Partial<SyncEnv>;
+  /** A bus of its own: no wake-ups from other instances (only the poll finds their changes). */
+  isolatedBus?: boolean;
 }
 
 export async function startSyncTestServer(
@@ -68,7 +71,11 @@ export async function startSyncTestServer(
     db,
     logger,
     env: { ...DEFAULT_SYNC_ENV, pollMs: 200, ...options.sync },
-    ...(pg ? { bus: await startPostgresBus(pg, logger) } : {}),
+    ...(options.isolatedBus
+      ? { bus: new InProcessBus() }
+      : pg
+        ? { bus: await startPostgresBus(pg, logger) }
+        : {}),
   });
   const app = createApp({ db, env, mailer, logger, sync });
   const server = await new Promise<Server>((resolve) => {
