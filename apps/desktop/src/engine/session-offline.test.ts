@@ -10,7 +10,8 @@ import { newAccount, openEngine, recordEvents, startTestServer, tempDir } from '
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
-describe('session while the sync server is down', () => {
+// Starts PGlite twice inside one test (server down, then up again): allow for a loaded machine.
+describe('session while the sync server is down', { timeout: 90_000 }, () => {
   const serverDir = tempDir('sdr-server-');
   const dataDir = tempDir();
   let server: Server | null = null;
