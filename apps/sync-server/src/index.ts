@@ -28,5 +28,5 @@ export type {
   ServerWriteResult,
 } from './sync/authority.types.ts';
 export { compactChangeLog } from './sync/compaction.ts';
-export { CLOSE_CODES } from './sync/sync-error.ts';
+export { CLOSE_CODES } from './sync/close-codes.ts';
 export type { LeadRow } from './sync/lead-row.ts';

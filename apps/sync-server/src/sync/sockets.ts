@@ -13,7 +13,7 @@ import type { Logger } from '../logger.ts';
 import { loggableError } from '../logger.ts';
 import { authenticateSocket, bufferMessages, tokenFrom, type SocketAuth } from './socket-auth.ts';
 import { queryRows } from './sql.ts';
-import { CLOSE_CODES } from './sync-error.ts';
+import { CLOSE_CODES } from './close-codes.ts';
 import { SyncConnection } from './sync-connection.ts';
 import type { SyncCore } from './sync-core.ts';
 import { YjsHub } from './yjs-hub.ts';

@@ -20,7 +20,7 @@ import { loggableError } from '../logger.ts';
 import { catchupPage } from './catchup.ts';
 import type { FanoutChange } from './fanout.ts';
 import { syncStep1Bytes, syncStep2Bytes } from './sync-messages.ts';
-import { CLOSE_CODES } from './sync-error.ts';
+import { CLOSE_CODES } from './close-codes.ts';
 import type { SyncCore } from './sync-core.ts';
 import type { SocketAuth } from './socket-auth.ts';
 

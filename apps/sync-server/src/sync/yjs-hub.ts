@@ -18,7 +18,7 @@ import { canSeeLead, type Viewer } from '@sdr/domain';
 import type { Logger } from '../logger.ts';
 import { loggableError } from '../logger.ts';
 import type { FanoutChange } from './fanout.ts';
-import { CLOSE_CODES } from './sync-error.ts';
+import { CLOSE_CODES } from './close-codes.ts';
 import type { Backlog, SocketAuth } from './socket-auth.ts';
 import type { SyncCore } from './sync-core.ts';
 import { syncStep1Bytes, syncStep2Bytes, syncUpdateBytes } from './sync-messages.ts';
