@@ -8,6 +8,14 @@
  * order consistent with causality), against the key's value at that point. It runs inside the
  * transaction's `afterTransaction` event: after integration, before Yjs garbage-collects the
  * content of the losing items.
+ *
+ * One item may hold several consecutive sets of a key by one writer: Yjs merges adjacent deleted
+ * items whose origins chain (each set saw the one before it), so a peer that relays another
+ * client's overwritten sets sends them as one item, usually garbage-collected (`ContentDeleted`,
+ * no value). Its origin is its first set's; the others saw their predecessor, and all of them lie
+ * on the same side of any other item. Replayed set by set, such an item either wins against the
+ * key's value (its first set overwrote that value unseen; the later ones saw the first) or loses
+ * (every set was unaware of that value: they count once, as the last). `refOf` picks that set.
  */
 import * as Y from 'yjs';
 import { FIELDS_MAP } from '../records/doc-shape.ts';
@@ -16,7 +24,10 @@ import { jsonEqual } from '../records/values.ts';
 export interface WriteRef {
   readonly clientId: number;
   readonly clock: number;
-  /** The value written; `undefined` for a key deleted (e.g. an unknown field removed). */
+  /**
+   * The value written; `undefined` for a key deleted (e.g. an unknown field removed), or when the
+   * value is gone: an overwritten set relayed by a peer that had already garbage-collected it.
+   */
   readonly value: unknown;
 }
 
@@ -56,24 +67,25 @@ function positionOf(item: Y.Item): number {
   return -distance;
 }
 
-function valueOf(item: Y.Item): unknown {
-  const v: unknown = item.content.getContent()[0];
-  return v instanceof Y.AbstractType ? undefined : structuredClone(v);
+/**
+ * The item's first or last set (an item may span several sets of its writer, see the module
+ * comment), with its value unless garbage-collected (`ContentDeleted` has none).
+ */
+function refOf(item: Y.Item, set: 'first' | 'last'): WriteRef {
+  const offset = set === 'first' ? 0 : item.length - 1;
+  const v: unknown = item.content.getContent()[offset];
+  const value = v instanceof Y.AbstractType ? undefined : structuredClone(v);
+  return { clientId: item.id.client, clock: item.id.clock + offset, value };
 }
 
-function refOf(item: Y.Item): WriteRef {
-  return { clientId: item.id.client, clock: item.id.clock, value: valueOf(item) };
-}
-
-/** True when `id` points into `item` (an item may span several clocks after merging). */
+/**
+ * True when `id` is `item`'s last set. Integrating an item splits its origin's item right after
+ * the origin, so an origin that saw only an earlier set of a merged item ends up pointing at a
+ * shorter item, not into this one.
+ */
 function pointsTo(id: Y.ID | null, item: Y.Item | null): boolean {
   if (item === null) return id === null;
-  return (
-    id !== null &&
-    id.client === item.id.client &&
-    id.clock >= item.id.clock &&
-    id.clock < item.id.clock + item.length
-  );
+  return id !== null && id.client === item.id.client && id.clock === item.lastId.clock;
 }
 
 /** The conflicts introduced by one finished transaction on a record doc. */
@@ -92,8 +104,9 @@ export function conflictsOfTransaction(tr: Y.Transaction): FieldConflict[] {
       .sort((a, b) => a.pos - b.pos);
     for (const { item, pos } of ordered) {
       if (cur !== null && !pointsTo(item.origin, cur)) {
-        const previous = refOf(cur);
-        const incoming = refOf(item);
+        const winner = pos > curPos ? 'incoming' : 'previous';
+        const previous = refOf(cur, 'last');
+        const incoming = refOf(item, winner === 'incoming' ? 'first' : 'last');
         // A writer that set the key several times while unaware of `cur` made one overwrite:
         // report its last write only.
         const last = out.at(-1);
@@ -109,8 +122,11 @@ export function conflictsOfTransaction(tr: Y.Transaction): FieldConflict[] {
           field: key,
           previous,
           incoming,
-          winner: pos > curPos ? 'incoming' : 'previous',
-          sameValue: jsonEqual(previous.value, incoming.value),
+          winner,
+          sameValue:
+            previous.value !== undefined &&
+            incoming.value !== undefined &&
+            jsonEqual(previous.value, incoming.value),
         });
       }
       if (pos > curPos) [cur, curPos] = [item, pos];

@@ -104,7 +104,11 @@ function checkWrites(system: SyncSystem, problems: string[]): void {
 }
 
 /** Position of the item holding `id` in the key's chain of the server doc (left to right). */
-function chainPosition(doc: Y.Doc, field: string, id: { clientId: number; clock: number }): number {
+export function chainPosition(
+  doc: Y.Doc,
+  field: string,
+  id: { clientId: number; clock: number },
+): number {
   const chain: Y.Item[] = [];
   for (let item = fieldsOf(doc)._map.get(field) ?? null; item !== null; item = item.left)
     chain.unshift(item);
