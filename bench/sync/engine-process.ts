@@ -39,6 +39,8 @@ export interface EngineCommands {
     { connection: string; pending: number; done: boolean; cursor: number },
   ];
   edit: [{ edits: readonly LeadEdit[] }, { ms: number }];
+  /** `leads:list` (first page by the default sort): the total and how long it took. */
+  list: [Record<string, never>, { total: number; ms: number }];
   snapshot: [
     Record<string, never>,
     { rows: Record<string, LeadValues>; docs: Record<string, LeadValues> },

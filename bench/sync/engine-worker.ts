@@ -114,6 +114,12 @@ const handlers: {
     return { ms: performance.now() - t0 };
   },
 
+  async list() {
+    const t0 = performance.now();
+    const r = await call<{ total: number }>('leads:list', { limit: 50 });
+    return { total: r.total, ms: performance.now() - t0 };
+  },
+
   async snapshot() {
     const rows = sqlite!
       .prepare(

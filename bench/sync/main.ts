@@ -185,6 +185,9 @@ async function engineRssMb(server: ServerProcess, dataDir: string, rows: number)
         throw new Error(`engine did not come online: ${JSON.stringify(s)}`);
       await new Promise((r) => setTimeout(r, 50));
     }
+    const list = await engine.call('list', {});
+    if (list.total !== rows)
+      throw new Error(`the engine lists ${list.total} leads, expected ${rows}`);
     await new Promise((r) => setTimeout(r, 2000));
     const rssKb = engine.rssKb();
     const mem = await engine.call('memory', {});
@@ -195,6 +198,7 @@ async function engineRssMb(server: ServerProcess, dataDir: string, rows: number)
       rssMb: round(rssKb / 1024, 1),
       after_open_mb: round(opened.rssKb / 1024, 1),
       peak_mb: round(mem.hwmKb / 1024, 1),
+      list_query_ms: round(list.ms, 1),
       leads: rows,
     };
   } finally {
