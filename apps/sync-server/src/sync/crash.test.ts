@@ -39,7 +39,7 @@ async function spawnServer(
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     let err = '';
-    const t = setTimeout(() => reject(new Error(`server did not start: ${out}${err}`)), 30_000);
+    const t = setTimeout(() => reject(new Error(`server did not start: ${out}${err}`)), 90_000);
     child.stdout.on('data', (b: Buffer) => {
       out += b.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
@@ -57,7 +57,8 @@ async function spawnServer(
 // Real Postgres when the run has one (CI does), else PGlite on disk (slower to start).
 const kind = testDatabaseKinds().at(-1)!;
 
-describe(`kill -9 in the middle of a stream of edits (${kind})`, () => {
+// Starts the server process twice: generous limits for shared CI machines.
+describe(`kill -9 in the middle of a stream of edits (${kind})`, { timeout: 240_000 }, () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sdr-crash-'));
   const children: ChildProcess[] = [];
   let database: Awaited<ReturnType<typeof createPostgresDatabase>> | undefined;
