@@ -94,11 +94,22 @@ export const MemberDto = z.object({
   email: z.string(),
   name: z.string(),
   role: Role,
+  /** Free-text team (e.g. "EMEA"); drives the `team` lead visibility policy. */
+  team: z.string().nullable(),
   joinedAt: z.iso.datetime(),
 });
 export type MemberDto = z.infer<typeof MemberDto>;
 
-export const ChangeRoleInput = z.object({ role: Role });
+/** An admin changes a member's role and/or team (`team: null` removes them from their team). */
+export const ChangeRoleInput = z
+  .object({
+    role: Role.optional(),
+    team: z.string().trim().min(1, 'Enter a team name').max(60).nullable().optional(),
+  })
+  .refine((v) => v.role !== undefined || v.team !== undefined, {
+    message: 'Give a role or a team to change',
+  });
+export type ChangeRoleInput = z.infer<typeof ChangeRoleInput>;
 
 export const InviteInput = z.object({ email: Email, role: Role.default('sdr') });
 export type InviteInput = z.infer<typeof InviteInput>;

@@ -132,4 +132,32 @@ describe.each(testDatabaseKinds())('members and roles (%s)', (kind) => {
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('not_found');
   });
+  it('an admin puts a member in a team and takes them out again; an SDR cannot', async () => {
+    const admin = await signUp(t.api);
+    const sdr = await addMember(t.server, admin.accessToken, 'sdr');
+    const path = `/api/v1/members/${sdr.userId}`;
+
+    const set = await t.api.patch(path, { team: '  EMEA ' }, { token: admin.accessToken });
+    expect(set.status).toBe(200);
+    expect(MemberDto.parse(set.body)).toMatchObject({
+      userId: sdr.userId,
+      role: 'sdr',
+      team: 'EMEA',
+    });
+
+    const refused = await t.api.patch(path, { team: 'Mine' }, { token: sdr.accessToken });
+    expect(refused.status).toBe(403);
+
+    const empty = await t.api.patch(path, {}, { token: admin.accessToken });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.code).toBe('invalid_input');
+
+    const listed = await t.api.get('/api/v1/members', { token: admin.accessToken });
+    expect(listItems(listed.body, MemberDto).find((m) => m.userId === sdr.userId)?.team).toBe(
+      'EMEA',
+    );
+
+    const cleared = await t.api.patch(path, { team: null }, { token: admin.accessToken });
+    expect(MemberDto.parse(cleared.body).team).toBeNull();
+  });
 });

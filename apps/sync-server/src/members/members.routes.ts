@@ -22,7 +22,7 @@ const changeRoleRoute = createRoute({
   method: 'patch',
   path: '/{userId}',
   tags,
-  summary: "Change a member's role (admin only; the last admin cannot be demoted)",
+  summary: "Change a member's role and/or team (admin only; the last admin cannot be demoted)",
   security: bearerSecurity,
   request: { params, body: jsonBody(Schemas.ChangeRoleInput) },
   responses: {
@@ -48,7 +48,7 @@ export function membersRoutes(deps: Deps) {
     .openapi(listRoute, async (c) => c.json({ items: await listMembers(deps, c.var.auth) }, 200))
     .openapi(changeRoleRoute, async (c) => {
       const { userId } = c.req.valid('param');
-      return c.json(await changeRole(deps, c.var.auth, userId, c.req.valid('json').role), 200);
+      return c.json(await changeRole(deps, c.var.auth, userId, c.req.valid('json')), 200);
     })
     .openapi(removeRoute, async (c) => {
       await removeMember(deps, c.var.auth, c.req.valid('param').userId);

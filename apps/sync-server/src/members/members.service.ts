@@ -1,6 +1,6 @@
 /** Members of the caller's workspace. Every query is scoped by `auth.workspaceId`. */
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import type { MemberDto, RoleName } from '@sdr/schema';
+import type { ChangeRoleInput, MemberDto, RoleName } from '@sdr/schema';
 import { membership, session, user } from '@sdr/schema/pg';
 import { authorize } from '../authorize.ts';
 import type { AuthContext, Deps } from '../context.ts';
@@ -12,6 +12,7 @@ const memberColumns = {
   email: user.email,
   name: user.name,
   role: membership.role,
+  team: membership.team,
   joinedAt: membership.createdAt,
 };
 
@@ -20,6 +21,7 @@ function toDto(row: {
   email: string;
   name: string;
   role: RoleName;
+  team: string | null;
   joinedAt: Date;
 }): MemberDto {
   return { ...row, joinedAt: row.joinedAt.toISOString() };
@@ -57,18 +59,23 @@ async function findMember(tx: Db, workspaceId: string, userId: string) {
   return m;
 }
 
+/** Changes a member's role and/or team (admin only). */
 export async function changeRole(
   deps: Deps,
   auth: AuthContext,
   userId: string,
-  role: RoleName,
+  change: ChangeRoleInput,
 ): Promise<MemberDto> {
   authorize(auth, 'members:changeRole');
+  const { role, team } = change;
   await deps.db.transaction(async (tx) => {
     const m = await findMember(tx, auth.workspaceId, userId);
-    if (m.role === 'admin' && role !== 'admin')
+    if (role !== undefined && m.role === 'admin' && role !== 'admin')
       await assertNotLastAdmin(tx, auth.workspaceId, userId);
-    await tx.update(membership).set({ role }).where(eq(membership.id, m.id));
+    await tx
+      .update(membership)
+      .set({ ...(role !== undefined ? { role } : {}), ...(team !== undefined ? { team } : {}) })
+      .where(eq(membership.id, m.id));
   });
   const [row] = await deps.db
     .select(memberColumns)
