@@ -151,6 +151,7 @@ async function runOnce(ctx: BenchContext, server: ServerProcess, rep: number): P
     const restoredAt = performance.now();
     proxy.restore();
     let quietAt: number | null = null;
+    let lastReport = performance.now();
     const deadline = restoredAt + 300_000;
     while (performance.now() < deadline) {
       const head = await serverHead(ctx.db, account.workspaceId);
@@ -164,7 +165,13 @@ async function runOnce(ctx: BenchContext, server: ServerProcess, rep: number): P
         quietAt = performance.now();
         break;
       }
-      await sleep(25);
+      if (performance.now() - lastReport > 5000) {
+        lastReport = performance.now();
+        progress(
+          `merging: head ${head}, E1 cursor ${s1.cursor} (outbox ${s1.pending}), E2 cursor ${s2.cursor}`,
+        );
+      }
+      await sleep(100);
     }
     const reconnectedAt = proxy.firstConnectionAt;
     const serverSide = await serverSnapshot(ctx.db, account.workspaceId);
