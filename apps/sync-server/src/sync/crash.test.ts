@@ -10,10 +10,10 @@ import { apiClient, createPostgresDatabase, signUp, testDatabaseKinds } from '..
 import { SyncTestClient, replica } from './test/sync-client.ts';
 
 const serverDir = fileURLToPath(new URL('../..', import.meta.url));
-const tsx = path.join(serverDir, '../../node_modules/.bin/tsx');
 
 /**
- * `tsx src/main.ts` as a child process, on real Postgres when `databaseUrl` is given, else on
+ * The server as ONE child process (`node --import tsx src/main.ts`, not the `tsx` CLI, which would
+ * put a wrapper process in between that SIGKILL would hit instead of the server), on real Postgres when `databaseUrl` is given, else on
  * PGlite in `dataDir`; resolves with its URL.
  */
 async function spawnServer(
@@ -31,7 +31,7 @@ async function spawnServer(
     LOG_LEVEL: 'silent',
     JWT_SECRET: 'crash-test-secret-0123456789-0123456789',
   });
-  const child = spawn(tsx, ['src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: serverDir,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -113,7 +113,8 @@ describe(`kill -9 in the middle of a stream of edits (${kind})`, { timeout: 240_
     expect(killed).toBe(true);
     // Killed mid-stream: some updates were still unacknowledged.
     expect(acked.size).toBeLessThan(updates.length);
-    await c.waitClose(10_000).catch(() => null);
+    // The server process itself died: its socket closes.
+    await c.waitClose(10_000);
     const ackedSeqs = [...acked];
     expect(ackedSeqs.length).toBeGreaterThanOrEqual(40);
 
@@ -140,5 +141,5 @@ describe(`kill -9 in the middle of a stream of edits (${kind})`, { timeout: 240_
     for (let i = 2; i <= maxAcked; i += 2) expect(notesOf(server).toJSON()).toContain(`${i};`);
     again.close();
     second.child.kill('SIGKILL');
-  }, 60_000);
+  }, 200_000);
 });
