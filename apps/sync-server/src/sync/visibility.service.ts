@@ -23,6 +23,8 @@ export interface VisibilityOptions {
 
 export class VisibilityService {
   private readonly cache = new Map<string, WorkspaceVisibility>();
+  /** Loads under way, so concurrent callers share one instead of each querying (single flight). */
+  private readonly loading = new Map<string, Promise<WorkspaceVisibility>>();
   private readonly ttlMs: number;
   private readonly now: () => number;
 
@@ -34,7 +36,29 @@ export class VisibilityService {
     this.now = options.now ?? Date.now;
   }
 
-  private async load(workspaceId: string): Promise<WorkspaceVisibility> {
+  private load(workspaceId: string): Promise<WorkspaceVisibility> {
+    const running = this.loading.get(workspaceId);
+    if (running) return running;
+    const started: Promise<WorkspaceVisibility> = this.query(workspaceId).then(
+      (entry) => {
+        // A load overtaken by `invalidate` must not put its older answer in the cache.
+        if (this.loading.get(workspaceId) === started) {
+          this.loading.delete(workspaceId);
+          this.cache.set(workspaceId, entry);
+          if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value as string);
+        }
+        return entry;
+      },
+      (err: unknown) => {
+        if (this.loading.get(workspaceId) === started) this.loading.delete(workspaceId);
+        throw err;
+      },
+    );
+    this.loading.set(workspaceId, started);
+    return started;
+  }
+
+  private async query(workspaceId: string): Promise<WorkspaceVisibility> {
     const [ws] = await this.db
       .select({ policy: workspace.leadVisibility })
       .from(workspace)
@@ -43,14 +67,11 @@ export class VisibilityService {
       .select({ userId: membership.userId, team: membership.team })
       .from(membership)
       .where(eq(membership.workspaceId, workspaceId));
-    const entry: WorkspaceVisibility = {
+    return {
       policy: ws?.policy ?? 'all',
       teamOf: new Map(members.map((m) => [m.userId, m.team])),
       loadedAt: this.now(),
     };
-    this.cache.set(workspaceId, entry);
-    if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value as string);
-    return entry;
   }
 
   private async entry(workspaceId: string): Promise<WorkspaceVisibility> {
@@ -87,5 +108,6 @@ export class VisibilityService {
 
   invalidate(workspaceId: string): void {
     this.cache.delete(workspaceId);
+    this.loading.delete(workspaceId);
   }
 }
