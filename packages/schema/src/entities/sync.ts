@@ -41,7 +41,11 @@ export const changeLog = defineEntity(
   },
 );
 
-/** A doc's compacted state: every update of the doc up to `throughSeq`, merged. */
+/**
+ * A doc's compacted state: every update of the doc up to `throughSeq`, merged. Not used yet: the
+ * server keeps each lead's merged state in `lead.y_state` (see apps/sync-server README, Compaction);
+ * kept for record types whose state will not live in a projected row.
+ */
 export const docSnapshot = defineEntity(
   'docSnapshot',
   {
