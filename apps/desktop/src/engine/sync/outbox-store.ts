@@ -33,6 +33,7 @@ export function createOutboxStore(sqlite: Database.Database, now: () => number) 
   );
   const count = sqlite.prepare(`SELECT count(*) ${IN_WORKSPACE}`).pluck();
   const maxSeq = sqlite.prepare(`SELECT max(client_seq) FROM outbox`).pluck();
+  const anyEntry = sqlite.prepare(`SELECT 1 FROM outbox LIMIT 1`).pluck();
   const removeWorkspace = sqlite.prepare(
     `DELETE FROM outbox WHERE doc_name IN (SELECT 'lead:' || id FROM lead WHERE workspace_id = ?)`,
   );
@@ -53,6 +54,10 @@ export function createOutboxStore(sqlite: Database.Database, now: () => number) 
     },
     removeWorkspace(workspaceId: string): void {
       removeWorkspace.run(workspaceId);
+    },
+    /** Whether anything at all waits to be sent (O(1), unlike `count`). */
+    hasAny(): boolean {
+      return anyEntry.get() !== undefined;
     },
     hasDoc(docName: string): boolean {
       return hasDoc.get(docName) !== undefined;
