@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   countRows,
   signUp,
-  startSmtpProcess,
   testDatabaseKinds,
   tokenFromMail,
   useServerSuite,
-  type SmtpProcess,
+  useSmtpProcess,
 } from '../test/harness.ts';
 
-let smtp: SmtpProcess;
-beforeAll(async () => {
-  smtp = await startSmtpProcess();
-});
-afterAll(async () => {
-  await smtp.close();
-});
+const smtp = useSmtpProcess();
 
 describe.each(testDatabaseKinds())('password reset (%s)', (kind) => {
   const t = useServerSuite(kind);

@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthResponse, InvitationDto, MemberDto } from '@sdr/schema';
 import {
   countRows,
   listItems,
   readMailFiles,
   signUp,
-  startSmtpProcess,
   testDatabaseKinds,
   tokenFromMail,
   useServerSuite,
-  type SmtpProcess,
+  useSmtpProcess,
 } from '../test/harness.ts';
 
-let smtp: SmtpProcess;
-beforeAll(async () => {
-  smtp = await startSmtpProcess();
-});
-afterAll(async () => {
-  await smtp.close();
-});
+const smtp = useSmtpProcess();
 
 describe.each(testDatabaseKinds())('invitations (%s)', (kind) => {
   const t = useServerSuite(kind);

@@ -32,7 +32,7 @@ import { tokenFromMail } from './smtp.ts';
 
 export { apiClient, countRows };
 export type { ApiClient };
-export { startSmtpProcess, tokenFromMail } from './smtp.ts';
+export { startSmtpProcess, tokenFromMail, useSmtpProcess } from './smtp.ts';
 export type { ReceivedMail, SmtpProcess } from './smtp.ts';
 
 export type DbKind = 'pglite' | 'postgres';

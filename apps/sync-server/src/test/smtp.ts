@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface ReceivedMail {
   from: string | null;
@@ -24,6 +25,32 @@ export interface SmtpProcess {
 
 const script = fileURLToPath(new URL('./smtp-server.ts', import.meta.url));
 const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
+
+/** One SMTP process for the calling test file: started before its tests, stopped after them. */
+export function useSmtpProcess(): SmtpProcess {
+  let proc: SmtpProcess | undefined;
+  beforeAll(async () => {
+    proc = await startSmtpProcess();
+  });
+  afterAll(async () => {
+    await proc?.close();
+  });
+  const live = (): SmtpProcess => {
+    if (!proc) throw new Error('the SMTP process is used before it started');
+    return proc;
+  };
+  return {
+    get url() {
+      return live().url;
+    },
+    get pid() {
+      return live().pid;
+    },
+    messages: () => live().messages(),
+    waitForMail: (to, timeoutMs) => live().waitForMail(to, timeoutMs),
+    close: () => live().close(),
+  };
+}
 
 export async function startSmtpProcess(): Promise<SmtpProcess> {
   const child = spawn(process.execPath, [tsxCli, script], { stdio: ['pipe', 'pipe', 'inherit'] });
