@@ -28,6 +28,12 @@ export {
   SERVER_CLIENT_ID,
 } from '../../packages/schema/src/sync/index.ts';
 export type { Change, Frame, FrameOf, LeadFields } from '../../packages/schema/src/sync/index.ts';
+export {
+  LEAD_FIELD_NAMES,
+  LEAD_SQL_COLUMNS,
+  leadColumnList,
+  leadFieldsFromSqlRow,
+} from '../../packages/schema/src/index.ts';
 import type { loadRecordDoc } from '../../packages/schema/src/sync/index.ts';
 import { openPostgres } from '../../apps/sync-server/src/index.ts';
 export { startServer } from '../../apps/sync-server/src/index.ts';

@@ -1,23 +1,14 @@
 /** The parent side of engine-worker.ts: one real engine per child process, called like functions. */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { LeadFields } from './deps.ts';
 import { procRssKb } from './server-process.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WORKER = fileURLToPath(new URL('./engine-worker.ts', import.meta.url));
 
-export interface LeadValues {
-  firstName: string;
-  lastName: string;
-  email: string;
-  phone: string;
-  company: string;
-  title: string;
-  status: string;
-  ownerId: string | null;
-  tags: string[];
-  deleted: boolean;
-}
+/** Every lead field, as projected (the same type as the schema's `LeadFields`). */
+export type LeadValues = LeadFields;
 
 export interface LeadEdit {
   readonly id: string;

@@ -11,7 +11,7 @@ import { createEngine, type Engine } from '../../apps/desktop/src/engine/engine.
 import { createLogger } from '../../apps/desktop/src/engine/logger.ts';
 import { plainSecretBox } from '../../apps/desktop/src/engine/secret-box.ts';
 import type { SyncStatus } from '../../apps/desktop/src/shared/contract.ts';
-import { loadRecordDoc, projectLead } from './deps.ts';
+import { leadColumnList, leadFieldsFromSqlRow, loadRecordDoc, projectLead } from './deps.ts';
 import type { EngineCommands, LeadValues } from './engine-process.ts';
 
 let engine: Engine | null = null;
@@ -121,39 +121,12 @@ const handlers: {
 
   async snapshot() {
     const rows = sqlite!
-      .prepare(
-        `SELECT id, first_name, last_name, email, phone, company, title, status, owner_id, tags,
-                deleted, y_state FROM lead WHERE workspace_id = ?`,
-      )
-      .all(workspaceId) as {
-      id: string;
-      first_name: string;
-      last_name: string;
-      email: string;
-      phone: string;
-      company: string;
-      title: string;
-      status: string;
-      owner_id: string | null;
-      tags: string;
-      deleted: number;
-      y_state: Buffer | null;
-    }[];
+      .prepare(`SELECT id, ${leadColumnList()}, y_state FROM lead WHERE workspace_id = ?`)
+      .all(workspaceId) as ({ id: string; y_state: Buffer | null } & Record<string, unknown>)[];
     const out: Record<string, LeadValues> = {};
     const docs: Record<string, LeadValues> = {};
     for (const r of rows) {
-      out[r.id] = {
-        firstName: r.first_name,
-        lastName: r.last_name,
-        email: r.email,
-        phone: r.phone,
-        company: r.company,
-        title: r.title,
-        status: r.status,
-        ownerId: r.owner_id,
-        tags: JSON.parse(r.tags) as string[],
-        deleted: r.deleted !== 0,
-      };
+      out[r.id] = leadFieldsFromSqlRow(r);
       const doc = loadRecordDoc(`lead:${r.id}`, r.y_state ? [new Uint8Array(r.y_state)] : []);
       docs[r.id] = projectLead(doc).values;
       doc.destroy();

@@ -1,5 +1,11 @@
 /** Reading and comparing replicas: the server's lead rows and doc states, an engine's snapshot. */
-import { loadRecordDoc, projectLead } from './deps.ts';
+import {
+  LEAD_FIELD_NAMES,
+  leadColumnList,
+  leadFieldsFromSqlRow,
+  loadRecordDoc,
+  projectLead,
+} from './deps.ts';
 import type { LeadValues } from './engine-process.ts';
 import type { BenchDatabase } from './seed.ts';
 
@@ -19,22 +25,10 @@ export async function serverSnapshot(db: BenchDatabase, workspaceId: string): Pr
   const rows: Record<string, LeadValues> = {};
   const docs: Record<string, LeadValues> = {};
   const result = await db.sql`
-    select id, first_name, last_name, email, phone, company, title, status, owner_id, tags, deleted, y_state
-    from lead where workspace_id = ${workspaceId}`;
+    select id, ${db.sql.unsafe(leadColumnList())}, y_state from lead where workspace_id = ${workspaceId}`;
   for (const r of result) {
     const id = r['id'] as string;
-    rows[id] = {
-      firstName: r['first_name'] as string,
-      lastName: r['last_name'] as string,
-      email: r['email'] as string,
-      phone: r['phone'] as string,
-      company: r['company'] as string,
-      title: r['title'] as string,
-      status: r['status'] as string,
-      ownerId: r['owner_id'] as string | null,
-      tags: r['tags'] as string[],
-      deleted: r['deleted'] as boolean,
-    };
+    rows[id] = leadFieldsFromSqlRow(r);
     const state = r['y_state'] as Buffer | null;
     const doc = loadRecordDoc(`lead:${id}`, state ? [new Uint8Array(state)] : []);
     docs[id] = projectLead(doc).values;
@@ -44,20 +38,7 @@ export async function serverSnapshot(db: BenchDatabase, workspaceId: string): Pr
 }
 
 const canonical = (v: LeadValues | undefined): string =>
-  v === undefined
-    ? 'missing'
-    : JSON.stringify([
-        v.firstName,
-        v.lastName,
-        v.email,
-        v.phone,
-        v.company,
-        v.title,
-        v.status,
-        v.ownerId,
-        v.tags,
-        v.deleted,
-      ]);
+  v === undefined ? 'missing' : JSON.stringify(LEAD_FIELD_NAMES.map((f) => v[f]));
 
 /** Ids whose values differ between a and b (either side missing counts). */
 export function differingIds(

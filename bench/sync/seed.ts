@@ -12,6 +12,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   createRecordDoc,
+  LEAD_FIELD_NAMES,
+  LEAD_SQL_COLUMNS,
+  leadColumnList,
   leadRecord,
   openSql,
   SERVER_CLIENT_ID,
@@ -95,13 +98,21 @@ export function leadId(prefix: string, i: number): string {
 
 /** The fields of generated lead i (deterministic). */
 export function leadFields(i: number): LeadFields {
+  return { ...DEFAULTS, ...leadFieldsCore(i) };
+}
+
+const DEFAULTS = Object.fromEntries(
+  LEAD_FIELD_NAMES.map((f) => [f, leadRecord.fields[f].default]),
+) as LeadFields;
+
+function leadFieldsCore(i: number): Partial<LeadFields> {
   const first = FIRST[i % FIRST.length]!;
   const last = LAST[Math.floor(i / FIRST.length) % LAST.length]!;
   return {
     firstName: first,
     lastName: last,
     email: `${first}.${last}.${i}@example.test`.toLowerCase(),
-    phone: `+1 555 ${String(i % 10_000_000).padStart(7, '0')}`,
+    phone: `+1555${String(i % 10_000_000).padStart(7, '0')}`,
     company: `Company ${i % 5000}`,
     title: TITLES[i % TITLES.length]!,
     status: STATUSES[i % STATUSES.length]!,
@@ -111,8 +122,19 @@ export function leadFields(i: number): LeadFields {
   };
 }
 
-const COLUMNS =
-  'id, workspace_id, first_name, last_name, email, phone, company, title, status, owner_id, tags, deleted, schema_version, seq, y_state';
+const COLUMNS = `id, workspace_id, ${leadColumnList()}, schema_version, seq, y_state`;
+
+/** One lead's field columns in COPY text format. */
+function copyFields(f: LeadFields): string[] {
+  return LEAD_SQL_COLUMNS.map(({ field, kind }) => {
+    const v = f[field] as unknown;
+    if (v === null || (kind === 'timestamp' && !v)) return '\\N';
+    if (kind === 'boolean') return v ? 't' : 'f';
+    if (kind === 'json') return esc(JSON.stringify(v));
+    if (kind === 'timestamp') return new Date(v as number).toISOString();
+    return typeof v === 'number' ? String(v) : esc(v as string);
+  });
+}
 
 /** COPY text format: escape the characters it gives meaning to. */
 function esc(v: string): string {
@@ -130,16 +152,7 @@ function* copyChunks(workspaceId: string, prefix: string, n: number): Generator<
       out += [
         id,
         workspaceId,
-        esc(f.firstName),
-        esc(f.lastName),
-        esc(f.email),
-        esc(f.phone),
-        esc(f.company),
-        esc(f.title),
-        esc(f.status),
-        '\\N',
-        esc(JSON.stringify(f.tags)),
-        'f',
+        ...copyFields(f),
         String(leadRecord.version),
         String(i + 1),
         `\\\\x${Buffer.from(update).toString('hex')}`,

@@ -35,8 +35,25 @@ export {
 export { NOTES_FIELD } from './records/define.ts';
 export type { FieldDef, FieldValues, RawRecord, RecordType } from './records/define.ts';
 export { docName, parseDocName } from './records/doc-name.ts';
-export { LEAD_FIELD_NAMES, leadRecord } from './records/lead.ts';
-export type { LeadFieldName, LeadFields } from './records/lead.ts';
+export {
+  CONSENT_VALUES,
+  CUSTOM_KEY_PATTERN,
+  CustomValue,
+  E164_PATTERN,
+  isIanaTimeZone,
+  LEAD_FIELD_NAMES,
+  leadFieldShape,
+  leadRecord,
+} from './records/lead.ts';
+export type { Consent, LeadFieldName, LeadFields } from './records/lead.ts';
+export {
+  LEAD_SQL_COLUMNS,
+  leadColumnList,
+  leadFieldsFromSqlRow,
+  leadFieldsToPgValues,
+  leadFieldsToSqliteParams,
+} from './records/lead-sql.ts';
+export type { LeadSqlColumn } from './records/lead-sql.ts';
 export { checkFieldChanges, checkFieldValue } from './records/validate.ts';
 export type { FieldIssue, Projection } from './records/validate.ts';
 export { isInstallationClientId, SERVER_CLIENT_ID } from './sync/client-id.ts';

@@ -15,6 +15,8 @@ export type EngineDb = BetterSQLite3Database<typeof schema>;
 
 export interface OpenedDb {
   db: EngineDb;
+  /** The better-sqlite3 handle under drizzle, for prepared statements on hot paths. */
+  sqlite: Database.Database;
   file: string;
   close: () => void;
 }
@@ -29,7 +31,7 @@ export function openDb(dataDir: string): OpenedDb {
     sqlite.pragma('busy_timeout = 5000');
     const db = drizzle(sqlite, { schema });
     migrate(db, { migrationsFolder: sqliteMigrationsFolder });
-    return { db, file, close: () => sqlite.close() };
+    return { db, sqlite, file, close: () => sqlite.close() };
   } catch (err) {
     sqlite.close();
     throw err;

@@ -8,7 +8,6 @@ import { z } from 'zod';
 import {
   Email,
   InvitationDto,
-  leadRecord,
   MeResponse,
   MemberDto,
   Password,
@@ -17,6 +16,9 @@ import {
   SessionDto,
   WorkspaceName,
 } from '@sdr/schema';
+import { LeadReverted, leadChannels } from './contract-leads.ts';
+
+export * from './contract-leads.ts';
 
 export const AuthState = z.discriminatedUnion('status', [
   z.object({ status: z.literal('signed-out') }),
@@ -32,74 +34,8 @@ export type AuthState = z.infer<typeof AuthState>;
 export const Theme = z.enum(['light', 'dark', 'system']);
 export type Theme = z.infer<typeof Theme>;
 
-const Empty = z.object({}).strict();
-const Ok = z.object({ ok: z.literal(true) });
-
-/** Lead field changes, each validated with the record's own zod rule (`leadRecord` in @sdr/schema). */
-const LF = leadRecord.fields;
-export const LeadFieldChanges = z
-  .object({
-    firstName: LF.firstName.schema.optional(),
-    lastName: LF.lastName.schema.optional(),
-    email: LF.email.schema.optional(),
-    phone: LF.phone.schema.optional(),
-    company: LF.company.schema.optional(),
-    title: LF.title.schema.optional(),
-    status: LF.status.schema.optional(),
-    ownerId: LF.ownerId.schema.optional(),
-    tags: LF.tags.schema.optional(),
-  })
-  .strict();
-export type LeadFieldChanges = z.infer<typeof LeadFieldChanges>;
-
-/** A lead as the local replica holds it (projected columns; notes only through `leads:get`). */
-export const LeadDto = z.object({
-  id: z.string(),
-  firstName: z.string(),
-  lastName: z.string(),
-  email: z.string(),
-  phone: z.string(),
-  company: z.string(),
-  title: z.string(),
-  status: z.string(),
-  ownerId: z.string().nullable(),
-  tags: z.array(z.string()),
-  deleted: z.boolean(),
-  /** Last local or server change (ms since epoch). */
-  updatedAt: z.number(),
-  /** Workspace change-log seq of the last server change applied (0: never synced). */
-  seq: z.number(),
-  /** True while local edits of this lead wait in the outbox. */
-  pending: z.boolean(),
-});
-export type LeadDto = z.infer<typeof LeadDto>;
-
-/** Why the server reverted part of a local edit (a compensating update). */
-export const RevertReason = z.object({
-  field: z.string(),
-  code: z.string(),
-  message: z.string(),
-});
-export const LeadReverted = z.object({
-  leadId: z.string(),
-  reasons: z.array(RevertReason),
-  at: z.number(),
-});
-export type LeadReverted = z.infer<typeof LeadReverted>;
-
-/** A same-field concurrent overwrite recorded by the server (`GET /api/v1/leads/:id/conflicts`). */
-export const LeadConflict = z.object({
-  field: z.string(),
-  previousValue: z.unknown(),
-  incomingValue: z.unknown(),
-  previousUserId: z.string().nullable(),
-  incomingUserId: z.string().nullable(),
-  winner: z.enum(['previous', 'incoming']),
-  sameValue: z.boolean(),
-  seq: z.number(),
-  createdAt: z.string(),
-});
-export type LeadConflict = z.infer<typeof LeadConflict>;
+export const Empty = z.object({}).strict();
+export const Ok = z.object({ ok: z.literal(true) });
 
 /**
  * The sync connection as the renderer shows it. `initialSync` counts change-log seqs, not rows:
@@ -124,8 +60,6 @@ export const SyncStatus = z.object({
   reverted: z.array(LeadReverted),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
-
-const LeadId = z.object({ id: z.string().min(1).max(64) }).strict();
 
 export const contract = {
   'app:info': {
@@ -165,22 +99,7 @@ export const contract = {
   },
   'settings:getTheme': { input: Empty, output: Theme },
   'settings:setTheme': { input: z.object({ theme: Theme }).strict(), output: Theme },
-  'leads:list': {
-    input: z
-      .object({
-        sort: z.enum(['updatedAt', 'name']).default('updatedAt'),
-        offset: z.number().int().min(0).default(0),
-        limit: z.number().int().min(1).max(500).default(50),
-        includeDeleted: z.boolean().default(false),
-      })
-      .strict(),
-    output: z.object({ items: z.array(LeadDto), total: z.number().int() }),
-  },
-  'leads:get': { input: LeadId, output: LeadDto.extend({ notes: z.string() }) },
-  'leads:create': { input: z.object({ fields: LeadFieldChanges }).strict(), output: LeadDto },
-  'leads:update': { input: LeadId.extend({ changes: LeadFieldChanges }).strict(), output: LeadDto },
-  'leads:delete': { input: LeadId, output: LeadDto },
-  'leads:conflicts': { input: LeadId, output: z.array(LeadConflict) },
+  ...leadChannels,
   'sync:status': { input: Empty, output: SyncStatus },
 } as const;
 

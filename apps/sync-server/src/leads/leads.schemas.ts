@@ -3,7 +3,7 @@
  * authority path (a wrong value is a 400 with `issues`); these schemas fix the JSON shape.
  */
 import { z } from '@hono/zod-openapi';
-import { LEAD_VISIBILITY } from '@sdr/schema';
+import { CONSENT_VALUES, LEAD_VISIBILITY } from '@sdr/schema';
 
 const text = (max: number) => z.string().max(max);
 
@@ -14,15 +14,33 @@ const fields = {
   phone: text(50),
   company: text(200),
   title: text(200),
+  industry: text(200),
+  companySize: z.number().int().min(0).nullable(),
+  website: text(500),
+  country: text(64).openapi({
+    description: 'ISO 3166-1 alpha-2; names and alpha-3 are normalised',
+  }),
+  timezone: text(64).openapi({ description: 'IANA zone; derived from phone/country when empty' }),
+  source: text(200),
   status: z.string().min(1).max(64),
+  statusReason: text(500),
   ownerId: z.string().min(1).max(64).nullable(),
+  team: z.string().min(1).max(64).nullable(),
   tags: z.array(z.string().min(1).max(64)).max(100),
+  consentEmail: z.enum(CONSENT_VALUES),
+  consentSms: z.enum(CONSENT_VALUES),
+  consentCalls: z.enum(CONSENT_VALUES),
+  doNotContact: z.boolean(),
+  custom: z.record(z.string(), z.unknown()),
+  lastContactedAt: z.number().int().nullable().openapi({ description: 'ms since epoch' }),
 };
 
 export const LeadDto = z
   .object({
     id: z.string(),
     ...fields,
+    createdAt: z.number().int().openapi({ description: 'ms since epoch; 0 when unknown' }),
+    mergedInto: z.string().nullable(),
     deleted: z.boolean(),
     schemaVersion: z.number().int(),
     /** Workspace change-log seq of the lead's last change. */

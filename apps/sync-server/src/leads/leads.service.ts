@@ -9,7 +9,7 @@ import { fieldConflict, lead, membership } from '@sdr/schema/pg';
 import type { AuthContext, Deps } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { notesFromState } from '../sync/commit-batch.ts';
-import { leadDocName, type LeadRow } from '../sync/lead-row.ts';
+import { leadDocName, rowFromTable, type LeadRow } from '../sync/lead-row.ts';
 import type { ServerWriteResult } from '../sync/authority.types.ts';
 import type { SyncCore } from '../sync/sync-core.ts';
 import type { LeadDtoT } from './leads.schemas.ts';
@@ -52,9 +52,7 @@ export async function listLeads(
     )
     .orderBy(asc(lead.id))
     .limit(q.limit);
-  const items = rows.map(({ workspaceId: _w, yState: _y, updatedAt: _u, seq, ...row }) =>
-    dto(row, seq),
-  );
+  const items = rows.map((r) => dto(rowFromTable(r), r.seq));
   return { items, nextCursor: rows.length === q.limit ? (rows.at(-1)?.id ?? null) : null };
 }
 
@@ -67,8 +65,7 @@ export async function getLead(d: LeadsDeps, auth: AuthContext, id: string): Prom
       and(eq(lead.id, id), eq(lead.workspaceId, auth.workspaceId), visibleOwner(viewer, policy)),
     );
   if (!r) throw new ApiError('not_found', 'No such lead.');
-  const { workspaceId: _w, yState, updatedAt: _u, seq, ...row } = r;
-  return dto(row, seq, notesFromState(leadDocName(id), yState));
+  return dto(rowFromTable(r), r.seq, notesFromState(leadDocName(id), r.yState));
 }
 
 async function checkOwner(d: LeadsDeps, auth: AuthContext, ownerId: unknown): Promise<void> {

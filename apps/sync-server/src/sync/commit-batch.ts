@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { changeLog, fieldConflict, lead } from '@sdr/schema/pg';
 import { canSeeLead, fieldWriteCheck } from '@sdr/domain';
+import { LEAD_SQL_COLUMNS, leadFieldsToPgValues } from '@sdr/schema';
 import {
   applyServerChanges,
   leadRecord,
@@ -299,6 +300,10 @@ async function allocateSeqs(tx: Executor, entries: readonly Entry[]): Promise<Wa
   return rows.map((r) => ({ workspaceId: r.workspace_id, seq: num(r.last_seq) }));
 }
 
+const EXCLUDED_LEAD_FIELDS = Object.fromEntries(
+  LEAD_SQL_COLUMNS.map((c) => [c.field, sql.raw(`excluded.${c.column}`)]),
+);
+
 async function persist(tx: Tx, ctx: BatchContext, entries: readonly Entry[]): Promise<void> {
   await tx.insert(changeLog).values(
     entries.map((e) => ({
@@ -319,7 +324,9 @@ async function persist(tx: Tx, ctx: BatchContext, entries: readonly Entry[]): Pr
     .insert(lead)
     .values(
       [...lastByDoc.values()].map((e) => ({
-        ...e.row,
+        ...leadFieldsToPgValues(e.row),
+        id: e.row.id,
+        schemaVersion: e.row.schemaVersion,
         workspaceId: e.workspaceId,
         seq: e.seq,
         yState: e.work.state!,
@@ -329,16 +336,7 @@ async function persist(tx: Tx, ctx: BatchContext, entries: readonly Entry[]): Pr
     .onConflictDoUpdate({
       target: lead.id,
       set: {
-        firstName: sql`excluded.first_name`,
-        lastName: sql`excluded.last_name`,
-        email: sql`excluded.email`,
-        phone: sql`excluded.phone`,
-        company: sql`excluded.company`,
-        title: sql`excluded.title`,
-        status: sql`excluded.status`,
-        ownerId: sql`excluded.owner_id`,
-        tags: sql`excluded.tags`,
-        deleted: sql`excluded.deleted`,
+        ...EXCLUDED_LEAD_FIELDS,
         schemaVersion: sql`excluded.schema_version`,
         seq: sql`excluded.seq`,
         yState: sql`excluded.y_state`,

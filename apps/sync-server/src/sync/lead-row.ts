@@ -4,6 +4,7 @@
  * from the `lead` table (snake_case) or built from a projection.
  */
 import type { LeadFields, Projection } from '@sdr/schema/sync';
+import { LEAD_SQL_COLUMNS, leadColumnList, leadFieldsFromSqlRow } from '@sdr/schema';
 import { num } from './sql.ts';
 
 export type LeadRow = LeadFields & { readonly id: string; readonly schemaVersion: number };
@@ -24,39 +25,21 @@ export function rowFromProjection(id: string, p: Projection<LeadFields> | Projec
   return { id, ...(p.values as LeadFields), schemaVersion: p.schemaVersion };
 }
 
-/** Column list for raw queries that build a `LeadRow` with `rowFromDb`. */
-export const LEAD_ROW_COLUMNS =
-  'l.id, l.first_name, l.last_name, l.email, l.phone, l.company, l.title, l.status, l.owner_id, l.tags, l.deleted, l.schema_version';
+/** Column list for raw queries that build a `LeadRow` with `rowFromDb` (table alias `l`). */
+export const LEAD_ROW_COLUMNS = `l.id, ${leadColumnList('l')}, l.schema_version`;
 
-export interface LeadDbRow {
+export interface LeadDbRow extends Record<string, unknown> {
   id: string;
-  first_name: string;
-  last_name: string;
-  email: string;
-  phone: string;
-  company: string;
-  title: string;
-  status: string;
-  owner_id: string | null;
-  tags: unknown;
-  deleted: boolean;
   schema_version: unknown;
 }
 
 export function rowFromDb(r: LeadDbRow): LeadRow {
-  const tags = typeof r.tags === 'string' ? (JSON.parse(r.tags) as unknown) : r.tags;
-  return {
-    id: r.id,
-    firstName: r.first_name,
-    lastName: r.last_name,
-    email: r.email,
-    phone: r.phone,
-    company: r.company,
-    title: r.title,
-    status: r.status,
-    ownerId: r.owner_id,
-    tags: Array.isArray(tags) ? (tags as string[]) : [],
-    deleted: r.deleted,
-    schemaVersion: num(r.schema_version),
-  };
+  return { id: r.id, ...leadFieldsFromSqlRow(r), schemaVersion: num(r.schema_version) };
+}
+
+/** A `LeadRow` from a drizzle-selected `lead` row (camelCase keys, timestamps as `Date`). */
+export function rowFromTable(r: Readonly<Record<string, unknown>> & { id: string }): LeadRow {
+  const snake: Record<string, unknown> = {};
+  for (const c of LEAD_SQL_COLUMNS) snake[c.column] = r[c.field];
+  return { id: r.id, ...leadFieldsFromSqlRow(snake), schemaVersion: num(r.schemaVersion) };
 }

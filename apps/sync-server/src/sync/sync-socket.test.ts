@@ -156,8 +156,8 @@ describe.each(testDatabaseKinds())('/sync socket (%s)', (kind) => {
     const rec = page.changes[0]!;
     if (rec.kind !== 'record') throw new Error('expected a record');
     const doc = replica(name, rec.update);
-    applyFieldChanges(leadRecord, doc, { phone: '1' }, CLIENT); // never sent
-    const second = applyFieldChanges(leadRecord, doc, { phone: '2' }, CLIENT)!;
+    applyFieldChanges(leadRecord, doc, { title: '1' }, CLIENT); // never sent
+    const second = applyFieldChanges(leadRecord, doc, { title: '2' }, CLIENT)!;
     const from = client.frames.length;
     const err = await client.update(name, 2, second);
     expect(err).toMatchObject({ type: 'error', code: 'missing_dependencies', clientSeq: 2 });
@@ -174,7 +174,7 @@ describe.each(testDatabaseKinds())('/sync socket (%s)', (kind) => {
     expect(ack.type).toBe('ack');
     const push = await client.waitFor(
       (f): f is FrameOf<'change'> =>
-        f.type === 'change' && f.change.kind === 'record' && f.change.row?.['phone'] === '2',
+        f.type === 'change' && f.change.kind === 'record' && f.change.row?.['title'] === '2',
     );
     expect(push.change.seq).toBeGreaterThan(1);
     client.close();

@@ -4,7 +4,7 @@
  * projection of a decoded doc. Both end up as `LeadColumns`.
  */
 import type * as Y from 'yjs';
-import { leadRecord, type LeadFields } from '@sdr/schema';
+import { LEAD_SQL_COLUMNS, leadRecord, type LeadFields } from '@sdr/schema';
 import { projectLead } from '@sdr/schema/sync';
 import type { LeadDto } from '../../shared/contract.ts';
 
@@ -25,7 +25,19 @@ export function columnsFromDoc(doc: Y.Doc): LeadColumns {
   return { ...p.values, schemaVersion: p.schemaVersion };
 }
 
-const str = (v: unknown, fallback: string): string => (typeof v === 'string' ? v : fallback);
+function guard(kind: string, v: unknown): boolean {
+  switch (kind) {
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'json':
+      return typeof v === 'object' && v !== null;
+    case 'integer':
+    case 'timestamp':
+      return v === null || (typeof v === 'number' && Number.isFinite(v));
+    default:
+      return v === null || typeof v === 'string';
+  }
+}
 
 /**
  * Columns from a row the server shipped. The server projects with the same function, so this only
@@ -33,24 +45,19 @@ const str = (v: unknown, fallback: string): string => (typeof v === 'string' ? v
  * hot path of initial sync and deliberately avoids zod.
  */
 export function columnsFromServerRow(row: Readonly<Record<string, unknown>>): LeadColumns {
-  const d = leadRecord.fields;
-  const tags = row.tags;
-  const ownerId = row.ownerId;
+  const out: Record<string, unknown> = {};
+  for (const { field, kind } of LEAD_SQL_COLUMNS) {
+    const v = row[field];
+    const d: unknown = leadRecord.fields[field].default;
+    out[field] = v !== undefined && guard(kind, v) && (v !== null || d === null) ? v : d;
+  }
+  const tags = out.tags;
+  if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) out.tags = [];
+  if (Array.isArray(out.custom)) out.custom = {};
   const version = row.schemaVersion;
-  return {
-    firstName: str(row.firstName, d.firstName.default),
-    lastName: str(row.lastName, d.lastName.default),
-    email: str(row.email, d.email.default),
-    phone: str(row.phone, d.phone.default),
-    company: str(row.company, d.company.default),
-    title: str(row.title, d.title.default),
-    status: str(row.status, d.status.default),
-    ownerId: typeof ownerId === 'string' ? ownerId : null,
-    tags: Array.isArray(tags) && tags.every((t) => typeof t === 'string') ? tags : [],
-    deleted: row.deleted === true,
-    schemaVersion:
-      typeof version === 'number' && Number.isInteger(version) ? version : leadRecord.version,
-  };
+  out.schemaVersion =
+    typeof version === 'number' && Number.isInteger(version) ? version : leadRecord.version;
+  return out as unknown as LeadColumns;
 }
 
 /** `updatedAt` of a server row when it carries one (ms number, ISO string or Date). */
@@ -66,20 +73,6 @@ export function serverUpdatedAt(row: Readonly<Record<string, unknown>>): number 
 }
 
 export function toDto(lead: StoredLead, pending: boolean): LeadDto {
-  return {
-    id: lead.id,
-    firstName: lead.firstName,
-    lastName: lead.lastName,
-    email: lead.email,
-    phone: lead.phone,
-    company: lead.company,
-    title: lead.title,
-    status: lead.status,
-    ownerId: lead.ownerId,
-    tags: lead.tags,
-    deleted: lead.deleted,
-    updatedAt: lead.updatedAt,
-    seq: lead.seq,
-    pending,
-  };
+  const { workspaceId: _w, yState: _y, schemaVersion: _v, ...rest } = lead;
+  return { ...rest, pending };
 }

@@ -3,21 +3,12 @@
  * the initial sync's hot path: 100k rows must land in about a second). Callers own transactions.
  */
 import type Database from 'better-sqlite3';
+import { LEAD_SQL_COLUMNS, leadFieldsFromSqlRow, leadFieldsToSqliteParams } from '@sdr/schema';
 import type { StoredLead } from './lead-row.ts';
 
-interface LeadSqlRow {
+interface LeadMetaSqlRow {
   id: string;
   workspace_id: string;
-  first_name: string;
-  last_name: string;
-  email: string;
-  phone: string;
-  company: string;
-  title: string;
-  status: string;
-  owner_id: string | null;
-  tags: string;
-  deleted: number;
   schema_version: number;
   seq: number;
   y_state: Buffer | null;
@@ -26,23 +17,27 @@ interface LeadSqlRow {
 
 export type LeadSort = 'updatedAt' | 'name';
 
-const COLUMNS = `id, workspace_id, first_name, last_name, email, phone, company, title, status,
-  owner_id, tags, deleted, schema_version, seq, y_state, updated_at`;
+const FIELD_COLUMNS = LEAD_SQL_COLUMNS.map((c) => c.column);
+const COLUMNS = [
+  'id',
+  'workspace_id',
+  ...FIELD_COLUMNS,
+  'schema_version',
+  'seq',
+  'y_state',
+  'updated_at',
+];
+const COLUMN_LIST = COLUMNS.join(', ');
+const PLACEHOLDERS = COLUMNS.map(() => '?').join(', ');
+const UPDATE_SET = COLUMNS.filter((c) => c !== 'id')
+  .map((c) => `${c} = excluded.${c}`)
+  .join(', ');
 
-function fromSql(r: LeadSqlRow): StoredLead {
+function fromSql(r: LeadMetaSqlRow & Record<string, unknown>): StoredLead {
   return {
     id: r.id,
     workspaceId: r.workspace_id,
-    firstName: r.first_name,
-    lastName: r.last_name,
-    email: r.email,
-    phone: r.phone,
-    company: r.company,
-    title: r.title,
-    status: r.status,
-    ownerId: r.owner_id,
-    tags: JSON.parse(r.tags) as string[],
-    deleted: r.deleted !== 0,
+    ...leadFieldsFromSqlRow(r),
     schemaVersion: r.schema_version,
     seq: r.seq,
     yState: r.y_state
@@ -56,16 +51,7 @@ function toParams(l: StoredLead): unknown[] {
   return [
     l.id,
     l.workspaceId,
-    l.firstName,
-    l.lastName,
-    l.email,
-    l.phone,
-    l.company,
-    l.title,
-    l.status,
-    l.ownerId,
-    JSON.stringify(l.tags),
-    l.deleted ? 1 : 0,
+    ...leadFieldsToSqliteParams(l),
     l.schemaVersion,
     l.seq,
     l.yState,
@@ -75,19 +61,13 @@ function toParams(l: StoredLead): unknown[] {
 
 export function createLeadStore(sqlite: Database.Database) {
   const upsert = sqlite.prepare(
-    `INSERT INTO lead (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT(id) DO UPDATE SET workspace_id = excluded.workspace_id,
-       first_name = excluded.first_name, last_name = excluded.last_name, email = excluded.email,
-       phone = excluded.phone, company = excluded.company, title = excluded.title,
-       status = excluded.status, owner_id = excluded.owner_id, tags = excluded.tags,
-       deleted = excluded.deleted, schema_version = excluded.schema_version, seq = excluded.seq,
-       y_state = excluded.y_state, updated_at = excluded.updated_at`,
+    `INSERT INTO lead (${COLUMN_LIST}) VALUES (${PLACEHOLDERS})
+     ON CONFLICT(id) DO UPDATE SET ${UPDATE_SET}`,
   );
   const insertNew = sqlite.prepare(
-    `INSERT INTO lead (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT(id) DO NOTHING`,
+    `INSERT INTO lead (${COLUMN_LIST}) VALUES (${PLACEHOLDERS}) ON CONFLICT(id) DO NOTHING`,
   );
-  const byId = sqlite.prepare(`SELECT ${COLUMNS} FROM lead WHERE id = ?`);
+  const byId = sqlite.prepare(`SELECT ${COLUMN_LIST} FROM lead WHERE id = ?`);
   const stateById = sqlite.prepare(`SELECT seq, y_state FROM lead WHERE id = ?`);
   const remove = sqlite.prepare(`DELETE FROM lead WHERE id = ?`);
   const removeWorkspace = sqlite.prepare(`DELETE FROM lead WHERE workspace_id = ?`);
@@ -97,7 +77,7 @@ export function createLeadStore(sqlite: Database.Database) {
   const countAll = sqlite.prepare(`SELECT count(*) AS n FROM lead WHERE workspace_id = ?`);
   const page = (sort: LeadSort, includeDeleted: boolean) =>
     sqlite.prepare(
-      `SELECT ${COLUMNS} FROM lead WHERE workspace_id = ? ${includeDeleted ? '' : 'AND deleted = 0'}
+      `SELECT ${COLUMN_LIST} FROM lead WHERE workspace_id = ? ${includeDeleted ? '' : 'AND deleted = 0'}
        ORDER BY ${
          sort === 'name'
            ? 'last_name COLLATE NOCASE, first_name COLLATE NOCASE, id'
@@ -113,7 +93,7 @@ export function createLeadStore(sqlite: Database.Database) {
 
   return {
     get(id: string): StoredLead | undefined {
-      const r = byId.get(id) as LeadSqlRow | undefined;
+      const r = byId.get(id) as (LeadMetaSqlRow & Record<string, unknown>) | undefined;
       return r ? fromSql(r) : undefined;
     },
     /** Just the sync bookkeeping of a row (cheap: no column decoding). */
@@ -142,7 +122,10 @@ export function createLeadStore(sqlite: Database.Database) {
       opts: { sort: LeadSort; offset: number; limit: number; includeDeleted: boolean },
     ): StoredLead[] {
       const stmt = pages[`${opts.sort}:${opts.includeDeleted ? 'all' : 'live'}`];
-      return (stmt.all(workspaceId, opts.limit, opts.offset) as LeadSqlRow[]).map(fromSql);
+      return (
+        stmt.all(workspaceId, opts.limit, opts.offset) as (LeadMetaSqlRow &
+          Record<string, unknown>)[]
+      ).map(fromSql);
     },
   };
 }

@@ -123,14 +123,14 @@ describe('engine sync against the real server', () => {
 
     // Concurrent edits of different fields merge on both sides.
     await Promise.all([
-      call(a, 'leads:update', { id: lead.id, changes: { phone: '+1 555' } }),
+      call(a, 'leads:update', { id: lead.id, changes: { phone: '+14155550100' } }),
       call(b.engine, 'leads:update', { id: lead.id, changes: { email: 'live@example.com' } }),
     ]);
     for (const engine of [a, b.engine]) {
       await waitFor(
         async () => {
           const l = await getLead(engine, lead.id);
-          return l?.phone === '+1 555' && l.email === 'live@example.com' && !l.pending;
+          return l?.phone === '+14155550100' && l.email === 'live@example.com' && !l.pending;
         },
         { what: 'both edits everywhere' },
       );

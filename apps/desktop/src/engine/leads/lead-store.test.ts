@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDb } from '../db.ts';
+import { createLeadStore } from './lead-store.ts';
+import type { StoredLead } from './lead-row.ts';
+
+const full: StoredLead = {
+  id: 'L1',
+  workspaceId: 'W',
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  email: 'ada@example.com',
+  phone: '+442071838750',
+  company: 'Analytical',
+  title: 'CTO',
+  industry: 'Software',
+  companySize: 250,
+  website: 'https://example.com',
+  country: 'GB',
+  timezone: 'Europe/London',
+  source: 'Trade show',
+  status: 'working',
+  statusReason: '',
+  ownerId: 'U1',
+  team: 'emea',
+  tags: ['vip', 'q3'],
+  consentEmail: 'granted',
+  consentSms: 'denied',
+  consentCalls: 'unknown',
+  doNotContact: true,
+  custom: { budget: 5000, region: 'emea', interests: ['a', 'b'], met: true, note: null },
+  createdAt: 1_700_000_000_000,
+  lastContactedAt: 1_700_000_500_000,
+  mergedInto: null,
+  deleted: false,
+  schemaVersion: 2,
+  seq: 7,
+  yState: new Uint8Array([1, 2, 3]),
+  updatedAt: 1_700_000_600_000,
+};
+
+const dirs: string[] = [];
+function open() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lead-store-'));
+  dirs.push(dir);
+  return openDb(dir);
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('lead store (real SQLite)', () => {
+  it('round-trips every field, with the encodings of each column kind', () => {
+    const { sqlite } = open();
+    const store = createLeadStore(sqlite);
+    store.put(full);
+    expect(store.get('L1')).toEqual(full);
+    const raw = sqlite.prepare('SELECT do_not_contact, custom, created_at FROM lead').get();
+    expect(raw).toEqual({
+      do_not_contact: 1,
+      custom: JSON.stringify(full.custom),
+      created_at: 1_700_000_000_000,
+    });
+  });
+
+  it('stores an unknown creation time (0) as NULL and reads it back as 0', () => {
+    const { sqlite } = open();
+    const store = createLeadStore(sqlite);
+    store.put({ ...full, createdAt: 0, lastContactedAt: null, companySize: null });
+    expect(sqlite.prepare('SELECT created_at FROM lead').get()).toEqual({ created_at: null });
+    expect(store.get('L1')).toMatchObject({
+      createdAt: 0,
+      lastContactedAt: null,
+      companySize: null,
+    });
+  });
+});
