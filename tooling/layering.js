@@ -20,14 +20,26 @@ function restrict(files, patterns, ignores = []) {
   };
 }
 
+// The pure libraries packages/domain may use (lead values, src/lead), each by one entry only:
+// libphonenumber-js with its `max` metadata (one metadata set per process), and the data files of
+// i18n-iso-countries (its JS entry registers all ~80 languages under Node).
+const DOMAIN_LIBS = [
+  'libphonenumber-js/max',
+  'countries-and-timezones',
+  'i18n-iso-countries/codes\\.json',
+  'i18n-iso-countries/langs/[a-z]{2}\\.json',
+];
+
 export const layering = [
-  // packages/domain: pure rules; imports only @sdr/schema (types and zod), plus test tools in tests.
+  // packages/domain: pure rules; imports only @sdr/schema (types and zod), the DOMAIN_LIBS above,
+  // plus test tools in tests.
   restrict(
     ['packages/domain/src/**/*.ts'],
     [
       {
-        regex: '^(?!@sdr/schema$|\\.{1,2}/)',
-        message: 'packages/domain imports only @sdr/schema (and its own files).',
+        regex: `^(?!@sdr/schema$|\\.{1,2}/|(?:${DOMAIN_LIBS.join('|')})$)`,
+        message:
+          'packages/domain imports only @sdr/schema, its own files and the pure libraries in DOMAIN_LIBS (tooling/layering.js).',
       },
       APPS,
     ],

@@ -21,6 +21,14 @@ describe('layering lint rules', () => {
     ['packages/domain/src/x.ts', "import { z } from 'zod';"],
     ['packages/domain/src/x.ts', "import { App } from '@sdr/sync-server';"],
     ['packages/domain/src/x.ts', "import fs from 'node:fs';"],
+    // Lead-value libraries: only the listed entries.
+    ['packages/domain/src/lead/x.ts', "import { parsePhoneNumber } from 'libphonenumber-js';"],
+    ['packages/domain/src/lead/x.ts', "import { parsePhoneNumber } from 'libphonenumber-js/min';"],
+    ['packages/domain/src/lead/x.ts', "import countries from 'i18n-iso-countries';"],
+    ['packages/domain/src/lead/x.ts', "import x from 'i18n-iso-countries/entry-node.js';"],
+    ['packages/domain/src/lead/x.ts', "import ct from 'countries-and-timezones/dist/index.js';"],
+    ['packages/domain/src/lead/x.ts', "import x from 'libphonenumber-js/max/extra';"],
+    ['packages/domain/src/lead/x.ts', "import Papa from 'papaparse';"],
     ['packages/ui/src/Button.tsx', "import { can } from '@sdr/domain';"],
     [
       'packages/ui/src/Button.tsx',
@@ -45,6 +53,22 @@ describe('layering lint rules', () => {
   it.each([
     ['packages/domain/src/x.ts', "import type { RoleName } from '@sdr/schema';"],
     ['packages/domain/src/x.test.ts', "import { it } from 'vitest';"],
+    [
+      'packages/domain/src/lead/phone.ts',
+      "import { isValidPhoneNumber } from 'libphonenumber-js/max';",
+    ],
+    [
+      'packages/domain/src/lead/timezone.ts',
+      "import { getCountry } from 'countries-and-timezones';",
+    ],
+    [
+      'packages/domain/src/lead/country.ts',
+      "import codes from 'i18n-iso-countries/codes.json' with { type: 'json' };",
+    ],
+    [
+      'packages/domain/src/lead/country.ts',
+      "import de from 'i18n-iso-countries/langs/de.json' with { type: 'json' };",
+    ],
     ['packages/ui/src/Button.tsx', "import { useState } from 'react';"],
     ['apps/desktop/src/renderer/App.tsx', "import { contract } from '../shared/contract.ts';"],
     ['apps/desktop/src/renderer/App.tsx', "import { Button } from '@sdr/ui';"],

@@ -87,3 +87,37 @@ export type { FilterPredicate, FilterRow } from './filter/evaluate.ts';
 export { compileFilterPostgres } from './filter/postgres.ts';
 export type { CompiledFilter, FilterCompileOptions } from './filter/sql.ts';
 export { compileFilterSqlite } from './filter/sqlite.ts';
+// Lead values: parsers for imports and inline edits (lead/README.md).
+export { isCountryCode, normaliseCountry } from './lead/country.ts';
+export { parseCalendarDay, parseTimestamp } from './lead/date.ts';
+export type { DateOptions, DateOrder } from './lead/date.ts';
+export { normalisePhone, phoneCountry } from './lead/phone.ts';
+export type { PhoneResult } from './lead/phone.ts';
+export {
+  deriveTimeZone,
+  isValidTimeZone,
+  mainTimeZone,
+  normaliseTimeZone,
+} from './lead/timezone.ts';
+export type { DerivedTimeZone } from './lead/timezone.ts';
+export { LEAD_LIMITS } from './lead/types.ts';
+export type {
+  Consent,
+  CustomFieldDef,
+  CustomFieldType,
+  CustomValue,
+  ValueResult,
+} from './lead/types.ts';
+export {
+  parseBoolean,
+  parseCompanySize,
+  parseConsent,
+  parseCustomValue,
+  parseEmail,
+  parseList,
+  parseNumber,
+  parseTags,
+  parseText,
+  parseWebsite,
+} from './lead/values.ts';
+export type { CustomParseOptions, ListLimits } from './lead/values.ts';
