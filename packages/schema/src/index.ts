@@ -102,3 +102,15 @@ export type {
   FilterOp,
   RelativeDateUnit,
 } from './filter.ts';
+// Workspace lead settings: pipeline, custom fields, scoring, routing.
+export {
+  CUSTOM_FIELD_TYPES,
+  CustomFieldDef,
+  DEFAULT_LEAD_SETTINGS,
+  DEFAULT_PIPELINE,
+  LeadSettings,
+  Pipeline,
+  PipelineStage,
+  STAGE_KINDS,
+} from './lead-settings.ts';
+export type { CustomFieldType } from './lead-settings.ts';

@@ -21,8 +21,36 @@ export interface HandlerDeps {
   leads: Omit<LeadHandlerDeps, 'session'>;
 }
 
+/** Channels declared in the contract whose engine side is still being built (answer `internal`). */
+const PENDING = [
+  'leads:query',
+  'leads:count',
+  'leads:fields',
+  'views:list',
+  'views:save',
+  'views:delete',
+  'lists:list',
+  'lists:save',
+  'lists:delete',
+  'lists:addLeads',
+  'lists:removeLeads',
+  'tasks:list',
+  'tasks:save',
+  'tasks:delete',
+  'leadSettings:get',
+  'leadSettings:save',
+] as const satisfies readonly Channel[];
+type Pending = (typeof PENDING)[number];
+
+function pendingHandlers(): Pick<Handlers, Pending> {
+  const fail = (channel: string) => () =>
+    Promise.reject(new Error(`${channel} is not available in this build yet`));
+  return Object.fromEntries(PENDING.map((c) => [c, fail(c)])) as unknown as Pick<Handlers, Pending>;
+}
+
 export function createHandlers({ session, api, settings, info, leads }: HandlerDeps): Handlers {
   return {
+    ...pendingHandlers(),
     ...createLeadHandlers({ ...leads, session }),
     'app:info': async () => info,
     'auth:state': () => session.state(),

@@ -1,6 +1,7 @@
 /** The leads part of the engine contract (see contract.ts). */
 import { z } from 'zod';
-import { leadFieldShape } from '@sdr/schema';
+import { FILTER_FIELD_TYPES, FilterNode, leadFieldShape } from '@sdr/schema';
+import { SortKey } from './contract-workspace.ts';
 
 const { deleted: _d, mergedInto: _m, createdAt: _c, ...editable } = leadFieldShape;
 /**
@@ -52,6 +53,44 @@ export type LeadConflict = z.infer<typeof LeadConflict>;
 
 const LeadId = z.object({ id: z.string().min(1).max(64) }).strict();
 
+/**
+ * Which leads: a filter (the AST of @sdr/domain), full-text search (names, email, phone, company,
+ * notes), and optionally only the members of one list. All parts are ANDed.
+ */
+export const LeadSelection = z
+  .object({
+    filter: FilterNode.optional(),
+    search: z.string().max(200).optional(),
+    listId: z.string().min(1).max(64).optional(),
+    includeDeleted: z.boolean().default(false),
+  })
+  .strict();
+export type LeadSelection = z.infer<typeof LeadSelection>;
+
+export const LeadQuery = LeadSelection.extend({
+  sort: z
+    .array(SortKey)
+    .max(3)
+    .default([{ field: 'updatedAt', dir: 'desc' }]),
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(500).default(100),
+}).strict();
+export type LeadQuery = z.infer<typeof LeadQuery>;
+
+/** A field the lead table can show, sort and filter (built-in or custom). */
+export const LeadFieldInfo = z.object({
+  /** Field name in the filter AST and in `LeadDto` (custom fields: `custom.<key>`). */
+  key: z.string(),
+  label: z.string(),
+  type: z.enum(FILTER_FIELD_TYPES),
+  options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+  custom: z.boolean(),
+  sortable: z.boolean(),
+  /** False for computed and bookkeeping fields (score, updatedAt, createdAt). */
+  editable: z.boolean(),
+});
+export type LeadFieldInfo = z.infer<typeof LeadFieldInfo>;
+
 export const leadChannels = {
   'leads:list': {
     input: z
@@ -64,6 +103,17 @@ export const leadChannels = {
       .strict(),
     output: z.object({ items: z.array(LeadDto), total: z.number().int() }),
   },
+  /** Filter + search + sort + one page, answered from local SQLite. */
+  'leads:query': {
+    input: LeadQuery,
+    output: z.object({ items: z.array(LeadDto), tookMs: z.number() }),
+  },
+  'leads:count': {
+    input: LeadSelection,
+    output: z.object({ count: z.number().int(), tookMs: z.number() }),
+  },
+  /** The fields of the lead table and filter builder (built-in + the workspace's custom fields). */
+  'leads:fields': { input: z.object({}).strict(), output: z.array(LeadFieldInfo) },
   'leads:get': { input: LeadId, output: LeadDto.extend({ notes: z.string() }) },
   'leads:create': { input: z.object({ fields: LeadFieldChanges }).strict(), output: LeadDto },
   'leads:update': { input: LeadId.extend({ changes: LeadFieldChanges }).strict(), output: LeadDto },

@@ -17,8 +17,10 @@ import {
   WorkspaceName,
 } from '@sdr/schema';
 import { LeadReverted, leadChannels } from './contract-leads.ts';
+import { workspaceChannels, workspaceEvents } from './contract-workspace.ts';
 
 export * from './contract-leads.ts';
+export * from './contract-workspace.ts';
 
 export const AuthState = z.discriminatedUnion('status', [
   z.object({ status: z.literal('signed-out') }),
@@ -100,6 +102,7 @@ export const contract = {
   'settings:getTheme': { input: Empty, output: Theme },
   'settings:setTheme': { input: z.object({ theme: Theme }).strict(), output: Theme },
   ...leadChannels,
+  ...workspaceChannels,
   'sync:status': { input: Empty, output: SyncStatus },
 } as const;
 
@@ -116,6 +119,7 @@ export const events = {
   'leads:changed': z.object({ ids: z.array(z.string()).nullable() }),
   /** The server reverted part of a local edit; show the reasons to the user. */
   'sync:reverted': LeadReverted,
+  ...workspaceEvents,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
