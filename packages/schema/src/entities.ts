@@ -18,6 +18,16 @@ import {
   syncState,
   workspaceSeq,
 } from './entities/sync.ts';
+import {
+  leadList,
+  leadListMember,
+  savedView,
+  task,
+  taskReminder,
+  workspaceDataOutbox,
+  workspaceDataSeq,
+  workspaceLeadSettings,
+} from './entities/workspace-data.ts';
 
 /**
  * Every entity of the product, in dependency order (a table comes after the tables it references).
@@ -41,4 +51,12 @@ export const ENTITIES = [
   fieldConflict,
   outbox,
   syncState,
+  savedView,
+  leadList,
+  leadListMember,
+  task,
+  workspaceDataSeq,
+  workspaceLeadSettings,
+  workspaceDataOutbox,
+  taskReminder,
 ] as const;
