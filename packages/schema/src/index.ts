@@ -114,3 +114,27 @@ export {
   STAGE_KINDS,
 } from './lead-settings.ts';
 export type { CustomFieldType } from './lead-settings.ts';
+// Rebasing a plain-text edit onto text others changed meanwhile (collaborative notes).
+export { applyTextOps, rebaseTextEdit } from './records/text-rebase.ts';
+export type { TextOp } from './records/text-rebase.ts';
+// Saved views, lead lists, tasks, their replication feed and lead settings over HTTP.
+export {
+  LeadListPut,
+  LeadListRow,
+  LeadSettingsResponse,
+  ListMemberRow,
+  ListMembersChange,
+  ListMembersPage,
+  ListMembersResult,
+  MEMBER_BATCH_MAX,
+  ReplicationItem,
+  ReplicationPage,
+  RowClock,
+  SavedViewPut,
+  SavedViewRow,
+  SortSpec,
+  TaskPut,
+  TaskRow,
+  UnknownStageUse,
+  ViewColumnSpec,
+} from './workspace-data-api.ts';

@@ -115,6 +115,17 @@ export const leadChannels = {
   /** The fields of the lead table and filter builder (built-in + the workspace's custom fields). */
   'leads:fields': { input: z.object({}).strict(), output: z.array(LeadFieldInfo) },
   'leads:get': { input: LeadId, output: LeadDto.extend({ notes: z.string() }) },
+  /**
+   * Notes from a text box: `base` is the text the user started from, `text` what they made of it.
+   * Others' concurrent edits are kept (a three-way merge); answers the merged notes.
+   */
+  'leads:editNotes': {
+    input: LeadId.extend({
+      base: z.string().max(200_000),
+      text: z.string().max(200_000),
+    }).strict(),
+    output: LeadDto.extend({ notes: z.string() }),
+  },
   'leads:create': { input: z.object({ fields: LeadFieldChanges }).strict(), output: LeadDto },
   'leads:update': { input: LeadId.extend({ changes: LeadFieldChanges }).strict(), output: LeadDto },
   'leads:delete': { input: LeadId, output: LeadDto },

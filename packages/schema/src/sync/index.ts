@@ -38,6 +38,7 @@ export {
   loadRecordDoc,
   writeAs,
 } from '../records/record-doc.ts';
+export { applyNotesEdit } from '../records/notes-edit.ts';
 export { RecordError } from '../records/record-error.ts';
 export type { RecordErrorCode } from '../records/record-error.ts';
 export { checkFieldChanges, checkFieldValue, projectRaw } from '../records/validate.ts';

@@ -1,5 +1,4 @@
 /** Handlers of the `leads:*` and `sync:status` channels: local reads and edits, online conflicts. */
-import { notesOf } from '@sdr/schema/sync';
 import type { Handlers } from '../handlers.ts';
 import { EngineFailure } from '../errors.ts';
 import type { Session } from '../session.ts';
@@ -13,6 +12,7 @@ type LeadChannels =
   | 'leads:get'
   | 'leads:create'
   | 'leads:update'
+  | 'leads:editNotes'
   | 'leads:delete'
   | 'leads:conflicts'
   | 'sync:status';
@@ -53,8 +53,11 @@ export function createLeadHandlers({
     },
     'leads:get': async ({ id }) => {
       const lead = find(id);
-      const doc = replica.doc(leadDocName(id), lead);
-      return { ...dto(lead), notes: doc ? notesOf(doc).toJSON() : '' };
+      return { ...dto(lead), notes: replica.notes(lead) };
+    },
+    'leads:editNotes': async ({ id, base, text }) => {
+      const lead = done(replica.editNotes(sync.editableWorkspace(), id, base, text));
+      return { ...lead, notes: replica.notes(find(id)) };
     },
     'leads:create': async ({ fields }) => done(replica.create(sync.editableWorkspace(), fields)),
     'leads:update': async ({ id, changes }) =>

@@ -8,7 +8,14 @@ import type Database from 'better-sqlite3';
 import { ulid } from 'ulid';
 import * as Y from 'yjs';
 import { docName as nameOf, leadRecord } from '@sdr/schema';
-import { applyFieldChanges, createRecordDoc, loadRecordDoc, RecordError } from '@sdr/schema/sync';
+import {
+  applyFieldChanges,
+  applyNotesEdit,
+  createRecordDoc,
+  loadRecordDoc,
+  notesOf,
+  RecordError,
+} from '@sdr/schema/sync';
 import type { LeadFieldChanges } from '../../shared/contract.ts';
 import { EngineFailure } from '../errors.ts';
 import type { Installation } from '../sync/installation.ts';
@@ -90,6 +97,44 @@ export class LeadReplica {
   }
 
   update(workspaceId: string, id: string, changes: Readonly<Record<string, unknown>>): LocalEdit {
+    return this.edit(workspaceId, id, (doc) => this.applyChanges(doc, changes));
+  }
+
+  /**
+   * A notes edit from a text box: `base` is what the user's screen showed, `next` what they made of
+   * it; edits others made meanwhile are kept (see `applyNotesEdit`).
+   */
+  editNotes(workspaceId: string, id: string, base: string, next: string): LocalEdit {
+    if (next.length > leadRecord.maxNotesLength) {
+      throw new EngineFailure(
+        'invalid_input',
+        `Notes can hold at most ${leadRecord.maxNotesLength.toLocaleString('en')} characters`,
+        { issues: [{ path: 'text', message: 'Notes are too long' }] },
+      );
+    }
+    return this.edit(workspaceId, id, (doc) => {
+      const update = applyNotesEdit(doc, base, next, this.clientId);
+      if (update && notesOf(doc).length > leadRecord.maxNotesLength) {
+        throw new EngineFailure(
+          'invalid_input',
+          'Merged with others’ edits the notes are too long',
+        );
+      }
+      return update;
+    });
+  }
+
+  /** The notes text of a stored lead ('' when it has none). */
+  notes(lead: StoredLead): string {
+    const doc = this.doc(leadDocName(lead.id), lead);
+    return doc ? notesOf(doc).toJSON() : '';
+  }
+
+  private edit(
+    workspaceId: string,
+    id: string,
+    write: (doc: Y.Doc) => Uint8Array | null,
+  ): LocalEdit {
     const name = leadDocName(id);
     return this.transaction(() => {
       const lead = this.leads.get(id);
@@ -97,7 +142,7 @@ export class LeadReplica {
         throw new EngineFailure('not_found', 'This lead is not in this workspace');
       }
       const doc = this.doc(name, lead)!;
-      const update = this.applyChanges(doc, changes);
+      const update = write(doc);
       if (!update) return { lead, entry: null };
       const entry = this.enqueue(name, update);
       const next: StoredLead = {
