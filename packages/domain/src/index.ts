@@ -100,6 +100,8 @@ export {
   normaliseTimeZone,
 } from './lead/timezone.ts';
 export type { DerivedTimeZone } from './lead/timezone.ts';
+export { normaliseLeadChanges } from './lead/changes.ts';
+export type { FieldProblem, LeadPlace, NormalisedChanges } from './lead/changes.ts';
 export { LEAD_LIMITS } from './lead/types.ts';
 export type {
   Consent,

@@ -8,7 +8,19 @@ const { deleted: _d, mergedInto: _m, createdAt: _c, ...editable } = leadFieldSha
  * Lead field changes, each validated with the record's own zod rule (`leadRecord` in @sdr/schema).
  * Tombstones, merges and the creation time have their own channels.
  */
-export const LeadFieldChanges = z.object(editable).partial().strict();
+export const LeadFieldChanges = z
+  .object({
+    ...editable,
+    // Read leniently here; the engine normalises them ("(415) 555-0132" → E.164, "France" → FR)
+    // and then checks them with the record's rules, answering issues per field.
+    phone: z.string().max(60),
+    country: z.string().max(64),
+    timezone: z.string().max(64),
+    email: z.string().max(320),
+    website: z.string().max(600),
+  })
+  .partial()
+  .strict();
 export type LeadFieldChanges = z.infer<typeof LeadFieldChanges>;
 
 /** A lead as the local replica holds it (projected columns; notes only through `leads:get`). */

@@ -4,7 +4,14 @@
  * so it reaches every socket like any other edit.
  */
 import { and, asc, desc, eq, gt, inArray, isNull, or, type SQL } from 'drizzle-orm';
-import { fieldWriteCheck, roleAtLeast, type LeadVisibilityPolicy, type Viewer } from '@sdr/domain';
+import {
+  fieldWriteCheck,
+  normaliseLeadChanges,
+  roleAtLeast,
+  type LeadPlace,
+  type LeadVisibilityPolicy,
+  type Viewer,
+} from '@sdr/domain';
 import { fieldConflict, lead, membership } from '@sdr/schema/pg';
 import type { AuthContext, Deps } from '../context.ts';
 import { ApiError } from '../errors.ts';
@@ -107,11 +114,21 @@ function writeRule(auth: AuthContext, changes: Record<string, unknown>, creating
   return (field: string) => base(field) || (field === 'ownerId' && selfAssign);
 }
 
+/** Normalised values (E.164 phone, country code, derived zone...) or a 400 with field issues. */
+function normalised(input: Record<string, unknown>, current?: LeadPlace): Record<string, unknown> {
+  const n = normaliseLeadChanges(input, current);
+  if (n.ok) return n.changes;
+  throw new ApiError('invalid_input', n.issues.map((i) => i.message).join('; '), {
+    issues: n.issues.map((i) => ({ path: i.field, message: i.message })),
+  });
+}
+
 export async function createLead(
   d: LeadsDeps,
   auth: AuthContext,
-  input: Record<string, unknown>,
+  body: Record<string, unknown>,
 ): Promise<LeadDtoT> {
+  const input: Record<string, unknown> = { ...normalised(body), createdAt: Date.now() };
   await checkOwner(d, auth, input['ownerId']);
   const id = d.newId();
   return unwrap(
@@ -130,8 +147,10 @@ export async function updateLead(
   d: LeadsDeps,
   auth: AuthContext,
   id: string,
-  changes: Record<string, unknown>,
+  body: Record<string, unknown>,
 ): Promise<LeadDtoT> {
+  const located = ['phone', 'country', 'timezone'].some((f) => f in body);
+  const changes = normalised(body, located ? await getLead(d, auth, id) : undefined);
   await checkOwner(d, auth, changes['ownerId']);
   for (const field of Object.keys(changes)) {
     if (!fieldWriteCheck(auth.role, 'lead')(field)) {

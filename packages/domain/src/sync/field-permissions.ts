@@ -8,7 +8,10 @@ import { NOTES_FIELD } from '@sdr/schema';
 
 type Writable = 'all' | readonly string[];
 
-/** Lead fields an SDR may write: everything but reassigning and deleting. */
+/**
+ * Lead fields an SDR may write: everything but reassigning (owner, team) and deleting or merging
+ * (tombstone, mergedInto), which are for managers and admins.
+ */
 const SDR_LEAD_FIELDS: readonly (LeadFieldName | typeof NOTES_FIELD)[] = [
   'firstName',
   'lastName',
@@ -16,8 +19,22 @@ const SDR_LEAD_FIELDS: readonly (LeadFieldName | typeof NOTES_FIELD)[] = [
   'phone',
   'company',
   'title',
+  'industry',
+  'companySize',
+  'website',
+  'country',
+  'timezone',
+  'source',
   'status',
+  'statusReason',
   'tags',
+  'consentEmail',
+  'consentSms',
+  'consentCalls',
+  'doNotContact',
+  'custom',
+  'createdAt',
+  'lastContactedAt',
   NOTES_FIELD,
 ];
 

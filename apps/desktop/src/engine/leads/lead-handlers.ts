@@ -63,7 +63,7 @@ export function createLeadHandlers({
     'leads:update': async ({ id, changes }) =>
       done(replica.update(sync.editableWorkspace(), id, changes)),
     'leads:delete': async ({ id }) =>
-      done(replica.update(sync.editableWorkspace(), id, { deleted: true })),
+      done(replica.write(sync.editableWorkspace(), id, { deleted: true })),
     'leads:conflicts': async ({ id }) => {
       find(id);
       return session.authed((token) => api.conflicts(token, id));

@@ -7,7 +7,8 @@
 import type Database from 'better-sqlite3';
 import { ulid } from 'ulid';
 import * as Y from 'yjs';
-import { docName as nameOf, leadRecord } from '@sdr/schema';
+import { normaliseLeadChanges, type LeadPlace } from '@sdr/domain';
+import { checkFieldChanges, docName as nameOf, leadRecord } from '@sdr/schema';
 import {
   applyFieldChanges,
   applyNotesEdit,
@@ -32,6 +33,28 @@ export interface LocalEdit {
 }
 
 export const leadDocName = (id: string): string => nameOf('lead', id);
+
+/**
+ * Field changes as a person typed them → record values, or `invalid_input` with an issue per
+ * field (normalisation first, then the record's own rules).
+ */
+export function checkedChanges(
+  input: Readonly<Record<string, unknown>>,
+  current?: LeadPlace,
+  /** Where the fields are in the channel's input (issue paths match the router's). */
+  at = 'changes',
+): Record<string, unknown> {
+  const n = normaliseLeadChanges(input, current);
+  const issues = n.ok
+    ? checkFieldChanges(leadRecord, n.changes).map((i) => ({ field: i.field, message: i.message }))
+    : n.issues;
+  if (!n.ok || issues.length > 0) {
+    throw new EngineFailure('invalid_input', issues.map((i) => i.message).join('; '), {
+      issues: issues.map((i) => ({ path: `${at}.${i.field}`, message: i.message })),
+    });
+  }
+  return n.changes;
+}
 
 export class LeadReplica {
   readonly leads;
@@ -76,9 +99,10 @@ export class LeadReplica {
     return doc;
   }
 
-  create(workspaceId: string, fields: LeadFieldChanges): LocalEdit {
+  create(workspaceId: string, input: LeadFieldChanges): LocalEdit {
     const id = ulid();
     const name = leadDocName(id);
+    const fields = { ...checkedChanges(input, {}, 'fields'), createdAt: this.now() };
     const { doc, update } = createRecordDoc(leadRecord, id, fields, this.clientId);
     return this.transaction(() => {
       const entry = this.enqueue(name, update);
@@ -96,7 +120,15 @@ export class LeadReplica {
     }, [name]);
   }
 
-  update(workspaceId: string, id: string, changes: Readonly<Record<string, unknown>>): LocalEdit {
+  /** A person's edit: values are normalised (phone, country, zone...) and checked first. */
+  update(workspaceId: string, id: string, input: Readonly<Record<string, unknown>>): LocalEdit {
+    const lead = this.leads.get(id);
+    const changes = checkedChanges(input, lead);
+    return this.edit(workspaceId, id, (doc) => this.applyChanges(doc, changes));
+  }
+
+  /** An edit the engine itself makes (tombstones, merges): values are already in record form. */
+  write(workspaceId: string, id: string, changes: Readonly<Record<string, unknown>>): LocalEdit {
     return this.edit(workspaceId, id, (doc) => this.applyChanges(doc, changes));
   }
 

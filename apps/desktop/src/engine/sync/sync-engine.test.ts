@@ -244,12 +244,34 @@ describe('engine sync against the real server', () => {
     const lead = await call<LeadDto>(engine, 'leads:create', { fields: { firstName: 'X' } });
     const r = await engine.dispatch('leads:update', {
       id: lead.id,
-      changes: { email: 'not an email', status: '' },
+      changes: { title: 'x'.repeat(201), status: '' },
     });
     expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     const paths = !r.ok ? (r.error.issues ?? []).map((i) => i.path).sort() : [];
-    expect(paths).toEqual(['changes.email', 'changes.status']);
-    expect(await getLead(engine, lead.id)).toMatchObject({ email: '', status: 'new' });
+    expect(paths).toEqual(['changes.status', 'changes.title']);
+    // Values the engine normalises are checked after normalising, each under its own field.
+    const n = await engine.dispatch('leads:update', {
+      id: lead.id,
+      changes: { email: 'not an email', phone: '12', firstName: 'Kept?' },
+    });
+    expect(n).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    const nPaths = !n.ok ? (n.error.issues ?? []).map((i) => i.path).sort() : [];
+    expect(nPaths).toEqual(['changes.email', 'changes.phone']);
+    expect(await getLead(engine, lead.id)).toMatchObject({
+      email: '',
+      status: 'new',
+      firstName: 'X',
+    });
+    // A readable phone is stored as E.164 with the zone of its country.
+    const ok = await call<LeadDto>(engine, 'leads:update', {
+      id: lead.id,
+      changes: { phone: '+44 20 7946 0958', email: ' X@Example.com ' },
+    });
+    expect(ok).toMatchObject({
+      phone: '+442079460958',
+      timezone: 'Europe/London',
+      email: 'x@example.com',
+    });
   });
 
   it('evicts a lead that leaves an SDR’s visibility: the local row goes', async () => {
