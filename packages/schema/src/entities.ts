@@ -8,6 +8,7 @@ import {
   user,
   workspace,
 } from './entities/accounts.ts';
+import { importIssue, importJob } from './entities/import.ts';
 import { account, localSetting } from './entities/local.ts';
 import { lead } from './entities/lead.ts';
 import {
@@ -59,4 +60,6 @@ export const ENTITIES = [
   workspaceLeadSettings,
   workspaceDataOutbox,
   taskReminder,
+  importJob,
+  importIssue,
 ] as const;

@@ -18,3 +18,5 @@ export const leadListMember = sqliteTables.leadListMember;
 export const task = sqliteTables.task;
 export const workspaceDataOutbox = sqliteTables.workspaceDataOutbox;
 export const taskReminder = sqliteTables.taskReminder;
+export const importJob = sqliteTables.importJob;
+export const importIssue = sqliteTables.importIssue;

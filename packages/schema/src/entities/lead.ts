@@ -48,6 +48,9 @@ export const lead = defineEntity(
     indexes: [
       { name: 'lead_ws_seq_ix', columns: ['workspaceId', 'seq'] },
       { name: 'lead_ws_owner_ix', columns: ['workspaceId', 'ownerId'] },
+      // Dedupe on import and the duplicates finder look leads up by email and phone.
+      { name: 'lead_ws_email_ix', columns: ['workspaceId', 'email'] },
+      { name: 'lead_ws_phone_ix', columns: ['workspaceId', 'phone'] },
     ],
   },
 );
