@@ -91,7 +91,7 @@ export { compileFilterSqlite } from './filter/sqlite.ts';
 export { isCountryCode, normaliseCountry } from './lead/country.ts';
 export { parseCalendarDay, parseTimestamp } from './lead/date.ts';
 export type { DateOptions, DateOrder } from './lead/date.ts';
-export { normalisePhone, phoneCountry } from './lead/phone.ts';
+export { normalisePhone, phoneCountry, phoneType } from './lead/phone.ts';
 export type { PhoneResult } from './lead/phone.ts';
 export {
   deriveTimeZone,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalisePhone, phoneCountry } from './phone.ts';
+import { normalisePhone, phoneCountry, phoneType } from './phone.ts';
 
 describe('normalisePhone', () => {
   it.each([
@@ -49,10 +49,13 @@ describe('normalisePhone', () => {
     if (!r.ok) expect(r.message).toMatch(message);
   });
 
-  it('keeps the extension apart and says what kind of number it is', () => {
-    expect(normalisePhone('+1 415 555 0123 ext. 12')).toMatchObject({ extension: '12' });
-    expect(normalisePhone('+33 6 12 34 56 78')).toMatchObject({ type: 'MOBILE' });
-    expect(normalisePhone('+44 20 7946 0958')).toMatchObject({ type: 'FIXED_LINE' });
+  it('keeps the extension apart', () => {
+    expect(normalisePhone('+1 415 555 0123 ext. 12')).toEqual({
+      ok: true,
+      e164: '+14155550123',
+      country: 'US',
+      extension: '12',
+    });
   });
 
   it('ignores an unknown default country instead of guessing', () => {
@@ -71,5 +74,18 @@ describe('phoneCountry', () => {
     ['+', ''],
   ])('%j → %j', (e164, country) => {
     expect(phoneCountry(e164)).toBe(country);
+  });
+});
+
+describe('phoneType', () => {
+  it.each([
+    ['+33612345678', 'MOBILE'],
+    ['+442079460958', 'FIXED_LINE'],
+    ['+14155550123', 'FIXED_LINE_OR_MOBILE'],
+    ['+18005550199', 'TOLL_FREE'],
+    ['', null],
+    ['4155550123', null],
+  ])('%j → %j', (e164, type) => {
+    expect(phoneType(e164)).toBe(type);
   });
 });
