@@ -8,6 +8,7 @@ import {
   user,
   workspace,
 } from './entities/accounts.ts';
+import { bulkChange, bulkJob } from './entities/bulk.ts';
 import { importIssue, importJob } from './entities/import.ts';
 import { account, localSetting } from './entities/local.ts';
 import { lead } from './entities/lead.ts';
@@ -62,4 +63,6 @@ export const ENTITIES = [
   taskReminder,
   importJob,
   importIssue,
+  bulkJob,
+  bulkChange,
 ] as const;

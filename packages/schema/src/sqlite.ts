@@ -20,3 +20,5 @@ export const workspaceDataOutbox = sqliteTables.workspaceDataOutbox;
 export const taskReminder = sqliteTables.taskReminder;
 export const importJob = sqliteTables.importJob;
 export const importIssue = sqliteTables.importIssue;
+export const bulkJob = sqliteTables.bulkJob;
+export const bulkChange = sqliteTables.bulkChange;
