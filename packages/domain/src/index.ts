@@ -84,9 +84,9 @@ export { FilterError } from './filter/errors.ts';
 export type { FilterErrorCode } from './filter/errors.ts';
 export { compileFilterPredicate, matchesFilter } from './filter/evaluate.ts';
 export type { FilterPredicate, FilterRow } from './filter/evaluate.ts';
-export { compileFilterPostgres } from './filter/postgres.ts';
+export { compileFilterPostgres, postgresFieldValue } from './filter/postgres.ts';
 export type { CompiledFilter, FilterCompileOptions } from './filter/sql.ts';
-export { compileFilterSqlite } from './filter/sqlite.ts';
+export { compileFilterSqlite, sqliteFieldValue } from './filter/sqlite.ts';
 // Lead values: parsers for imports and inline edits (lead/README.md).
 export { isCountryCode, normaliseCountry } from './lead/country.ts';
 export { parseCalendarDay, parseTimestamp } from './lead/date.ts';

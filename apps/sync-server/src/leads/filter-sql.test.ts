@@ -3,6 +3,8 @@
  * go into a real SQLite table (better-sqlite3, in memory), a real PGlite table and, when
  * `TEST_DATABASE_URL` is set, a real Postgres table; every filter (a fixed battery of realistic
  * and hostile ones, then fast-check-generated trees) must return the same id set from each.
+ * Custom fields are keys of one JSON column (`jsonKey`: JSON text in SQLite, `jsonb` in
+ * Postgres), with values of the wrong JSON type mixed in, and day-stored dates (`YYYY-MM-DD`).
  */
 import { PGlite } from '@electric-sql/pglite';
 import {
@@ -33,14 +35,22 @@ const CATALOG: FilterCatalog = {
   emailConsent: { type: 'boolean', column: 'email_consent' },
   status: { type: 'select', column: 'status' },
   tags: { type: 'tags', column: 'tags' },
+  // Custom fields: keys of the JSON object in `custom`.
+  budget: { type: 'number', column: 'custom', jsonKey: 'budget' },
+  tier: { type: 'select', column: 'custom', jsonKey: 'tier', options: ['gold', 'silver'] },
+  nickname: { type: 'text', column: 'custom', jsonKey: 'nickname' },
+  renewal: { type: 'date', column: 'custom', jsonKey: 'renewal', dateStorage: 'day' },
+  seenAt: { type: 'date', column: 'custom', jsonKey: 'seen_at' },
+  products: { type: 'tags', column: 'custom', jsonKey: 'products' },
+  newsletter: { type: 'boolean', column: 'custom', jsonKey: 'newsletter' },
 };
 
 const SQLITE_TABLE = `CREATE TABLE filter_lead (id TEXT PRIMARY KEY, first_name TEXT, email TEXT,
   company TEXT, employees INTEGER, score REAL, created_at INTEGER, last_contacted_at INTEGER,
-  email_consent INTEGER, status TEXT, tags TEXT)`;
+  email_consent INTEGER, status TEXT, tags TEXT, custom TEXT)`;
 const PG_TABLE = `CREATE TABLE filter_lead (id text PRIMARY KEY, first_name text, email text,
   company text, employees integer, score double precision, created_at timestamptz,
-  last_contacted_at timestamptz, email_consent boolean, status text, tags jsonb)`;
+  last_contacted_at timestamptz, email_consent boolean, status text, tags jsonb, custom jsonb)`;
 
 // 2024-03-12 15:00Z: two days after New York's DST start, so "last 7 days" spans it there.
 const NOW = Date.UTC(2024, 2, 12, 15);
@@ -136,7 +146,59 @@ type Lead = {
   emailConsent: boolean | null;
   status: string | null;
   tags: unknown[] | null;
+  /** Usually an object; sometimes null, an array or a scalar (reads as no custom values). */
+  custom: unknown;
 };
+
+const TIERS = ['gold', 'silver', 'Gold', '', 'bronze'];
+const RENEWALS = [...DAYS, '2024-3-1', '2024-13-45', '2024-02-30', 'soon', '2024-03-12T10:00:00Z'];
+
+/** A custom object with each key present, missing, null or of another JSON type. */
+function customValues(rand: () => number, instant: () => number): unknown {
+  const roll = rand();
+  if (roll < 0.04) return null;
+  if (roll < 0.06) return ['budget', 5];
+  if (roll < 0.07) return 'budget';
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+  const out: Record<string, unknown> = {};
+  const maybe = (key: string, value: () => unknown, odd: () => unknown) => {
+    const r = rand();
+    if (r < 0.15) return;
+    out[key] = r < 0.22 ? null : r < 0.3 ? odd() : value();
+  };
+  maybe(
+    'budget',
+    () => pick(NUMBERS),
+    () => pick(['100', true, [1]]),
+  );
+  maybe(
+    'tier',
+    () => pick(TIERS),
+    () => pick([1, false, ['gold']]),
+  );
+  maybe(
+    'nickname',
+    () => pick(NAMES),
+    () => pick([42, { a: 1 }]),
+  );
+  maybe(
+    'renewal',
+    () => pick(RENEWALS),
+    () => pick([20240312, true]),
+  );
+  maybe('seen_at', instant, () => pick(['2024-03-12', '1710255600000']));
+  maybe(
+    'products',
+    () => Array.from({ length: Math.floor(rand() * 3) }, () => pick(TAGS)),
+    () => pick(['vip', 3, [1, 'vip']]),
+  );
+  maybe(
+    'newsletter',
+    () => rand() < 0.5,
+    () => pick(['true', 1, 0]),
+  );
+  return out;
+}
 
 function generateLeads(count: number, seed: number): Lead[] {
   const rand = seeded(seed);
@@ -160,6 +222,7 @@ function generateLeads(count: number, seed: number): Lead[] {
       emailConsent: maybe(rand() < 0.5),
       status: maybe(pick(STATUSES)),
       tags: maybe(rand() < 0.05 ? [1, 'vip'] : tags, 0.2),
+      custom: customValues(rand, instant),
     };
   });
 }
@@ -181,6 +244,7 @@ function sqliteRow(l: Lead): unknown[] {
     bool,
     l.status,
     tags,
+    JSON.stringify(l.custom),
   ];
 }
 
@@ -199,6 +263,7 @@ function pgRow(l: Lead): unknown[] {
     l.emailConsent,
     l.status,
     tags,
+    JSON.stringify(l.custom),
   ];
 }
 
@@ -214,6 +279,7 @@ const PG_INSERT_COLUMNS = [
   'boolean',
   'text',
   'text::jsonb', // as text: postgres.js would JSON-encode a string sent for a jsonb parameter again
+  'text::jsonb',
 ];
 
 function pgInsert(rows: Lead[]): { text: string; params: unknown[] } {
@@ -265,7 +331,7 @@ beforeAll(async () => {
   sqlite = new Database(':memory:');
   sqlite.exec(SQLITE_TABLE);
   const insert = sqlite.prepare(
-    `INSERT INTO filter_lead VALUES (${Array(11).fill('?').join(', ')})`,
+    `INSERT INTO filter_lead VALUES (${Array(12).fill('?').join(', ')})`,
   );
   sqlite.transaction(() => LEADS.forEach((l) => insert.run(...sqliteRow(l))))();
   for (const kind of testDatabaseKinds()) {
@@ -386,6 +452,30 @@ const BATTERY: Array<[string, FilterNode]> = [
       ),
     ),
   ],
+  ['custom number: budget over 40', where('budget', 'gt', 40)],
+  ['custom number: no budget', where('budget', 'is_empty')],
+  ['custom number: budget is not 50', where('budget', 'neq', 50)],
+  ['custom select: gold or silver tier', where('tier', 'in', ['gold', 'silver'])],
+  ['custom select: tier is empty', where('tier', 'is_empty')],
+  ['custom text: nickname contains ada', where('nickname', 'contains', 'ADA')],
+  ['custom text: nickname is émile', where('nickname', 'is', 'ÉMILE')],
+  ['custom day: renewal in March', where('renewal', 'between', ['2024-03-01', '2024-03-31'])],
+  ['custom day: renewal on the 12th', where('renewal', 'on', '2024-03-12')],
+  ['custom day: renewal before an instant', where('renewal', 'before', '2024-03-11T18:30:00.001Z')],
+  ['custom day: renewal in the last 30 days', where('renewal', 'in_last', last(30, 'days'))],
+  ['custom day: renewal in the next 2 months', where('renewal', 'in_next', last(2, 'months'))],
+  ['custom day: no renewal', where('renewal', 'is_empty')],
+  ['custom instant: seen in the last 7 days', where('seenAt', 'in_last', last(7, 'days'))],
+  ['custom instant: seen on the 11th', where('seenAt', 'on', '2024-03-11')],
+  ['custom tags: products vip or hot', where('products', 'contains_any', ['vip', 'hot'])],
+  ['custom tags: products none of vip', where('products', 'contains_none', ['vip'])],
+  ['custom tags: no products', where('products', 'is_empty')],
+  ['custom boolean: newsletter', where('newsletter', 'is_true')],
+  ['custom boolean: no newsletter answer', where('newsletter', 'is_empty')],
+  [
+    'custom and built-in mixed',
+    and(where('tier', 'is', 'gold'), or(where('budget', 'gte', 50), where('status', 'is', 'new'))),
+  ],
   ['everything', and()],
   ['nothing', or()],
 ];
@@ -485,6 +575,20 @@ describe('lead filter: SQLite, Postgres and the in-memory evaluator agree', () =
         )
         .map(([op, v]) => where('tags', op, v)),
       pick(['is_empty', 'is_not_empty'] as const).map((op) => where('tags', op)),
+      number('budget'),
+      text('nickname'),
+      date('renewal'),
+      date('seenAt'),
+      fc.tuple(pick(['is', 'is_not'] as const), pick(TIERS)).map(([op, v]) => where('tier', op, v)),
+      fc
+        .tuple(
+          pick(['contains_any', 'contains_all', 'contains_none'] as const),
+          fc.array(pick(TAGS), { maxLength: 3 }),
+        )
+        .map(([op, v]) => where('products', op, v)),
+      pick(['is_true', 'is_false', 'is_empty', 'is_not_empty'] as const).map((op) =>
+        where('newsletter', op),
+      ),
     );
     const { tree } = fc.letrec<{ tree: FilterNode }>((self) => ({
       tree: fc.oneof(

@@ -25,6 +25,25 @@ export interface FilterField {
   readonly label?: string;
   /** For `select`: the allowed option keys; a value outside them is reported by `checkFilter`. */
   readonly options?: readonly string[];
+  /**
+   * The value is this key of a JSON object stored in `column` (custom fields: `{ type: 'number',
+   * column: 'custom', jsonKey: 'budget' }`): `json_extract` in SQLite (a JSON text column), `->`
+   * and `->>` in Postgres (a `jsonb` column). A plain identifier. A value of the wrong JSON type
+   * (a string in a number field) reads as empty, the same in SQL and in memory.
+   */
+  readonly jsonKey?: string;
+  /**
+   * How a `date` field is stored. `instant` (default): epoch ms (SQLite) or `timestamptz`
+   * (Postgres), or a JSON number of epoch ms under `jsonKey`. `day`: a calendar day text
+   * `YYYY-MM-DD` (custom date fields), which means the first instant of that day in the
+   * filter's time zone; any other text reads as empty.
+   */
+  readonly dateStorage?: 'instant' | 'day';
+  /**
+   * In-memory rows only, for `jsonKey` fields: the row key holding the JSON object (an object or
+   * its JSON text). Default: the last part of `column` (`custom` for `l.custom`).
+   */
+  readonly rowKey?: string;
 }
 
 /** Field name (as used in the AST and in in-memory rows) → field. */

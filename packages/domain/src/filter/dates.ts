@@ -217,3 +217,34 @@ export function dateRange(cond: DateCondition, now: number, timeZone: string): I
     }
   }
 }
+
+/** `YYYY-MM-DD` (years padded to four digits). */
+export function formatDay(day: Day): string {
+  const pad = (n: number, w: number) => String(n).padStart(w, '0');
+  return `${pad(day.y, 4)}-${pad(day.m, 2)}-${pad(day.d, 2)}`;
+}
+
+/** A text that has the shape of a day (`DAY_SHAPE` in SQL: `GLOB` in SQLite, `~` in Postgres). */
+export const DAY_SHAPE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+
+/**
+ * The days whose first instant (in `timeZone`) lies in `range`, as inclusive `YYYY-MM-DD` bounds
+ * (a missing side is open). A day-stored date means the start of that day, so comparing its
+ * text with these bounds is the same test as comparing its start with the instants: the start
+ * of a day is increasing in the day, and `YYYY-MM-DD` texts sort like the days.
+ */
+export function dayBounds(range: InstantRange, timeZone: string): { lo?: string; hi?: string } {
+  const out: { lo?: string; hi?: string } = {};
+  if (range.lo) {
+    const { ms, inclusive } = range.lo;
+    const d = dayOf(ms, timeZone);
+    // The start of the bound's own day is at or before the bound.
+    out.lo = formatDay(inclusive && startOfDay(d, timeZone) === ms ? d : addDays(d, 1));
+  }
+  if (range.hi) {
+    const { ms, inclusive } = range.hi;
+    const d = dayOf(ms, timeZone);
+    out.hi = formatDay(!inclusive && startOfDay(d, timeZone) === ms ? addDays(d, -1) : d);
+  }
+  return out;
+}

@@ -255,4 +255,31 @@ describe('compileFilterPredicate', () => {
       }),
     );
   });
+
+  it('reads custom fields from a JSON object, keeping only values of the field type', () => {
+    const catalog: FilterCatalog = {
+      budget: { type: 'number', column: 'l.custom', jsonKey: 'budget' },
+      tier: { type: 'select', column: 'custom', jsonKey: 'tier' },
+      renewal: { type: 'date', column: 'custom', jsonKey: 'renewal', dateStorage: 'day' },
+      products: { type: 'tags', column: 'custom', jsonKey: 'products' },
+      newsletter: { type: 'boolean', column: 'data', jsonKey: 'newsletter', rowKey: 'extra' },
+    };
+    const rows: FilterRow[] = [
+      { id: 'a', custom: { budget: 100, tier: 'gold', renewal: '2024-05-15', products: ['crm'] } },
+      { id: 'b', custom: '{"budget":"100","tier":1,"renewal":"2024-5-15","products":"crm"}' },
+      { id: 'c', custom: null, extra: { newsletter: true } },
+      { id: 'd', custom: ['budget'], extra: '{"newsletter":"true"}' },
+      { id: 'e', custom: 'not json', extra: { newsletter: false } },
+    ];
+    const ids = (filter: FilterNode) =>
+      rows.filter(compileFilterPredicate(filter, catalog, { now: NOW })).map((r) => r.id);
+    expect(ids(where('budget', 'gte', 100))).toEqual(['a']);
+    expect(ids(where('budget', 'is_empty'))).toEqual(['b', 'c', 'd', 'e']);
+    expect(ids(where('tier', 'is', 'gold'))).toEqual(['a']);
+    expect(ids(where('renewal', 'in_last', { amount: 1, unit: 'days' }))).toEqual(['a']);
+    expect(ids(where('renewal', 'is_not_empty'))).toEqual(['a']);
+    expect(ids(where('products', 'contains_any', ['crm']))).toEqual(['a']);
+    expect(ids(where('newsletter', 'is_true'))).toEqual(['c']);
+    expect(ids(where('newsletter', 'is_empty'))).toEqual(['a', 'b', 'd']);
+  });
 });

@@ -6,8 +6,14 @@
  */
 import type { FilterCondition, FilterNode } from '@sdr/schema';
 import type { FilterCatalog, FilterField } from './ast.ts';
-import { dateRange, type InstantRange } from './dates.ts';
-import { assertValid, resolveOptions, type FilterCompileOptions } from './sql.ts';
+import { dateRange, dayBounds, DAY_SHAPE, type InstantRange } from './dates.ts';
+import {
+  assertValid,
+  checkField,
+  resolveOptions,
+  valueKind,
+  type FilterCompileOptions,
+} from './sql.ts';
 import { distinct, foldCase } from './text.ts';
 
 export type FilterRow = Readonly<Record<string, unknown>>;
@@ -65,6 +71,55 @@ function asTags(v: unknown): string[] {
   return tagList(v).filter((t): t is string => typeof t === 'string');
 }
 
+/** A JSON object (or its text); anything else reads as no object. */
+function jsonObject(v: unknown): Record<string, unknown> | null {
+  let o = v;
+  if (typeof v === 'string') {
+    try {
+      o = JSON.parse(v);
+    } catch {
+      return null;
+    }
+  }
+  return typeof o === 'object' && o !== null && !Array.isArray(o)
+    ? (o as Record<string, unknown>)
+    : null;
+}
+
+/**
+ * How a condition reads its field from a row: the row's key for a column; for a `jsonKey` field
+ * the key of the JSON object under `rowKey`, kept only when it has the field's JSON type (as the
+ * SQL `json_type`/`jsonb_typeof` guards do), else null. Day-stored dates stay texts.
+ */
+function reader(name: string, field: FilterField): (row: FilterRow) => unknown {
+  checkField(name, field);
+  const kind = valueKind(field);
+  const day = (v: unknown) => (typeof v === 'string' && DAY_SHAPE.test(v) ? v : null);
+  if (field.jsonKey === undefined) {
+    return kind === 'day' ? (row) => day(row[name]) : (row) => row[name];
+  }
+  const key = field.jsonKey;
+  const rowKey = field.rowKey ?? field.column.split('.').at(-1)!;
+  const guard: (v: unknown) => unknown = {
+    text: (v: unknown) => (typeof v === 'string' ? v : null),
+    number: (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null),
+    instant: (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null),
+    boolean: (v: unknown) => (typeof v === 'boolean' ? v : null),
+    array: (v: unknown) => (Array.isArray(v) ? v : null),
+    day,
+  }[kind];
+  return (row) => {
+    const o = jsonObject(row[rowKey]);
+    return o && Object.hasOwn(o, key) ? guard(o[key]) : null;
+  };
+}
+
+/** Day texts `lo ≤ d ≤ hi` (see `dayBounds`). */
+function inDays(v: unknown, days: { lo?: string; hi?: string }): boolean {
+  if (typeof v !== 'string') return false;
+  return (days.lo === undefined || v >= days.lo) && (days.hi === undefined || v <= days.hi);
+}
+
 function inRange(t: number | null, r: InstantRange): boolean {
   if (t === null) return false;
   if (r.lo && (r.lo.inclusive ? t < r.lo.ms : t <= r.lo.ms)) return false;
@@ -82,7 +137,8 @@ function isEmpty(field: FilterField, v: unknown): boolean {
     case 'number':
       return asNumber(v) === null;
     case 'date':
-      return asInstant(v) === null;
+      // A day-stored date was read as its text or null (see `reader`).
+      return field.dateStorage === 'day' ? v === null || v === undefined : asInstant(v) === null;
     case 'boolean':
       return asBoolean(v) === null;
   }
@@ -94,13 +150,20 @@ function conditionPredicate(
   now: number,
   timeZone: string,
 ): FilterPredicate {
-  const key = cond.field;
+  const get = reader(cond.field, field);
   const text =
     field.type === 'text'
-      ? (row: FilterRow) => foldCase(asText(row[key]))
-      : (row: FilterRow) => asText(row[key]);
+      ? (row: FilterRow) => foldCase(asText(get(row)))
+      : (row: FilterRow) => asText(get(row));
   const norm = field.type === 'text' ? foldCase : (s: string) => s;
-  const num = (row: FilterRow) => asNumber(row[key]);
+  const num = (row: FilterRow) => asNumber(get(row));
+  const dated = (r: InstantRange): FilterPredicate => {
+    if (valueKind(field) === 'day') {
+      const days = dayBounds(r, timeZone);
+      return (row) => inDays(get(row), days);
+    }
+    return (row) => inRange(asInstant(get(row)), r);
+  };
   const not =
     (p: FilterPredicate): FilterPredicate =>
     (row) =>
@@ -152,38 +215,35 @@ function conditionPredicate(
           return n !== null && n >= from && n <= to;
         };
       }
-      const r = dateRange(cond, now, timeZone);
-      return (row) => inRange(asInstant(row[key]), r);
+      return dated(dateRange(cond, now, timeZone));
     }
     case 'before':
     case 'after':
     case 'on':
     case 'in_last':
-    case 'in_next': {
-      const r = dateRange(cond, now, timeZone);
-      return (row) => inRange(asInstant(row[key]), r);
-    }
+    case 'in_next':
+      return dated(dateRange(cond, now, timeZone));
     case 'is_true':
-      return (row) => asBoolean(row[key]) === true;
+      return (row) => asBoolean(get(row)) === true;
     case 'is_false':
-      return (row) => asBoolean(row[key]) === false;
+      return (row) => asBoolean(get(row)) === false;
     case 'contains_any':
     case 'contains_none': {
       const wanted = new Set(cond.value);
-      const p: FilterPredicate = (row) => asTags(row[key]).some((t) => wanted.has(t));
+      const p: FilterPredicate = (row) => asTags(get(row)).some((t) => wanted.has(t));
       return cond.op === 'contains_any' ? p : not(p);
     }
     case 'contains_all': {
       const wanted = distinct(cond.value);
       return (row) => {
-        const tags = new Set(asTags(row[key]));
+        const tags = new Set(asTags(get(row)));
         return wanted.every((t) => tags.has(t));
       };
     }
     case 'is_empty':
-      return (row) => isEmpty(field, row[key]);
+      return (row) => isEmpty(field, get(row));
     case 'is_not_empty':
-      return (row) => !isEmpty(field, row[key]);
+      return (row) => !isEmpty(field, get(row));
   }
 }
 

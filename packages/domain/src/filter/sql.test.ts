@@ -229,6 +229,48 @@ describe('compileFilterSqlite / compileFilterPostgres', () => {
     ).toThrow(expect.objectContaining({ code: 'invalid_time_zone' }));
   });
 
+  it('reads custom fields as typed keys of a JSON column', () => {
+    const catalog: FilterCatalog = {
+      budget: { type: 'number', column: 'l.custom', jsonKey: 'budget' },
+      renewal: { type: 'date', column: 'custom', jsonKey: 'renewal', dateStorage: 'day' },
+      products: { type: 'tags', column: 'custom', jsonKey: 'products' },
+    };
+    const gt = where('budget', 'gt', 5);
+    expect(compileFilterSqlite(gt, catalog, opts).sql).toBe(
+      `((CASE WHEN json_type("l"."custom", '$."budget"') IN ('integer', 'real') THEN json_extract("l"."custom", '$."budget"') END) IS NOT NULL AND (CASE WHEN json_type("l"."custom", '$."budget"') IN ('integer', 'real') THEN json_extract("l"."custom", '$."budget"') END) > ?)`,
+    );
+    expect(compileFilterPostgres(gt, catalog, opts).sql).toContain(
+      `(CASE WHEN jsonb_typeof(("l"."custom" -> 'budget')) = 'number' THEN ("l"."custom" ->> 'budget')::double precision END)`,
+    );
+    // A day-stored date compares day texts: 'on' is one day, whatever the zone.
+    const on = where('renewal', 'on', '2024-05-15');
+    expect(compileFilterSqlite(on, catalog, opts).params).toEqual(['2024-05-15', '2024-05-15']);
+    expect(
+      compileFilterPostgres(on, catalog, { now: NOW, timeZone: 'Asia/Kolkata' }).params,
+    ).toEqual(['2024-05-15', '2024-05-15']);
+    // Instants become the days whose start lies in the range (half past midnight: the next day on).
+    const after = where('renewal', 'after', '2024-05-15T00:30:00Z');
+    expect(compileFilterSqlite(after, catalog, opts).params).toEqual(['2024-05-16']);
+    expect(compileFilterSqlite(where('products', 'is_empty'), catalog, opts).sql).toBe(
+      `((CASE WHEN json_type("custom", '$."products"') = 'array' THEN json_extract("custom", '$."products"') END) IS NULL OR json_array_length((CASE WHEN json_type("custom", '$."products"') = 'array' THEN json_extract("custom", '$."products"') END)) = 0)`,
+    );
+  });
+
+  it('refuses a JSON key that is not a plain identifier, and days on a non-date field', () => {
+    for (const jsonKey of ["a'b", 'a.b', '', '$.x', 'a"']) {
+      const catalog: FilterCatalog = { x: { type: 'number', column: 'custom', jsonKey } };
+      for (const compile of [compileFilterSqlite, compileFilterPostgres]) {
+        expect(() => compile(where('x', 'is_empty'), catalog, opts)).toThrow(
+          expect.objectContaining({ code: 'invalid_catalog' }),
+        );
+      }
+    }
+    const catalog: FilterCatalog = { x: { type: 'text', column: 'x', dateStorage: 'day' } };
+    expect(() => compileFilterSqlite(where('x', 'is_empty'), catalog, opts)).toThrow(
+      expect.objectContaining({ code: 'invalid_catalog' }),
+    );
+  });
+
   it('accepts now as a Date', () => {
     const filter = where('created', 'in_next', { amount: 1, unit: 'days' });
     expect(compileFilterSqlite(filter, CATALOG, { now: new Date(NOW) })).toEqual(lite(filter));

@@ -7,7 +7,7 @@
 import type { FilterCondition, FilterNode } from '@sdr/schema';
 import type { FilterCatalog, FilterField } from './ast.ts';
 import { checkFilter } from './check.ts';
-import { dateRange, isValidTimeZone, type InstantRange } from './dates.ts';
+import { dateRange, dayBounds, isValidTimeZone, type InstantRange } from './dates.ts';
 import { FilterError } from './errors.ts';
 import { distinct, escapeLike, foldCase } from './text.ts';
 
@@ -38,6 +38,38 @@ export interface SqlDialect {
   tagsAny(col: string, ps: readonly string[]): string;
   tagsAll(col: string, ps: readonly string[], count: number): string;
   tagsEmpty(col: string): string;
+  /**
+   * Key `key` of the JSON object in `col`, as a value of `kind`; NULL when the key is missing,
+   * `col` is not an object, or the value has another JSON type (`day`: not `YYYY-MM-DD` text).
+   * `key` is a checked plain identifier.
+   */
+  jsonValue(col: string, key: string, kind: ValueKind): string;
+  /** A day-stored text column: itself when it has the shape of a day, else NULL. */
+  dayText(col: string): string;
+  /** A day text ready for a bytewise comparison with a text parameter. */
+  dayCompare(expr: string): string;
+}
+
+/**
+ * What a field's SQL value is, for reading JSON keys: tags are an array, instants a number of
+ * epoch ms (a `timestamptz` once read in Postgres), day dates a text.
+ */
+export type ValueKind = 'text' | 'number' | 'instant' | 'boolean' | 'array' | 'day';
+
+export function valueKind(field: FilterField): ValueKind {
+  switch (field.type) {
+    case 'text':
+    case 'select':
+      return 'text';
+    case 'number':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'tags':
+      return 'array';
+    case 'date':
+      return field.dateStorage === 'day' ? 'day' : 'instant';
+  }
 }
 
 const TRUE = '(1 = 1)';
@@ -50,6 +82,29 @@ export function quoteColumn(column: string): string {
     throw new FilterError('invalid_catalog', `Column "${column}" is not a plain SQL identifier`);
   }
   return parts.map((p) => `"${p}"`).join('.');
+}
+
+/** Throws `FilterError('invalid_catalog')` for a field the compilers cannot read safely. */
+export function checkField(name: string, field: FilterField): void {
+  quoteColumn(field.column);
+  if (field.jsonKey !== undefined && !IDENTIFIER.test(field.jsonKey)) {
+    throw new FilterError(
+      'invalid_catalog',
+      `JSON key "${field.jsonKey}" of field "${name}" is not a plain identifier`,
+    );
+  }
+  if (field.dateStorage === 'day' && field.type !== 'date') {
+    throw new FilterError('invalid_catalog', `Field "${name}" is not a date but stores days`);
+  }
+}
+
+/** The SQL expression of a field's value in a dialect (a column, or a typed JSON key). */
+export function fieldValue(name: string, field: FilterField, dialect: SqlDialect): string {
+  checkField(name, field);
+  const col = quoteColumn(field.column);
+  const kind = valueKind(field);
+  if (field.jsonKey !== undefined) return dialect.jsonValue(col, field.jsonKey, kind);
+  return kind === 'day' ? dialect.dayText(col) : col;
 }
 
 export function resolveOptions(options: FilterCompileOptions): { now: number; timeZone: string } {
@@ -88,8 +143,15 @@ export function compileSql(
   };
   const negate = (sql: string): string => `(NOT ${sql})`;
 
-  const range = (col: string, r: InstantRange): string => {
+  const range = (col: string, field: FilterField, r: InstantRange): string => {
     const parts = [`${col} IS NOT NULL`];
+    if (valueKind(field) === 'day') {
+      const days = dayBounds(r, timeZone);
+      const text = dialect.dayCompare(col);
+      if (days.lo) parts.push(`${text} >= ${dialect.textParam(bind(days.lo))}`);
+      if (days.hi) parts.push(`${text} <= ${dialect.textParam(bind(days.hi))}`);
+      return join(parts, 'AND');
+    }
     if (r.lo)
       parts.push(
         `${col} ${r.lo.inclusive ? '>=' : '>'} ${dialect.instantParam(bind(dialect.instant(r.lo.ms)))}`,
@@ -131,7 +193,7 @@ export function compileSql(
 
   const condition = (cond: FilterCondition): string => {
     const field = catalog[cond.field] as FilterField;
-    const col = quoteColumn(field.column);
+    const col = fieldValue(cond.field, field, dialect);
     const num = (v: number): string => dialect.numberParam(bind(v));
     switch (cond.op) {
       case 'is':
@@ -167,14 +229,14 @@ export function compileSql(
         if (typeof from === 'number' && typeof to === 'number') {
           return `(${col} IS NOT NULL AND ${col} >= ${num(from)} AND ${col} <= ${num(to)})`;
         }
-        return range(col, dateRange(cond, now, timeZone));
+        return range(col, field, dateRange(cond, now, timeZone));
       }
       case 'before':
       case 'after':
       case 'on':
       case 'in_last':
       case 'in_next':
-        return range(col, dateRange(cond, now, timeZone));
+        return range(col, field, dateRange(cond, now, timeZone));
       case 'is_true':
         return dialect.boolIs(col, true);
       case 'is_false':
