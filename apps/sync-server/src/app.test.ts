@@ -281,6 +281,23 @@ describe.each(testDatabaseKinds())('app (%s)', (kind) => {
         'GET /api/v1/leads/{id}/conflicts',
         'GET /api/v1/workspace/settings',
         'PUT /api/v1/workspace/settings',
+        'GET /api/v1/workspace/lead-settings',
+        'PUT /api/v1/workspace/lead-settings',
+        'GET /api/v1/views',
+        'GET /api/v1/views/{id}',
+        'PUT /api/v1/views/{id}',
+        'DELETE /api/v1/views/{id}',
+        'GET /api/v1/lists',
+        'GET /api/v1/lists/{id}',
+        'PUT /api/v1/lists/{id}',
+        'DELETE /api/v1/lists/{id}',
+        'GET /api/v1/lists/{id}/members',
+        'POST /api/v1/lists/{id}/members',
+        'GET /api/v1/tasks',
+        'GET /api/v1/tasks/{id}',
+        'PUT /api/v1/tasks/{id}',
+        'DELETE /api/v1/tasks/{id}',
+        'GET /api/v1/replication/rows',
       ].sort(),
     );
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({
@@ -306,5 +323,29 @@ describe.each(testDatabaseKinds())('app (%s)', (kind) => {
       name: 'userId',
       in: 'path',
     });
+    // The public workspace-data contract (a mobile client reads it): named bodies and rows, and the
+    // recursive filter AST as one self-referencing component.
+    const putView = doc.paths['/api/v1/views/{id}'].put;
+    expect(putView.requestBody.content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/SavedViewPut',
+    );
+    expect(putView.responses['200'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/SavedView',
+    );
+    expect(doc.components.schemas.SavedView.properties.filter.$ref).toBe(
+      '#/components/schemas/FilterNode',
+    );
+    expect(JSON.stringify(doc.components.schemas.FilterNode)).toContain(
+      '#/components/schemas/FilterNode',
+    );
+    for (const name of [
+      'LeadList',
+      'Task',
+      'ReplicationPage',
+      'ListMembersChange',
+      'LeadSettings',
+    ]) {
+      expect(doc.components.schemas[name], name).toBeDefined();
+    }
   });
 });

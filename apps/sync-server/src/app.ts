@@ -24,8 +24,15 @@ import { sessionsRoutes } from './sessions/sessions.routes.ts';
 import { leadsRoutes } from './leads/leads.routes.ts';
 import { createSyncCore, type SyncCore } from './sync/sync-core.ts';
 import { workspaceRoutes } from './workspace/workspace.routes.ts';
+import { listsRoutes } from './lists/lists.routes.ts';
+import { replicationRoutes } from './replication/replication.routes.ts';
+import { tasksRoutes } from './tasks/tasks.routes.ts';
+import { viewsRoutes } from './views/views.routes.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
+/** `POST /api/v1/lists/{id}/members` carries up to 10,000 lead ids. */
+export const MEMBERS_BODY_LIMIT_BYTES = 1024 * 1024;
+const LARGE_BODY_PATH = /^\/api\/v1\/lists\/[^/]+\/members$/;
 
 /** POST endpoints limited per client IP + path. */
 export const RATE_LIMITED_PATHS = [
@@ -84,17 +91,23 @@ export function createApp(input: AppDeps & { sync?: SyncCore }) {
 
   app.use('*', requestId());
   app.use('*', requestLogger(deps.logger));
-  app.use(
-    '*',
+  const limitBody = (maxSize: number) =>
     bodyLimit({
-      maxSize: BODY_LIMIT_BYTES,
+      maxSize,
       onError: () => {
         throw new ApiError(
           'payload_too_large',
-          `The request body is larger than ${BODY_LIMIT_BYTES / 1024} KB.`,
+          `The request body is larger than ${maxSize / 1024} KB.`,
         );
       },
-    }),
+    });
+  const smallBodies = limitBody(BODY_LIMIT_BYTES);
+  const largeBodies = limitBody(MEMBERS_BODY_LIMIT_BYTES);
+  app.use('*', (c, next) =>
+    (LARGE_BODY_PATH.test(c.req.path) ? largeBodies : smallBodies)(
+      c as Context<AppEnv, string>,
+      next,
+    ),
   );
   app.on('POST', RATE_LIMITED_PATHS, rateLimit(deps.env.authRateLimit));
 
@@ -124,6 +137,10 @@ export function createApp(input: AppDeps & { sync?: SyncCore }) {
     .route('/api/v1/invitations', invitationsRoutes(deps))
     .route('/api/v1/leads', leadsRoutes(deps, sync))
     .route('/api/v1/workspace', workspaceRoutes(deps, sync))
+    .route('/api/v1/views', viewsRoutes(deps))
+    .route('/api/v1/lists', listsRoutes(deps))
+    .route('/api/v1/tasks', tasksRoutes(deps, sync))
+    .route('/api/v1/replication', replicationRoutes(deps, sync))
     .route('/', pagesRoutes(deps));
 
   routes.doc31('/openapi.json', {

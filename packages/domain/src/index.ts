@@ -123,3 +123,14 @@ export {
   parseWebsite,
 } from './lead/values.ts';
 export type { CustomParseOptions, ListLimits } from './lead/values.ts';
+// Who sees and changes saved views, lead lists, tasks and lead settings.
+export {
+  canEditLeadSettings,
+  canEditList,
+  canEditView,
+  canSeeTask,
+  canSeeView,
+  taskWriteError,
+  viewWriteError,
+} from './workspace-data/access.ts';
+export type { DataActor, ViewAccess } from './workspace-data/access.ts';

@@ -1,4 +1,8 @@
-/** `/api/v1/workspace/settings`: read (any member) and change (admin) the workspace's settings. */
+/**
+ * `/api/v1/workspace/settings`: read (any member) and change (admin) the workspace's settings;
+ * `/api/v1/workspace/lead-settings`: read (any member) and change (managers, admins) its lead
+ * settings (pipeline, custom fields, scoring, routing).
+ */
 import { createRoute } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { workspace } from '@sdr/schema/pg';
@@ -8,7 +12,9 @@ import { ApiError } from '../errors.ts';
 import { WorkspaceSettings } from '../leads/leads.schemas.ts';
 import { requireAuth } from '../middleware/auth/index.ts';
 import { bearerSecurity, createRouter, errors, jsonBody, jsonResponse } from '../openapi.ts';
+import { DataSchemas } from '../replication/schemas.ts';
 import type { SyncCore } from '../sync/sync-core.ts';
+import { getLeadSettings, saveLeadSettings } from './lead-settings.service.ts';
 
 const tags = ['workspace'];
 
@@ -34,6 +40,33 @@ const putRoute = createRoute({
   },
 });
 
+const getLeadSettingsRoute = createRoute({
+  method: 'get',
+  path: '/lead-settings',
+  tags,
+  summary:
+    "The workspace's lead settings (defaults until first saved), with the stages leads use that the pipeline lacks",
+  security: bearerSecurity,
+  responses: {
+    200: jsonResponse(DataSchemas.LeadSettingsResponse, 'Lead settings'),
+    ...errors(401),
+  },
+});
+
+const putLeadSettingsRoute = createRoute({
+  method: 'put',
+  path: '/lead-settings',
+  tags,
+  summary:
+    'Replace the lead settings (managers and admins). Dropping a stage that leads still use is allowed and reported in `unknownStages`',
+  security: bearerSecurity,
+  request: { body: jsonBody(DataSchemas.LeadSettings) },
+  responses: {
+    200: jsonResponse(DataSchemas.LeadSettingsResponse, 'Saved'),
+    ...errors(400, 401, 403, 413, 415),
+  },
+});
+
 export function workspaceRoutes(deps: Deps, sync: SyncCore) {
   const router = createRouter();
   router.use('*', requireAuth({ db: deps.db, secret: deps.env.jwtSecret, clock: deps.clock }));
@@ -55,5 +88,11 @@ export function workspaceRoutes(deps: Deps, sync: SyncCore) {
         .where(eq(workspace.id, c.var.auth.workspaceId));
       sync.visibility.invalidate(c.var.auth.workspaceId);
       return c.json(body, 200);
-    });
+    })
+    .openapi(getLeadSettingsRoute, async (c) =>
+      c.json(await getLeadSettings(deps, c.var.auth), 200),
+    )
+    .openapi(putLeadSettingsRoute, async (c) =>
+      c.json(await saveLeadSettings(deps, c.var.auth, c.req.valid('json')), 200),
+    );
 }
