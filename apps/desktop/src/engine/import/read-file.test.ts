@@ -466,6 +466,33 @@ describe('openImportFile: xlsx', () => {
     });
   });
 
+  it('reads the first visible tab: not a hidden one, not the first sheet file in the zip', async () => {
+    // A hidden first sheet (its file comes first in the zip).
+    const hiddenFirst = new ExcelJS.Workbook();
+    const notes = hiddenFirst.addWorksheet('Notes');
+    notes.addRow(['hidden notes']);
+    notes.state = 'hidden';
+    const leads = hiddenFirst.addWorksheet('Leads');
+    leads.addRow(['Email']);
+    leads.addRow(['ada@example.com']);
+    const file = path.join(dir, 'hidden-first.xlsx');
+    await hiddenFirst.xlsx.writeFile(file);
+    const opened = await openImportFile(file);
+    expect(opened.headers).toEqual(['Email']);
+    expect(await all(opened)).toEqual([{ rowNumber: 2, cells: ['ada@example.com'] }]);
+
+    // Tabs reordered: the first tab is the sheet created last.
+    const reordered = new ExcelJS.Workbook();
+    reordered.addWorksheet('Created first').addRow(['Second tab']);
+    const firstTab = reordered.addWorksheet('First tab');
+    firstTab.addRow(['Company']);
+    firstTab.orderNo = 0;
+    reordered.getWorksheet('Created first')!.orderNo = 1;
+    const file2 = path.join(dir, 'reordered.xlsx');
+    await reordered.xlsx.writeFile(file2);
+    expect((await openImportFile(file2)).headers).toEqual(['Company']);
+  });
+
   it('finds the header below blank rows and resumes at a row', async () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('S');

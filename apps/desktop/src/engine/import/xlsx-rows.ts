@@ -1,5 +1,5 @@
 /**
- * Rows of an xlsx's first worksheet with exceljs' streaming reader, every cell as text: formulas
+ * Rows of an xlsx's first visible tab with exceljs' streaming reader, every cell as text: formulas
  * as their cached result, dates as ISO (`2024-03-05`, or `2024-03-05T14:30:00` without an offset:
  * spreadsheet times are wall-clock times), rich text flattened, errors as Excel shows them.
  */
@@ -90,6 +90,11 @@ function corrupt(cause: unknown): ImportError {
   );
 }
 
+interface SheetModel {
+  readonly name: string;
+  readonly state?: string;
+}
+
 /** The first worksheet's rows. Throws `corrupt_xlsx` for a damaged file or one with no sheet. */
 export async function* readXlsxRows(input: Readable): AsyncGenerator<SheetRow> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
@@ -101,13 +106,18 @@ export async function* readXlsxRows(input: Readable): AsyncGenerator<SheetRow> {
   });
   let sheets = 0;
   try {
-    // Only the first worksheet in the file is imported; the rest of the zip is not read.
+    // The first visible tab (workbook order, which is not the order of the sheet files in the
+    // zip); when the workbook part has not been read yet, the first sheet in the file.
     for await (const worksheet of reader) {
       sheets += 1;
+      const tabs = (reader as unknown as { model?: { sheets?: SheetModel[] } }).model?.sheets;
+      const first = tabs?.find((t) => t.state !== 'hidden' && t.state !== 'veryHidden');
+      const name = (worksheet as unknown as { name?: string }).name;
+      if (first && name !== first.name) continue;
       for await (const row of worksheet) {
         yield { number: row.number, cells: rowCells(row) };
       }
-      break;
+      return;
     }
   } catch (cause) {
     if (cause instanceof ImportError) throw cause;
@@ -115,5 +125,5 @@ export async function* readXlsxRows(input: Readable): AsyncGenerator<SheetRow> {
   } finally {
     input.destroy();
   }
-  if (sheets === 0) throw corrupt(new Error('no worksheet in the file'));
+  throw corrupt(new Error(sheets === 0 ? 'no worksheet in the file' : 'no visible worksheet'));
 }
