@@ -8,6 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { EngineFrame, EventName } from '../shared/contract.ts';
 import type { Engine } from './engine.ts';
+import { EngineFailure } from './errors.ts';
+import type { FileStore } from './files/file-store.ts';
+import { fileDto } from './import/import-handlers.ts';
 import { handleFrame } from './frames.ts';
 import type { Logger } from './logger.ts';
 import { contentSecurityPolicy, readStatic } from './static-files.ts';
@@ -42,6 +45,17 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
       res
         .writeHead(421, { 'content-type': 'text/plain; charset=utf-8' })
         .end('Misdirected request');
+      return;
+    }
+    const { pathname, searchParams } = new URL(req.url ?? '/', 'http://x');
+    if (pathname === '/files' || pathname.startsWith('/files/')) {
+      const origin = req.headers.origin;
+      // Uploads must come from the app's own page; downloads are plain links (no Origin sent).
+      if (req.method === 'POST' && (origin === undefined || !allowedOrigins().has(origin))) {
+        res.writeHead(403).end();
+        return;
+      }
+      serveFiles(engine.files, req, res, pathname, searchParams, log);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -114,6 +128,55 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * `POST /files?name=<file name>` stages an upload (the body is the file's bytes) and answers its
+ * `StoredFileDto`; `GET /files/<id>` downloads a staged file (error reports, exports).
+ */
+function serveFiles(
+  files: FileStore,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  pathname: string,
+  params: URLSearchParams,
+  log: Logger,
+): void {
+  const json = (status: number, body: unknown) =>
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  const fail = (err: unknown) => {
+    const known = err instanceof EngineFailure;
+    if (!known) log.error('file request failed', { err });
+    json(known && err.code === 'not_found' ? 404 : known ? 400 : 500, {
+      error: { code: known ? err.code : 'internal', message: known ? err.message : 'File error' },
+    });
+  };
+  if (req.method === 'POST' && pathname === '/files') {
+    files
+      .stageFromStream(req, params.get('name') ?? 'upload')
+      .then((f) => json(201, fileDto(f)))
+      .catch(fail);
+    return;
+  }
+  if ((req.method === 'GET' || req.method === 'HEAD') && pathname.startsWith('/files/')) {
+    const id = pathname.slice('/files/'.length);
+    files
+      .info(id)
+      .then((f) => {
+        res.writeHead(200, {
+          'content-type': 'application/octet-stream',
+          'content-length': String(f.size),
+          'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(f.name)}`,
+          'x-content-type-options': 'nosniff',
+          'cache-control': 'no-store',
+        });
+        if (req.method === 'HEAD') res.end();
+        else files.open(id).on('error', fail).pipe(res);
+      })
+      .catch(fail);
+    return;
+  }
+  res.writeHead(405, { allow: 'GET, HEAD, POST' }).end();
 }
 
 function textOf(data: RawData): string {

@@ -100,24 +100,36 @@ export class LeadReplica {
   }
 
   create(workspaceId: string, input: LeadFieldChanges): LocalEdit {
+    const fields = { ...checkedChanges(input, {}, 'fields'), createdAt: this.now() };
+    return this.transaction(() => this.insertLead(workspaceId, fields, true));
+  }
+
+  /**
+   * Writes a new lead from values already in record form (imports), inside the caller's
+   * transaction. `cache: false` keeps the decoded doc out of the cache (bulk writers).
+   */
+  insertLead(
+    workspaceId: string,
+    fields: Readonly<Record<string, unknown>>,
+    cache = false,
+  ): LocalEdit {
     const id = ulid();
     const name = leadDocName(id);
-    const fields = { ...checkedChanges(input, {}, 'fields'), createdAt: this.now() };
     const { doc, update } = createRecordDoc(leadRecord, id, fields, this.clientId);
-    return this.transaction(() => {
-      const entry = this.enqueue(name, update);
-      const lead: StoredLead = {
-        id,
-        workspaceId,
-        ...columnsFromDoc(doc),
-        seq: 0,
-        yState: Y.encodeStateAsUpdate(doc),
-        updatedAt: this.now(),
-      };
-      this.leads.put(lead);
-      this.cache.set(name, doc);
-      return { lead, entry };
-    }, [name]);
+    const entry = this.enqueue(name, update);
+    const lead: StoredLead = {
+      id,
+      workspaceId,
+      ...columnsFromDoc(doc),
+      seq: 0,
+      // A new doc's first update is its whole state.
+      yState: update,
+      updatedAt: this.now(),
+    };
+    this.leads.put(lead);
+    if (cache) this.cache.set(name, doc);
+    else doc.destroy();
+    return { lead, entry };
   }
 
   /** A person's edit: values are normalised (phone, country, zone...) and checked first. */

@@ -30,6 +30,8 @@ export interface SyncManagerOptions {
   client?: Pick<SyncClientOptions, 'backoff' | 'pageLimit' | 'random' | 'gapFillDelayMs'>;
   /** Coalescing window of `sync:status` and `leads:changed` events. */
   eventDelayMs?: number;
+  /** Called with every `sync:status` emitted (workspace data replication follows `connection`). */
+  onStatus?: (status: SyncStatus) => void;
 }
 
 const OWNER_KEY = (workspaceId: string) => `sync.workspaceUser.${workspaceId}`;
@@ -118,6 +120,13 @@ export class SyncManager {
   edited(entry: OutboxEntry | null, leadId: string): void {
     if (entry) this.client?.enqueued(entry);
     this.leadsChanged([leadId]);
+    this.scheduleStatus();
+  }
+
+  /** Many local edits were committed at once (an import batch): send them, tell the renderer once. */
+  editedMany(entries: readonly (OutboxEntry | null)[]): void {
+    for (const entry of entries) if (entry) this.client?.enqueued(entry);
+    this.leadsChanged(null);
     this.scheduleStatus();
   }
 
@@ -218,7 +227,9 @@ export class SyncManager {
     if (this.closed) return;
     this.statusTimer ??= setTimeout(() => {
       this.statusTimer = null;
-      this.o.emit('sync:status', this.status());
+      const status = this.status();
+      this.o.emit('sync:status', status);
+      this.o.onStatus?.(status);
     }, this.o.eventDelayMs ?? 30);
   }
 

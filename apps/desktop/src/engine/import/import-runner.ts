@@ -1,0 +1,453 @@
+/**
+ * Lead imports as resumable jobs. A job reads its staged file in batches; each batch is ONE SQLite
+ * transaction holding the batch's new or updated leads (rows, doc states, outbox entries), its
+ * row issues and the job's progress (`last_row`). A crash or a restart therefore loses at most the
+ * uncommitted batch, which is read again on resume: no row is imported twice, none is lost.
+ *
+ * Per row: normalise (normalise-row.ts) → the record's own checks → dedupe on email, then phone,
+ * against the workspace's leads (and the rows of this import already written) → skip, update the
+ * existing lead, or create a new one.
+ */
+import type Database from 'better-sqlite3';
+import { ulid } from 'ulid';
+import { checkFieldChanges, leadRecord, type LeadSettings } from '@sdr/schema';
+import type { ImportJobDto, ImportOptions, ImportPreview } from '../../shared/contract.ts';
+import { EngineFailure } from '../errors.ts';
+import type { FileStore } from '../files/file-store.ts';
+import type { LeadReplica, LocalEdit } from '../leads/lead-replica.ts';
+import type { Logger } from '../logger.ts';
+import type { OutboxEntry } from '../sync/outbox-store.ts';
+import { writeErrorReport } from './error-report.ts';
+import { ImportError } from './import-error.ts';
+import { checkMapping, suggestMapping, type ImportMapping } from './mapping.ts';
+import {
+  createRowNormaliser,
+  type ImportedLead,
+  type KnownOwner,
+  type RowResult,
+} from './normalise-row.ts';
+import { openImportFile, type ImportFile } from './read-file.ts';
+import { importTargets } from './targets.ts';
+
+const BATCH_ROWS = 1000;
+const PREVIEW_ROWS = 20;
+
+interface JobRow {
+  id: string;
+  workspace_id: string;
+  file_name: string;
+  file_id: string;
+  format: 'csv' | 'xlsx';
+  mapping: string;
+  options: string;
+  state: ImportJobDto['state'];
+  last_row: number;
+  rows_done: number;
+  bytes_done: number;
+  bytes_total: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  failed: number;
+  warnings: number;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+function toDto(r: JobRow): ImportJobDto {
+  return {
+    id: r.id,
+    fileName: r.file_name,
+    state: r.state,
+    rowsDone: r.rows_done,
+    bytesDone: r.bytes_done,
+    bytesTotal: r.bytes_total,
+    created: r.created,
+    updated: r.updated,
+    skipped: r.skipped,
+    failed: r.failed,
+    warnings: r.warnings,
+    error: r.error,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export interface ImportRunnerDeps {
+  sqlite: Database.Database;
+  replica: LeadReplica;
+  files: FileStore;
+  log: Logger;
+  now: () => number;
+  /** The workspace edits go to (throws when signed out or read-only). */
+  workspace: () => string;
+  /** The signed-in user (owner `me`). */
+  userId: () => string | null;
+  /** Pipeline stages and custom fields as last seen from the server. */
+  settings: () => LeadSettings;
+  /** Members an owner column is matched against (empty offline). */
+  owners: () => Promise<KnownOwner[]>;
+  /** A batch was committed: send its outbox entries and refresh the renderer. */
+  committed: (entries: readonly (OutboxEntry | null)[]) => void;
+  progress: (job: ImportJobDto) => void;
+}
+
+type Counters = Pick<JobRow, 'created' | 'updated' | 'skipped' | 'failed' | 'warnings'>;
+
+export function createImportRunner(d: ImportRunnerDeps) {
+  const q = {
+    insert: d.sqlite.prepare(
+      `INSERT INTO import_job (id, workspace_id, file_name, file_id, format, mapping, options,
+         state, bytes_total, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
+    ),
+    get: d.sqlite.prepare(`SELECT * FROM import_job WHERE id = ?`),
+    list: d.sqlite.prepare(
+      `SELECT * FROM import_job WHERE workspace_id = ? ORDER BY created_at DESC LIMIT 50`,
+    ),
+    running: d.sqlite.prepare(`SELECT * FROM import_job WHERE state = 'running'`),
+    progress: d.sqlite.prepare(
+      `UPDATE import_job SET last_row = ?, rows_done = rows_done + ?, bytes_done = ?,
+         created = created + ?, updated = updated + ?, skipped = skipped + ?, failed = failed + ?,
+         warnings = warnings + ?, updated_at = ? WHERE id = ?`,
+    ),
+    finish: d.sqlite.prepare(
+      `UPDATE import_job SET state = ?, error = ?, bytes_done = CASE WHEN ? THEN bytes_total
+         ELSE bytes_done END, updated_at = ? WHERE id = ? AND state = 'running'`,
+    ),
+    issue: d.sqlite.prepare(
+      `INSERT INTO import_issue (id, job_id, row_number, kind, "column", value, message)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    issues: d.sqlite.prepare(
+      `SELECT row_number AS rowNumber, kind, "column" AS "column", value, message FROM import_issue
+       WHERE job_id = ? ORDER BY row_number, rowid LIMIT ? OFFSET ?`,
+    ),
+    issueCount: d.sqlite.prepare(`SELECT count(*) AS n FROM import_issue WHERE job_id = ?`),
+    byEmail: d.sqlite.prepare(
+      `SELECT id FROM lead WHERE workspace_id = ? AND email = ? AND deleted = 0 LIMIT 1`,
+    ),
+    byPhone: d.sqlite.prepare(
+      `SELECT id FROM lead WHERE workspace_id = ? AND phone = ? AND deleted = 0 LIMIT 1`,
+    ),
+  };
+  const active = new Map<string, { cancel: boolean }>();
+
+  const getJob = (id: string, workspaceId?: string): JobRow => {
+    const row = q.get.get(id) as JobRow | undefined;
+    if (!row || (workspaceId !== undefined && row.workspace_id !== workspaceId)) {
+      throw new EngineFailure('not_found', 'No such import');
+    }
+    return row;
+  };
+
+  async function normaliserFor(headers: string[], mapping: ImportMapping, defaultCountry?: string) {
+    const settings = d.settings();
+    const problems = checkMapping(headers, mapping, settings.customFields);
+    if (problems.length > 0) {
+      throw new EngineFailure('invalid_input', problems.join('; '), {
+        issues: problems.map((message) => ({ path: 'mapping', message })),
+      });
+    }
+    return createRowNormaliser(headers, mapping, {
+      customFields: settings.customFields,
+      ...(defaultCountry ? { defaultCountry } : {}),
+      statuses: settings.pipeline.stages,
+      owners: await d.owners(),
+    });
+  }
+
+  async function openStaged(fileId: string, startAtRow?: number): Promise<ImportFile> {
+    try {
+      return await openImportFile(d.files.pathOf(fileId), startAtRow ? { startAtRow } : {});
+    } catch (err) {
+      if (err instanceof ImportError) throw new EngineFailure('invalid_input', err.message);
+      throw err;
+    }
+  }
+
+  /** The record values of a row, or the reasons it cannot be imported. */
+  function recordValues(result: RowResult, options: ImportOptions): RowResult {
+    if (!result.ok) return result;
+    const fields: ImportedLead = { ...result.fields };
+    if (options.tags.length > 0) {
+      fields.tags = [...new Set([...(fields.tags ?? []), ...options.tags])];
+    }
+    const issues = checkFieldChanges(leadRecord, fields);
+    if (issues.length === 0) return { ...result, fields };
+    return {
+      ok: false,
+      warnings: result.warnings,
+      errors: issues.map((i) => ({
+        column: i.field,
+        value: JSON.stringify((fields as Record<string, unknown>)[i.field] ?? ''),
+        message: i.message,
+      })),
+    };
+  }
+
+  function existingId(workspaceId: string, f: ImportedLead): string | null {
+    const byEmail = f.email
+      ? (q.byEmail.get(workspaceId, f.email) as { id: string } | undefined)
+      : undefined;
+    if (byEmail) return byEmail.id;
+    const byPhone = f.phone
+      ? (q.byPhone.get(workspaceId, f.phone) as { id: string } | undefined)
+      : undefined;
+    return byPhone?.id ?? null;
+  }
+
+  /** Writes one batch in one transaction; returns the outbox entries to send. */
+  function commitBatch(
+    job: JobRow,
+    options: ImportOptions,
+    rows: { rowNumber: number; result: RowResult }[],
+    bytesDone: number,
+  ): (OutboxEntry | null)[] {
+    const entries: (OutboxEntry | null)[] = [];
+    const c: Counters = { created: 0, updated: 0, skipped: 0, failed: 0, warnings: 0 };
+    const owner =
+      options.owner.kind === 'me'
+        ? d.userId()
+        : options.owner.kind === 'user'
+          ? options.owner.userId
+          : null;
+    d.replica.transaction(() => {
+      for (const { rowNumber, result } of rows) {
+        for (const w of result.warnings) {
+          q.issue.run(ulid(), job.id, rowNumber, 'warning', w.column, w.value, w.message);
+          c.warnings += 1;
+        }
+        if (!result.ok) {
+          for (const e of result.errors) {
+            q.issue.run(ulid(), job.id, rowNumber, 'error', e.column, e.value, e.message);
+          }
+          c.failed += 1;
+          continue;
+        }
+        const f = result.fields;
+        const existing = options.dedupe === 'create' ? null : existingId(job.workspace_id, f);
+        let edit: LocalEdit;
+        if (existing && options.dedupe === 'skip') {
+          c.skipped += 1;
+          continue;
+        } else if (existing) {
+          const current = d.replica.leads.get(existing)!;
+          const changes: Record<string, unknown> = { ...f };
+          if (f.tags) changes.tags = [...new Set([...current.tags, ...f.tags])];
+          if (f.custom) changes.custom = { ...current.custom, ...f.custom };
+          try {
+            edit = d.replica.write(job.workspace_id, existing, changes);
+          } catch (err) {
+            const message = err instanceof Error ? err.message : String(err);
+            q.issue.run(ulid(), job.id, rowNumber, 'error', '', '', message);
+            c.failed += 1;
+            continue;
+          }
+          c.updated += 1;
+        } else {
+          const fields = { createdAt: d.now(), ...f } as Record<string, unknown>;
+          if (fields.ownerId === undefined && owner) fields.ownerId = owner;
+          edit = d.replica.insertLead(job.workspace_id, fields);
+          c.created += 1;
+        }
+        entries.push(edit.entry);
+      }
+      const last = rows.at(-1)?.rowNumber ?? job.last_row;
+      q.progress.run(
+        last,
+        rows.length,
+        bytesDone,
+        c.created,
+        c.updated,
+        c.skipped,
+        c.failed,
+        c.warnings,
+        d.now(),
+        job.id,
+      );
+    });
+    return entries;
+  }
+
+  async function run(jobId: string): Promise<void> {
+    if (active.has(jobId)) return;
+    const flag = { cancel: false };
+    active.set(jobId, flag);
+    let file: ImportFile | null = null;
+    try {
+      let job = getJob(jobId);
+      const options = JSON.parse(job.options) as ImportOptions;
+      file = await openStaged(job.file_id, job.last_row > 0 ? job.last_row + 1 : undefined);
+      const normalise = await normaliserFor(
+        file.headers,
+        JSON.parse(job.mapping) as ImportMapping,
+        options.defaultCountry,
+      );
+      let batch: { rowNumber: number; result: RowResult }[] = [];
+      const flush = async () => {
+        if (batch.length === 0) return;
+        const entries = commitBatch(job, options, batch, file!.progress().bytesRead);
+        batch = [];
+        job = getJob(jobId);
+        d.committed(entries);
+        d.progress(toDto(job));
+        // Let the engine answer the renderer between batches.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      };
+      for await (const row of file.rows()) {
+        if (flag.cancel) break;
+        if (row.rowNumber <= job.last_row) continue;
+        batch.push({
+          rowNumber: row.rowNumber,
+          result: recordValues(normalise(row.cells), options),
+        });
+        if (batch.length >= BATCH_ROWS) await flush();
+      }
+      if (!flag.cancel) await flush();
+      q.finish.run(flag.cancel ? 'cancelled' : 'done', null, flag.cancel ? 0 : 1, d.now(), jobId);
+    } catch (err) {
+      if (!d.sqlite.open) return; // The engine closed under the job: it resumes on the next start.
+      const message =
+        err instanceof EngineFailure || err instanceof ImportError
+          ? err.message
+          : `The import stopped: ${err instanceof Error ? err.message : String(err)}`;
+      d.log.warn('import failed', { jobId, error: String(err) });
+      q.finish.run('failed', message, 0, d.now(), jobId);
+    } finally {
+      active.delete(jobId);
+      await file?.close().catch(() => undefined);
+      if (d.sqlite.open) d.progress(toDto(getJob(jobId)));
+    }
+  }
+
+  return {
+    async preview(
+      fileId: string,
+      mapping: ImportMapping | undefined,
+      defaultCountry: string | undefined,
+    ): Promise<Omit<ImportPreview, 'file'>> {
+      const file = await openStaged(fileId);
+      try {
+        const custom = d.settings().customFields;
+        const chosen = mapping ?? suggestMapping(file.headers, custom);
+        const normalise = await normaliserFor(file.headers, chosen, defaultCountry);
+        const rows: ImportPreview['rows'] = [];
+        for await (const row of file.rows()) {
+          const r = normalise(row.cells);
+          rows.push({
+            rowNumber: row.rowNumber,
+            cells: row.cells,
+            ok: r.ok,
+            fields: r.ok ? r.fields : null,
+            errors: r.ok ? [] : r.errors,
+            warnings: r.warnings,
+          });
+          if (rows.length >= PREVIEW_ROWS) break;
+        }
+        return {
+          format: file.format,
+          encoding: file.encoding,
+          delimiter: file.delimiter,
+          headers: file.headers,
+          mapping: chosen,
+          targets: importTargets(custom),
+          rows,
+        };
+      } finally {
+        await file.close();
+      }
+    },
+
+    async start(
+      fileId: string,
+      mapping: ImportMapping,
+      options: ImportOptions,
+    ): Promise<ImportJobDto> {
+      const workspaceId = d.workspace();
+      const info = await d.files.info(fileId);
+      const file = await openStaged(fileId);
+      try {
+        await normaliserFor(file.headers, mapping, options.defaultCountry); // refuse a bad mapping now
+      } finally {
+        await file.close();
+      }
+      const id = ulid();
+      const now = d.now();
+      q.insert.run(
+        id,
+        workspaceId,
+        info.name,
+        fileId,
+        file.format,
+        JSON.stringify(mapping),
+        JSON.stringify(options),
+        info.size,
+        now,
+        now,
+      );
+      void run(id);
+      return toDto(getJob(id));
+    },
+
+    /** Jobs left running by a previous engine (a crash, a restart) continue where they stopped. */
+    resume(workspaceId: string): void {
+      for (const job of q.running.all() as JobRow[]) {
+        if (job.workspace_id === workspaceId) void run(job.id);
+      }
+    },
+
+    jobs(workspaceId: string): ImportJobDto[] {
+      return (q.list.all(workspaceId) as JobRow[]).map(toDto);
+    },
+
+    cancel(jobId: string, workspaceId: string): ImportJobDto {
+      const job = getJob(jobId, workspaceId);
+      const flag = active.get(jobId);
+      if (flag) flag.cancel = true;
+      else if (job.state === 'running') q.finish.run('cancelled', null, 0, d.now(), jobId);
+      return toDto(getJob(jobId));
+    },
+
+    issues(jobId: string, workspaceId: string, offset: number, limit: number) {
+      getJob(jobId, workspaceId);
+      return {
+        items: q.issues.all(jobId, limit, offset) as {
+          rowNumber: number;
+          kind: 'error' | 'warning';
+          column: string;
+          value: string;
+          message: string;
+        }[],
+        total: (q.issueCount.get(jobId) as { n: number }).n,
+      };
+    },
+
+    async errorReport(jobId: string, workspaceId: string) {
+      const job = getJob(jobId, workspaceId);
+      const { id, path } = await d.files.reserve();
+      const rows = q.issues.iterate(jobId, -1, 0) as IterableIterator<{
+        rowNumber: number;
+        kind: 'error' | 'warning';
+        column: string;
+        value: string;
+        message: string;
+      }>;
+      await writeErrorReport(
+        (function* () {
+          for (const { kind, ...r } of rows) yield { ...r, severity: kind };
+        })(),
+        path,
+      );
+      return d.files.describe(id, `${job.file_name.replace(/\.[^.]+$/, '')}-import-problems.csv`);
+    },
+
+    /** True while a job of this runner is reading its file (tests, shutdown). */
+    busy(): boolean {
+      return active.size > 0;
+    },
+  };
+}
+
+export type ImportRunner = ReturnType<typeof createImportRunner>;
