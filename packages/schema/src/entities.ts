@@ -9,6 +9,7 @@ import {
   workspace,
 } from './entities/accounts.ts';
 import { bulkChange, bulkJob } from './entities/bulk.ts';
+import { leadActivity } from './entities/activity.ts';
 import { importIssue, importJob } from './entities/import.ts';
 import { account, localSetting } from './entities/local.ts';
 import { lead } from './entities/lead.ts';
@@ -65,4 +66,5 @@ export const ENTITIES = [
   importIssue,
   bulkJob,
   bulkChange,
+  leadActivity,
 ] as const;

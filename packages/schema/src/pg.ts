@@ -23,3 +23,4 @@ export const leadListMember = pgTables.leadListMember;
 export const task = pgTables.task;
 export const workspaceDataSeq = pgTables.workspaceDataSeq;
 export const workspaceLeadSettings = pgTables.workspaceLeadSettings;
+export const leadActivity = pgTables.leadActivity;
