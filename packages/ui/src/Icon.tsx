@@ -21,7 +21,29 @@ export type IconName =
   | 'laptop'
   | 'mail'
   | 'users'
-  | 'x';
+  | 'x'
+  | 'search'
+  | 'filter'
+  | 'columns'
+  | 'pin'
+  | 'list'
+  | 'arrow-up'
+  | 'arrow-down'
+  | 'arrow-left'
+  | 'arrow-right'
+  | 'more'
+  | 'trash'
+  | 'edit'
+  | 'chevron-down'
+  | 'chevron-right'
+  | 'calendar'
+  | 'tag'
+  | 'clock'
+  | 'star'
+  | 'command'
+  | 'upload'
+  | 'grip'
+  | 'eye';
 
 const PATHS: Record<IconName, string[]> = {
   leads: [
@@ -87,6 +109,55 @@ const PATHS: Record<IconName, string[]> = {
     'M16 3.13a4 4 0 0 1 0 7.75',
   ],
   x: ['M18 6 6 18', 'M6 6l12 12'],
+  search: ['M11 19a8 8 0 1 0 0-16 8 8 0 0 0 0 16z', 'M21 21l-4.35-4.35'],
+  filter: ['M22 3H2l8 9.46V19l4 2v-8.54L22 3z'],
+  columns: [
+    'M5 3h14a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z',
+    'M9 3v18',
+    'M15 3v18',
+  ],
+  pin: [
+    'M12 17v5',
+    'M9 10.76a2 2 0 0 1-1.11 1.79l-1.78.9A2 2 0 0 0 5 15.24V16a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1v-.76a2 2 0 0 0-1.11-1.79l-1.78-.9A2 2 0 0 1 15 10.76V7a1 1 0 0 1 1-1 2 2 0 0 0 0-4H8a2 2 0 0 0 0 4 1 1 0 0 1 1 1z',
+  ],
+  list: ['M3 5h18', 'M3 12h18', 'M3 19h12'],
+  'arrow-up': ['M12 19V5', 'M5 12l7-7 7 7'],
+  'arrow-down': ['M12 5v14', 'M19 12l-7 7-7-7'],
+  'arrow-left': ['M19 12H5', 'M12 19l-7-7 7-7'],
+  'arrow-right': ['M5 12h14', 'M12 5l7 7-7 7'],
+  more: [
+    'M12 13a1 1 0 1 0 0-2 1 1 0 0 0 0 2z',
+    'M19 13a1 1 0 1 0 0-2 1 1 0 0 0 0 2z',
+    'M5 13a1 1 0 1 0 0-2 1 1 0 0 0 0 2z',
+  ],
+  trash: [
+    'M3 6h18',
+    'M19 6v14a2 2 0 0 1-2 2H7a2 2 0 0 1-2-2V6',
+    'M8 6V4a2 2 0 0 1 2-2h4a2 2 0 0 1 2 2v2',
+  ],
+  edit: ['M12 20h9', 'M16.5 3.5a2.12 2.12 0 0 1 3 3L7 19l-4 1 1-4L16.5 3.5z'],
+  'chevron-down': ['M6 9l6 6 6-6'],
+  'chevron-right': ['M9 18l6-6-6-6'],
+  calendar: [
+    'M8 2v4',
+    'M16 2v4',
+    'M3 10h18',
+    'M5 4h14a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z',
+  ],
+  tag: [
+    'M20.59 13.41l-7.17 7.17a2 2 0 0 1-2.83 0L2 12V2h10l8.59 8.59a2 2 0 0 1 0 2.82z',
+    'M7 7h.01',
+  ],
+  clock: ['M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20z', 'M12 6v6l4 2'],
+  star: [
+    'M12 2l3.09 6.26L22 9.27l-5 4.87 1.18 6.88L12 17.77l-6.18 3.25L7 14.14 2 9.27l6.91-1.01L12 2z',
+  ],
+  command: [
+    'M18 3a3 3 0 0 0-3 3v12a3 3 0 0 0 3 3 3 3 0 0 0 3-3 3 3 0 0 0-3-3H6a3 3 0 0 0-3 3 3 3 0 0 0 3 3 3 3 0 0 0 3-3V6a3 3 0 0 0-3-3 3 3 0 0 0-3 3 3 3 0 0 0 3 3h12a3 3 0 0 0 3-3 3 3 0 0 0-3-3z',
+  ],
+  upload: ['M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4', 'M17 8l-5-5-5 5', 'M12 3v12'],
+  grip: ['M9 5h.01', 'M9 12h.01', 'M9 19h.01', 'M15 5h.01', 'M15 12h.01', 'M15 19h.01'],
+  eye: ['M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12z', 'M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6z'],
 };
 
 export type IconProps = SVGProps<SVGSVGElement> & { name: IconName; size?: number };

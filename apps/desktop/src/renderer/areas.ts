@@ -22,10 +22,6 @@ export const AREAS: readonly Area[] = [
     icon: 'leads',
     key: 'l',
     summary: 'The people and companies your team is prospecting.',
-    empty: {
-      title: 'No leads yet',
-      text: 'Leads will be imported, scored and assigned to reps here. Lead management is not built yet, so this workspace has no leads.',
-    },
   },
   {
     id: 'inbox',

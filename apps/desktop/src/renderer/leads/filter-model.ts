@@ -377,10 +377,11 @@ function draftValue(kind: EditorKind, value: unknown): DraftValue | null {
         ? { kind, amount: String(v.amount), unit: v.unit as RelativeUnit }
         : null;
     }
-    case 'list':
-      return Array.isArray(value) && value.every((x) => typeof x === 'string')
-        ? { kind, items: [...(value as string[])] }
-        : null;
+    case 'list': {
+      if (!Array.isArray(value)) return null;
+      const items = value.filter((x): x is string => typeof x === 'string');
+      return items.length === value.length ? { kind, items } : null;
+    }
   }
 }
 
@@ -423,8 +424,8 @@ export function fromFilter(
       const child = n.child;
       const negated = child.kind === 'condition' ? NEGATION[child.op] : undefined;
       if (child.kind === 'condition' && negated) {
-        const flipped = { ...child, op: negated } as FilterNode;
-        const draft = conditionDraft(flipped, types);
+        const flipped: unknown = { ...child, op: negated };
+        const draft = conditionDraft(flipped as FilterNode, types);
         if (draft) return draft;
       }
       return { id: newId(), kind: 'raw', node: n };

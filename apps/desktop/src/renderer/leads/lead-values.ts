@@ -98,7 +98,7 @@ export function parseTextField(
     }
   })();
   if (!result.ok) return result;
-  return { ok: true, changes: { [key]: result.value } as LeadFieldChanges };
+  return { ok: true, changes: { [key]: result.value } };
 }
 
 export function parseStatusReason(input: string): ValueResult<string> {
@@ -121,11 +121,18 @@ export function leadValue(lead: LeadDto, key: string): unknown {
   return (lead as Record<string, unknown>)[key];
 }
 
+/** Plain text of a scalar; JSON for anything else. */
+function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value) ?? '';
+}
+
 /** The text of a value as the editor shows it (the inverse of the parsers above). */
 export function editText(value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (Array.isArray(value)) return value.join(', ');
-  return String(value);
+  if (Array.isArray(value)) return value.map(asText).join(', ');
+  return asText(value);
 }
 
 export function fullName(lead: Pick<LeadDto, 'firstName' | 'lastName' | 'email'>): string {
@@ -161,20 +168,19 @@ export function displayValue(
           ? dateFormat.format(value)
           : dateTimeFormat.format(value);
       }
-      return String(value);
+      return asText(value);
     }
     case 'number':
-      return typeof value === 'number' ? numberFormat.format(value) : String(value);
+      return typeof value === 'number' ? numberFormat.format(value) : asText(value);
     case 'boolean':
       return value === true ? 'Yes' : value === false ? 'No' : '';
     case 'select': {
       const option = field.options?.find((o) => o.value === value);
-      return option?.label ?? String(value);
+      return option?.label ?? asText(value);
     }
     case 'tags':
-      return Array.isArray(value) ? value.join(', ') : String(value);
     case 'text':
-      return Array.isArray(value) ? value.join(', ') : String(value);
+      return editText(value);
   }
 }
 

@@ -18,12 +18,12 @@ function fakeEngine() {
   const fetchPage = (query: Q, offset: number, limit: number) =>
     new Promise<Fetched<string[]>>((resolve) => {
       calls.push(`page ${query.name} ${offset}`);
-      pending.push({ kind: 'page', query, offset, limit, resolve: resolve as never });
+      pending.push({ kind: 'page', query, offset, limit, resolve });
     });
   const fetchCount = (query: Q) =>
     new Promise<Fetched<number>>((resolve) => {
       calls.push(`count ${query.name}`);
-      pending.push({ kind: 'count', query, offset: 0, limit: 0, resolve: resolve as never });
+      pending.push({ kind: 'count', query, offset: 0, limit: 0, resolve });
     });
   /** Answers every request made so far (not those they cause), then lets promises settle. */
   async function release(filter: (p: (typeof pending)[number]) => boolean = () => true) {

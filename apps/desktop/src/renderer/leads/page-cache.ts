@@ -165,7 +165,7 @@ export class PageCache<Q, T> {
    */
   refresh(): void {
     const key = this.currentKey;
-    for (const [k, entry] of this.entries) {
+    for (const k of [...this.entries.keys()]) {
       if (k !== key) this.entries.delete(k);
     }
     const entry = this.current();

@@ -19,6 +19,8 @@ import type { ShortcutMap } from '../shortcuts.ts';
 import { useAuth, useSignedIn } from '../stores/auth.ts';
 import { useNav } from '../stores/nav.ts';
 import { SettingsScreen } from '../settings/SettingsScreen.tsx';
+import { LeadsArea } from '../leads/LeadsArea.tsx';
+import { useLeadNotifications } from '../leads/useLeadNotifications.ts';
 import { AreaPlaceholder } from './AreaPlaceholder.tsx';
 import { ShortcutHelp } from './ShortcutHelp.tsx';
 import { StatusBar } from './StatusBar.tsx';
@@ -42,6 +44,7 @@ export function WorkspaceScreen() {
   const toast = useToast();
   const [helpOpen, setHelpOpen] = useState(false);
   const current = areaById(area);
+  useLeadNotifications();
 
   useShortcuts(SHORTCUTS, (action) => {
     if (action === 'help') {
@@ -132,7 +135,13 @@ export function WorkspaceScreen() {
 
   return (
     <AppShell sidebar={sidebar} topBar={topBar} statusBar={<StatusBar />} contentId={CONTENT_ID}>
-      {area === 'settings' ? <SettingsScreen /> : <AreaPlaceholder area={current} />}
+      {area === 'settings' ? (
+        <SettingsScreen />
+      ) : area === 'leads' ? (
+        <LeadsArea />
+      ) : (
+        <AreaPlaceholder area={current} />
+      )}
       <ShortcutHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
     </AppShell>
   );

@@ -1,0 +1,111 @@
+/**
+ * The lead table's rows: a `PageCache` over `leads:query` / `leads:count` for the current query,
+ * refreshed (count and the pages on screen) when the engine says leads changed.
+ */
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import type { LeadDto } from '../../shared/contract.ts';
+import { engine } from '../engine.ts';
+import { errorMessage } from '../errors.ts';
+import { PageCache, queryKey } from './page-cache.ts';
+import type { LeadQueryInput } from './query.ts';
+
+export const PAGE_SIZE = 100;
+/** Bursts of `leads:changed` (a sync catching up) refresh once. */
+const REFRESH_DEBOUNCE_MS = 150;
+
+export type LeadPages = {
+  cache: PageCache<LeadQueryInput, LeadDto>;
+  subscribe: (listener: () => void) => () => void;
+};
+
+function createLeadPages(): LeadPages {
+  const listeners = new Set<() => void>();
+  const cache = new PageCache<LeadQueryInput, LeadDto>({
+    pageSize: PAGE_SIZE,
+    fetchPage: async (query, offset, limit) => {
+      const result = await engine.invoke('leads:query', { ...query, offset, limit });
+      return result.ok
+        ? { ok: true, data: result.data.items }
+        : { ok: false, message: errorMessage(result.error) };
+    },
+    fetchCount: async (query) => {
+      const { sort: _sort, ...selection } = query;
+      const result = await engine.invoke('leads:count', selection);
+      return result.ok
+        ? { ok: true, data: result.data.count }
+        : { ok: false, message: errorMessage(result.error) };
+    },
+    onChange: () => {
+      for (const listener of listeners) listener();
+    },
+  });
+  return {
+    cache,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+/**
+ * Shows `query` (null: nothing yet, e.g. the field list is loading). Returns the cache and its
+ * version, which changes whenever rows, the total or an error change.
+ */
+export function useLeadPages(query: LeadQueryInput | null) {
+  const [pages] = useState(createLeadPages);
+  const version = useSyncExternalStore(pages.subscribe, () => pages.cache.version);
+  const key = query ? queryKey(query) : null;
+
+  useEffect(() => {
+    if (query && key) pages.cache.setQuery(key, query);
+    // `key` stands for `query`.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, pages]);
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const off = engine.on('leads:changed', () => {
+      if (timer) return;
+      timer = setTimeout(() => {
+        timer = null;
+        pages.cache.refresh();
+      }, REFRESH_DEBOUNCE_MS);
+    });
+    const offConnection = engine.onConnection((state) => {
+      if (state === 'open') pages.cache.refresh();
+    });
+    return () => {
+      off();
+      offConnection();
+      if (timer) clearTimeout(timer);
+    };
+  }, [pages]);
+
+  return { cache: pages.cache, version, key };
+}
+
+/**
+ * Every id of a query, fetched in pages of 500 (for actions on "all leads in the view").
+ * Refuses above `max`: the contract takes at most 100,000 ids per list call.
+ */
+export async function allIds(
+  query: LeadQueryInput,
+  total: number,
+  max = 100_000,
+): Promise<{ ok: true; ids: string[] } | { ok: false; message: string }> {
+  if (total > max) {
+    return {
+      ok: false,
+      message: `That is ${total.toLocaleString()} leads; this works on at most ${max.toLocaleString()} at once. Narrow the view first.`,
+    };
+  }
+  const ids: string[] = [];
+  for (let offset = 0; offset < total; offset += 500) {
+    const result = await engine.invoke('leads:query', { ...query, offset, limit: 500 });
+    if (!result.ok) return { ok: false, message: errorMessage(result.error) };
+    for (const lead of result.data.items) ids.push(lead.id);
+    if (result.data.items.length < 500) break;
+  }
+  return { ok: true, ids };
+}
