@@ -10,6 +10,8 @@ import { createAccountStore } from './account-store.ts';
 import { openDb } from './db.ts';
 import { EngineFailure } from './errors.ts';
 import { createHandlers } from './handlers.ts';
+import { sessionActor } from './leads/bulk/bulk-handlers.ts';
+import { BulkJobs } from './leads/bulk/bulk-jobs.ts';
 import { LeadReplica } from './leads/lead-replica.ts';
 import { createLeadsApi } from './leads/leads-api.ts';
 import type { Logger } from './logger.ts';
@@ -113,11 +115,21 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     }
   }
 
+  const bulk = new BulkJobs({
+    replica,
+    sync,
+    actor: () => sessionActor(session),
+    emit,
+    log: opts.log.child('bulk'),
+    now,
+  });
+
   const handlers = createHandlers({
     session,
     api,
     settings,
     info: { version: opts.version, serverUrl: opts.serverUrl, shell: opts.shell },
+    bulk,
     leads: {
       replica,
       sync,
@@ -138,6 +150,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     close() {
       listeners.clear();
       sync?.closeNow();
+      bulk.close();
       replica.cache.clear();
       close();
     },

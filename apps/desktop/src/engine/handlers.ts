@@ -4,6 +4,9 @@
  */
 import type { z } from 'zod';
 import type { Channel, Contract, OutputOf } from '../shared/contract.ts';
+import { createBulkHandlers, sessionActor } from './leads/bulk/bulk-handlers.ts';
+import type { BulkJobs } from './leads/bulk/bulk-jobs.ts';
+import { createDuplicateHandlers } from './leads/duplicates/duplicates-handlers.ts';
 import { createLeadHandlers, type LeadHandlerDeps } from './leads/lead-handlers.ts';
 import type { ServerApi } from './server-api.ts';
 import type { Session } from './session.ts';
@@ -19,6 +22,8 @@ export interface HandlerDeps {
   settings: Settings;
   info: OutputOf<'app:info'>;
   leads: Omit<LeadHandlerDeps, 'session'>;
+  /** Bulk actions on leads (jobs with progress and undo); also records merges. */
+  bulk: BulkJobs;
 }
 
 /** Channels declared in the contract whose engine side is still being built (answer `internal`). */
@@ -48,10 +53,24 @@ function pendingHandlers(): Pick<Handlers, Pending> {
   return Object.fromEntries(PENDING.map((c) => [c, fail(c)])) as unknown as Pick<Handlers, Pending>;
 }
 
-export function createHandlers({ session, api, settings, info, leads }: HandlerDeps): Handlers {
+export function createHandlers({
+  session,
+  api,
+  settings,
+  info,
+  leads,
+  bulk,
+}: HandlerDeps): Handlers {
   return {
     ...pendingHandlers(),
     ...createLeadHandlers({ ...leads, session }),
+    ...createBulkHandlers({ bulk }),
+    ...createDuplicateHandlers({
+      replica: leads.replica,
+      sync: leads.sync,
+      bulk,
+      actor: () => sessionActor(session),
+    }),
     'app:info': async () => info,
     'auth:state': () => session.state(),
     'auth:signup': (input) => session.signup(input),

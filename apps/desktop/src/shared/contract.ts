@@ -16,9 +16,11 @@ import {
   SessionDto,
   WorkspaceName,
 } from '@sdr/schema';
+import { bulkChannels, bulkEvents } from './contract-bulk.ts';
 import { LeadReverted, leadChannels } from './contract-leads.ts';
 import { workspaceChannels, workspaceEvents } from './contract-workspace.ts';
 
+export * from './contract-bulk.ts';
 export * from './contract-leads.ts';
 export * from './contract-workspace.ts';
 
@@ -103,6 +105,7 @@ export const contract = {
   'settings:setTheme': { input: z.object({ theme: Theme }).strict(), output: Theme },
   ...leadChannels,
   ...workspaceChannels,
+  ...bulkChannels,
   'sync:status': { input: Empty, output: SyncStatus },
 } as const;
 
@@ -120,6 +123,7 @@ export const events = {
   /** The server reverted part of a local edit; show the reasons to the user. */
   'sync:reverted': LeadReverted,
   ...workspaceEvents,
+  ...bulkEvents,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

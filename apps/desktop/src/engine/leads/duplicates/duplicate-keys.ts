@@ -1,0 +1,120 @@
+/**
+ * Keys that make leads likely duplicates, as SQL over the `lead` table, with partial indexes so
+ * finding groups is an index-only GROUP BY (fast on a million leads):
+ *
+ * - `email`: the same email (stored trimmed and lowercased);
+ * - `phone`: the same phone (stored as E.164);
+ * - `name`: the same last name + first initial + company, all lowercased (ASCII), the company
+ *   without punctuation, spaces and legal-form words ("Acme, Inc." = "ACME Inc" = "acme").
+ *
+ * Only live leads (`deleted = 0`) with a non-empty key are indexed. The indexes are derived data
+ * (not in the drizzle migrations): created by `ensureDuplicateIndexes`, idempotently, the first
+ * time duplicates are asked for. Every expression here uses only SQLite's deterministic built-ins,
+ * so any connection can write the table without extra functions.
+ */
+import type Database from 'better-sqlite3';
+import type { DuplicateKind } from '../../../shared/contract.ts';
+
+/** Words dropped from company names (legal forms and "the"); matched as whole words. */
+export const COMPANY_NOISE_WORDS = [
+  'the',
+  'inc',
+  'incorporated',
+  'corp',
+  'corporation',
+  'co',
+  'company',
+  'llc',
+  'llp',
+  'lp',
+  'ltd',
+  'limited',
+  'plc',
+  'gmbh',
+  'mbh',
+  'ag',
+  'kg',
+  'ug',
+  'sa',
+  'sas',
+  'sarl',
+  'srl',
+  'spa',
+  'bv',
+  'nv',
+  'oy',
+  'ab',
+  'as',
+  'pty',
+  'pte',
+  'kk',
+] as const;
+
+/** Characters turned into spaces before the words are matched. */
+const PUNCTUATION = ['.', ',', '&', '-', '/', '(', ')', "'", '"', '+', ':', ';', '!'];
+
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** The company key expression: lowercased, punctuation and legal-form words out, no spaces. */
+function companyKeySql(col: string): string {
+  let e = `lower(${col})`;
+  for (const p of PUNCTUATION) e = `replace(${e}, ${sqlString(p)}, ' ')`;
+  // Pad with spaces so every word is ' word '; drop each noise word twice so adjacent ones
+  // (" co ltd ") both go (replace() does not see a match that overlaps the previous one).
+  e = `(' ' || replace(${e}, '  ', ' ') || ' ')`;
+  for (let pass = 0; pass < 2; pass++) {
+    for (const w of COMPANY_NOISE_WORDS) e = `replace(${e}, ' ${w} ', ' ')`;
+  }
+  return `replace(${e}, ' ', '')`;
+}
+
+export const NAME_KEY_SQL = `lower(trim(last_name)) || '|' || substr(lower(trim(first_name)), 1, 1) || '|' || ${companyKeySql('company')}`;
+
+/** The condition every duplicate query (and its partial index) carries, per kind. */
+const LIVE: Record<DuplicateKind, string> = {
+  email: `deleted = 0 AND email <> ''`,
+  phone: `deleted = 0 AND phone <> ''`,
+  name: `deleted = 0 AND last_name <> '' AND company <> ''`,
+};
+
+export const KEY_SQL: Record<DuplicateKind, string> = {
+  email: 'email',
+  phone: 'phone',
+  name: NAME_KEY_SQL,
+};
+
+export const WHERE_SQL = LIVE;
+
+const INDEX_DDL: Record<DuplicateKind, string> = {
+  email: `CREATE INDEX IF NOT EXISTS lead_dupe_email_ix ON lead (workspace_id, email) WHERE ${LIVE.email}`,
+  phone: `CREATE INDEX IF NOT EXISTS lead_dupe_phone_ix ON lead (workspace_id, phone) WHERE ${LIVE.phone}`,
+  name: `CREATE INDEX IF NOT EXISTS lead_dupe_name_ix ON lead (workspace_id, ${NAME_KEY_SQL}) WHERE ${LIVE.name}`,
+};
+
+const ensured = new WeakSet<Database.Database>();
+
+/** Creates the partial indexes once per connection (a no-op when they exist). */
+export function ensureDuplicateIndexes(sqlite: Database.Database): void {
+  if (ensured.has(sqlite)) return;
+  sqlite.transaction(() => {
+    for (const ddl of Object.values(INDEX_DDL)) sqlite.exec(ddl);
+  })();
+  ensured.add(sqlite);
+}
+
+/**
+ * The same name key in JavaScript (for the renderer's labels and tests). Must match
+ * `NAME_KEY_SQL` for ASCII text.
+ */
+export function nameKey(firstName: string, lastName: string, company: string): string {
+  // SQLite's lower() and trim() are ASCII-only and space-only.
+  const lower = (s: string) => s.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
+  const trim = (s: string) => s.replace(/^ +| +$/g, '');
+  let c = lower(company);
+  for (const p of PUNCTUATION) c = c.split(p).join(' ');
+  c = ` ${c.split('  ').join(' ')} `;
+  for (let pass = 0; pass < 2; pass++) {
+    for (const w of COMPANY_NOISE_WORDS) c = c.split(` ${w} `).join(' ');
+  }
+  return `${lower(trim(lastName))}|${lower(trim(firstName)).slice(0, 1)}|${c.split(' ').join('')}`;
+}
