@@ -22,6 +22,9 @@ import { Session } from './session.ts';
 import { createSettings } from './settings.ts';
 import { createInstallation } from './sync/installation.ts';
 import { SyncManager, type SyncManagerOptions } from './sync/sync-manager.ts';
+import { createDataApi } from './workspace-data/data-api.ts';
+import { createWorkspaceDataStore } from './workspace-data/store.ts';
+import { WorkspaceData, type WorkspaceDataOptions } from './workspace-data/workspace-data.ts';
 
 export type EngineListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -39,6 +42,8 @@ export interface EngineOptions {
   demoLogin?: { email: string; password: string } | null;
   /** Sync client tuning (tests shorten the reconnect backoff). */
   sync?: SyncManagerOptions['client'];
+  /** Views/lists/tasks replication timing (tests shorten the push delay and pull interval). */
+  workspaceData?: WorkspaceDataOptions['timing'];
 }
 
 export interface Engine {
@@ -60,6 +65,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const sqlite = (db as unknown as { $client: Database.Database }).$client;
   const replica = new LeadReplica(sqlite, createInstallation(sqlite), now);
   let sync: SyncManager | null = null;
+  let workspaceData: WorkspaceData | null = null;
   const api = createServerApi({
     baseUrl: opts.serverUrl,
     deviceName: `${os.hostname()} (${opts.shell === 'electron' ? 'desktop' : 'web shell'})`.slice(
@@ -78,6 +84,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     onChange: (state) => {
       emit('auth:changed', state);
       void sync?.follow(state);
+      workspaceData?.follow(state);
     },
     notify: opts.notify ?? (() => undefined),
   });
@@ -101,9 +108,28 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     emit,
     log: opts.log.child('sync'),
     ...(opts.sync ? { client: opts.sync } : {}),
+    onStatus: (status) => workspaceData?.syncStatus(status),
   });
   const stored = session.signedIn ? MeResponse.safeParse(store.load()?.profile) : null;
   if (stored?.success) void sync.follow({ status: 'signed-in', me: stored.data, offline: true });
+  const syncManager = sync;
+  workspaceData = new WorkspaceData({
+    store: createWorkspaceDataStore(sqlite),
+    api: createDataApi({ baseUrl: opts.serverUrl, ...(opts.fetch ? { fetch: opts.fetch } : {}) }),
+    authed: (fn) => session.authed(fn),
+    workspace: {
+      readable: () => syncManager.readableWorkspace(),
+      editable: () => syncManager.editableWorkspace(),
+    },
+    emit,
+    notify: opts.notify ?? (() => undefined),
+    log: opts.log.child('workspace-data'),
+    now,
+    ...(opts.workspaceData ? { timing: opts.workspaceData } : {}),
+  });
+  if (stored?.success) {
+    workspaceData.follow({ status: 'signed-in', me: stored.data, offline: true });
+  }
 
   const settings = createSettings(db);
   if (opts.demoLogin && !settings.demoSignInDone()) {
@@ -130,6 +156,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     settings,
     info: { version: opts.version, serverUrl: opts.serverUrl, shell: opts.shell },
     bulk,
+    workspaceData,
     leads: {
       replica,
       sync,
@@ -150,6 +177,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     close() {
       listeners.clear();
       sync?.closeNow();
+      workspaceData?.close();
       bulk.close();
       replica.cache.clear();
       close();

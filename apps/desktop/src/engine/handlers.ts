@@ -11,6 +11,8 @@ import { createLeadHandlers, type LeadHandlerDeps } from './leads/lead-handlers.
 import type { ServerApi } from './server-api.ts';
 import type { Session } from './session.ts';
 import type { Settings } from './settings.ts';
+import { createWorkspaceDataHandlers } from './workspace-data/handlers.ts';
+import type { WorkspaceData } from './workspace-data/workspace-data.ts';
 
 export type Handlers = {
   [C in Channel]: (input: z.output<Contract[C]['input']>) => Promise<OutputOf<C>>;
@@ -24,6 +26,8 @@ export interface HandlerDeps {
   leads: Omit<LeadHandlerDeps, 'session'>;
   /** Bulk actions on leads (jobs with progress and undo); also records merges. */
   bulk: BulkJobs;
+  /** Saved views, lead lists, tasks and lead settings (replicated rows). */
+  workspaceData: WorkspaceData;
 }
 
 /** Channels declared in the contract whose engine side is still being built (answer `internal`). */
@@ -31,19 +35,6 @@ const PENDING = [
   'leads:query',
   'leads:count',
   'leads:fields',
-  'views:list',
-  'views:save',
-  'views:delete',
-  'lists:list',
-  'lists:save',
-  'lists:delete',
-  'lists:addLeads',
-  'lists:removeLeads',
-  'tasks:list',
-  'tasks:save',
-  'tasks:delete',
-  'leadSettings:get',
-  'leadSettings:save',
 ] as const satisfies readonly Channel[];
 type Pending = (typeof PENDING)[number];
 
@@ -60,10 +51,12 @@ export function createHandlers({
   info,
   leads,
   bulk,
+  workspaceData,
 }: HandlerDeps): Handlers {
   return {
     ...pendingHandlers(),
     ...createLeadHandlers({ ...leads, session }),
+    ...createWorkspaceDataHandlers(workspaceData),
     ...createBulkHandlers({ bulk }),
     ...createDuplicateHandlers({
       replica: leads.replica,
@@ -79,6 +72,7 @@ export function createHandlers({
       const state = await session.logout();
       // The account's local leads (and unsent edits) go with it; see README "Sync".
       await leads.sync.signOut();
+      workspaceData.signOut();
       return state;
     },
     'auth:switchWorkspace': ({ workspaceId }) => session.switchWorkspace(workspaceId),
