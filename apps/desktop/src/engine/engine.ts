@@ -14,6 +14,7 @@ import { sessionActor } from './leads/bulk/bulk-handlers.ts';
 import { BulkJobs } from './leads/bulk/bulk-jobs.ts';
 import { LeadReplica } from './leads/lead-replica.ts';
 import { createLeadsApi } from './leads/leads-api.ts';
+import { openLeadQueryLayer } from './leads/query/lead-query-layer.ts';
 import type { Logger } from './logger.ts';
 import { createRouter, type Dispatch } from './router.ts';
 import type { SecretBox } from './secret-box.ts';
@@ -66,6 +67,17 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const replica = new LeadReplica(sqlite, createInstallation(sqlite), now);
   let sync: SyncManager | null = null;
   let workspaceData: WorkspaceData | null = null;
+  // Filter, search, sort, count (builds its search index and indexes on the first open).
+  const leadQuery = openLeadQueryLayer(sqlite, {
+    now,
+    log: opts.log.child('lead-query'),
+    settings: () => workspaceData?.leadSettings(),
+  });
+  listeners.add((event, payload) => {
+    if (event === 'leads:changed') {
+      leadQuery.indexer.changed((payload as EventPayload<'leads:changed'>).ids);
+    }
+  });
   const api = createServerApi({
     baseUrl: opts.serverUrl,
     deviceName: `${os.hostname()} (${opts.shell === 'electron' ? 'desktop' : 'web shell'})`.slice(
@@ -160,6 +172,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     leads: {
       replica,
       sync,
+      query: leadQuery,
       api: createLeadsApi({
         baseUrl: opts.serverUrl,
         ...(opts.fetch ? { fetch: opts.fetch } : {}),
@@ -180,6 +193,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       workspaceData?.close();
       bulk.close();
       replica.cache.clear();
+      leadQuery.close();
       close();
     },
   };

@@ -31,11 +31,7 @@ export interface HandlerDeps {
 }
 
 /** Channels declared in the contract whose engine side is still being built (answer `internal`). */
-const PENDING = [
-  'leads:query',
-  'leads:count',
-  'leads:fields',
-] as const satisfies readonly Channel[];
+const PENDING = [] as const satisfies readonly Channel[];
 type Pending = (typeof PENDING)[number];
 
 function pendingHandlers(): Pick<Handlers, Pending> {

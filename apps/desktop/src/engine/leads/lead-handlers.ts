@@ -6,6 +6,8 @@ import type { SyncManager } from '../sync/sync-manager.ts';
 import { leadDocName, type LeadReplica, type LocalEdit } from './lead-replica.ts';
 import { toDto, type StoredLead } from './lead-row.ts';
 import type { LeadsApi } from './leads-api.ts';
+import type { LeadQueryLayer } from './query/lead-query-layer.ts';
+import { createLeadQueryHandlers, type LeadQueryChannels } from './query/query-handlers.ts';
 
 type LeadChannels =
   | 'leads:list'
@@ -15,13 +17,16 @@ type LeadChannels =
   | 'leads:editNotes'
   | 'leads:delete'
   | 'leads:conflicts'
-  | 'sync:status';
+  | 'sync:status'
+  | LeadQueryChannels;
 
 export interface LeadHandlerDeps {
   replica: LeadReplica;
   sync: SyncManager;
   session: Session;
   api: LeadsApi;
+  /** Filter, search, sort and count (query/README section in apps/desktop/README.md). */
+  query: LeadQueryLayer;
 }
 
 export function createLeadHandlers({
@@ -29,6 +34,7 @@ export function createLeadHandlers({
   sync,
   session,
   api,
+  query,
 }: LeadHandlerDeps): Pick<Handlers, LeadChannels> {
   const dto = (lead: StoredLead) => toDto(lead, replica.outbox.hasDoc(leadDocName(lead.id)));
   const find = (id: string): StoredLead => {
@@ -44,6 +50,7 @@ export function createLeadHandlers({
   };
 
   return {
+    ...createLeadQueryHandlers({ query, sync }),
     'leads:list': async (input) => {
       const workspaceId = sync.readableWorkspace();
       return {

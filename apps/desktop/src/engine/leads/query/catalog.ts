@@ -1,0 +1,217 @@
+/**
+ * The lead fields the query layer knows: the filter catalog (field name → SQL column of the local
+ * `lead` table, aliased `l`), how each sorts, and the `LeadFieldInfo` list the table and the
+ * filter builder show. Built-in fields are every field of the lead record (lead-fields.md) plus
+ * `updatedAt`; custom fields come from the workspace's definitions as `custom.<key>`, each a typed
+ * key of the `custom` JSON column (`jsonKey`, see packages/domain/src/filter/README.md).
+ */
+import { sqliteFieldValue, type FilterCatalog, type FilterField } from '@sdr/domain';
+import {
+  CONSENT_VALUES,
+  DEFAULT_PIPELINE,
+  type CustomFieldDef,
+  type FilterFieldType,
+  type Pipeline,
+} from '@sdr/schema';
+import { getCountries } from 'libphonenumber-js/max';
+import type { LeadFieldInfo } from '../../../shared/contract.ts';
+
+/** The lead table's alias in every query of this layer. */
+export const LEAD_ALIAS = 'l';
+
+type Option = { value: string; label: string };
+
+interface BuiltIn {
+  key: string;
+  label: string;
+  type: FilterFieldType;
+  column: string;
+  editable: boolean;
+  /** Sorts case-insensitively (names and other free text). */
+  nocase?: boolean;
+  options?: () => Option[];
+}
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+const countryOptions = (): Option[] =>
+  getCountries()
+    .map((code) => ({ value: code, label: regionNames.of(code) ?? code }))
+    .sort((a, b) => a.label.localeCompare(b.label));
+const zoneOptions = (): Option[] =>
+  Intl.supportedValuesOf('timeZone').map((z) => ({ value: z, label: z.replace(/_/g, ' ') }));
+const consentOptions = (): Option[] =>
+  CONSENT_VALUES.map((v) => ({ value: v, label: v[0]!.toUpperCase() + v.slice(1) }));
+
+const text = (key: string, label: string, column: string, editable = true): BuiltIn => ({
+  key,
+  label,
+  type: 'text',
+  column,
+  editable,
+  nocase: true,
+});
+
+/** Every built-in field, in the order a table offers them. `status` options come from the pipeline. */
+const BUILT_IN: readonly BuiltIn[] = [
+  text('firstName', 'First name', 'first_name'),
+  text('lastName', 'Last name', 'last_name'),
+  text('email', 'Email', 'email'),
+  text('phone', 'Phone', 'phone'),
+  text('company', 'Company', 'company'),
+  text('title', 'Title', 'title'),
+  text('industry', 'Industry', 'industry'),
+  {
+    key: 'companySize',
+    label: 'Company size',
+    type: 'number',
+    column: 'company_size',
+    editable: true,
+  },
+  text('website', 'Website', 'website'),
+  {
+    key: 'country',
+    label: 'Country',
+    type: 'select',
+    column: 'country',
+    editable: true,
+    options: countryOptions,
+  },
+  {
+    key: 'timezone',
+    label: 'Time zone',
+    type: 'select',
+    column: 'timezone',
+    editable: true,
+    options: zoneOptions,
+  },
+  text('source', 'Source', 'source'),
+  { key: 'status', label: 'Status', type: 'select', column: 'status', editable: true },
+  text('statusReason', 'Status reason', 'status_reason'),
+  { key: 'ownerId', label: 'Owner', type: 'select', column: 'owner_id', editable: true },
+  { key: 'team', label: 'Team', type: 'select', column: 'team', editable: true },
+  { key: 'tags', label: 'Tags', type: 'tags', column: 'tags', editable: true },
+  {
+    key: 'consentEmail',
+    label: 'Email consent',
+    type: 'select',
+    column: 'consent_email',
+    editable: true,
+    options: consentOptions,
+  },
+  {
+    key: 'consentSms',
+    label: 'SMS consent',
+    type: 'select',
+    column: 'consent_sms',
+    editable: true,
+    options: consentOptions,
+  },
+  {
+    key: 'consentCalls',
+    label: 'Call consent',
+    type: 'select',
+    column: 'consent_calls',
+    editable: true,
+    options: consentOptions,
+  },
+  {
+    key: 'doNotContact',
+    label: 'Do not contact',
+    type: 'boolean',
+    column: 'do_not_contact',
+    editable: true,
+  },
+  { key: 'createdAt', label: 'Created', type: 'date', column: 'created_at', editable: false },
+  {
+    key: 'lastContactedAt',
+    label: 'Last contacted',
+    type: 'date',
+    column: 'last_contacted_at',
+    editable: true,
+  },
+  { key: 'updatedAt', label: 'Updated', type: 'date', column: 'updated_at', editable: false },
+  text('mergedInto', 'Merged into', 'merged_into', false),
+];
+
+/** Custom field type → filter type (multiselect values are a list, like tags). */
+const CUSTOM_TYPES: Record<CustomFieldDef['type'], FilterFieldType> = {
+  text: 'text',
+  number: 'number',
+  date: 'date',
+  select: 'select',
+  multiselect: 'tags',
+  boolean: 'boolean',
+};
+
+export const customKey = (key: string): string => `custom.${key}`;
+
+export interface LeadCatalog {
+  filter: FilterCatalog;
+  /** Field name → ORDER BY expression (without direction). */
+  sort: Readonly<Record<string, string>>;
+  fields: LeadFieldInfo[];
+}
+
+export interface CatalogInput {
+  customFields: readonly CustomFieldDef[];
+  pipeline?: Pipeline;
+}
+
+/** The catalog of a workspace (built-in fields + its custom field definitions). */
+export function leadCatalog({
+  customFields,
+  pipeline = DEFAULT_PIPELINE,
+}: CatalogInput): LeadCatalog {
+  const filter: Record<string, FilterField> = {};
+  const sort: Record<string, string> = {};
+  const fields: LeadFieldInfo[] = [];
+  const statusOptions = pipeline.stages.map((s) => ({ value: s.key, label: s.label }));
+
+  for (const f of BUILT_IN) {
+    const options = f.key === 'status' ? statusOptions : f.options?.();
+    const field: FilterField = {
+      type: f.type,
+      column: `${LEAD_ALIAS}.${f.column}`,
+      label: f.label,
+      ...(f.key === 'status' ? { options: statusOptions.map((o) => o.value) } : {}),
+    };
+    filter[f.key] = field;
+    const value = sqliteFieldValue(f.key, field);
+    sort[f.key] = f.nocase ? `${value} COLLATE NOCASE` : value;
+    fields.push({
+      key: f.key,
+      label: f.label,
+      type: f.type,
+      ...(options ? { options } : {}),
+      custom: false,
+      sortable: true,
+      editable: f.editable,
+    });
+  }
+
+  for (const def of customFields) {
+    const key = customKey(def.key);
+    const type = CUSTOM_TYPES[def.type];
+    const field: FilterField = {
+      type,
+      column: `${LEAD_ALIAS}.custom`,
+      jsonKey: def.key,
+      label: def.label,
+      ...(def.type === 'date' ? { dateStorage: 'day' as const } : {}),
+      ...(def.options && def.type === 'select' ? { options: def.options } : {}),
+    };
+    filter[key] = field;
+    const value = sqliteFieldValue(key, field);
+    sort[key] = type === 'text' ? `${value} COLLATE NOCASE` : value;
+    fields.push({
+      key,
+      label: def.label,
+      type,
+      ...(def.options ? { options: def.options.map((o) => ({ value: o, label: o })) } : {}),
+      custom: true,
+      sortable: true,
+      editable: true,
+    });
+  }
+  return { filter, sort, fields };
+}

@@ -1,0 +1,305 @@
+/**
+ * The engine's lead query layer: `leads:query` (filter + search + list + sort + one page),
+ * `leads:count` and `leads:fields`, answered from local SQLite.
+ *
+ * One statement per request: `SELECT … FROM lead AS l WHERE l.workspace_id = ? AND l.deleted = 0
+ * AND (<filter>) AND l.rowid IN (<FTS match>) AND <list> ORDER BY <≤3 keys>, l.id LIMIT ? OFFSET ?`,
+ * where <list> is a dynamic list's own filter or `l.id IN (<static list's members>)` (the list
+ * tables are guarded: without them a list matches nothing). The filter is compiled by `compileFilterSqlite` (@sdr/domain) against the
+ * catalog of catalog.ts, so the engine, the server and the in-memory evaluator agree on what it
+ * means. Statements are prepared once per SQL text (a small LRU: the text depends only on the
+ * shape of the filter, never on its values).
+ *
+ * Counts are cached per selection until the data changes (any write to this database, by this
+ * connection or another: `total_changes()` + `PRAGMA data_version`), for at most a minute and
+ * within one calendar day (a filter relative to now, "created in the last 7 days", is computed
+ * again after midnight; within the minute only a row dated in the future can cross `now`).
+ */
+import type Database from 'better-sqlite3';
+import { compileFilterSqlite, FilterError } from '@sdr/domain';
+import {
+  DEFAULT_PIPELINE,
+  LEAD_SQL_COLUMNS,
+  leadFieldsFromSqlRow,
+  type CustomFieldDef,
+  type FilterNode,
+  type Pipeline,
+} from '@sdr/schema';
+import type { LeadDto, LeadFieldInfo, LeadQuery, LeadSelection } from '../../../shared/contract.ts';
+import { EngineFailure } from '../../errors.ts';
+import { LEAD_ALIAS as L, leadCatalog, type LeadCatalog } from './catalog.ts';
+import { createSearchQueue } from './search-index.ts';
+import { ftsMatch } from './search-text.ts';
+
+export interface LeadQueryOptions {
+  now: () => number;
+  /** IANA zone calendar days of date filters are read in (default: this machine's zone). */
+  timeZone?: string;
+  /** The workspace's custom field definitions and pipeline (lead settings); default none. */
+  settings?: (workspaceId: string) => {
+    customFields: readonly CustomFieldDef[];
+    pipeline?: Pipeline;
+  };
+  /**
+   * A search runs after the queued FTS rewrites are flushed, so it sees every committed edit;
+   * above this many queued rows (initial sync of a big workspace) it flushes only this many and
+   * searches what is indexed so far, while the background indexer catches up.
+   */
+  maxSyncFlush?: number;
+}
+
+interface Compiled {
+  where: string;
+  params: unknown[];
+  /** False when the selection can match nothing (a list while lists do not exist yet). */
+  possible: boolean;
+}
+
+const COLUMNS = [
+  `${L}.id`,
+  ...LEAD_SQL_COLUMNS.map((c) => `${L}.${c.column}`),
+  `${L}.seq`,
+  `${L}.updated_at`,
+  `EXISTS (SELECT 1 FROM outbox o WHERE o.doc_name = 'lead:' || ${L}.id) AS pending`,
+].join(', ');
+
+const COUNT_CACHE_MAX = 64;
+const COUNT_CACHE_MS = 60_000;
+const STATEMENTS_MAX = 200;
+
+type Row = Record<string, unknown> & {
+  id: string;
+  seq: number;
+  updated_at: number;
+  pending: number;
+};
+
+export function toLeadDto(r: Row): LeadDto {
+  return {
+    id: r.id,
+    ...leadFieldsFromSqlRow(r),
+    updatedAt: r.updated_at,
+    seq: r.seq,
+    pending: r.pending === 1,
+  };
+}
+
+export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) {
+  const timeZone = o.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const settings =
+    o.settings ??
+    ((): { customFields: readonly CustomFieldDef[]; pipeline?: Pipeline } => ({
+      customFields: [],
+    }));
+  const maxSyncFlush = o.maxSyncFlush ?? 50_000;
+  const searchQueue = createSearchQueue(sqlite);
+  const statements = new Map<string, Database.Statement>();
+  const counts = new Map<string, { count: number; version: string; at: number }>();
+  const tableQuery = sqlite.prepare(
+    `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`,
+  );
+  const knownTables = new Set<string>();
+  let listStmt: Database.Statement | null = null;
+  const listRow = () =>
+    (listStmt ??= sqlite.prepare(
+      `SELECT kind, filter, deleted FROM lead_list WHERE id = ? AND workspace_id = ?`,
+    ));
+  const totalChanges = sqlite.prepare('SELECT total_changes()').pluck();
+  const catalogs = new Map<string, { key: string; catalog: LeadCatalog }>();
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone });
+
+  const prepared = (sql: string): Database.Statement => {
+    let stmt = statements.get(sql);
+    if (stmt) {
+      statements.delete(sql);
+    } else {
+      stmt = sqlite.prepare(sql);
+      if (statements.size >= STATEMENTS_MAX) statements.delete(statements.keys().next().value!);
+    }
+    statements.set(sql, stmt);
+    return stmt;
+  };
+
+  const catalogOf = (workspaceId: string): LeadCatalog => {
+    const s = settings(workspaceId);
+    const key = JSON.stringify([s.customFields, s.pipeline ?? DEFAULT_PIPELINE]);
+    const hit = catalogs.get(workspaceId);
+    if (hit && hit.key === key) return hit.catalog;
+    const catalog = leadCatalog(s);
+    catalogs.set(workspaceId, { key, catalog });
+    return catalog;
+  };
+
+  const tableExists = (name: 'lead_list' | 'lead_list_member'): boolean => {
+    if (!knownTables.has(name) && tableQuery.get(name) !== undefined) knownTables.add(name);
+    return knownTables.has(name);
+  };
+
+  /**
+   * The condition of list membership: a dynamic list's filter, or a static list's members (not
+   * deleted). Null when it matches nothing: no such list, or no list tables in this database.
+   */
+  const listOf = (
+    workspaceId: string,
+    listId: string,
+    catalog: LeadCatalog,
+  ): { sql: string; params: unknown[] } | null => {
+    if (tableExists('lead_list')) {
+      const list = listRow().get(listId, workspaceId) as
+        { kind: string; filter: string | null; deleted: number } | undefined;
+      if (list?.deleted) return null;
+      if (list?.kind === 'dynamic') {
+        let filter: unknown = null;
+        try {
+          filter = JSON.parse(list.filter ?? 'null');
+        } catch {
+          filter = null;
+        }
+        const f = compileFilter(filter as FilterNode, catalog, "This list's filter");
+        return { sql: f.sql, params: f.params };
+      }
+    }
+    if (!tableExists('lead_list_member')) return null;
+    return {
+      sql: `${L}.id IN (SELECT m.lead_id FROM lead_list_member m WHERE m.list_id = ? AND m.deleted = 0)`,
+      params: [listId],
+    };
+  };
+
+  /** Makes the FTS index current for a search (see `maxSyncFlush`). */
+  const freshSearch = (): void => {
+    searchQueue.flush(maxSyncFlush);
+  };
+
+  const compile = (workspaceId: string, s: LeadSelection, catalog: LeadCatalog): Compiled => {
+    const where = [`${L}.workspace_id = ?`];
+    const params: unknown[] = [workspaceId];
+    if (!s.includeDeleted) where.push(`${L}.deleted = 0`);
+    if (s.filter) {
+      const f = compileFilter(s.filter, catalog);
+      if (f.sql !== '(1 = 1)') {
+        where.push(f.sql);
+        params.push(...f.params);
+      }
+    }
+    if (s.search !== undefined) {
+      const match = ftsMatch(s.search);
+      if (match !== null) {
+        freshSearch();
+        where.push(`${L}.rowid IN (SELECT rowid FROM lead_fts WHERE lead_fts MATCH ?)`);
+        params.push(match);
+      }
+    }
+    if (s.listId !== undefined) {
+      const list = listOf(workspaceId, s.listId, catalog);
+      if (list === null) return { where: '', params: [], possible: false };
+      where.push(list.sql);
+      params.push(...list.params);
+    }
+    return { where: where.join(' AND '), params, possible: true };
+  };
+
+  const compileFilter = (filter: FilterNode, catalog: LeadCatalog, what = 'The filter') => {
+    try {
+      return compileFilterSqlite(filter, catalog.filter, { now: o.now(), timeZone });
+    } catch (err) {
+      if (err instanceof FilterError) {
+        throw new EngineFailure('invalid_input', `${what} is not valid: ${err.message}`, {
+          cause: err,
+          issues: err.issues.map((i) => ({
+            path: ['filter', ...i.path].join('.'),
+            message: i.message,
+          })),
+        });
+      }
+      throw err;
+    }
+  };
+
+  const orderBy = (sort: LeadQuery['sort'], catalog: LeadCatalog): string => {
+    const keys = sort.map(({ field, dir }) => {
+      const expr = Object.hasOwn(catalog.sort, field) ? catalog.sort[field] : undefined;
+      if (expr === undefined) {
+        throw new EngineFailure('invalid_input', `Cannot sort by unknown field "${field}"`, {
+          issues: [{ path: 'sort', message: `Unknown field "${field}"` }],
+        });
+      }
+      return `${expr} ${dir === 'desc' ? 'DESC' : 'ASC'}`;
+    });
+    // A stable order: ties broken by id, in the direction of the first key.
+    keys.push(`${L}.id ${sort[0]?.dir === 'desc' ? 'DESC' : 'ASC'}`);
+    return keys.join(', ');
+  };
+
+  const dataVersion = (): string =>
+    `${totalChanges.get() as number}:${sqlite.pragma('data_version', { simple: true }) as number}`;
+
+  return {
+    timeZone,
+
+    query(workspaceId: string, q: LeadQuery): { items: LeadDto[]; tookMs: number } {
+      const t0 = performance.now();
+      const catalog = catalogOf(workspaceId);
+      const order = orderBy(q.sort, catalog);
+      const c = compile(workspaceId, q, catalog);
+      if (!c.possible) return { items: [], tookMs: performance.now() - t0 };
+      const rows = prepared(
+        `SELECT ${COLUMNS} FROM lead AS ${L} WHERE ${c.where} ORDER BY ${order} LIMIT ? OFFSET ?`,
+      ).all(...c.params, q.limit, q.offset) as Row[];
+      return { items: rows.map(toLeadDto), tookMs: performance.now() - t0 };
+    },
+
+    count(workspaceId: string, s: LeadSelection): { count: number; tookMs: number } {
+      const t0 = performance.now();
+      const at = o.now();
+      const catalog = catalogOf(workspaceId);
+      // Keyed by the selection and today's date (relative ranges start at a day boundary).
+      const key = JSON.stringify([
+        workspaceId,
+        catalogs.get(workspaceId)?.key,
+        s.filter ?? null,
+        s.search ?? null,
+        s.listId ?? null,
+        s.includeDeleted,
+        today.format(at),
+      ]);
+      const hit = counts.get(key);
+      if (hit && hit.version === dataVersion() && at - hit.at < COUNT_CACHE_MS) {
+        return { count: hit.count, tookMs: performance.now() - t0 };
+      }
+      const c = compile(workspaceId, s, catalog);
+      const count = c.possible
+        ? (prepared(`SELECT count(*) FROM lead AS ${L} WHERE ${c.where}`)
+            .pluck()
+            .get(...c.params) as number)
+        : 0;
+      counts.delete(key);
+      counts.set(key, { count, version: dataVersion(), at });
+      if (counts.size > COUNT_CACHE_MAX) counts.delete(counts.keys().next().value!);
+      return { count, tookMs: performance.now() - t0 };
+    },
+
+    /** Ids of every lead of a selection, in the given order (bulk actions, exports). */
+    ids(workspaceId: string, s: LeadSelection, sort: LeadQuery['sort'] = []): string[] {
+      const catalog = catalogOf(workspaceId);
+      const c = compile(workspaceId, s, catalog);
+      if (!c.possible) return [];
+      const order = sort.length > 0 ? orderBy(sort, catalog) : `${L}.rowid`;
+      return prepared(`SELECT ${L}.id FROM lead AS ${L} WHERE ${c.where} ORDER BY ${order}`)
+        .pluck()
+        .all(...c.params) as string[];
+    },
+
+    fields(workspaceId: string): LeadFieldInfo[] {
+      return catalogOf(workspaceId).fields;
+    },
+
+    /** Forgets cached counts (tests; lead settings changed). */
+    invalidate(): void {
+      counts.clear();
+      catalogs.clear();
+    },
+  };
+}
+
+export type LeadQueryService = ReturnType<typeof createLeadQuery>;
