@@ -195,7 +195,10 @@ export const LeadSettingsResponse = z.object({
   settings: LeadSettings,
   /** ms since epoch of the last save; null while the workspace uses the defaults. */
   updatedAt: z.number().int().nullable(),
-  /** Stages used by existing (not deleted) leads but missing from the pipeline (allowed). */
-  unknownStages: z.array(UnknownStageUse),
+  /**
+   * Stages used by existing (not deleted) leads but missing from the pipeline (allowed). Always on
+   * a save; on a read only when asked (`?unknownStages=true`: it counts the workspace's leads).
+   */
+  unknownStages: z.array(UnknownStageUse).optional(),
 });
 export type LeadSettingsResponse = z.infer<typeof LeadSettingsResponse>;

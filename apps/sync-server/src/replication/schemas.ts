@@ -76,6 +76,8 @@ export const MembersQuery = z.object({
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
 });
 
+export const LeadSettingsQuery = z.object({ unknownStages: bool.default(false) });
+
 export const ReplicationQuery = z.object({
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(2000).default(500),

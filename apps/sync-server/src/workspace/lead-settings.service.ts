@@ -33,6 +33,7 @@ async function unknownStages(d: SettingsDeps, workspaceId: string, settings: Lea
 export async function getLeadSettings(
   d: SettingsDeps,
   auth: AuthContext,
+  report: boolean,
 ): Promise<LeadSettingsResponse> {
   const [row] = await d.db
     .select()
@@ -42,7 +43,7 @@ export async function getLeadSettings(
   return {
     settings,
     updatedAt: row ? row.updatedAt.getTime() : null,
-    unknownStages: await unknownStages(d, auth.workspaceId, settings),
+    ...(report ? { unknownStages: await unknownStages(d, auth.workspaceId, settings) } : {}),
   };
 }
 

@@ -12,7 +12,7 @@ import { ApiError } from '../errors.ts';
 import { WorkspaceSettings } from '../leads/leads.schemas.ts';
 import { requireAuth } from '../middleware/auth/index.ts';
 import { bearerSecurity, createRouter, errors, jsonBody, jsonResponse } from '../openapi.ts';
-import { DataSchemas } from '../replication/schemas.ts';
+import { DataSchemas, LeadSettingsQuery } from '../replication/schemas.ts';
 import type { SyncCore } from '../sync/sync-core.ts';
 import { getLeadSettings, saveLeadSettings } from './lead-settings.service.ts';
 
@@ -45,11 +45,12 @@ const getLeadSettingsRoute = createRoute({
   path: '/lead-settings',
   tags,
   summary:
-    "The workspace's lead settings (defaults until first saved), with the stages leads use that the pipeline lacks",
+    "The workspace's lead settings (defaults until first saved); with `unknownStages=true`, also the stages leads use that the pipeline lacks",
   security: bearerSecurity,
+  request: { query: LeadSettingsQuery },
   responses: {
     200: jsonResponse(DataSchemas.LeadSettingsResponse, 'Lead settings'),
-    ...errors(401),
+    ...errors(400, 401),
   },
 });
 
@@ -90,7 +91,7 @@ export function workspaceRoutes(deps: Deps, sync: SyncCore) {
       return c.json(body, 200);
     })
     .openapi(getLeadSettingsRoute, async (c) =>
-      c.json(await getLeadSettings(deps, c.var.auth), 200),
+      c.json(await getLeadSettings(deps, c.var.auth, c.req.valid('query').unknownStages), 200),
     )
     .openapi(putLeadSettingsRoute, async (c) =>
       c.json(await saveLeadSettings(deps, c.var.auth, c.req.valid('json')), 200),
