@@ -65,6 +65,26 @@ export type LeadConflict = z.infer<typeof LeadConflict>;
 
 const LeadId = z.object({ id: z.string().min(1).max(64) }).strict();
 
+/** One entry of a lead's timeline (`GET /api/v1/leads/:id/timeline`). */
+export const LeadActivity = z.object({
+  id: z.string(),
+  /** This lead, or a duplicate merged into it. */
+  leadId: z.string(),
+  seq: z.number(),
+  kind: z.enum(['created', 'changed', 'deleted', 'restored', 'merged']),
+  changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
+  notesChanged: z.boolean(),
+  userId: z.string().nullable(),
+  userName: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type LeadActivity = z.infer<typeof LeadActivity>;
+export const TimelinePage = z.object({
+  items: z.array(LeadActivity),
+  nextBefore: z.number().nullable(),
+});
+export type TimelinePage = z.infer<typeof TimelinePage>;
+
 /**
  * Which leads: a filter (the AST of @sdr/domain), full-text search (names, email, phone, company,
  * notes), and optionally only the members of one list. All parts are ANDed.
@@ -141,5 +161,13 @@ export const leadChannels = {
   'leads:create': { input: z.object({ fields: LeadFieldChanges }).strict(), output: LeadDto },
   'leads:update': { input: LeadId.extend({ changes: LeadFieldChanges }).strict(), output: LeadDto },
   'leads:delete': { input: LeadId, output: LeadDto },
+  /**
+   * A lead's timeline from the server (who changed what, when). Offline: the first page as last
+   * loaded, with `offline: true` and when it was loaded.
+   */
+  'leads:timeline': {
+    input: LeadId.extend({ before: z.number().int().min(1).optional() }).strict(),
+    output: TimelinePage.extend({ offline: z.boolean(), loadedAt: z.number().nullable() }),
+  },
   'leads:conflicts': { input: LeadId, output: z.array(LeadConflict) },
 } as const;

@@ -57,6 +57,70 @@ describe.each(testDatabaseKinds())('/api/v1/leads (%s)', (kind) => {
     expect((await api.get('/api/v1/leads/01JNOSUCHLEAD0000000000000', auth)).status).toBe(404);
   });
 
+  it('normalises phone, country and zone, and keeps a timeline with who, when and what', async () => {
+    const { api } = suite.server;
+    const admin = await signUp(api, { name: 'Tina Timeline' });
+    const auth = { token: admin.accessToken };
+    const bad = await api.post('/api/v1/leads', { phone: 'call me maybe' }, auth);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.issues).toEqual([expect.objectContaining({ path: 'phone' }) as unknown]);
+    const made = await api.post(
+      '/api/v1/leads',
+      { firstName: 'Zoe', phone: '030 1234567', country: 'Germany' },
+      auth,
+    );
+    expect(made.body).toMatchObject({
+      phone: '+49301234567',
+      country: 'DE',
+      timezone: 'Europe/Berlin',
+    });
+    expect(made.body.createdAt).toBeGreaterThan(Date.now() - 60_000);
+    const id = made.body.id as string;
+    await api.patch(`/api/v1/leads/${id}`, { title: 'CEO' }, auth);
+    await api.patch(
+      `/api/v1/leads/${id}`,
+      { status: 'disqualified', statusReason: 'No budget' },
+      auth,
+    );
+
+    // A duplicate merged into it brings its history along.
+    const dup = (await api.post('/api/v1/leads', { firstName: 'Zoe (dup)' }, auth)).body
+      .id as string;
+    await api.patch(`/api/v1/leads/${dup}`, { deleted: true, mergedInto: id }, auth);
+
+    const timeline = await api.get(`/api/v1/leads/${id}/timeline`, auth);
+    expect(timeline.status).toBe(200);
+    const items = timeline.body.items as {
+      leadId: string;
+      kind: string;
+      changes: { field: string; from: unknown; to: unknown }[];
+      userName: string | null;
+    }[];
+    expect(items.map((i) => [i.leadId === id ? 'self' : 'dup', i.kind])).toEqual([
+      ['dup', 'merged'],
+      ['dup', 'created'],
+      ['self', 'changed'],
+      ['self', 'changed'],
+      ['self', 'created'],
+    ]);
+    expect(items[2]!.changes).toEqual([
+      { field: 'status', from: 'new', to: 'disqualified' },
+      { field: 'statusReason', from: '', to: 'No budget' },
+    ]);
+    expect(items[3]!.changes).toEqual([{ field: 'title', from: '', to: 'CEO' }]);
+    expect(items[4]!.changes).toEqual(
+      expect.arrayContaining([{ field: 'phone', from: null, to: '+49301234567' }]) as unknown,
+    );
+    expect(items.map((i) => i.userName)).toEqual(Array(5).fill('Tina Timeline'));
+    const page = await api.get(`/api/v1/leads/${id}/timeline?limit=2`, auth);
+    expect(page.body.items).toHaveLength(2);
+    const rest = await api.get(
+      `/api/v1/leads/${id}/timeline?limit=10&before=${page.body.nextBefore}`,
+      auth,
+    );
+    expect(rest.body.items).toHaveLength(3);
+  });
+
   it('validates input with the record rules and the owner rules', async () => {
     const s = suite.server;
     const admin = await signUp(s.api);

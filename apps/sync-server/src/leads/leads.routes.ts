@@ -1,4 +1,4 @@
-/** `/api/v1/leads`: list, create, read, patch, delete (tombstone), conflicts. */
+/** `/api/v1/leads`: list, create, read, patch, delete (tombstone), conflicts, timeline. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { pathId } from '../api-schemas.ts';
 import type { Deps } from '../context.ts';
@@ -6,14 +6,23 @@ import { requireAuth } from '../middleware/auth/index.ts';
 import { bearerSecurity, createRouter, errors, jsonBody, jsonResponse } from '../openapi.ts';
 import type { SyncCore } from '../sync/sync-core.ts';
 import {
+  ActivityList,
   ConflictList,
   CreateLeadInput,
   LeadDto,
   LeadList,
   ListLeadsQuery,
   PatchLeadInput,
+  TimelineQuery,
 } from './leads.schemas.ts';
-import { createLead, getLead, listConflicts, listLeads, updateLead } from './leads.service.ts';
+import {
+  createLead,
+  getLead,
+  listActivity,
+  listConflicts,
+  listLeads,
+  updateLead,
+} from './leads.service.ts';
 
 const tags = ['leads'];
 const params = z.object({ id: pathId('id') });
@@ -84,6 +93,17 @@ const conflictsRoute = createRoute({
   responses: { 200: jsonResponse(ConflictList, 'Conflicts'), ...errors(401, 404) },
 });
 
+const timelineRoute = createRoute({
+  method: 'get',
+  path: '/{id}/timeline',
+  tags,
+  summary:
+    "A lead's activity, newest first: created, field changes (before/after) with who and when, notes, deleted, merged; includes duplicates merged into it",
+  security: bearerSecurity,
+  request: { params, query: TimelineQuery },
+  responses: { 200: jsonResponse(ActivityList, 'Activity'), ...errors(400, 401, 404) },
+});
+
 export function leadsRoutes(deps: Deps, sync: SyncCore) {
   const d = { db: deps.db, newId: deps.newId, sync };
   const router = createRouter();
@@ -107,5 +127,8 @@ export function leadsRoutes(deps: Deps, sync: SyncCore) {
     })
     .openapi(conflictsRoute, async (c) =>
       c.json({ items: await listConflicts(d, c.var.auth, c.req.valid('param').id) }, 200),
+    )
+    .openapi(timelineRoute, async (c) =>
+      c.json(await listActivity(d, c.var.auth, c.req.valid('param').id, c.req.valid('query')), 200),
     );
 }

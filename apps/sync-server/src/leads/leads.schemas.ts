@@ -56,7 +56,12 @@ export const LeadList = z
 export const CreateLeadInput = z.object(fields).partial().strict().openapi('CreateLeadInput');
 
 export const PatchLeadInput = z
-  .object({ ...fields, deleted: z.boolean() })
+  .object({
+    ...fields,
+    deleted: z.boolean(),
+    /** Merge: the loser gets `{ deleted: true, mergedInto: <winner id> }` (managers, admins). */
+    mergedInto: z.string().min(1).max(64).nullable(),
+  })
   .partial()
   .strict()
   .refine((v) => Object.keys(v).length > 0, 'Change at least one field.')
@@ -88,6 +93,31 @@ export const ConflictDto = z
     createdAt: z.string(),
   })
   .openapi('FieldConflict');
+
+export const ActivityDto = z
+  .object({
+    id: z.string(),
+    /** The lead the change was made on: this lead, or a duplicate merged into it. */
+    leadId: z.string(),
+    seq: z.number().int(),
+    kind: z.enum(['created', 'changed', 'deleted', 'restored', 'merged']),
+    changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
+    notesChanged: z.boolean(),
+    userId: z.string().nullable(),
+    userName: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('LeadActivity');
+
+export const ActivityList = z
+  .object({ items: z.array(ActivityDto), nextBefore: z.number().int().nullable() })
+  .openapi('LeadActivityList');
+
+export const TimelineQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** The `seq` of the oldest item of the previous page. */
+  before: z.coerce.number().int().min(1).optional(),
+});
 
 export const ConflictList = z.object({ items: z.array(ConflictDto) }).openapi('FieldConflictList');
 

@@ -3,7 +3,7 @@
  * goes through the authority path as a server writer (`applyServerWrite`, `SERVER_CLIENT_ID`),
  * so it reaches every socket like any other edit.
  */
-import { and, asc, desc, eq, gt, inArray, isNull, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
 import {
   fieldWriteCheck,
   normaliseLeadChanges,
@@ -12,7 +12,7 @@ import {
   type LeadVisibilityPolicy,
   type Viewer,
 } from '@sdr/domain';
-import { fieldConflict, lead, membership } from '@sdr/schema/pg';
+import { fieldConflict, lead, leadActivity, membership, user } from '@sdr/schema/pg';
 import type { AuthContext, Deps } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { notesFromState } from '../sync/commit-batch.ts';
@@ -195,4 +195,46 @@ export async function listConflicts(d: LeadsDeps, auth: AuthContext, id: string)
     sameValue: c.sameValue,
     createdAt: c.createdAt.toISOString(),
   }));
+}
+
+/**
+ * A lead's timeline, newest first: its own changes and those of duplicates merged into it (their
+ * history moves with the merge), with the author's name.
+ */
+export async function listActivity(
+  d: LeadsDeps,
+  auth: AuthContext,
+  id: string,
+  q: { limit: number; before?: number | undefined },
+) {
+  await getLead(d, auth, id);
+  const merged = d.db
+    .select({ id: lead.id })
+    .from(lead)
+    .where(and(eq(lead.workspaceId, auth.workspaceId), eq(lead.mergedInto, id)));
+  const rows = await d.db
+    .select({ a: leadActivity, userName: user.name })
+    .from(leadActivity)
+    .leftJoin(user, eq(user.id, leadActivity.userId))
+    .where(
+      and(
+        eq(leadActivity.workspaceId, auth.workspaceId),
+        or(eq(leadActivity.leadId, id), inArray(leadActivity.leadId, merged)),
+        q.before ? lt(leadActivity.seq, q.before) : undefined,
+      ),
+    )
+    .orderBy(desc(leadActivity.seq))
+    .limit(q.limit);
+  const items = rows.map(({ a, userName }) => ({
+    id: a.id,
+    leadId: a.leadId,
+    seq: a.seq,
+    kind: a.kind,
+    changes: a.changes,
+    notesChanged: a.notesChanged,
+    userId: a.userId,
+    userName: userName ?? null,
+    createdAt: a.createdAt.toISOString(),
+  }));
+  return { items, nextBefore: rows.length === q.limit ? (items.at(-1)?.seq ?? null) : null };
 }

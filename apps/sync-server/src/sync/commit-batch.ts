@@ -7,7 +7,7 @@
  */
 import { sql } from 'drizzle-orm';
 import * as Y from 'yjs';
-import { changeLog, fieldConflict, lead } from '@sdr/schema/pg';
+import { changeLog, fieldConflict, lead, leadActivity } from '@sdr/schema/pg';
 import { canSeeLead, fieldWriteCheck } from '@sdr/domain';
 import { LEAD_SQL_COLUMNS, leadFieldsToPgValues } from '@sdr/schema';
 import {
@@ -27,6 +27,7 @@ import type {
   ServerWriteRequest,
   ServerWriteResult,
 } from './authority.types.ts';
+import { diffActivity, type Activity, type LeadState } from './activity.ts';
 import type { ChangeBus, Wakeup } from './change-bus.ts';
 import type { DocCache } from './doc-cache.ts';
 import type { FanoutChange } from './fanout.ts';
@@ -53,6 +54,8 @@ interface WorkDoc {
   state: Uint8Array | null;
   dirty: boolean;
   poisoned: boolean;
+  /** The lead as the last applied change left it (for the timeline); undefined until needed. */
+  last?: LeadState | null;
 }
 
 /** A change-log entry the batch will write; `seq` is filled in before the inserts. */
@@ -65,6 +68,8 @@ interface Entry {
   readonly conflicts: readonly FieldConflict[];
   readonly row: LeadRow;
   readonly ownerChanged: boolean;
+  /** What the change did, for the lead's timeline (null: nothing visible). */
+  readonly activity: Activity | null;
   seq: number;
 }
 
@@ -161,6 +166,22 @@ function currentRow(w: WorkDoc): LeadRow {
   return rowFromProjection(w.id, projectLead(w.doc));
 }
 
+/** The lead before the change about to be applied (projected once per doc and batch). */
+function stateBefore(w: WorkDoc): LeadState | null {
+  if (w.last === undefined) {
+    const p = w.workspaceId === null ? null : projectLead(w.doc);
+    w.last = p ? { row: rowFromProjection(w.id, p), notes: p.notes } : null;
+  }
+  return w.last;
+}
+
+/** Records the state a change left for the next diff, and returns what the change did. */
+function activityOf(w: WorkDoc, before: LeadState | null, row: LeadRow, notes: string) {
+  const after = { row, notes };
+  w.last = after;
+  return diffActivity(before, after);
+}
+
 function applyClient(
   item: Extract<BatchItem, { kind: 'client' }>,
   w: WorkDoc,
@@ -190,6 +211,7 @@ function applyClient(
     row: w.workspaceId === null ? null : currentRow(w),
   });
   if (isEmptyUpdate(req.update)) return unchanged();
+  const before = stateBefore(w);
   let r;
   try {
     r = validateAndCompensate(w.doc, req.update, {
@@ -213,6 +235,7 @@ function applyClient(
     conflicts: r.conflicts,
     row,
     ownerChanged: w.workspaceId !== null && row.ownerId !== w.ownerId,
+    activity: activityOf(w, before, row, r.projected.notes),
     seq: 0,
   };
   entries.push(entry);
@@ -241,6 +264,7 @@ function applyServer(
         canSeeLead(req.visibleTo.viewer, { ownerId: w.ownerId }, req.visibleTo.policy));
     if (!visible) return fail('not_found', 'No such lead.');
   }
+  const before = stateBefore(w);
   const r = applyServerChanges(w.doc, req.changes, {
     record: leadRecord,
     ...(req.canWrite ? { canWrite: req.canWrite } : {}),
@@ -267,6 +291,7 @@ function applyServer(
     conflicts: [],
     row,
     ownerChanged: w.workspaceId !== null && row.ownerId !== w.ownerId,
+    activity: activityOf(w, before, row, notes),
     seq: 0,
   };
   entries.push(entry);
@@ -361,6 +386,24 @@ async function persist(tx: Tx, ctx: BatchContext, entries: readonly Entry[]): Pr
     })),
   );
   if (conflicts.length > 0) await tx.insert(fieldConflict).values(conflicts);
+  const activity = entries.flatMap((e) =>
+    e.activity
+      ? [
+          {
+            id: ctx.newId(),
+            workspaceId: e.workspaceId,
+            leadId: e.work.id,
+            seq: e.seq,
+            kind: e.activity.kind,
+            changes: e.activity.changes,
+            notesChanged: e.activity.notesChanged,
+            userId: e.userId,
+            clientId: e.clientId,
+          },
+        ]
+      : [],
+  );
+  if (activity.length > 0) await tx.insert(leadActivity).values(activity);
 }
 
 /** A doc whose apply threw is rebuilt from its base state and the entries that did apply. */

@@ -1,4 +1,6 @@
 /** Handlers of the `leads:*` and `sync:status` channels: local reads and edits, online conflicts. */
+import { z } from 'zod';
+import { TimelinePage } from '../../shared/contract.ts';
 import type { Handlers } from '../handlers.ts';
 import { EngineFailure } from '../errors.ts';
 import type { Session } from '../session.ts';
@@ -17,6 +19,7 @@ type LeadChannels =
   | 'leads:editNotes'
   | 'leads:delete'
   | 'leads:conflicts'
+  | 'leads:timeline'
   | 'sync:status'
   | LeadQueryChannels;
 
@@ -74,6 +77,23 @@ export function createLeadHandlers({
     'leads:conflicts': async ({ id }) => {
       find(id);
       return session.authed((token) => api.conflicts(token, id));
+    },
+    'leads:timeline': async ({ id, before }) => {
+      find(id);
+      const key = `timeline:${id}`;
+      try {
+        const page = await session.authed((token) => api.timeline(token, id, before));
+        if (!before) replica.cacheSet(key, { ...page, loadedAt: replica.now() });
+        return { ...page, offline: false, loadedAt: replica.now() };
+      } catch (err) {
+        if (!(err instanceof EngineFailure) || err.code !== 'server_unreachable' || before)
+          throw err;
+        const cached = TimelinePage.extend({ loadedAt: z.number() }).safeParse(
+          replica.cacheGet(key),
+        );
+        if (!cached.success) return { items: [], nextBefore: null, offline: true, loadedAt: null };
+        return { ...cached.data, offline: true };
+      }
     },
     'sync:status': async () => sync.status(),
   };

@@ -200,6 +200,23 @@ export class LeadReplica {
     }, [name]);
   }
 
+  /** A small JSON value kept for offline reading (e.g. a lead's last loaded timeline). */
+  cacheSet(key: string, value: unknown): void {
+    this.sqlite
+      .prepare(
+        `INSERT INTO local_setting (key, value) VALUES (?, ?)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+      )
+      .run(`cache:${key}`, JSON.stringify(value));
+  }
+
+  cacheGet(key: string): unknown {
+    const row = this.sqlite
+      .prepare(`SELECT value FROM local_setting WHERE key = ?`)
+      .get(`cache:${key}`) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as unknown) : undefined;
+  }
+
   /** Deletes every local trace of these workspaces (rows, states, outbox, cursors). */
   wipe(workspaceIds: readonly string[]): void {
     this.transaction(() => {
@@ -208,6 +225,7 @@ export class LeadReplica {
         this.leads.removeWorkspace(ws);
         this.syncState.remove(ws);
       }
+      this.sqlite.prepare(`DELETE FROM local_setting WHERE key LIKE 'cache:%'`).run();
     });
     this.cache.clear();
     // The wiped docs held items under the old id: never reuse its clocks.
