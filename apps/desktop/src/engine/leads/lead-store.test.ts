@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb } from '../db.ts';
 import { createLeadStore } from './lead-store.ts';
+import { ensureLeadQueryStructures } from './query/search-index.ts';
 import type { StoredLead } from './lead-row.ts';
 
 const full: StoredLead = {
@@ -75,5 +76,15 @@ describe('lead store (real SQLite)', () => {
       lastContactedAt: null,
       companySize: null,
     });
+  });
+
+  it('upserts a lead twice before the search queue is flushed (trigger conflict policy)', () => {
+    const { sqlite } = open();
+    ensureLeadQueryStructures(sqlite);
+    const store = createLeadStore(sqlite);
+    store.put(full);
+    store.put({ ...full, yState: new Uint8Array([9]), firstName: 'Ada B.' });
+    store.put({ ...full, yState: new Uint8Array([8]), firstName: 'Ada C.' });
+    expect(store.get('L1')?.firstName).toBe('Ada C.');
   });
 });

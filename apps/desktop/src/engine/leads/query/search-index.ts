@@ -28,7 +28,7 @@ import type Database from 'better-sqlite3';
 import { getCountries, getCountryCallingCode } from 'libphonenumber-js/max';
 
 /** Bump to drop and rebuild the FTS table and triggers (lead_notes is kept). */
-export const SEARCH_INDEX_VERSION = 1;
+export const SEARCH_INDEX_VERSION = 2;
 /** Bump when notes are extracted differently: stored notes are cleared and every doc re-queued. */
 export const NOTES_VERSION = 1;
 
@@ -77,24 +77,33 @@ const FTS_COLUMNS = 'rowid, name, email, phone, company, notes';
 // makes FTS5 flush its pending terms on every row (measured: ~70 µs per inserted lead instead of
 // ~10). `flushSearchQueue` re-indexes queued rows in bulk, before every search and in the
 // background, so initial sync pays two small B-tree inserts per lead.
+// No `OR IGNORE` in these triggers: SQLite lets the firing statement's conflict policy override a
+// trigger statement's, and the lead upsert's ON CONFLICT made `INSERT OR IGNORE` fail on a rowid
+// already queued (found by a second local edit before the queue was flushed). `WHERE NOT EXISTS`
+// cannot be overridden.
 const TRIGGERS_DDL = [
   `CREATE TRIGGER lead_search_ai AFTER INSERT ON lead BEGIN
-     INSERT OR IGNORE INTO lead_search_dirty (lead_rowid) VALUES (new.rowid);
-     INSERT OR IGNORE INTO lead_search_pending (lead_rowid)
-       SELECT new.rowid WHERE new.y_state IS NOT NULL;
+     INSERT INTO lead_search_dirty (lead_rowid) SELECT new.rowid
+       WHERE NOT EXISTS (SELECT 1 FROM lead_search_dirty WHERE lead_rowid = new.rowid);
+     INSERT INTO lead_search_pending (lead_rowid) SELECT new.rowid
+       WHERE new.y_state IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM lead_search_pending WHERE lead_rowid = new.rowid);
    END`,
   `CREATE TRIGGER lead_search_au AFTER UPDATE OF first_name, last_name, email, phone, company ON lead
    WHEN old.first_name IS NOT new.first_name OR old.last_name IS NOT new.last_name
      OR old.email IS NOT new.email OR old.phone IS NOT new.phone OR old.company IS NOT new.company
    BEGIN
-     INSERT OR IGNORE INTO lead_search_dirty (lead_rowid) VALUES (new.rowid);
+     INSERT INTO lead_search_dirty (lead_rowid) SELECT new.rowid
+       WHERE NOT EXISTS (SELECT 1 FROM lead_search_dirty WHERE lead_rowid = new.rowid);
    END`,
   `CREATE TRIGGER lead_search_state_au AFTER UPDATE OF y_state ON lead
    WHEN old.y_state IS NOT new.y_state BEGIN
-     INSERT OR IGNORE INTO lead_search_pending (lead_rowid) VALUES (new.rowid);
+     INSERT INTO lead_search_pending (lead_rowid) SELECT new.rowid
+       WHERE NOT EXISTS (SELECT 1 FROM lead_search_pending WHERE lead_rowid = new.rowid);
    END`,
   `CREATE TRIGGER lead_search_ad AFTER DELETE ON lead BEGIN
-     INSERT OR IGNORE INTO lead_search_dirty (lead_rowid) VALUES (old.rowid);
+     INSERT INTO lead_search_dirty (lead_rowid) SELECT old.rowid
+       WHERE NOT EXISTS (SELECT 1 FROM lead_search_dirty WHERE lead_rowid = old.rowid);
      DELETE FROM lead_notes WHERE lead_rowid = old.rowid;
      DELETE FROM lead_search_pending WHERE lead_rowid = old.rowid;
    END`,
