@@ -13,6 +13,7 @@ import { leadActivity } from './entities/activity.ts';
 import { importIssue, importJob } from './entities/import.ts';
 import { account, localSetting } from './entities/local.ts';
 import { lead } from './entities/lead.ts';
+import { leadScore } from './entities/score.ts';
 import {
   changeLog,
   docSnapshot,
@@ -67,4 +68,5 @@ export const ENTITIES = [
   bulkJob,
   bulkChange,
   leadActivity,
+  leadScore,
 ] as const;

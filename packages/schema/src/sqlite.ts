@@ -22,3 +22,4 @@ export const importJob = sqliteTables.importJob;
 export const importIssue = sqliteTables.importIssue;
 export const bulkJob = sqliteTables.bulkJob;
 export const bulkChange = sqliteTables.bulkChange;
+export const leadScore = sqliteTables.leadScore;
