@@ -486,8 +486,9 @@ describe('openImportFile: xlsx', () => {
     reordered.addWorksheet('Created first').addRow(['Second tab']);
     const firstTab = reordered.addWorksheet('First tab');
     firstTab.addRow(['Company']);
-    firstTab.orderNo = 0;
-    reordered.getWorksheet('Created first')!.orderNo = 1;
+    // `orderNo` (the tab position exceljs writes) is missing from its type definitions.
+    (firstTab as unknown as { orderNo: number }).orderNo = 0;
+    (reordered.getWorksheet('Created first') as unknown as { orderNo: number }).orderNo = 1;
     const file2 = path.join(dir, 'reordered.xlsx');
     await reordered.xlsx.writeFile(file2);
     expect((await openImportFile(file2)).headers).toEqual(['Company']);
