@@ -160,6 +160,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     emit,
     log: opts.log.child('bulk'),
     now,
+    references: workspaceData,
+    resolveIds: (workspaceId, selection) => leadQuery.query.ids(workspaceId, selection),
   });
 
   const handlers = createHandlers({

@@ -37,6 +37,8 @@ export const BulkAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('removeTags'), tags: z.array(Tag).min(1).max(100) }).strict(),
   /** A tombstone; managers and admins only. */
   z.object({ kind: z.literal('delete') }).strict(),
+  /** Adds the leads to a static list (undo takes out the ones this added). */
+  z.object({ kind: z.literal('addToList'), listId: Id }).strict(),
 ]);
 export type BulkAction = z.infer<typeof BulkAction>;
 
@@ -46,6 +48,7 @@ export const BULK_JOB_KINDS = [
   'addTags',
   'removeTags',
   'delete',
+  'addToList',
   'merge',
 ] as const;
 export const BULK_JOB_STATES = [

@@ -2,7 +2,7 @@ import { col, defineEntity } from '../define.ts';
 
 /**
  * Bulk actions on leads (desktop engine, client only): one row per job (assign owner, change
- * status, add/remove tags, delete, merge) and, per lead it changed, the values before and after.
+ * status, add/remove tags, delete, add to a list, merge) and, per lead it changed, the values before and after.
  * Undo writes the `before` values back as ordinary edits (so an undo syncs like any edit), but only
  * where a lead still holds the `after` values (see engine leads/bulk/README). Only the last jobs
  * are kept.
@@ -15,7 +15,7 @@ export const bulkJob = defineEntity(
     /** Who ran it (the signed-in user then). */
     userId: col.text().notNull(),
     kind: col
-      .enum(['assign', 'status', 'addTags', 'removeTags', 'delete', 'merge'] as const)
+      .enum(['assign', 'status', 'addTags', 'removeTags', 'delete', 'addToList', 'merge'] as const)
       .notNull(),
     /** What the job was asked to do (owner, status + reason, tags, merge winner/losers). */
     params: col.json<Record<string, unknown>>().notNull(),

@@ -11,13 +11,27 @@
 import { ulid } from 'ulid';
 import { fieldWriteCheck } from '@sdr/domain';
 import { checkFieldChanges, leadRecord, type RoleName } from '@sdr/schema';
-import type { BulkAction, BulkJobDto, BulkProgress, BulkTarget } from '../../../shared/contract.ts';
+import type {
+  BulkAction,
+  BulkJobDto,
+  BulkProgress,
+  BulkTarget,
+  LeadSelection,
+} from '../../../shared/contract.ts';
 import type { EngineListener } from '../../engine.ts';
 import { EngineFailure } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { SyncManager } from '../../sync/sync-manager.ts';
 import { leadDocName, type LeadReplica, type LocalEdit } from '../lead-replica.ts';
-import { planAction, planUndo, type PlannedChange } from './bulk-plan.ts';
+import {
+  ADDED_TO_KEY,
+  JOINED_LISTS_KEY,
+  LEFT_LISTS_KEY,
+  MOVED_TASKS_KEY,
+  planAction,
+  planUndo,
+  type PlannedChange,
+} from './bulk-plan.ts';
 import {
   createBulkStore,
   type BulkChangeRow,
@@ -26,7 +40,11 @@ import {
   type BulkStore,
   type JobCounters,
 } from './bulk-store.ts';
-import { resolveSelectionIds } from './resolve-selection.ts';
+import {
+  createMembershipReader,
+  type LeadReferences,
+  type MembershipReader,
+} from './lead-references.ts';
 
 /** The signed-in user as the engine knows it (role from the session's profile). */
 export interface Actor {
@@ -47,6 +65,13 @@ export interface BulkJobsOptions {
   keep?: number;
   /** Most leads one job may change. */
   maxLeads?: number;
+  /** Tasks and static lists (add to list; a merge's moves and their undo). */
+  references?: LeadReferences;
+  /**
+   * Ids of the leads a view matches (filter + search + list), as the lead table shows them: the
+   * engine's lead query layer (`leads/query`, `query.ids`).
+   */
+  resolveIds: (workspaceId: string, selection: LeadSelection) => string[];
 }
 
 /** Lead fields each kind of job writes (what the role rules are checked against). */
@@ -56,6 +81,7 @@ const FIELDS_WRITTEN: Record<BulkJobKind, readonly string[]> = {
   addTags: ['tags'],
   removeTags: ['tags'],
   delete: ['deleted'],
+  addToList: [],
   merge: ['deleted', 'mergedInto'],
 };
 
@@ -65,6 +91,7 @@ const WHAT: Record<BulkJobKind, string> = {
   addTags: 'tag leads',
   removeTags: 'untag leads',
   delete: 'delete leads',
+  addToList: 'add leads to lists',
   merge: 'merge leads',
 };
 
@@ -85,6 +112,7 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class BulkJobs {
   readonly store: BulkStore;
+  readonly members: MembershipReader;
   private readonly batchSize: number;
   private readonly keep: number;
   private readonly maxLeads: number;
@@ -96,6 +124,7 @@ export class BulkJobs {
 
   constructor(private readonly o: BulkJobsOptions) {
     this.store = createBulkStore(o.replica.sqlite);
+    this.members = createMembershipReader(o.replica.sqlite);
     this.batchSize = o.batchSize ?? 500;
     this.keep = o.keep ?? 20;
     this.maxLeads = o.maxLeads ?? 250_000;
@@ -109,10 +138,9 @@ export class BulkJobs {
     const actor = await this.o.actor();
     assertMayWrite(actor.role, action.kind, this.fieldsOf(action));
     this.checkValues(action);
+    if (action.kind === 'addToList') this.checkList(workspaceId, action.listId);
     const ids =
-      'ids' in target
-        ? [...new Set(target.ids)]
-        : resolveSelectionIds(this.o.replica.sqlite, workspaceId, target.selection, this.o.now());
+      'ids' in target ? [...new Set(target.ids)] : this.o.resolveIds(workspaceId, target.selection);
     if (ids.length === 0) {
       throw new EngineFailure('invalid_input', 'No leads are selected', {
         issues: [{ path: 'target', message: 'No leads are selected' }],
@@ -128,6 +156,11 @@ export class BulkJobs {
     const job = this.createJob(workspaceId, actor.userId, action.kind, { ...action }, ids.length);
     void this.serially(() => this.run(job, ids, action));
     return { jobId: job.id, total: ids.length };
+  }
+
+  /** Tasks and static lists, when the engine has them. */
+  get references(): LeadReferences | undefined {
+    return this.o.references;
   }
 
   /** Asks a running job to stop after its current batch (no-op when it already finished). */
@@ -218,6 +251,19 @@ export class BulkJobs {
     if (issues.length > 0) {
       throw new EngineFailure('invalid_input', issues.map((i) => i.message).join('; '), {
         issues: issues.map((i) => ({ path: `action.${i.field}`, message: i.message })),
+      });
+    }
+  }
+
+  private checkList(workspaceId: string, listId: string): void {
+    if (!this.o.references) {
+      throw new EngineFailure('internal', 'Lists are not available in this engine');
+    }
+    const kind = this.members.listKind(workspaceId, listId);
+    if (kind === null) throw new EngineFailure('not_found', 'This list does not exist');
+    if (kind === 'dynamic') {
+      throw new EngineFailure('invalid_input', "A dynamic list's members come from its filter", {
+        issues: [{ path: 'action.listId', message: 'Not a static list' }],
       });
     }
   }
@@ -387,6 +433,10 @@ export class BulkJobs {
       },
       (id) => id,
       (batch, c, edits) => {
+        if (action.kind === 'addToList') {
+          this.addToList(job, action.listId, batch, c);
+          return;
+        }
         for (const id of batch) {
           c.done += 1;
           const lead = this.o.replica.leads.get(id);
@@ -407,6 +457,59 @@ export class BulkJobs {
     );
     if (counters.state === 'running') counters.state = 'done';
     this.finish(job.id, job.kind, counters);
+  }
+
+  /** One batch of an add-to-list job: only leads not in the list yet are added (and recorded). */
+  private addToList(job: BulkJobRow, listId: string, batch: string[], c: JobCounters): void {
+    const fresh: string[] = [];
+    for (const id of batch) {
+      c.done += 1;
+      const lead = this.o.replica.leads.get(id);
+      if (!lead || lead.workspaceId !== job.workspaceId || lead.deleted) {
+        c.failed += 1;
+        continue;
+      }
+      if (!this.members.isMember(job.workspaceId, listId, id)) fresh.push(id);
+    }
+    if (fresh.length === 0) return;
+    this.o.references!.changeMembers(listId, fresh, false);
+    for (const leadId of fresh) {
+      this.store.addChange(job.id, { leadId, before: {}, after: { [ADDED_TO_KEY]: listId } });
+    }
+    c.changed += fresh.length;
+  }
+
+  /** Undoes what a change record says was done to tasks and lists (merges, add to list). */
+  private undoReferences(change: BulkChangeRow): void {
+    const refs = this.o.references;
+    const a = change.after;
+    const keys = [ADDED_TO_KEY, MOVED_TASKS_KEY, LEFT_LISTS_KEY, JOINED_LISTS_KEY];
+    if (!keys.some((k) => k in a)) return;
+    if (!refs) throw new EngineFailure('internal', 'Lists and tasks are not available');
+    const addedTo = a[ADDED_TO_KEY];
+    if (typeof addedTo === 'string') refs.changeMembers(addedTo, [change.leadId], true);
+    const moved = a[MOVED_TASKS_KEY];
+    if (Array.isArray(moved) && moved.length > 0 && typeof a.mergedInto === 'string') {
+      const ids = new Set(moved);
+      // Only tasks still on the winner go back; one moved elsewhere since stays.
+      for (const t of refs.listTasks({ leadId: a.mergedInto })) {
+        if (!ids.has(t.id)) continue;
+        refs.saveTask({
+          id: t.id,
+          leadId: change.leadId,
+          title: t.title,
+          dueAt: t.dueAt,
+          done: t.done,
+          assigneeId: t.assigneeId,
+        });
+      }
+    }
+    for (const listId of (a[LEFT_LISTS_KEY] ?? []) as string[]) {
+      refs.changeMembers(listId, [change.leadId], false);
+    }
+    for (const listId of (a[JOINED_LISTS_KEY] ?? []) as string[]) {
+      refs.changeMembers(listId, [change.leadId], true);
+    }
   }
 
   /** Writes one lead's planned change; false when it cannot be written (counted as failed). */
@@ -458,20 +561,22 @@ export class BulkJobs {
             continue;
           }
           const plan = planUndo(lead, change);
+          const name = leadDocName(lead.id);
           try {
-            if (Object.keys(plan.changes).length > 0) {
-              edits.push(this.o.replica.write(job.workspaceId, lead.id, plan.changes));
-            }
-            if (plan.notes) {
-              edits.push(
-                this.o.replica.editNotes(
-                  job.workspaceId,
-                  lead.id,
-                  plan.notes.base,
-                  plan.notes.next,
-                ),
-              );
-            }
+            // One savepoint per lead: a lead whose undo fails half-way is left as it was.
+            const done = this.o.replica.transaction(() => {
+              const mine: LocalEdit[] = [];
+              if (Object.keys(plan.changes).length > 0) {
+                mine.push(this.o.replica.write(job.workspaceId, lead.id, plan.changes));
+              }
+              if (plan.notes) {
+                const { base, next } = plan.notes;
+                mine.push(this.o.replica.editNotes(job.workspaceId, lead.id, base, next));
+              }
+              this.undoReferences(change);
+              return mine;
+            }, [name]);
+            edits.push(...done);
           } catch (err) {
             if (!(err instanceof EngineFailure)) throw err;
             c.skipped += 1;

@@ -15,8 +15,20 @@ import { isDeepStrictEqual } from 'node:util';
 import type { BulkAction } from '../../../shared/contract.ts';
 import type { StoredLead } from '../lead-row.ts';
 
-/** Key of the notes texts in a merge winner's change record (not a lead field). */
+/**
+ * Keys of a change record that are not lead fields (they start with `@`): a merge winner's notes
+ * texts, and references moved by a merge or an add-to-list (undone by the job runner).
+ */
 export const NOTES_KEY = '@notes';
+/** Loser of a merge: ids of its tasks moved to the winner (`after.mergedInto`). */
+export const MOVED_TASKS_KEY = '@movedTasks';
+/** Loser of a merge: static lists it was taken out of (the winner joined them). */
+export const LEFT_LISTS_KEY = '@leftLists';
+/** Winner of a merge: static lists it joined in place of a loser. */
+export const JOINED_LISTS_KEY = '@joinedLists';
+/** Add to list: the list the lead was added to. */
+export const ADDED_TO_KEY = '@addedTo';
+const isField = (key: string) => !key.startsWith('@');
 
 export interface PlannedChange {
   before: Record<string, unknown>;
@@ -64,6 +76,8 @@ export function planAction(lead: StoredLead, action: BulkAction): PlannedChange 
     }
     case 'delete':
       return diffChange(lead, { deleted: true });
+    case 'addToList':
+      return null; // not a field: the job runner adds list members
   }
 }
 
@@ -82,7 +96,7 @@ export function planUndo(
   change: { before: Record<string, unknown>; after: Record<string, unknown> },
 ): PlannedUndo {
   const changes: Record<string, unknown> = {};
-  const plain = Object.keys(change.after).filter((k) => k !== 'tags' && k !== NOTES_KEY);
+  const plain = Object.keys(change.after).filter((k) => k !== 'tags' && isField(k));
   const holdsAfter = plain.every((k) => isDeepStrictEqual(fieldOf(lead, k), change.after[k]));
   const holdsBefore = plain.every((k) => isDeepStrictEqual(fieldOf(lead, k), change.before[k]));
   let skipped = false;

@@ -274,6 +274,55 @@ describe('bulk actions (real engine, real SQLite)', () => {
     ).toBe('invalid_input');
   });
 
+  it('adds leads to a static list (only those not in it yet) and undo takes out just those', async () => {
+    const { engine, progress } = await open('sdr');
+    const leads = await Promise.all(
+      ['A', 'B', 'C'].map((n) => createLead(engine, { firstName: n, company: 'Listco' })),
+    );
+    const list = await call<{ id: string }>(engine, 'lists:save', { name: 'Q3', kind: 'static' });
+    await call(engine, 'lists:addLeads', { listId: list.id, leadIds: [leads[0]!.id] });
+    const { jobId, total } = await call<{ jobId: string; total: number }>(engine, 'leads:bulk', {
+      target: { selection: { search: 'listco' } },
+      action: { kind: 'addToList', listId: list.id },
+    });
+    expect(total).toBe(3);
+    expect(await finished(progress, jobId)).toMatchObject({ state: 'done', changed: 2 });
+    // The list now has all three (a bulk action on the list's view selects them).
+    const tagged = await call<{ jobId: string; total: number }>(engine, 'leads:bulk', {
+      target: { selection: { listId: list.id } },
+      action: { kind: 'addTags', tags: ['q3'] },
+    });
+    expect(tagged.total).toBe(3);
+    await finished(progress, tagged.jobId);
+
+    await call(engine, 'leads:undoBulk', { jobId });
+    expect(await finished(progress, jobId, ['undone'])).toMatchObject({ restored: 2 });
+    const after = await call<{ jobId: string; total: number }>(engine, 'leads:bulk', {
+      target: { selection: { listId: list.id } },
+      action: { kind: 'status', status: 'working' },
+    });
+    expect(after.total).toBe(1);
+
+    const dynamic = await call<{ id: string }>(engine, 'lists:save', {
+      name: 'Dyn',
+      kind: 'dynamic',
+      filter: { kind: 'and', children: [] },
+    });
+    const refused = await failure(engine, 'leads:bulk', {
+      target: { ids: [leads[0]!.id] },
+      action: { kind: 'addToList', listId: dynamic.id },
+    });
+    expect(refused.code).toBe('invalid_input');
+    expect(
+      (
+        await failure(engine, 'leads:bulk', {
+          target: { ids: [leads[0]!.id] },
+          action: { kind: 'addToList', listId: 'missing' },
+        })
+      ).code,
+    ).toBe('not_found');
+  });
+
   it('keeps the last 20 jobs; older ones are no longer undoable', async () => {
     const { engine, progress } = await open('manager');
     const lead = await createLead(engine, { firstName: 'Many' });

@@ -2,6 +2,8 @@
  * Duplicates and merge through the real engine on a real SQLite file (signed in offline): groups by
  * email, phone and name + company, paging, and merges (values, notes, tags, tombstones, undo).
  */
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DuplicateGroup, LeadDto } from '../../../shared/contract.ts';
 import { openDb } from '../../db.ts';
@@ -259,6 +261,79 @@ describe('leads:merge (real engine)', () => {
     expect(restored).toEqual(original);
     for (const id of [l1.id, l2.id]) {
       expect(await getLead(engine, id)).toMatchObject({ deleted: false, mergedInto: null });
+    }
+  });
+
+  it('moves the losers’ tasks and static list memberships to the winner, and undo moves them back', async () => {
+    const { engine, progress, dataDir } = await open('admin');
+    const w = await createLead(engine, { firstName: 'Winner' });
+    const l1 = await createLead(engine, { firstName: 'Loser one' });
+    const l2 = await createLead(engine, { firstName: 'Loser two' });
+    const onlyL1 = await call<{ id: string }>(engine, 'lists:save', {
+      name: 'Only L1',
+      kind: 'static',
+    });
+    const both = await call<{ id: string }>(engine, 'lists:save', { name: 'Both', kind: 'static' });
+    await call(engine, 'lists:addLeads', { listId: onlyL1.id, leadIds: [l1.id] });
+    await call(engine, 'lists:addLeads', { listId: both.id, leadIds: [w.id, l2.id] });
+    const t1 = await call<{ id: string }>(engine, 'tasks:save', {
+      leadId: l1.id,
+      title: 'Call back',
+      dueAt: null,
+    });
+    const t2 = await call<{ id: string }>(engine, 'tasks:save', {
+      leadId: l2.id,
+      title: 'Send deck',
+      dueAt: Date.now() + 86_400_000,
+    });
+    const t3 = await call<{ id: string }>(engine, 'tasks:save', {
+      leadId: w.id,
+      title: 'Own task',
+      dueAt: null,
+    });
+
+    const db = new Database(path.join(dataDir, 'engine.sqlite'), { readonly: true });
+    const members = (listId: string) =>
+      db
+        .prepare(
+          `SELECT lead_id FROM lead_list_member WHERE list_id = ? AND deleted = 0 ORDER BY lead_id`,
+        )
+        .pluck()
+        .all(listId);
+    const tasksOf = async (leadId: string) =>
+      (await call<{ id: string }[]>(engine, 'tasks:list', { leadId })).map((t) => t.id).sort();
+    try {
+      const { jobId } = await call<{ jobId: string }>(engine, 'leads:merge', {
+        winnerId: w.id,
+        loserIds: [l1.id, l2.id],
+      });
+      expect(await tasksOf(w.id)).toEqual([t1.id, t2.id, t3.id].sort());
+      expect(await tasksOf(l1.id)).toEqual([]);
+      expect(members(onlyL1.id)).toEqual([w.id]);
+      expect(members(both.id)).toEqual([w.id]);
+      // The moves wait in the workspace data outbox, like any task or list edit.
+      const marked = db
+        .prepare(`SELECT entity, row_id FROM workspace_data_outbox ORDER BY entity, row_id`)
+        .all() as { entity: string; row_id: string }[];
+      expect(marked).toEqual(
+        expect.arrayContaining([
+          { entity: 'task', row_id: t1.id },
+          { entity: 'task', row_id: t2.id },
+          { entity: 'member', row_id: `${onlyL1.id}:${w.id}` },
+          { entity: 'member', row_id: `${onlyL1.id}:${l1.id}` },
+          { entity: 'member', row_id: `${both.id}:${l2.id}` },
+        ]),
+      );
+
+      await call(engine, 'leads:undoBulk', { jobId });
+      expect(await finished(progress, jobId, ['undone'])).toMatchObject({ restored: 3 });
+      expect(await tasksOf(w.id)).toEqual([t3.id]);
+      expect(await tasksOf(l1.id)).toEqual([t1.id]);
+      expect(await tasksOf(l2.id)).toEqual([t2.id]);
+      expect(members(onlyL1.id)).toEqual([l1.id]);
+      expect(members(both.id)).toEqual([w.id, l2.id].sort());
+    } finally {
+      db.close();
     }
   });
 

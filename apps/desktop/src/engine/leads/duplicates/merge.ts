@@ -6,22 +6,27 @@
  *    from the losers (first loser first);
  * 2. the losers' notes are appended to the winner's (a notes edit, so concurrent typing merges);
  * 3. each loser is tombstoned with `mergedInto` = the winner;
- * 4. the whole merge is recorded as a finished bulk job, so `leads:undoBulk` can take it back.
+ * 4. the losers' tasks move to the winner, and so do their static list memberships (the winner
+ *    joins each list a loser was in; the losers leave it), through the engine's workspace data
+ *    so the moves replicate like any task or list edit;
+ * 5. the whole merge is recorded as a finished bulk job, so `leads:undoBulk` can take it back
+ *    (tasks still on the winner move back, list memberships are restored).
  *
  * Safe under sync: it is only Yjs edits and tombstones, so every replica converges. A loser edited
  * elsewhere meanwhile stays deleted (the edit merges into a tombstoned doc); the winner's fields
  * follow the usual per-field rules.
- *
- * TODO(workspace data): tasks (`task.lead_id`) and static list memberships (`lead_list_member`)
- * of the losers should move to the winner here, through the engine's workspace-data functions
- * (`engine/workspace-data/`, being built) so the moves replicate. They do not exist yet; until
- * then a loser's tasks and memberships stay on the (deleted) loser.
  */
 import { checkFieldChanges, leadRecord } from '@sdr/schema';
 import type { MergeField } from '../../../shared/contract.ts';
 import { EngineFailure } from '../../errors.ts';
 import { assertMayWrite, type Actor, type BulkJobs } from '../bulk/bulk-jobs.ts';
-import { diffChange, NOTES_KEY } from '../bulk/bulk-plan.ts';
+import {
+  diffChange,
+  JOINED_LISTS_KEY,
+  LEFT_LISTS_KEY,
+  MOVED_TASKS_KEY,
+  NOTES_KEY,
+} from '../bulk/bulk-plan.ts';
 import type { BulkChangeRow } from '../bulk/bulk-store.ts';
 import type { LeadReplica, LocalEdit } from '../lead-replica.ts';
 import type { StoredLead } from '../lead-row.ts';
@@ -154,20 +159,47 @@ export function mergeLeads(
       winnerBefore[NOTES_KEY] = winnerNotes;
       winnerAfter[NOTES_KEY] = notes;
     }
-    if (Object.keys(winnerAfter).length > 0) {
-      changes.push({ leadId: winner.id, before: winnerBefore, after: winnerAfter });
-    }
+    const refs = bulk.references;
+    const winnerLists = new Set(refs ? bulk.members.listsOf(workspaceId, winner.id) : []);
+    const joined: string[] = [];
     for (const loser of losers) {
       const tombstone = { deleted: true, mergedInto: winner.id };
       edits.push(replica.write(workspaceId, loser.id, tombstone));
+      const after: Record<string, unknown> = { ...tombstone };
+      if (refs) {
+        const tasks = refs.listTasks({ leadId: loser.id });
+        for (const t of tasks) {
+          refs.saveTask({
+            id: t.id,
+            leadId: winner.id,
+            title: t.title,
+            dueAt: t.dueAt,
+            done: t.done,
+            assigneeId: t.assigneeId,
+          });
+        }
+        const lists = bulk.members.listsOf(workspaceId, loser.id);
+        for (const listId of lists) {
+          if (!winnerLists.has(listId)) {
+            refs.changeMembers(listId, [winner.id], false);
+            winnerLists.add(listId);
+            joined.push(listId);
+          }
+          refs.changeMembers(listId, [loser.id], true);
+        }
+        if (tasks.length > 0) after[MOVED_TASKS_KEY] = tasks.map((t) => t.id);
+        if (lists.length > 0) after[LEFT_LISTS_KEY] = lists;
+      }
       changes.push({
         leadId: loser.id,
         before: { deleted: loser.deleted, mergedInto: loser.mergedInto },
-        after: tombstone,
+        after,
       });
     }
-    // TODO(workspace data): re-point the losers' tasks and static list memberships to the winner
-    // (see the header).
+    if (joined.length > 0) winnerAfter[JOINED_LISTS_KEY] = joined;
+    if (Object.keys(winnerAfter).length > 0) {
+      changes.unshift({ leadId: winner.id, before: winnerBefore, after: winnerAfter });
+    }
     const job = bulk.recordFinished(
       workspaceId,
       actor.userId,
