@@ -4,14 +4,17 @@
  */
 import os from 'node:os';
 import type Database from 'better-sqlite3';
-import { MeResponse } from '@sdr/schema';
+import { DEFAULT_LEAD_SETTINGS, MeResponse } from '@sdr/schema';
 import type { EventName, EventPayload } from '../shared/contract.ts';
 import { createAccountStore } from './account-store.ts';
 import { openDb } from './db.ts';
 import { EngineFailure } from './errors.ts';
+import { createFileStore, type FileStore } from './files/file-store.ts';
 import { createHandlers } from './handlers.ts';
 import { sessionActor } from './leads/bulk/bulk-handlers.ts';
 import { BulkJobs } from './leads/bulk/bulk-jobs.ts';
+import { createImportRunner } from './import/import-runner.ts';
+import { selectLeads } from './leads/select-leads.ts';
 import { LeadReplica } from './leads/lead-replica.ts';
 import { createLeadsApi } from './leads/leads-api.ts';
 import { openLeadQueryLayer } from './leads/query/lead-query-layer.ts';
@@ -49,6 +52,8 @@ export interface EngineOptions {
 
 export interface Engine {
   dispatch: Dispatch;
+  /** Staged uploads, reports and exports (the web shell serves them at `/files`). */
+  files: FileStore;
   /** Subscribes to engine events; returns the unsubscribe function. */
   subscribe(listener: EngineListener): () => void;
   close(): void;
@@ -153,6 +158,33 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     }
   }
 
+  const files = createFileStore(opts.dataDir, now);
+  const profile = () => MeResponse.safeParse(store.load()?.profile);
+  const importer = createImportRunner({
+    sqlite,
+    replica,
+    files,
+    log: opts.log.child('import'),
+    now,
+    workspace: () => sync.editableWorkspace(),
+    userId: () => {
+      const p = profile();
+      return p.success ? p.data.user.id : null;
+    },
+    settings: () => workspaceData?.leadSettings() ?? DEFAULT_LEAD_SETTINGS,
+    owners: async () => {
+      try {
+        const members = await session.authed((token) => api.members(token));
+        return members.map((m) => ({ id: m.userId, name: m.name, email: m.email }));
+      } catch {
+        return []; // Offline: an owner column is matched against nobody (a warning per row).
+      }
+    },
+    committed: (entries) => sync.editedMany(entries),
+    progress: (job) => emit('import:progress', job),
+  });
+  if (stored?.success) importer.resume(stored.data.workspace.id);
+
   const bulk = new BulkJobs({
     replica,
     sync,
@@ -171,6 +203,14 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     info: { version: opts.version, serverUrl: opts.serverUrl, shell: opts.shell },
     bulk,
     workspaceData,
+    imports: {
+      runner: importer,
+      files,
+      workspace: () => sync.readableWorkspace(),
+      lead: (id) => replica.leads.get(id),
+      select: (selection) =>
+        selectLeads(replica, leadQuery.query, sync.readableWorkspace(), selection),
+    },
     leads: {
       replica,
       sync,
@@ -185,6 +225,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
 
   return {
     dispatch,
+    files,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { Channel, Contract, OutputOf } from '../shared/contract.ts';
+import { createImportHandlers, type ImportHandlerDeps } from './import/import-handlers.ts';
 import { createBulkHandlers, sessionActor } from './leads/bulk/bulk-handlers.ts';
 import type { BulkJobs } from './leads/bulk/bulk-jobs.ts';
 import { createDuplicateHandlers } from './leads/duplicates/duplicates-handlers.ts';
@@ -26,6 +27,7 @@ export interface HandlerDeps {
   leads: Omit<LeadHandlerDeps, 'session'>;
   /** Bulk actions on leads (jobs with progress and undo); also records merges. */
   bulk: BulkJobs;
+  imports: ImportHandlerDeps;
   /** Saved views, lead lists, tasks and lead settings (replicated rows). */
   workspaceData: WorkspaceData;
 }
@@ -46,11 +48,13 @@ export function createHandlers({
   settings,
   info,
   leads,
+  imports,
   bulk,
   workspaceData,
 }: HandlerDeps): Handlers {
   return {
     ...pendingHandlers(),
+    ...createImportHandlers(imports),
     ...createLeadHandlers({ ...leads, session }),
     ...createWorkspaceDataHandlers(workspaceData),
     ...createBulkHandlers({ bulk }),

@@ -18,11 +18,13 @@ import {
 } from '@sdr/schema';
 import { bulkChannels, bulkEvents } from './contract-bulk.ts';
 import { LeadReverted, leadChannels } from './contract-leads.ts';
+import { importChannels, importEvents } from './contract-import.ts';
 import { workspaceChannels, workspaceEvents } from './contract-workspace.ts';
 
 export * from './contract-bulk.ts';
 export * from './contract-leads.ts';
 export * from './contract-workspace.ts';
+export * from './contract-import.ts';
 
 export const AuthState = z.discriminatedUnion('status', [
   z.object({ status: z.literal('signed-out') }),
@@ -106,6 +108,7 @@ export const contract = {
   ...leadChannels,
   ...workspaceChannels,
   ...bulkChannels,
+  ...importChannels,
   'sync:status': { input: Empty, output: SyncStatus },
 } as const;
 
@@ -124,6 +127,7 @@ export const events = {
   'sync:reverted': LeadReverted,
   ...workspaceEvents,
   ...bulkEvents,
+  ...importEvents,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
