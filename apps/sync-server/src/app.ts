@@ -30,9 +30,12 @@ import { tasksRoutes } from './tasks/tasks.routes.ts';
 import { viewsRoutes } from './views/views.routes.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
-/** `POST /api/v1/lists/{id}/members` carries up to 10,000 lead ids. */
+/**
+ * `POST /api/v1/lists/{id}/members` carries up to 10,000 lead ids; a lead's create/patch up to
+ * 100,000 characters of notes (UTF-8: up to 400 KB).
+ */
 export const MEMBERS_BODY_LIMIT_BYTES = 1024 * 1024;
-const LARGE_BODY_PATH = /^\/api\/v1\/lists\/[^/]+\/members$/;
+const LARGE_BODY_PATH = /^\/api\/v1\/(lists\/[^/]+\/members|leads(\/[^/]+)?)$/;
 
 /** POST endpoints limited per client IP + path. */
 export const RATE_LIMITED_PATHS = [

@@ -121,6 +121,36 @@ describe.each(testDatabaseKinds())('/api/v1/leads (%s)', (kind) => {
     expect(rest.body.items).toHaveLength(3);
   });
 
+  it('writes notes over REST as a diff into the collaborative text', async () => {
+    const { api } = suite.server;
+    const admin = await signUp(api);
+    const auth = { token: admin.accessToken };
+    const made = await api.post(
+      '/api/v1/leads',
+      { firstName: 'N', notes: 'Met at the fair.' },
+      auth,
+    );
+    expect(made.body.notes).toBe('Met at the fair.');
+    const id = made.body.id as string;
+    const patched = await api.patch(
+      `/api/v1/leads/${id}`,
+      { notes: 'Met at the fair. Call back Monday.' },
+      auth,
+    );
+    expect(patched.body.notes).toBe('Met at the fair. Call back Monday.');
+    expect((await api.get(`/api/v1/leads/${id}`, auth)).body.notes).toBe(
+      'Met at the fair. Call back Monday.',
+    );
+    const tooLong = await api.patch(`/api/v1/leads/${id}`, { notes: 'x'.repeat(100_001) }, auth);
+    expect(tooLong.status).toBe(400);
+    const timeline = await api.get(`/api/v1/leads/${id}/timeline`, auth);
+    expect(timeline.body.items[0]).toMatchObject({
+      kind: 'changed',
+      notesChanged: true,
+      changes: [],
+    });
+  });
+
   it('validates input with the record rules and the owner rules', async () => {
     const s = suite.server;
     const admin = await signUp(s.api);

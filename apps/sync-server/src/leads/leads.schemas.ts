@@ -33,6 +33,8 @@ const fields = {
   doNotContact: z.boolean(),
   custom: z.record(z.string(), z.unknown()),
   lastContactedAt: z.number().int().nullable().openapi({ description: 'ms since epoch' }),
+  /** The whole notes text; the server diffs it into the collaborative notes (others' edits stay). */
+  notes: z.string().max(100_000),
 };
 
 export const LeadDto = z
@@ -42,10 +44,11 @@ export const LeadDto = z
     createdAt: z.number().int().openapi({ description: 'ms since epoch; 0 when unknown' }),
     mergedInto: z.string().nullable(),
     deleted: z.boolean(),
+    /** Present on single-lead answers (not in lists). */
+    notes: z.string().optional(),
     schemaVersion: z.number().int(),
     /** Workspace change-log seq of the lead's last change. */
     seq: z.number().int(),
-    notes: z.string().optional(),
   })
   .openapi('Lead');
 

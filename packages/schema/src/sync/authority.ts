@@ -7,8 +7,9 @@
  * copy would reuse clocks.
  */
 import * as Y from 'yjs';
-import { migrateRaw, type RecordType } from '../records/define.ts';
-import { isEmptyDoc, readRaw, readSchemaVersion } from '../records/doc-shape.ts';
+import { migrateRaw, NOTES_FIELD, type RecordType } from '../records/define.ts';
+import { isEmptyDoc, notesOf, readRaw, readSchemaVersion } from '../records/doc-shape.ts';
+import { applyNotesEdit } from '../records/notes-edit.ts';
 import { projectRecord, upcast } from '../records/project.ts';
 import { applyFieldChanges, writeRawDiff } from '../records/record-doc.ts';
 import { checkFieldChanges, type FieldIssue, type Projection } from '../records/validate.ts';
@@ -128,7 +129,19 @@ export function applyServerChanges(
 ): ServerWriteResult {
   const type = rules.record;
   const canWrite = rules.canWrite ?? ALL_FIELDS_WRITABLE;
-  const issues: FieldIssue[] = checkFieldChanges(type, changes);
+  // `notes` (the whole new text) is not a field: it is diffed into the doc's Y.Text.
+  const { [NOTES_FIELD]: notes, ...fields } = changes;
+  const issues: FieldIssue[] = checkFieldChanges(type, fields);
+  if (notes !== undefined && (typeof notes !== 'string' || notes.length > type.maxNotesLength)) {
+    issues.push({
+      field: NOTES_FIELD,
+      code: typeof notes === 'string' ? 'notes_too_long' : 'invalid_value',
+      message:
+        typeof notes === 'string'
+          ? `Notes can hold at most ${type.maxNotesLength} characters`
+          : 'Notes are text',
+    });
+  }
   for (const field of Object.keys(changes)) {
     if (!canWrite(field))
       issues.push({ field, code: 'forbidden_field', message: `You may not change ${field}` });
@@ -136,7 +149,10 @@ export function applyServerChanges(
   if (issues.length > 0) return { ok: false, issues };
   const parts = [
     upcast(type, doc, SERVER_CLIENT_ID),
-    applyFieldChanges(type, doc, changes, SERVER_CLIENT_ID),
+    applyFieldChanges(type, doc, fields, SERVER_CLIENT_ID),
+    typeof notes === 'string'
+      ? applyNotesEdit(doc, notesOf(doc).toJSON(), notes, SERVER_CLIENT_ID)
+      : null,
   ];
   const present = parts.filter((u): u is Uint8Array => u !== null);
   const update =
