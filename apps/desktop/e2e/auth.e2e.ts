@@ -10,7 +10,7 @@ test('sign up, sign out, sign in, and the session survives an engine restart', a
 
   // The new, empty workspace: an honest empty state, no sample data.
   await expect(page.getByRole('heading', { name: 'No leads yet' })).toBeVisible();
-  await expect(page.getByText('Lead management is not built yet')).toBeVisible();
+  await expect(page.getByText('Add your first lead.')).toBeVisible();
   await expect(
     page.getByRole('button', { name: `Workspace: ${account.workspaceName}. Switch workspace` }),
   ).toBeVisible();

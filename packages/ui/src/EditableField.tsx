@@ -68,9 +68,9 @@ export function EditableField({
     setDraft(value);
   }
 
-  const describedBy = [error ? errorId : null, hint && !error ? hintId : null]
-    .filter(Boolean)
-    .join(' ');
+  // The hint shows while editing, so a column of fields stays compact.
+  const showHint = !!hint && !error && editing;
+  const describedBy = [error ? errorId : null, showHint ? hintId : null].filter(Boolean).join(' ');
   const common = {
     id,
     value: draft,
@@ -130,7 +130,7 @@ export function EditableField({
           }}
         />
       )}
-      {hint && !error ? (
+      {showHint ? (
         <p id={hintId} className="ui-field__hint">
           {hint}
         </p>

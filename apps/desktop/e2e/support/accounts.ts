@@ -28,3 +28,12 @@ export async function signUp(page: Page, url: string, account: Account) {
   await page.getByLabel('Workspace name').press('Enter');
   await expect(page.getByRole('heading', { level: 1, name: 'Leads' })).toBeVisible();
 }
+
+/** Opens the app on another device and signs in with an existing account. */
+export async function signIn(page: Page, url: string, account: Account) {
+  await page.goto(url);
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByLabel('Password').press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Leads' })).toBeVisible();
+}

@@ -20,7 +20,8 @@ import {
   useTable,
 } from '@tanstack/react-table';
 import type { ColumnDef, Updater } from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { elementScroll, observeElementOffset, useVirtualizer } from '@tanstack/react-virtual';
+import type { Virtualizer } from '@tanstack/react-virtual';
 import { Checkbox, Icon, Skeleton } from '@sdr/ui';
 import type { LeadDto, LeadFieldInfo, SortKey, ViewColumn } from '../../shared/contract.ts';
 import { displayValue, DEFAULT_WIDTHS, fullName, leadValue } from './lead-values.ts';
@@ -29,6 +30,7 @@ import type { PageCache } from './page-cache.ts';
 import { dropColumn } from './query.ts';
 import type { LeadQueryInput } from './query.ts';
 import { isSelected, selectedCount } from './table-nav.ts';
+import { itemTop, scrollScale } from './virtual-scale.ts';
 import type { NavAction, NavState } from './table-nav.ts';
 
 const features = tableFeatures({
@@ -50,6 +52,11 @@ const PLACEHOLDER_ROWS = 12;
 
 export function rowDomId(index: number): string {
   return `lead-row-${index}`;
+}
+
+/** The scroll compression for the virtualizer's current count and viewport. */
+function scaleOf(instance: Virtualizer<HTMLDivElement, Element>) {
+  return scrollScale(instance.getTotalSize(), instance.scrollRect?.height ?? 0).factor;
 }
 
 function resolve<T>(updater: Updater<T>, old: T): T {
@@ -132,7 +139,22 @@ export function LeadTable({
     getScrollElement: () => gridRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
+    // Past what a browser can scroll, the real scroll range is compressed (virtual-scale.ts).
+    observeElementOffset: (instance, cb) =>
+      observeElementOffset(instance, (offset, scrolling) =>
+        cb(offset * scaleOf(instance), scrolling),
+      ),
+    scrollToFn: (offset, options, instance) => {
+      const factor = scaleOf(instance);
+      elementScroll(
+        offset / factor,
+        { ...options, adjustments: (options.adjustments ?? 0) / factor },
+        instance,
+      );
+    },
   });
+  const scale = scrollScale(virtualizer.getTotalSize(), virtualizer.scrollRect?.height ?? 0);
+  const virtualOffset = virtualizer.scrollOffset ?? 0;
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
@@ -321,7 +343,7 @@ export function LeadTable({
       <div
         role="rowgroup"
         className="lead-grid__body"
-        style={{ height: virtualizer.getTotalSize(), width: totalWidth }}
+        style={{ height: scale.spacerPx, width: totalWidth }}
       >
         {rows.map((row, i) => {
           const item = items[i];
@@ -341,7 +363,10 @@ export function LeadTable({
               aria-rowindex={index + 2}
               aria-selected={chosen}
               className={classes.join(' ')}
-              style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+              style={{
+                transform: `translateY(${itemTop(item.start, virtualOffset, scale.factor)}px)`,
+                height: ROW_HEIGHT,
+              }}
               onMouseDown={(event) => {
                 // Shift-click selects rows, not text.
                 if (event.shiftKey) event.preventDefault();

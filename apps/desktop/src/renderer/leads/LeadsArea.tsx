@@ -121,6 +121,18 @@ export function LeadsArea() {
   const searchRef = useRef<HTMLInputElement | null>(null);
 
   const fieldList = useMemo(() => fields.data ?? [], [fields.data]);
+  // Owner and team are choices among the members (the engine's field list cannot know names).
+  const builderFields = useMemo(() => {
+    const teams = [...new Set(members.map((m) => m.team).filter((t): t is string => !!t))];
+    return fieldList.map((field) => {
+      if (field.options) return field;
+      if (field.key === 'ownerId')
+        return { ...field, options: members.map((m) => ({ value: m.userId, label: m.name })) };
+      if (field.key === 'team')
+        return { ...field, options: teams.map((t) => ({ value: t, label: t })) };
+      return field;
+    });
+  }, [fieldList, members]);
   const openView =
     source.kind === 'view' ? (views.data ?? []).find((v) => v.id === source.id) : undefined;
   const openList =
@@ -344,7 +356,7 @@ export function LeadsArea() {
       <EmptyState
         icon="leads"
         title="No leads yet"
-        text="Add your first lead, or import a CSV or Excel file of leads (import comes with the next release of this screen). Leads your team adds on other devices appear here as they sync."
+        text="Add your first lead. Leads your team adds on other devices, or imports, show up here as soon as they sync."
         action={
           <Button
             variant="primary"
@@ -497,7 +509,7 @@ export function LeadsArea() {
         {filterOpen && fields.data ? (
           <div id="leads-filter">
             <FilterBuilder
-              fields={fields.data}
+              fields={builderFields}
               draft={draft}
               onChange={store.setDraft}
               result={built}

@@ -17,10 +17,13 @@ import type { FilterNode } from '@sdr/domain';
 const ALL = '__all__';
 const countFormat = new Intl.NumberFormat(undefined, { notation: 'compact' });
 
-function Count({ value, label }: { value: number | undefined; label: string }) {
+function Count({ value }: { value: number | undefined }) {
   if (value === undefined) return null;
   return (
-    <span className="leads-side__count" aria-label={`${value.toLocaleString()} ${label}`}>
+    <span
+      className="leads-side__count"
+      aria-label={`${value.toLocaleString()} ${value === 1 ? 'lead' : 'leads'}`}
+    >
       {countFormat.format(value)}
     </span>
   );
@@ -92,7 +95,7 @@ export function LeadsSidebar({
         >
           <Icon name={view.scope === 'shared' ? 'users' : 'eye'} size={15} />
           <span className="leads-side__name">{view.name}</span>
-          {withCount ? <Count value={counts[view.id]} label="leads" /> : null}
+          {withCount ? <Count value={counts[view.id]} /> : null}
         </button>
         <ActionMenu
           label={`Actions for ${view.name}`}
@@ -123,7 +126,7 @@ export function LeadsSidebar({
       >
         <Icon name="leads" size={15} />
         <span className="leads-side__name">All leads</span>
-        <Count value={counts[ALL]} label="leads" />
+        <Count value={counts[ALL]} />
       </button>
 
       <h2 className="leads-side__heading">Views</h2>
@@ -171,7 +174,7 @@ export function LeadsSidebar({
               >
                 <Icon name={list.kind === 'dynamic' ? 'filter' : 'list'} size={15} />
                 <span className="leads-side__name">{list.name}</span>
-                <Count value={counts[list.id]} label="leads" />
+                <Count value={counts[list.id]} />
               </button>
               <ActionMenu
                 label={`Actions for ${list.name}`}

@@ -2,6 +2,18 @@ import { Dialog, Kbd } from '@sdr/ui';
 import { AREAS } from '../areas.ts';
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+const MOD = isMac ? '⌘' : 'Ctrl';
+
+/** The Leads area's keys (see leads/table-nav.ts). */
+const LEAD_SHORTCUTS: [string, string[]][] = [
+  ['Leads: next / previous lead', ['j', 'k']],
+  ['Leads: open the lead', ['Enter']],
+  ['Leads: select the lead', ['x']],
+  ['Leads: select all in view', [MOD, 'A']],
+  ['Leads: search', ['/']],
+  ['Leads: new lead', ['n']],
+  ['Leads: command palette', [MOD, 'K']],
+];
 
 /** The `?` dialog: every keyboard shortcut the app has. */
 export function ShortcutHelp({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -17,6 +29,19 @@ export function ShortcutHelp({ open, onClose }: { open: boolean; onClose: () => 
                 <Kbd>g</Kbd> <Kbd>{area.key}</Kbd>
                 <span className="shortcuts__or">or</span>
                 <Kbd>{isMac ? '⌘' : 'Ctrl'}</Kbd> <Kbd>{index + 1}</Kbd>
+              </td>
+            </tr>
+          ))}
+          {LEAD_SHORTCUTS.map(([label, keys]) => (
+            <tr key={label}>
+              <th scope="row">{label}</th>
+              <td>
+                {keys.map((key, index) => (
+                  <span key={key}>
+                    {index > 0 ? ' ' : null}
+                    <Kbd>{key}</Kbd>
+                  </span>
+                ))}
               </td>
             </tr>
           ))}

@@ -1,0 +1,164 @@
+import { newAccount, signIn, signUp } from './support/accounts.ts';
+import { expect, launchShell, suiteServerUrl, test } from './support/fixtures.ts';
+import { createLead, leadGrid, leadRows } from './support/leads.ts';
+
+const ADA = {
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  email: 'ada@analytical.io',
+  company: 'Analytical Engines',
+};
+const GRACE = {
+  firstName: 'Grace',
+  lastName: 'Hopper',
+  email: 'grace@navy.mil',
+  company: 'US Navy',
+};
+const ALAN = {
+  firstName: 'Alan',
+  lastName: 'Turing',
+  email: 'alan@bletchley.uk',
+  company: 'Bletchley Park',
+};
+
+test('leads: create, search, filter, sort, save a view, edit inline, and a second device sees the edit', async ({
+  page,
+  shell,
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const account = newAccount('leads');
+  await signUp(page, shell.url, account);
+
+  // An empty workspace says so, and offers to create a lead.
+  await expect(page.getByRole('heading', { name: 'No leads yet' })).toBeVisible();
+
+  // `n` opens the new-lead dialog; the command palette can do the same.
+  await createLead(page, ADA);
+  await createLead(page, GRACE);
+  await page.keyboard.press('Control+k');
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  await expect(palette).toBeVisible();
+  await page.keyboard.type('new lead');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog', { name: 'New lead' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await createLead(page, ALAN);
+
+  const grid = leadGrid(page);
+  const rows = leadRows(page);
+  await expect(rows).toHaveCount(3);
+  await expect(grid).toHaveAttribute('aria-rowcount', '4');
+  await expect(page.getByText('All leads · 3 leads')).toBeVisible();
+
+  // Search as you type (`/` focuses the box).
+  await page.locator('body').press('/');
+  const search = page.getByRole('searchbox', { name: 'Search leads' });
+  await expect(search).toBeFocused();
+  await page.keyboard.type('grace');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('grace@navy.mil');
+  await search.fill('');
+  await expect(rows).toHaveCount(3);
+
+  // Sort by clicking headers: ascending, then descending; shift-click adds a second key.
+  const firstName = grid.getByRole('columnheader', { name: 'First name' });
+  await firstName.getByRole('button').click();
+  await expect(firstName).toHaveAttribute('aria-sort', 'ascending');
+  await expect(rows.first()).toContainText('Ada');
+  await expect(rows.nth(1)).toContainText('Alan');
+  await firstName.getByRole('button').click();
+  await expect(firstName).toHaveAttribute('aria-sort', 'descending');
+  await expect(rows.first()).toContainText('Grace');
+  const company = grid.getByRole('columnheader', { name: 'Company' });
+  await company.getByRole('button').click({ modifiers: ['Shift'] });
+  await expect(company).toHaveAttribute('aria-sort', 'ascending');
+  await expect(firstName).toHaveAttribute('aria-sort', 'descending');
+
+  // The keyboard: j moves the cursor, Enter opens the lead, Esc closes it.
+  await grid.focus();
+  await page.keyboard.press('j');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('complementary', { name: 'Grace Hopper' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('complementary', { name: 'Grace Hopper' })).toBeHidden();
+
+  // Build a filter: Company contains "engines" (text matching ignores case).
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  const builder = page.getByRole('region', { name: 'Filter' });
+  await builder.getByRole('button', { name: 'Add condition' }).click();
+  const condition = builder.getByRole('group', { name: 'Condition 1' });
+  await condition.getByLabel('Field').selectOption({ label: 'Company' });
+  await condition.getByLabel('Operator').selectOption({ label: 'contains' });
+  // Without a value the condition is marked and nothing is applied yet.
+  await expect(condition.getByText('Enter a value')).toBeVisible();
+  await expect(rows).toHaveCount(3);
+  await condition.getByLabel('Value').fill('engines');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('Ada');
+
+  // Save it as a pinned view: it appears in the sidebar with its live count.
+  await page.getByRole('button', { name: 'Save view', exact: true }).click();
+  const save = page.getByRole('dialog', { name: 'Save view' });
+  await save.getByLabel('Name').fill('Engine people');
+  await save.getByRole('button', { name: 'Save view' }).click();
+  await expect(save).toBeHidden();
+  const pinned = page.getByRole('list', { name: 'Pinned views' });
+  const view = pinned.getByRole('button', { name: /^Engine people/ });
+  await expect(view).toHaveAccessibleName('Engine people 1 lead');
+  await expect(view).toHaveAttribute('aria-current', 'page');
+
+  // A new lead that matches raises the count, without reopening anything.
+  await createLead(page, {
+    firstName: 'Charles',
+    lastName: 'Babbage',
+    email: 'charles@engines.example',
+    company: 'Difference Engines',
+  });
+  await expect(view).toHaveAccessibleName('Engine people 2 leads');
+  await expect(rows).toHaveCount(2);
+
+  // Back to all leads; a second device signs in and sees them.
+  await page.getByRole('button', { name: /^All leads/ }).click();
+  await expect(rows).toHaveCount(4);
+  const laptop = await launchShell(suiteServerUrl());
+  const laptopContext = await browser.newContext();
+  try {
+    const laptopPage = await laptopContext.newPage();
+    await signIn(laptopPage, laptop.url, account);
+    const laptopRows = leadRows(laptopPage);
+    await expect(laptopRows).toHaveCount(4, { timeout: 20_000 });
+    await expect(leadGrid(laptopPage)).toContainText('ada@analytical.io');
+
+    // Edit Ada inline on the first device: a bad email is refused where it was typed…
+    await rows.filter({ hasText: 'ada@analytical.io' }).click();
+    const detail = page.getByRole('complementary', { name: 'Ada Lovelace' });
+    await expect(detail).toBeVisible();
+    const email = detail.getByLabel('Email', { exact: true });
+    await email.fill('not-an-email');
+    await email.press('Enter');
+    await expect(email).toHaveAttribute('aria-invalid', 'true');
+    await expect(email).toHaveAccessibleDescription(/valid email/i);
+    await expect(grid).toContainText('ada@analytical.io');
+
+    // …a good one is saved, normalised, and shows in the table.
+    await email.fill('  Ada@Lovelace.ORG ');
+    await email.press('Enter');
+    await expect(email).not.toHaveAttribute('aria-invalid', 'true');
+    await expect(email).toHaveValue('ada@lovelace.org');
+    await expect(grid).toContainText('ada@lovelace.org');
+    const title = detail.getByLabel('Title', { exact: true });
+    await title.fill('Countess');
+    await title.press('Enter');
+    await expect(detail.getByText('Countess · Analytical Engines')).toBeVisible();
+
+    // The other device gets the edit through the server, live.
+    await expect(leadGrid(laptopPage)).toContainText('ada@lovelace.org', { timeout: 20_000 });
+    await laptopRows.filter({ hasText: 'ada@lovelace.org' }).click();
+    const laptopDetail = laptopPage.getByRole('complementary', { name: 'Ada Lovelace' });
+    await expect(laptopDetail.getByLabel('Title', { exact: true })).toHaveValue('Countess');
+  } finally {
+    await laptopContext.close();
+    await laptop.dispose();
+  }
+});
