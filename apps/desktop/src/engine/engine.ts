@@ -72,15 +72,30 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const replica = new LeadReplica(sqlite, createInstallation(sqlite), now);
   let sync: SyncManager | null = null;
   let workspaceData: WorkspaceData | null = null;
-  // Filter, search, sort, count (builds its search index and indexes on the first open).
+  const signedInWorkspace = (): string | null => {
+    try {
+      return sync?.readableWorkspace() ?? null;
+    } catch {
+      return null;
+    }
+  };
+  // Filter, search, sort, count, scores (builds its search index and indexes on the first open).
   const leadQuery = openLeadQueryLayer(sqlite, {
     now,
     log: opts.log.child('lead-query'),
     settings: () => workspaceData?.leadSettings(),
+    // Lead settings are cached for the signed-in workspace: other workspaces' leads wait for theirs.
+    workspace: signedInWorkspace,
+    scoring: (ws) =>
+      ws === signedInWorkspace() ? workspaceData?.leadSettings().scoring : undefined,
   });
   listeners.add((event, payload) => {
     if (event === 'leads:changed') {
-      leadQuery.indexer.changed((payload as EventPayload<'leads:changed'>).ids);
+      const { ids } = payload as EventPayload<'leads:changed'>;
+      leadQuery.indexer.changed(ids);
+      leadQuery.scores.changed(ids);
+    } else if (event === 'leadSettings:changed') {
+      leadQuery.scores.settingsChanged();
     }
   });
   const api = createServerApi({

@@ -33,8 +33,24 @@ export const LeadDto = z.object({
   seq: z.number(),
   /** True while local edits of this lead wait in the outbox. */
   pending: z.boolean(),
+  /**
+   * The lead's score from the workspace's scoring rules (computed by the engine; null while not
+   * scored yet). Set in `leads:query` results; `leads:score` explains it.
+   */
+  score: z.number().nullable().optional(),
 });
 export type LeadDto = z.infer<typeof LeadDto>;
+
+/** One rule that contributed to a lead's score, and why (`ScoreLine` of @sdr/domain). */
+export const ScoreLineDto = z.object({
+  ruleId: z.string(),
+  label: z.string(),
+  points: z.number(),
+  reason: z.string(),
+});
+export type ScoreLineDto = z.infer<typeof ScoreLineDto>;
+export const LeadScoreDto = z.object({ score: z.number(), breakdown: z.array(ScoreLineDto) });
+export type LeadScoreDto = z.infer<typeof LeadScoreDto>;
 
 /** Why the server reverted part of a local edit (a compensating update). */
 export const RevertReason = z.object({
@@ -170,4 +186,6 @@ export const leadChannels = {
     output: TimelinePage.extend({ offline: z.boolean(), loadedAt: z.number().nullable() }),
   },
   'leads:conflicts': { input: LeadId, output: z.array(LeadConflict) },
+  /** A lead's score with the workspace's current scoring rules: one line per rule that matched. */
+  'leads:score': { input: LeadId, output: LeadScoreDto },
 } as const;

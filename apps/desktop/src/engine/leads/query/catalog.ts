@@ -18,6 +18,14 @@ import type { LeadFieldInfo } from '../../../shared/contract.ts';
 
 /** The lead table's alias in every query of this layer. */
 export const LEAD_ALIAS = 'l';
+/**
+ * The alias of `lead_score` (engine-computed scores, see leads/score/): queries that mention a
+ * column of it get `LEFT JOIN lead_score AS lsc ON lsc.lead_id = l.id`.
+ */
+export const SCORE_ALIAS = 'lsc';
+export const SCORE_JOIN = `LEFT JOIN lead_score AS ${SCORE_ALIAS} ON ${SCORE_ALIAS}.lead_id = ${LEAD_ALIAS}.id`;
+/** True when compiled SQL reads `lead_score` (the filter compiler quotes columns). */
+export const readsScore = (sql: string): boolean => sql.includes(`"${SCORE_ALIAS}".`);
 
 type Option = { value: string; label: string };
 
@@ -26,6 +34,8 @@ interface BuiltIn {
   label: string;
   type: FilterFieldType;
   column: string;
+  /** The column's table alias (default: the lead's). */
+  alias?: string;
   editable: boolean;
   /** Sorts case-insensitively (names and other free text). */
   nocase?: boolean;
@@ -121,6 +131,15 @@ const BUILT_IN: readonly BuiltIn[] = [
     column: 'do_not_contact',
     editable: true,
   },
+  // Computed by the engine from the workspace's scoring rules (null until scored).
+  {
+    key: 'score',
+    label: 'Score',
+    type: 'number',
+    column: 'score',
+    alias: SCORE_ALIAS,
+    editable: false,
+  },
   { key: 'createdAt', label: 'Created', type: 'date', column: 'created_at', editable: false },
   {
     key: 'lastContactedAt',
@@ -171,7 +190,7 @@ export function leadCatalog({
     const options = f.key === 'status' ? statusOptions : f.options?.();
     const field: FilterField = {
       type: f.type,
-      column: `${LEAD_ALIAS}.${f.column}`,
+      column: `${f.alias ?? LEAD_ALIAS}.${f.column}`,
       label: f.label,
       ...(f.key === 'status' ? { options: statusOptions.map((o) => o.value) } : {}),
     };

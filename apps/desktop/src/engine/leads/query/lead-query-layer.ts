@@ -1,10 +1,17 @@
 /**
  * The lead query layer as the engine opens it: derived structures (search-index.ts) created or
- * upgraded, connection settings for big replicas, the query service and the background indexer.
+ * upgraded, connection settings for big replicas, the query service, the background notes indexer
+ * and the score keeper (../score/score-keeper.ts: lead scores for sorting, filtering and display).
  */
 import type Database from 'better-sqlite3';
-import { DEFAULT_LEAD_SETTINGS, type CustomFieldDef, type Pipeline } from '@sdr/schema';
+import {
+  DEFAULT_LEAD_SETTINGS,
+  type CustomFieldDef,
+  type Pipeline,
+  type ScoringConfig,
+} from '@sdr/schema';
 import type { Logger } from '../../logger.ts';
+import { ScoreKeeper, type ScoreKeeperOptions } from '../score/score-keeper.ts';
 import { createLeadQuery, type LeadQueryService } from './lead-query.ts';
 import { NotesIndexer, type NotesIndexerOptions } from './notes-indexer.ts';
 import { ensureLeadQueryStructures } from './search-index.ts';
@@ -16,15 +23,24 @@ export interface LeadQueryLayerOptions {
   settings?: (
     workspaceId: string,
   ) => { customFields: readonly CustomFieldDef[]; pipeline?: Pipeline } | undefined;
+  /**
+   * A workspace's scoring configuration (default: the default settings' for every workspace);
+   * undefined when it is not known now.
+   */
+  scoring?: (workspaceId: string) => ScoringConfig | undefined;
+  /** The signed-in workspace (whose scoring configuration changes are watched); default none. */
+  workspace?: () => string | null;
   timeZone?: string;
   indexer?: Omit<NotesIndexerOptions, 'log'>;
-  /** Start the background indexer (default true; tests drive it by hand). */
+  scores?: Pick<ScoreKeeperOptions, 'batch' | 'gapMs' | 'pollMs' | 'busyMs'>;
+  /** Start the background indexer and score keeper (default true; tests drive them by hand). */
   background?: boolean;
 }
 
 export interface LeadQueryLayer {
   query: LeadQueryService;
   indexer: NotesIndexer;
+  scores: ScoreKeeper;
   close(): void;
 }
 
@@ -46,18 +62,31 @@ export function openLeadQueryLayer(
   // Statistics for the planner: cheap (sampled) and only where they are missing or stale.
   sqlite.pragma('analysis_limit = 1000');
   sqlite.pragma('optimize = 0x10002');
+  const scores = new ScoreKeeper(sqlite, {
+    ...o.scores,
+    log: o.log.child('scores'),
+    now: o.now,
+    config: o.scoring ?? (() => DEFAULT_LEAD_SETTINGS.scoring),
+    workspace: o.workspace ?? (() => null),
+  });
   const query = createLeadQuery(sqlite, {
+    scores,
     now: o.now,
     settings: (workspaceId) => o.settings?.(workspaceId) ?? DEFAULT_LEAD_SETTINGS,
     ...(o.timeZone ? { timeZone: o.timeZone } : {}),
   });
   const indexer = new NotesIndexer(sqlite, { ...o.indexer, log: o.log.child('search-indexer') });
-  if (o.background !== false) indexer.start();
+  if (o.background !== false) {
+    indexer.start();
+    scores.start();
+  }
   return {
     query,
     indexer,
+    scores,
     close() {
       indexer.stop();
+      scores.stop();
     },
   };
 }

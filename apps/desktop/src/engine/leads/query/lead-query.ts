@@ -10,6 +10,11 @@
  * means. Statements are prepared once per SQL text (a small LRU: the text depends only on the
  * shape of the filter, never on its values).
  *
+ * Scores (`score`, computed by the engine: leads/score/) come from `lead_score`, LEFT JOINed only
+ * when the filter or the sort mentions them; queued score updates are applied before every read
+ * (all of them, up to `maxSyncFlush`, when the query depends on scores), and each page's leads carry
+ * their score (`LeadDto.score`, null while not scored).
+ *
  * Counts are cached per selection until the data changes (any write to this database, by this
  * connection or another: `total_changes()` + `PRAGMA data_version`), for at most a minute and
  * within one calendar day (a filter relative to now, "created in the last 7 days", is computed
@@ -27,7 +32,13 @@ import {
 } from '@sdr/schema';
 import type { LeadDto, LeadFieldInfo, LeadQuery, LeadSelection } from '../../../shared/contract.ts';
 import { EngineFailure } from '../../errors.ts';
-import { LEAD_ALIAS as L, leadCatalog, type LeadCatalog } from './catalog.ts';
+import {
+  LEAD_ALIAS as L,
+  leadCatalog,
+  readsScore,
+  SCORE_JOIN,
+  type LeadCatalog,
+} from './catalog.ts';
 import { createSearchQueue } from './search-index.ts';
 import { ftsMatch } from './search-text.ts';
 
@@ -46,9 +57,19 @@ export interface LeadQueryOptions {
    * searches what is indexed so far, while the background indexer catches up.
    */
   maxSyncFlush?: number;
+  /** The score keeper (leads/score/score-keeper.ts); without it `score` reads as null. */
+  scores?: {
+    flush(limit?: number): number;
+    scoresOf(ids: readonly string[]): Map<string, number>;
+  };
 }
 
+/** Queued score updates applied before a read that does not depend on scores. */
+const SCORE_FLUSH_ON_READ = 2000;
+
 interface Compiled {
+  /** `lead AS l`, joined with `lead_score` when the selection reads scores. */
+  from: string;
   where: string;
   params: unknown[];
   /** False when the selection can match nothing (a list while lists do not exist yet). */
@@ -192,11 +213,25 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
     }
     if (s.listId !== undefined) {
       const list = listOf(workspaceId, s.listId, catalog);
-      if (list === null) return { where: '', params: [], possible: false };
+      if (list === null) return { from: '', where: '', params: [], possible: false };
       where.push(list.sql);
       params.push(...list.params);
     }
-    return { where: where.join(' AND '), params, possible: true };
+    const sql = where.join(' AND ');
+    return { from: fromFor(sql), where: sql, params, possible: true };
+  };
+
+  const fromFor = (...sql: string[]): string => {
+    const scored = sql.some(readsScore);
+    // A read that depends on scores sees every committed write (as far as `maxSyncFlush` goes).
+    o.scores?.flush(scored ? maxSyncFlush : SCORE_FLUSH_ON_READ);
+    return scored ? `lead AS ${L} ${SCORE_JOIN}` : `lead AS ${L}`;
+  };
+
+  const withScores = (items: LeadDto[]): LeadDto[] => {
+    if (!o.scores) return items;
+    const scores = o.scores.scoresOf(items.map((i) => i.id));
+    return items.map((i) => ({ ...i, score: scores.get(i.id) ?? null }));
   };
 
   const compileFilter = (filter: FilterNode, catalog: LeadCatalog, what = 'The filter') => {
@@ -243,10 +278,11 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
       const order = orderBy(q.sort, catalog);
       const c = compile(workspaceId, q, catalog);
       if (!c.possible) return { items: [], tookMs: performance.now() - t0 };
+      const from = readsScore(order) ? fromFor(order) : c.from;
       const rows = prepared(
-        `SELECT ${COLUMNS} FROM lead AS ${L} WHERE ${c.where} ORDER BY ${order} LIMIT ? OFFSET ?`,
+        `SELECT ${COLUMNS} FROM ${from} WHERE ${c.where} ORDER BY ${order} LIMIT ? OFFSET ?`,
       ).all(...c.params, q.limit, q.offset) as Row[];
-      return { items: rows.map(toLeadDto), tookMs: performance.now() - t0 };
+      return { items: withScores(rows.map(toLeadDto)), tookMs: performance.now() - t0 };
     },
 
     count(workspaceId: string, s: LeadSelection): { count: number; tookMs: number } {
@@ -269,7 +305,7 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
       }
       const c = compile(workspaceId, s, catalog);
       const count = c.possible
-        ? (prepared(`SELECT count(*) FROM lead AS ${L} WHERE ${c.where}`)
+        ? (prepared(`SELECT count(*) FROM ${c.from} WHERE ${c.where}`)
             .pluck()
             .get(...c.params) as number)
         : 0;
@@ -285,7 +321,8 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
       const c = compile(workspaceId, s, catalog);
       if (!c.possible) return [];
       const order = sort.length > 0 ? orderBy(sort, catalog) : `${L}.rowid`;
-      return prepared(`SELECT ${L}.id FROM lead AS ${L} WHERE ${c.where} ORDER BY ${order}`)
+      const from = readsScore(order) ? fromFor(order) : c.from;
+      return prepared(`SELECT ${L}.id FROM ${from} WHERE ${c.where} ORDER BY ${order}`)
         .pluck()
         .all(...c.params) as string[];
     },

@@ -1,0 +1,415 @@
+/**
+ * Keeps every lead's fit score in `lead_score` (docs/adr/0004-scores-computed-locally.md): the
+ * score is a pure function of the lead's fields and the workspace's scoring configuration, so the
+ * engine computes it itself with @sdr/domain's scoring.
+ *
+ * - **Writes** are queued by triggers (`score-queue.ts`) with the fit fields that changed; `flush`
+ *   drains the queue in one transaction per call: a lead scored with the current configuration is
+ *   brought up to date with `rescore` (a change of a field no rule reads writes nothing), any other
+ *   with `scoreLeadState`. Reads that involve scores flush first; the background loop does the rest.
+ * - **A configuration change** (`checkConfig`: the workspace's config hash differs from the one
+ *   recorded for it) starts a full rescore of the workspace: batches in rowid order, one
+ *   transaction each with the cursor (`lead_query_meta` `score_cursor:<ws>`), so a restart resumes;
+ *   rows already scored with the new configuration are skipped. The loop yields to the event loop
+ *   between batches and keeps them small while the engine answers requests.
+ *
+ * Engagement rules add nothing yet (there are no events): the keeper scores with an empty history.
+ */
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import {
+  rescore,
+  scoreLeadState,
+  scoringConfigKey,
+  type ScoreLine,
+  type ScoreState,
+  type ScoringLead,
+} from '@sdr/domain';
+import type { ScoringConfig } from '@sdr/schema';
+import type { Logger } from '../../logger.ts';
+import { changedFieldsOf, ensureScoreQueue } from './score-queue.ts';
+
+export interface ScoreKeeperOptions {
+  log: Logger;
+  now: () => number;
+  /**
+   * A workspace's scoring configuration; undefined when it is not known now (its queued leads are
+   * then left for a full rescore once it is known again).
+   */
+  config: (workspaceId: string) => ScoringConfig | undefined;
+  /** The workspace whose configuration is watched (the signed-in one); null when none. */
+  workspace: () => string | null;
+  /** Leads per batch while the engine is idle / busy answering requests. */
+  batch?: { idle: number; busy: number };
+  /** Pause between batches (ms). */
+  gapMs?: number;
+  /** How often an idle loop looks again (and re-checks the configuration) (ms). */
+  pollMs?: number;
+  /** How long after a request the engine counts as busy (ms). */
+  busyMs?: number;
+}
+
+export interface LeadScoreView {
+  score: number;
+  breakdown: ScoreLine[];
+}
+
+interface Config {
+  config: ScoringConfig;
+  /** `scoringConfigKey` (what `rescore` compares). */
+  key: string;
+  /** Its short hash, stored per row as `config_key`. */
+  hash: string;
+}
+
+interface FitRow {
+  id: string;
+  title: string;
+  industry: string;
+  company_size: number | null;
+  country: string;
+}
+interface QueuedRow extends FitRow {
+  rowid: number;
+  fields: number;
+  ws: string;
+  score: number | null;
+  breakdown: string | null;
+  config_key: string | null;
+}
+interface SweepRow extends FitRow {
+  rowid: number;
+  config_key: string | null;
+}
+
+const NO_ENGAGEMENT = { points: 0, lines: [], events: [], validUntil: null } as const;
+
+const scoringLead = (r: FitRow): ScoringLead => ({
+  title: r.title,
+  industry: r.industry,
+  companySize: r.company_size,
+  country: r.country,
+});
+
+function parseLines(text: string | null): ScoreLine[] {
+  if (!text) return [];
+  try {
+    const v = JSON.parse(text) as unknown;
+    return Array.isArray(v) ? (v as ScoreLine[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function configHash(key: string): string {
+  return createHash('sha256').update(key).digest('base64url').slice(0, 16);
+}
+
+export class ScoreKeeper {
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = true;
+  private lastActivity = 0;
+  private lastCheck = 0;
+  private readonly sweeps = new Map<string, { startedAt: number; rows: number }>();
+  private readonly o: Required<Omit<ScoreKeeperOptions, 'log'>> & { log: Logger };
+  private readonly s;
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    options: ScoreKeeperOptions,
+  ) {
+    this.o = {
+      batch: { idle: 2000, busy: 250 },
+      gapMs: 5,
+      pollMs: 1000,
+      busyMs: 250,
+      ...options,
+    };
+    ensureScoreQueue(sqlite);
+    const fit =
+      'l.id AS id, l.title AS title, l.industry AS industry, l.company_size AS company_size, l.country AS country';
+    this.s = {
+      any: sqlite.prepare(`SELECT 1 FROM lead_score_dirty LIMIT 1`).pluck(),
+      count: sqlite.prepare(`SELECT count(*) FROM lead_score_dirty`).pluck(),
+      cutoff: sqlite
+        .prepare(`SELECT lead_rowid FROM lead_score_dirty ORDER BY lead_rowid LIMIT 1 OFFSET ?`)
+        .pluck(),
+      queued: sqlite.prepare(
+        `SELECT d.lead_rowid AS rowid, d.fields AS fields, l.workspace_id AS ws, ${fit},
+           s.score AS score, s.breakdown AS breakdown, s.config_key AS config_key
+         FROM lead_score_dirty d CROSS JOIN lead l ON l.rowid = d.lead_rowid
+         LEFT JOIN lead_score s ON s.lead_id = l.id
+         WHERE d.lead_rowid <= ?`,
+      ),
+      dequeue: sqlite.prepare(`DELETE FROM lead_score_dirty WHERE lead_rowid <= ?`),
+      dequeueOne: sqlite.prepare(`DELETE FROM lead_score_dirty WHERE lead_rowid = ?`),
+      put: sqlite.prepare(
+        `INSERT INTO lead_score (lead_id, workspace_id, score, breakdown, config_key)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(lead_id) DO UPDATE SET workspace_id = excluded.workspace_id,
+           score = excluded.score, breakdown = excluded.breakdown, config_key = excluded.config_key`,
+      ),
+      sweep: sqlite.prepare(
+        `SELECT l.rowid AS rowid, ${fit}, s.config_key AS config_key
+         FROM lead AS l NOT INDEXED LEFT JOIN lead_score s ON s.lead_id = l.id
+         WHERE l.rowid > ? AND l.workspace_id = ? ORDER BY l.rowid LIMIT ?`,
+      ),
+      lead: sqlite.prepare(
+        `SELECT l.workspace_id AS ws, ${fit}, s.score AS score, s.breakdown AS breakdown,
+           s.config_key AS config_key
+         FROM lead l LEFT JOIN lead_score s ON s.lead_id = l.id WHERE l.id = ?`,
+      ),
+      scores: sqlite.prepare(
+        `SELECT s.lead_id AS id, s.score AS score FROM json_each(?) j
+         JOIN lead_score s ON s.lead_id = j.value`,
+      ),
+      meta: sqlite.prepare(`SELECT value FROM lead_query_meta WHERE key = ?`).pluck(),
+      setMeta: sqlite.prepare(
+        `INSERT INTO lead_query_meta (key, value) VALUES (?, ?)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+      ),
+      delMeta: sqlite.prepare(`DELETE FROM lead_query_meta WHERE key = ?`),
+      cursors: sqlite.prepare(
+        `SELECT substr(key, 14) AS ws, value FROM lead_query_meta WHERE key LIKE 'score_cursor:%'`,
+      ),
+    };
+  }
+
+  // ---- loop ----
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** The engine is answering requests: smaller batches for a while. */
+  noteActivity(): void {
+    this.lastActivity = performance.now();
+  }
+
+  /** Leads changed (ids, or null: many): score the queued ones now, let the loop run soon. */
+  changed(ids: readonly string[] | null): void {
+    if (this.stopped || !this.sqlite.open) return;
+    if (ids && ids.length <= 200) this.safely(() => this.flush(5000));
+    this.schedule(0);
+  }
+
+  /** The workspace's lead settings changed: rescore everything if its scoring did. */
+  settingsChanged(): void {
+    if (this.stopped || !this.sqlite.open) return;
+    this.safely(() => this.checkConfig());
+  }
+
+  // ---- work ----
+
+  /** Leads waiting in the queue. */
+  queued(): number {
+    return this.s.count.get() as number;
+  }
+
+  /** Workspaces with a full rescore under way, and where it is. */
+  sweeping(): { workspaceId: string; cursor: number }[] {
+    return (this.s.cursors.all() as { ws: string; value: string }[]).map((r) => ({
+      workspaceId: r.ws,
+      cursor: Number(r.value),
+    }));
+  }
+
+  /**
+   * Scores up to `limit` queued leads (all when omitted) in one transaction; returns how many were
+   * taken off the queue.
+   */
+  flush(limit?: number): number {
+    if (this.s.any.get() === undefined) return 0;
+    return this.sqlite.transaction(() => {
+      const last =
+        limit === undefined
+          ? Number.MAX_SAFE_INTEGER
+          : ((this.s.cutoff.get(limit - 1) as number | undefined) ?? Number.MAX_SAFE_INTEGER);
+      const rows = this.s.queued.all(last) as QueuedRow[];
+      const configs = new Map<string, Config | undefined>();
+      const now = this.o.now();
+      for (const r of rows) {
+        if (!configs.has(r.ws)) configs.set(r.ws, this.configOf(r.ws));
+        const c = configs.get(r.ws);
+        if (!c) {
+          // Not known now: a full rescore scores it once the configuration is known again.
+          this.s.setMeta.run(`score_key:${r.ws}`, '');
+          continue;
+        }
+        const lead = scoringLead(r);
+        if (r.score !== null && r.config_key === c.hash) {
+          const breakdown = parseLines(r.breakdown);
+          const prev: ScoreState = {
+            score: r.score,
+            breakdown,
+            fit: { points: r.score, lines: breakdown },
+            engagement: NO_ENGAGEMENT,
+            configKey: c.key,
+            computedAt: now,
+          };
+          const next = rescore(
+            prev,
+            { lead, changedFields: changedFieldsOf(r.fields), now },
+            c.config,
+          );
+          if (next.ok && next.state === prev) continue;
+          this.write(
+            r.id,
+            r.ws,
+            next.ok ? next.state : scoreLeadState(lead, [], c.config, { now }),
+            c,
+          );
+        } else {
+          this.write(r.id, r.ws, scoreLeadState(lead, [], c.config, { now }), c);
+        }
+      }
+      return this.s.dequeue.run(last).changes;
+    })();
+  }
+
+  /**
+   * Compares the workspace's configuration (default: the watched one) with the one its scores
+   * were computed for, and starts a full rescore when they differ. True when one started.
+   */
+  checkConfig(workspaceId?: string): boolean {
+    this.lastCheck = performance.now();
+    const ws = workspaceId ?? this.o.workspace();
+    if (!ws) return false;
+    const c = this.configOf(ws);
+    if (!c || this.s.meta.get(`score_key:${ws}`) === c.hash) return false;
+    this.sqlite.transaction(() => {
+      this.s.setMeta.run(`score_key:${ws}`, c.hash);
+      this.s.setMeta.run(`score_cursor:${ws}`, '0');
+    })();
+    this.sweeps.set(ws, { startedAt: performance.now(), rows: 0 });
+    this.o.log.info('scoring configuration changed; rescoring every lead', { workspaceId: ws });
+    this.schedule(0);
+    return true;
+  }
+
+  /** One batch of the full rescores under way (up to `limit` leads); returns leads looked at. */
+  sweepBatch(limit: number): number {
+    for (const { workspaceId: ws, cursor } of this.sweeping()) {
+      const c = this.configOf(ws);
+      if (!c) continue; // Paused until the configuration is known again.
+      if (this.s.meta.get(`score_key:${ws}`) !== c.hash) {
+        this.checkConfig(ws); // Changed again meanwhile: start over.
+        continue;
+      }
+      const n = this.sqlite.transaction(() => {
+        const rows = this.s.sweep.all(cursor, ws, limit) as SweepRow[];
+        const now = this.o.now();
+        for (const r of rows) {
+          if (r.config_key !== c.hash) {
+            this.write(r.id, ws, scoreLeadState(scoringLead(r), [], c.config, { now }), c);
+          }
+          this.s.dequeueOne.run(r.rowid);
+        }
+        if (rows.length > 0) this.s.setMeta.run(`score_cursor:${ws}`, String(rows.at(-1)!.rowid));
+        else this.s.delMeta.run(`score_cursor:${ws}`);
+        return rows.length;
+      })();
+      const sweep = this.sweeps.get(ws);
+      if (n > 0) {
+        if (sweep) sweep.rows += n;
+        return n;
+      }
+      this.o.log.info('rescored every lead', {
+        workspaceId: ws,
+        ...(sweep
+          ? { leads: sweep.rows, ms: Math.round(performance.now() - sweep.startedAt) }
+          : {}),
+      });
+      this.sweeps.delete(ws);
+    }
+    return 0;
+  }
+
+  /** Runs the queue and every rescore under way to the end (tests, benchmarks). */
+  drain(batch = 2000): number {
+    let total = 0;
+    for (;;) {
+      const n = this.flush(batch) + this.sweepBatch(batch);
+      if (n === 0) return total;
+      total += n;
+    }
+  }
+
+  // ---- reads ----
+
+  /** Stored scores of these leads (leads without one are missing). */
+  scoresOf(ids: readonly string[]): Map<string, number> {
+    if (ids.length === 0) return new Map();
+    const rows = this.s.scores.all(JSON.stringify(ids)) as { id: string; score: number }[];
+    return new Map(rows.map((r) => [r.id, r.score]));
+  }
+
+  /**
+   * A lead's score and why, with the workspace's current configuration (computed and stored now
+   * when the stored one is missing or from another configuration). Null: no such lead here.
+   */
+  explain(workspaceId: string, id: string): LeadScoreView | null {
+    this.flush(5000);
+    const r = this.s.lead.get(id) as (QueuedRow & { ws: string }) | undefined;
+    if (!r || r.ws !== workspaceId) return null;
+    const c = this.configOf(workspaceId);
+    if (c && (r.score === null || r.config_key !== c.hash)) {
+      const state = scoreLeadState(scoringLead(r), [], c.config, { now: this.o.now() });
+      this.write(id, workspaceId, state, c);
+      return { score: state.score, breakdown: [...state.breakdown] };
+    }
+    return { score: r.score ?? 0, breakdown: parseLines(r.breakdown) };
+  }
+
+  // ---- helpers ----
+
+  private write(id: string, ws: string, state: ScoreState, c: Config): void {
+    this.s.put.run(id, ws, state.score, JSON.stringify(state.breakdown), c.hash);
+  }
+
+  private configOf(ws: string): Config | undefined {
+    const config = this.o.config(ws);
+    if (!config) return undefined;
+    const key = scoringConfigKey(config);
+    return { config, key, hash: configHash(key) };
+  }
+
+  private safely(fn: () => unknown): void {
+    try {
+      fn();
+    } catch (err) {
+      this.o.log.warn('lead scoring failed; retrying later', { err });
+    }
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.tick(), ms);
+    this.timer.unref();
+  }
+
+  private tick(): void {
+    this.timer = null;
+    if (this.stopped) return;
+    if (!this.sqlite.open) return this.stop();
+    let done = 0;
+    this.safely(() => {
+      // Signed out, or the engine is still starting: nothing's configuration is known.
+      if (this.o.workspace() === null) return;
+      if (performance.now() - this.lastCheck >= this.o.pollMs) this.checkConfig();
+      const busy = performance.now() - this.lastActivity < this.o.busyMs;
+      const limit = busy ? this.o.batch.busy : this.o.batch.idle;
+      done = this.flush(limit) + this.sweepBatch(limit);
+    });
+    this.schedule(done > 0 ? this.o.gapMs : this.o.pollMs);
+  }
+}
