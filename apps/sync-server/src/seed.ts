@@ -18,6 +18,8 @@ export interface SeedResult {
   created: boolean;
   /** The demo admin login, when that user exists. */
   login: { email: string; password: string } | null;
+  /** When created: the workspace and its users (to seed demo leads into). */
+  workspace?: { id: string; users: { id: string; role: string }[] };
 }
 
 export async function seedDemo(db: Db, now: Date = new Date()): Promise<SeedResult> {
@@ -28,13 +30,15 @@ export async function seedDemo(db: Db, now: Date = new Date()): Promise<SeedResu
     return { created: false, login: demo ? { email: admin.email, password: DEMO_PASSWORD } : null };
   }
   const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const workspaceId = ulid();
+  const created: { id: string; role: string }[] = [];
   await db.transaction(async (tx) => {
-    const workspaceId = ulid();
     await tx
       .insert(workspace)
       .values({ id: workspaceId, name: DEMO_WORKSPACE_NAME, createdAt: now });
     for (const u of DEMO_USERS) {
       const userId = ulid();
+      created.push({ id: userId, role: u.role });
       await tx.insert(user).values({ id: userId, email: u.email, name: u.name, createdAt: now });
       await tx.insert(credential).values({ userId, passwordHash, updatedAt: now });
       await tx
@@ -42,5 +46,9 @@ export async function seedDemo(db: Db, now: Date = new Date()): Promise<SeedResu
         .values({ id: ulid(), workspaceId, userId, role: u.role, createdAt: now });
     }
   });
-  return { created: true, login: { email: admin.email, password: DEMO_PASSWORD } };
+  return {
+    created: true,
+    login: { email: admin.email, password: DEMO_PASSWORD },
+    workspace: { id: workspaceId, users: created },
+  };
 }

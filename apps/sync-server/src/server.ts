@@ -15,6 +15,7 @@ import { loadEnv, loadSyncEnv, type EnvSource, type LogLevel } from './env.ts';
 import { withJwtSecret } from './jwt-secret.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMailer } from './mail/mailer.ts';
+import { seedDemoLeads } from './seed-leads.ts';
 import { seedDemo, type SeedResult } from './seed.ts';
 import { attachSyncSockets, type SyncSockets } from './sync/sockets.ts';
 import { createSyncCore, startPostgresBus, type SyncCore } from './sync/sync-core.ts';
@@ -88,6 +89,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       env: loadSyncEnv(source),
       ...(handle.kind === 'postgres' ? { bus: await startPostgresBus(handle.client, logger) } : {}),
     });
+    if (seed?.workspace) {
+      const [admin, ...others] = seed.workspace.users;
+      const leads = await seedDemoLeads(sync, {
+        workspaceId: seed.workspace.id,
+        authorId: admin!.id,
+        ownerIds: others.map((u) => u.id),
+      });
+      logger.info({ leads }, 'demo leads seeded');
+    }
     const app = createApp({ db: handle.db, env, mailer, logger, sync });
     const server = await listen(app.fetch, env.port, env.host);
     const sockets = attachSyncSockets(server, sync, { secret: env.jwtSecret, logger });
