@@ -1,6 +1,7 @@
 import { col, defineEntity } from '../define.ts';
 import type { FilterNode } from '../filter.ts';
 import type { LeadSettings } from '../lead-settings.ts';
+import type { RoutingState } from '../scoring-routing.ts';
 
 /**
  * Workspace organising data: saved views, lead lists (+ static members) and tasks. Small rows, not
@@ -123,6 +124,8 @@ export const workspaceLeadSettings = defineEntity(
     settings: col.json<LeadSettings>().notNull(),
     updatedAt: col.timestamp().notNull().defaultNow(),
     updatedBy: col.text(),
+    /** Where round-robin routing of new leads left off (see @sdr/domain routing). */
+    routingState: col.json<RoutingState>(),
   },
   { placement: 'server' },
 );

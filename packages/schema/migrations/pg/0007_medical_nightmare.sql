@@ -1,0 +1,1 @@
+ALTER TABLE "workspace_lead_settings" ADD COLUMN "routing_state" jsonb;
