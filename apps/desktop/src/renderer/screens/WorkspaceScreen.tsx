@@ -19,6 +19,7 @@ import type { ShortcutMap } from '../shortcuts.ts';
 import { useAuth, useSignedIn } from '../stores/auth.ts';
 import { useNav } from '../stores/nav.ts';
 import { SettingsScreen } from '../settings/SettingsScreen.tsx';
+import { ImportScreen, LeadsImportActions, useImportRoute } from '../import/index.ts';
 import { LeadsArea } from '../leads/LeadsArea.tsx';
 import { useLeadNotifications } from '../leads/useLeadNotifications.ts';
 import { AreaPlaceholder } from './AreaPlaceholder.tsx';
@@ -38,6 +39,7 @@ const SHORTCUTS: ShortcutMap<Action> = {
 export function WorkspaceScreen() {
   const { me } = useSignedIn();
   const area = useNav((store) => store.area);
+  const importOpen = useImportRoute((store) => store.open);
   const go = useNav((store) => store.go);
   const switchWorkspace = useAuth((store) => store.switchWorkspace);
   const signOut = useAuth((store) => store.signOut);
@@ -122,6 +124,7 @@ export function WorkspaceScreen() {
       </span>
       <span className="topbar__area">{current.label}</span>
       <span className="topbar__spacer" />
+      {area === 'leads' ? <LeadsImportActions /> : null}
       <Button
         variant="ghost"
         size="sm"
@@ -135,7 +138,9 @@ export function WorkspaceScreen() {
 
   return (
     <AppShell sidebar={sidebar} topBar={topBar} statusBar={<StatusBar />} contentId={CONTENT_ID}>
-      {area === 'settings' ? (
+      {area === 'leads' && importOpen ? (
+        <ImportScreen />
+      ) : area === 'settings' ? (
         <SettingsScreen />
       ) : area === 'leads' ? (
         <LeadsArea />
