@@ -121,6 +121,59 @@ describe.each(testDatabaseKinds())('/api/v1/leads (%s)', (kind) => {
     expect(rest.body.items).toHaveLength(3);
   });
 
+  it('routes leads created without an owner by the workspace rule (round-robin, territory)', async () => {
+    const { api } = suite.server;
+    const admin = await signUp(api);
+    const auth = { token: admin.accessToken };
+    const a = await addMember(suite.server, admin.accessToken, 'sdr');
+    const b = await addMember(suite.server, admin.accessToken, 'sdr');
+    const settings = (await api.get('/api/v1/workspace/lead-settings', auth)).body.settings;
+    const save = (routing: unknown) =>
+      api.request('PUT', '/api/v1/workspace/lead-settings', { ...settings, routing }, auth);
+    expect((await save({ kind: 'round-robin', sdrIds: [a.userId, b.userId] })).status).toBe(200);
+    const owners: unknown[] = [];
+    for (let i = 0; i < 4; i++) {
+      owners.push((await api.post('/api/v1/leads', { firstName: `R${i}` }, auth)).body.ownerId);
+    }
+    expect(owners).toEqual([a.userId, b.userId, a.userId, b.userId]);
+    // An owner given by the caller is kept; the rule does not override it.
+    const given = await api.post(
+      '/api/v1/leads',
+      { firstName: 'Mine', ownerId: admin.userId },
+      auth,
+    );
+    expect(given.body.ownerId).toBe(admin.userId);
+    // An SDR creating through the API is routed too (the rule assigns, not the SDR).
+    const bySdr = await api.post(
+      '/api/v1/leads',
+      { firstName: 'FromSdr' },
+      { token: a.accessToken },
+    );
+    expect(bySdr.status).toBe(201);
+    expect(bySdr.body.ownerId).toBe(a.userId);
+
+    expect(
+      (
+        await save({
+          kind: 'territory',
+          territories: [
+            {
+              id: 'dach',
+              label: 'DACH',
+              countries: ['DE', 'AT', 'CH'],
+              assignTo: { kind: 'user', userId: b.userId },
+            },
+          ],
+          fallback: { kind: 'unassigned' },
+        })
+      ).status,
+    ).toBe(200);
+    const de = await api.post('/api/v1/leads', { firstName: 'Klaus', country: 'Germany' }, auth);
+    expect(de.body).toMatchObject({ country: 'DE', ownerId: b.userId });
+    const fr = await api.post('/api/v1/leads', { firstName: 'Chloé', country: 'FR' }, auth);
+    expect(fr.body.ownerId).toBeNull();
+  });
+
   it('writes notes over REST as a diff into the collaborative text', async () => {
     const { api } = suite.server;
     const admin = await signUp(api);

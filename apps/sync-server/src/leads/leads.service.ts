@@ -20,6 +20,7 @@ import { leadDocName, rowFromTable, type LeadRow } from '../sync/lead-row.ts';
 import type { ServerWriteResult } from '../sync/authority.types.ts';
 import type { SyncCore } from '../sync/sync-core.ts';
 import type { LeadDtoT } from './leads.schemas.ts';
+import { routeNewLead } from './routing.service.ts';
 
 type LeadsDeps = Pick<Deps, 'db' | 'newId'> & { sync: SyncCore };
 
@@ -107,11 +108,19 @@ function unwrap(r: ServerWriteResult): LeadDtoT {
   }
 }
 
-/** Field write rule of a REST caller: the role's, plus self-assignment on create for SDRs. */
-function writeRule(auth: AuthContext, changes: Record<string, unknown>, creating: boolean) {
+/**
+ * Field write rule of a REST caller: the role's, plus (on create) self-assignment for SDRs and the
+ * owner the workspace's routing rule picked.
+ */
+function writeRule(
+  auth: AuthContext,
+  changes: Record<string, unknown>,
+  creating: boolean,
+  routed = false,
+) {
   const base = fieldWriteCheck(auth.role, 'lead');
   const selfAssign = creating && changes['ownerId'] === auth.userId;
-  return (field: string) => base(field) || (field === 'ownerId' && selfAssign);
+  return (field: string) => base(field) || (field === 'ownerId' && (selfAssign || routed));
 }
 
 /** Normalised values (E.164 phone, country code, derived zone...) or a 400 with field issues. */
@@ -130,6 +139,15 @@ export async function createLead(
 ): Promise<LeadDtoT> {
   const input: Record<string, unknown> = { ...normalised(body), createdAt: Date.now() };
   await checkOwner(d, auth, input['ownerId']);
+  // No owner given: the workspace's routing rule decides (the rule, not the caller, assigns).
+  let routed = false;
+  if (input['ownerId'] === undefined) {
+    const decision = await routeNewLead(d, auth.workspaceId, input, Date.now());
+    if (decision?.ownerId) {
+      input['ownerId'] = decision.ownerId;
+      routed = true;
+    }
+  }
   const id = d.newId();
   return unwrap(
     await d.sync.authority.applyServerWrite({
@@ -138,7 +156,7 @@ export async function createLead(
       docName: leadDocName(id),
       changes: input,
       mode: 'create',
-      canWrite: writeRule(auth, input, true),
+      canWrite: writeRule(auth, input, true, routed),
     }),
   );
 }
