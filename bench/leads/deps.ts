@@ -13,8 +13,12 @@ export {
   SCHEMA_VERSION_KEY,
 } from '../../packages/schema/src/sync/index.ts';
 export type { LeadFields } from '../../packages/schema/src/sync/index.ts';
-export { LEAD_SQL_COLUMNS, leadFieldsToSqliteParams } from '../../packages/schema/src/index.ts';
-export type { FilterNode } from '../../packages/schema/src/index.ts';
+export {
+  DEFAULT_LEAD_SETTINGS,
+  LEAD_SQL_COLUMNS,
+  leadFieldsToSqliteParams,
+} from '../../packages/schema/src/index.ts';
+export type { CustomFieldDef, FilterNode } from '../../packages/schema/src/index.ts';
 export { openDb } from '../../apps/desktop/src/engine/db.ts';
 export {
   createSearchQueue,

@@ -15,12 +15,13 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import {
   createSearchQueue,
+  DEFAULT_LEAD_SETTINGS,
   ensureLeadQueryStructures,
   LEAD_SQL_COLUMNS,
   openDb,
   signedInOffline,
 } from './deps.ts';
-import { OWNER_IDS, WORKSPACE_ID } from './generate.ts';
+import { CUSTOM_FIELDS, OWNER_IDS, WORKSPACE_ID } from './generate.ts';
 import { progress } from './log.ts';
 import type { SeedChunk, SeedChunkRequest } from './seed-worker.ts';
 
@@ -68,13 +69,18 @@ export async function seedLeads(o: SeedOptions): Promise<SeedResult> {
   try {
     ensureLeadQueryStructures(sqlite);
     const existing = sqlite.prepare(`SELECT count(*) FROM lead`).pluck().get() as number;
-    if (existing > 0) throw new Error(`${file} already holds ${existing} leads; seed a new data dir`);
+    if (existing > 0)
+      throw new Error(`${file} already holds ${existing} leads; seed a new data dir`);
     if (o.serverUrl !== null) {
       signedInOffline(sqlite, {
         serverUrl: o.serverUrl ?? DEAD_SERVER_URL,
         userId: SEED_USER_ID,
         workspaceId: WORKSPACE_ID,
         role: 'manager',
+        leadSettings: {
+          ...DEFAULT_LEAD_SETTINGS,
+          customFields: CUSTOM_FIELDS,
+        },
       });
     }
     sqlite.pragma('synchronous = OFF');

@@ -1,0 +1,181 @@
+/**
+ * A real desktop engine (`createEngine`) in its own process, driven by the leads benchmark over
+ * Node IPC (engine-process.ts). Everything the figures time goes through the engine's contract
+ * (`engine.dispatch`: input validation, handler, output validation), timed here so the IPC hop of
+ * the benchmark is not counted. Engine modules are imported only on `open`, so the time a cold
+ * start spends loading them is measured too.
+ */
+import { readFileSync } from 'node:fs';
+
+import type { createEngine } from './engine-deps.ts';
+
+type Engine = Awaited<ReturnType<typeof createEngine>>;
+
+let engine: Engine | null = null;
+
+function memKb(field: 'VmRSS' | 'VmHWM'): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
+    readFileSync('/proc/self/status', 'utf8'),
+  );
+  return Number(m?.[1] ?? 0);
+}
+
+export interface CallSpec {
+  channel: string;
+  input: unknown;
+}
+
+export interface CallResult {
+  ms: number;
+  ok: boolean;
+  error?: string;
+  /** Items on the page (query) or the count (count). */
+  size: number;
+  /** The engine's own `tookMs` (without contract validation). */
+  tookMs: number | null;
+}
+
+async function timed(spec: CallSpec): Promise<CallResult> {
+  const t0 = performance.now();
+  const r = await engine!.dispatch(spec.channel, spec.input);
+  const ms = performance.now() - t0;
+  if (!r.ok)
+    return { ms, ok: false, error: `${r.error.code}: ${r.error.message}`, size: 0, tookMs: null };
+  const data = r.data as { items?: unknown[]; count?: number; tookMs?: number };
+  return {
+    ms,
+    ok: true,
+    size: data.items?.length ?? data.count ?? 0,
+    tookMs: typeof data.tookMs === 'number' ? data.tookMs : null,
+  };
+}
+
+export interface WorkerCommands {
+  /** Opens the engine and answers the first page of the default view. */
+  open: [
+    { dataDir: string; serverUrl: string; firstPage: CallSpec },
+    {
+      importMs: number;
+      openMs: number;
+      firstPage: CallResult;
+      rssKb: number;
+    },
+  ];
+  calls: [{ calls: CallSpec[] }, CallResult[]];
+  /** Edits one lead through the contract (the oldest but `offset`), untimed. */
+  touch: [{ offset: number }, { id: string }];
+  /** Runs SQL on a second connection to the engine's database (bench setup, never timed). */
+  sql: [{ dataDir: string; sql: string; params?: unknown[] }, { changes: number; value: unknown }];
+  /** Rows the engine's background work still has to do (search and score queues, sweeps). */
+  backlog: [{ dataDir: string }, { total: number; parts: Record<string, number> }];
+  memory: [Record<string, never>, { rssKb: number; hwmKb: number }];
+  close: [Record<string, never>, Record<string, never>];
+}
+
+const handlers: {
+  [K in keyof WorkerCommands]: (a: WorkerCommands[K][0]) => Promise<WorkerCommands[K][1]>;
+} = {
+  async open({ dataDir, serverUrl, firstPage }) {
+    const t0 = performance.now();
+    const deps = await import('./engine-deps.ts');
+    const importMs = performance.now() - t0;
+    const t1 = performance.now();
+    engine = await deps.createEngine({
+      dataDir,
+      serverUrl,
+      shell: 'web',
+      version: '0.1.0',
+      box: deps.plainSecretBox,
+      log: deps.createLogger('warn', 'bench-engine'),
+    });
+    const openMs = performance.now() - t1;
+    const page = await timed(firstPage);
+    return { importMs, openMs, firstPage: page, rssKb: memKb('VmRSS') };
+  },
+
+  async calls({ calls }) {
+    const out: CallResult[] = [];
+    for (const c of calls) out.push(await timed(c));
+    return out;
+  },
+
+  async touch({ offset }) {
+    const r = await engine!.dispatch('leads:query', {
+      limit: 1,
+      offset,
+      sort: [{ field: 'createdAt', dir: 'asc' }],
+    });
+    if (!r.ok) throw new Error(r.error.message);
+    const id = (r.data as { items: { id: string }[] }).items[0]!.id;
+    const u = await engine!.dispatch('leads:update', {
+      id,
+      changes: { title: `Bench ${offset} ${Date.now()}` },
+    });
+    if (!u.ok) throw new Error(u.error.message);
+    return { id };
+  },
+
+  async sql({ dataDir, sql, params }) {
+    const { openDb } = await import('./engine-deps.ts');
+    const view = openDb(dataDir);
+    try {
+      const stmt = view.sqlite.prepare(sql);
+      if (stmt.reader) return { changes: 0, value: stmt.pluck().get(...(params ?? [])) };
+      return { changes: stmt.run(...(params ?? [])).changes, value: null };
+    } finally {
+      view.close();
+    }
+  },
+
+  async backlog({ dataDir }) {
+    const { openDb } = await import('./engine-deps.ts');
+    const view = openDb(dataDir);
+    try {
+      const tables = new Set(
+        view.sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all(),
+      );
+      const parts: Record<string, number> = {};
+      for (const t of ['lead_search_pending', 'lead_search_dirty', 'lead_score_dirty']) {
+        if (tables.has(t))
+          parts[t] = view.sqlite.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number;
+      }
+      parts.score_sweeps = view.sqlite
+        .prepare(`SELECT count(*) FROM lead_query_meta WHERE substr(key, 1, 13) = 'score_cursor:'`)
+        .pluck()
+        .get() as number;
+      const total = Object.values(parts).reduce((a, b) => a + b, 0);
+      return { total, parts };
+    } finally {
+      view.close();
+    }
+  },
+
+  async memory() {
+    return { rssKb: memKb('VmRSS'), hwmKb: memKb('VmHWM') };
+  },
+
+  async close() {
+    engine?.close();
+    engine = null;
+    setTimeout(() => process.exit(0), 50);
+    return {};
+  },
+};
+
+process.on('message', (msg: { id: number; cmd: keyof WorkerCommands; args: never }) => {
+  handlers[msg.cmd](msg.args).then(
+    (result) => process.send!({ id: msg.id, ok: true, result }),
+    (err: unknown) =>
+      process.send!({
+        id: msg.id,
+        ok: false,
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      }),
+  );
+});
+// The benchmark is gone (it failed or was stopped): do not linger.
+process.on('disconnect', () => {
+  engine?.close();
+  process.exit(0);
+});
+process.send!({ ready: true });
