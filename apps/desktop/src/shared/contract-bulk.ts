@@ -15,10 +15,13 @@ const Tag = z
   .min(1, 'A tag cannot be empty')
   .max(64, 'Use at most 64 characters per tag');
 
-/** Which leads: picked ids, or every lead of a view (filter + search + list) at the time it starts. */
+/**
+ * Which leads: picked ids, or every lead of a view (filter + search + list) when the job starts,
+ * minus the ones unticked in it (`except`).
+ */
 export const BulkTarget = z.union([
   z.object({ ids: z.array(Id).min(1).max(100_000) }).strict(),
-  z.object({ selection: LeadSelection }).strict(),
+  z.object({ selection: LeadSelection, except: z.array(Id).max(100_000).optional() }).strict(),
 ]);
 export type BulkTarget = z.infer<typeof BulkTarget>;
 

@@ -139,8 +139,7 @@ export class BulkJobs {
     assertMayWrite(actor.role, action.kind, this.fieldsOf(action));
     this.checkValues(action);
     if (action.kind === 'addToList') this.checkList(workspaceId, action.listId);
-    const ids =
-      'ids' in target ? [...new Set(target.ids)] : this.o.resolveIds(workspaceId, target.selection);
+    const ids = 'ids' in target ? [...new Set(target.ids)] : this.viewIds(workspaceId, target);
     if (ids.length === 0) {
       throw new EngineFailure('invalid_input', 'No leads are selected', {
         issues: [{ path: 'target', message: 'No leads are selected' }],
@@ -253,6 +252,16 @@ export class BulkJobs {
         issues: issues.map((i) => ({ path: `action.${i.field}`, message: i.message })),
       });
     }
+  }
+
+  private viewIds(
+    workspaceId: string,
+    target: Extract<BulkTarget, { selection: unknown }>,
+  ): string[] {
+    const ids = this.o.resolveIds(workspaceId, target.selection);
+    if (!target.except?.length) return ids;
+    const except = new Set(target.except);
+    return ids.filter((id) => !except.has(id));
   }
 
   private checkList(workspaceId: string, listId: string): void {

@@ -239,6 +239,16 @@ describe('bulk actions (real engine, real SQLite)', () => {
         search: 'acme',
       },
     };
+    // Unticking a lead of the view leaves it out.
+    const except = await call<{ jobId: string; total: number }>(engine, 'leads:bulk', {
+      target: { ...view, except: [x2.id] },
+      action: { kind: 'addTags', tags: ['seen'] },
+    });
+    expect(except.total).toBe(1);
+    await finished(progress, except.jobId);
+    expect((await getLead(engine, x2.id)).tags).toEqual([]);
+    expect((await getLead(engine, x1.id)).tags).toEqual(['seen']);
+
     const del = await call<{ jobId: string; total: number }>(engine, 'leads:bulk', {
       target: view,
       action: { kind: 'delete' },
