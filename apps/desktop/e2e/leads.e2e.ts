@@ -162,3 +162,139 @@ test('leads: create, search, filter, sort, save a view, edit inline, and a secon
     await laptop.dispose();
   }
 });
+
+test('leads: columns, lists and selection, status with a reason, tasks, notes, view menu', async ({
+  page,
+  shell,
+}) => {
+  test.setTimeout(120_000);
+  await signUp(page, shell.url, newAccount('lists'));
+  for (const lead of [ADA, GRACE, ALAN]) await createLead(page, lead);
+  const grid = leadGrid(page);
+  const rows = leadRows(page);
+  await expect(rows).toHaveCount(3);
+
+  // Columns: show Phone, move it left of Updated, hide Tags.
+  await page.getByRole('button', { name: 'Columns', exact: true }).click();
+  const columns = page.getByRole('dialog', { name: 'Columns' });
+  await columns.getByRole('checkbox', { name: 'Phone' }).check();
+  await columns.getByRole('button', { name: 'Move Phone left' }).click();
+  await columns.getByRole('checkbox', { name: 'Tags' }).uncheck();
+  await page.keyboard.press('Escape');
+  await expect(columns).toBeHidden();
+  const headers = await grid.getByRole('columnheader').allInnerTexts();
+  expect(headers.map((h) => h.trim())).toEqual([
+    'Select all leads in view',
+    'First name',
+    'Last name',
+    'Email',
+    'Company',
+    'Status',
+    'Owner',
+    'Phone',
+    'Updated',
+  ]);
+
+  // A static list, filled from the selection.
+  await page.getByRole('button', { name: 'New list' }).click();
+  const newList = page.getByRole('dialog', { name: 'New list' });
+  await newList.getByLabel('Name').fill('Conference');
+  await newList.getByRole('button', { name: 'Create list' }).click();
+  await expect(newList).toBeHidden();
+  const lists = page.getByRole('list', { name: 'Lists' });
+  await expect(lists.getByRole('button', { name: /^Conference/ })).toBeVisible();
+
+  await grid.getByRole('checkbox', { name: 'Select Ada Lovelace' }).click();
+  await grid.getByRole('checkbox', { name: 'Select Grace Hopper' }).click();
+  const selection = page.getByRole('region', { name: 'Selection' });
+  await expect(selection).toContainText('2 selected');
+  await selection.getByRole('button', { name: 'Add to list' }).click();
+  await page
+    .getByRole('dialog', { name: 'Add to list' })
+    .getByRole('button', { name: 'Conference' })
+    .click();
+  await expect(page.getByRole('list', { name: 'Notifications' })).toContainText(
+    'Added 2 to “Conference”',
+  );
+  await expect(selection).toBeHidden();
+
+  await lists.getByRole('button', { name: /^Conference/ }).click();
+  await expect(rows).toHaveCount(2);
+  await expect(lists.getByRole('button', { name: /^Conference/ })).toHaveAccessibleName(
+    'Conference 2 leads',
+  );
+  // x selects the row under the cursor; "Remove from list" takes it out.
+  await grid.focus();
+  await page.keyboard.press('j');
+  await page.keyboard.press('x');
+  await expect(selection).toContainText('1 selected');
+  await selection.getByRole('button', { name: 'Remove from list' }).click();
+  await expect(rows).toHaveCount(1);
+  await page.getByRole('button', { name: /^All leads/ }).click();
+  await expect(rows).toHaveCount(3);
+
+  // Status from the pipeline: a lost stage asks why.
+  await rows.filter({ hasText: 'Turing' }).click();
+  const detail = page.getByRole('complementary', { name: 'Alan Turing' });
+  await detail.getByLabel('Status', { exact: true }).selectOption({ label: 'Disqualified' });
+  const why = detail.getByRole('group', { name: 'Reason for Disqualified' });
+  await why.getByLabel('Why Disqualified?').selectOption('No budget');
+  await why.getByRole('button', { name: 'Set status' }).click();
+  await expect(why).toBeHidden();
+  await expect(detail.getByText('Reason: No budget')).toBeVisible();
+  await expect(rows.filter({ hasText: 'Turing' })).toContainText('Disqualified');
+
+  // Tasks: add one with a due time, complete it.
+  const tasks = detail.getByRole('list', { name: 'Tasks' });
+  await detail.getByLabel('Task', { exact: true }).fill('Call back about the budget');
+  await detail.getByLabel('Due').fill('2031-03-04T10:30');
+  await detail.getByRole('button', { name: 'Add', exact: true }).click();
+  const task = tasks.getByRole('checkbox', { name: /Call back about the budget/ });
+  await expect(task).not.toBeChecked();
+  await task.check();
+  await expect(task).toBeChecked();
+
+  // Notes are saved and come back when the lead is opened again.
+  await detail
+    .getByRole('textbox', { name: 'Notes' })
+    .fill('Met at the conference; call in March.');
+  await detail.getByRole('button', { name: 'Save notes' }).click();
+  await expect(detail.getByRole('button', { name: 'Save notes' })).toBeHidden();
+  await page.keyboard.press('Escape');
+  await expect(detail).toBeHidden();
+  await rows.filter({ hasText: 'Turing' }).click();
+  await expect(detail.getByRole('textbox', { name: 'Notes' })).toHaveValue(
+    'Met at the conference; call in March.',
+  );
+  await expect(tasks.getByRole('checkbox', { name: /Call back about the budget/ })).toBeChecked();
+  await detail.getByRole('button', { name: 'Close details' }).click();
+
+  // A view's menu: rename, unpin (it moves under "More views"), delete.
+  await page.getByRole('button', { name: 'Save view', exact: true }).click();
+  const save = page.getByRole('dialog', { name: 'Save view' });
+  await save.getByLabel('Name').fill('Everything');
+  await save.getByRole('button', { name: 'Save view' }).click();
+  const pinned = page.getByRole('list', { name: 'Pinned views' });
+  await expect(pinned.getByRole('button', { name: /^Everything/ })).toHaveAccessibleName(
+    'Everything 3 leads',
+  );
+  await pinned.getByRole('button', { name: 'Actions for Everything' }).click();
+  await page.getByRole('menuitem', { name: 'Rename…' }).click();
+  const rename = page.getByRole('dialog', { name: 'Rename “Everything”' });
+  await rename.getByLabel('Name', { exact: true }).fill('All of them');
+  await rename.getByRole('button', { name: 'Rename' }).click();
+  await expect(pinned.getByRole('button', { name: /^All of them/ })).toBeVisible();
+  await pinned.getByRole('button', { name: 'Actions for All of them' }).click();
+  await page.getByRole('menuitem', { name: 'Unpin' }).click();
+  await expect(pinned.getByRole('button', { name: /^All of them/ })).toBeHidden();
+  await page.getByRole('button', { name: 'More views (1)' }).click();
+  const others = page.getByRole('list', { name: 'Other views' });
+  await others.getByRole('button', { name: 'Actions for All of them' }).click();
+  await page.getByRole('menuitem', { name: 'Delete…' }).click();
+  await page
+    .getByRole('dialog', { name: 'Delete the view “All of them”?' })
+    .getByRole('button', { name: 'Delete' })
+    .click();
+  await expect(page.getByRole('button', { name: /^More views/ })).toBeHidden();
+  await expect(rows).toHaveCount(3);
+});

@@ -43,6 +43,7 @@ import {
   parseTextField,
   TEXT_FIELDS,
 } from './lead-values.ts';
+import { ScoreExplanation } from './score/ScoreExplanation.tsx';
 import { useLeads } from './store.ts';
 import type { LeadSettings } from './store.ts';
 
@@ -227,7 +228,7 @@ export function LeadDetail({ id, onClose }: { id: string; onClose: () => void })
         ))}
         <FieldError id={`${titleId}-form`} message={formError ?? undefined} />
 
-        <section className="lead-detail__section" aria-label="Status">
+        <section className="lead-detail__section" aria-label="Status and owner">
           <StatusEditor
             lead={lead}
             stages={stages}
@@ -249,6 +250,8 @@ export function LeadDetail({ id, onClose }: { id: string; onClose: () => void })
             onChange={(event) => void save('ownerId', { ownerId: event.target.value || null })}
           />
         </section>
+
+        <ScoreExplanation leadId={lead.id} />
 
         <section className="lead-detail__section" aria-label="Contact and company">
           {TEXT_FIELDS.map((field) => (
@@ -430,7 +433,11 @@ function StatusEditor({
         <p className="ui-field__hint">Reason: {lead.statusReason}</p>
       ) : null}
       {asking ? (
-        <div className="status-editor__reason" role="group" aria-label={`Why ${asking.label}?`}>
+        <div
+          className="status-editor__reason"
+          role="group"
+          aria-label={`Reason for ${asking.label}`}
+        >
           {asking.reasons.length > 0 ? (
             <SelectField
               label={`Why ${asking.label}?`}
@@ -652,11 +659,17 @@ function TasksSection({ leadId }: { leadId: string }) {
       );
   }
 
+  /** Ticked at once; put back if the engine refuses. */
   async function toggle(task: TaskDto) {
+    const flip = (done: boolean) =>
+      setTasks((list) => list?.map((t) => (t.id === task.id ? { ...t, done } : t)) ?? list);
+    flip(!task.done);
     const { updatedAt: _u, ...input } = task;
     const result = await engine.invoke('tasks:save', { ...input, done: !task.done });
-    if (!result.ok) toast(errorMessage(result.error), 'error');
-    else setVersion((v) => v + 1);
+    if (!result.ok) {
+      flip(task.done);
+      toast(errorMessage(result.error), 'error');
+    } else setVersion((v) => v + 1);
   }
 
   const sorted = [...(tasks ?? [])].sort(

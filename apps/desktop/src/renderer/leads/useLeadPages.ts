@@ -65,18 +65,20 @@ export function useLeadPages(query: LeadQueryInput | null) {
 
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
-    const off = engine.on('leads:changed', () => {
+    const later = () => {
       if (timer) return;
       timer = setTimeout(() => {
         timer = null;
         pages.cache.refresh();
       }, REFRESH_DEBOUNCE_MS);
-    });
+    };
+    // A list's members changing changes what a list shows.
+    const offs = [engine.on('leads:changed', later), engine.on('lists:changed', later)];
     const offConnection = engine.onConnection((state) => {
       if (state === 'open') pages.cache.refresh();
     });
     return () => {
-      off();
+      offs.forEach((off) => off());
       offConnection();
       if (timer) clearTimeout(timer);
     };

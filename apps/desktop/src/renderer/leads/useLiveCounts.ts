@@ -1,6 +1,6 @@
 /**
- * Live counts for the sidebar: `leads:count` per pinned view (and for all leads), asked again —
- * debounced — when leads change, and when the views themselves change.
+ * Live counts for the sidebar: `leads:count` per pinned view, per list and for all leads, asked
+ * again — debounced — when leads or list members change, and when the views themselves change.
  */
 import { useEffect, useState } from 'react';
 import type { FilterNode } from '@sdr/domain';
@@ -38,17 +38,19 @@ export function useLiveCounts(targets: readonly CountTarget[]): Record<string, n
       }
     };
     let timer: ReturnType<typeof setTimeout> | null = null;
-    const off = engine.on('leads:changed', () => {
+    const later = () => {
       if (timer) return;
       timer = setTimeout(() => {
         timer = null;
         load();
       }, DEBOUNCE_MS);
-    });
+    };
+    // Leads changed, or a list's members did.
+    const offs = [engine.on('leads:changed', later), engine.on('lists:changed', later)];
     load();
     return () => {
       current = false;
-      off();
+      offs.forEach((off) => off());
       if (timer) clearTimeout(timer);
     };
   }, [key]);
