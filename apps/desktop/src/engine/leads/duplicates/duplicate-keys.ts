@@ -15,7 +15,10 @@
 import type Database from 'better-sqlite3';
 import type { DuplicateKind } from '../../../shared/contract.ts';
 
-/** Words dropped from company names (legal forms and "the"); matched as whole words. */
+/**
+ * Words dropped from company names (legal forms and "the"), matched as whole words. Kept short:
+ * the key is computed on every write of a lead once its index exists (one `replace()` per word).
+ */
 export const COMPANY_NOISE_WORDS = [
   'the',
   'inc',
@@ -25,46 +28,35 @@ export const COMPANY_NOISE_WORDS = [
   'co',
   'company',
   'llc',
-  'llp',
-  'lp',
   'ltd',
   'limited',
   'plc',
   'gmbh',
-  'mbh',
   'ag',
   'kg',
-  'ug',
   'sa',
-  'sas',
   'sarl',
   'srl',
   'spa',
   'bv',
-  'nv',
-  'oy',
-  'ab',
-  'as',
   'pty',
-  'pte',
-  'kk',
 ] as const;
 
 /** Characters turned into spaces before the words are matched. */
-const PUNCTUATION = ['.', ',', '&', '-', '/', '(', ')', "'", '"', '+', ':', ';', '!'];
+const PUNCTUATION = ['.', ',', '&', '-', '/', '(', ')', "'"];
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
-/** The company key expression: lowercased, punctuation and legal-form words out, no spaces. */
+/**
+ * The company key expression: lowercased, punctuation and legal-form words out, no spaces. Padded
+ * with spaces so every word reads ' word '; each word is its own replace(), so adjacent ones
+ * (" gmbh co kg ") all go.
+ */
 function companyKeySql(col: string): string {
   let e = `lower(${col})`;
   for (const p of PUNCTUATION) e = `replace(${e}, ${sqlString(p)}, ' ')`;
-  // Pad with spaces so every word is ' word '; drop each noise word twice so adjacent ones
-  // (" co ltd ") both go (replace() does not see a match that overlaps the previous one).
-  e = `(' ' || replace(${e}, '  ', ' ') || ' ')`;
-  for (let pass = 0; pass < 2; pass++) {
-    for (const w of COMPANY_NOISE_WORDS) e = `replace(${e}, ' ${w} ', ' ')`;
-  }
+  e = `(' ' || ${e} || ' ')`;
+  for (const w of COMPANY_NOISE_WORDS) e = `replace(${e}, ' ${w} ', ' ')`;
   return `replace(${e}, ' ', '')`;
 }
 
@@ -112,9 +104,7 @@ export function nameKey(firstName: string, lastName: string, company: string): s
   const trim = (s: string) => s.replace(/^ +| +$/g, '');
   let c = lower(company);
   for (const p of PUNCTUATION) c = c.split(p).join(' ');
-  c = ` ${c.split('  ').join(' ')} `;
-  for (let pass = 0; pass < 2; pass++) {
-    for (const w of COMPANY_NOISE_WORDS) c = c.split(` ${w} `).join(' ');
-  }
+  c = ` ${c} `;
+  for (const w of COMPANY_NOISE_WORDS) c = c.split(` ${w} `).join(' ');
   return `${lower(trim(lastName))}|${lower(trim(firstName)).slice(0, 1)}|${c.split(' ').join('')}`;
 }
