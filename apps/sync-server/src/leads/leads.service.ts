@@ -20,7 +20,7 @@ import { leadDocName, rowFromTable, type LeadRow } from '../sync/lead-row.ts';
 import type { ServerWriteResult } from '../sync/authority.types.ts';
 import type { SyncCore } from '../sync/sync-core.ts';
 import type { LeadDtoT } from './leads.schemas.ts';
-import { routeNewLead } from './routing.service.ts';
+import { routeNewLeads } from '../sync/routing.ts';
 
 type LeadsDeps = Pick<Deps, 'db' | 'newId'> & { sync: SyncCore };
 
@@ -142,9 +142,11 @@ export async function createLead(
   // No owner given: the workspace's routing rule decides (the rule, not the caller, assigns).
   let routed = false;
   if (input['ownerId'] === undefined) {
-    const decision = await routeNewLead(d, auth.workspaceId, input, Date.now());
-    if (decision?.ownerId) {
-      input['ownerId'] = decision.ownerId;
+    const [owner] = await d.db.transaction((tx) =>
+      routeNewLeads(tx, auth.workspaceId, [input], Date.now()),
+    );
+    if (owner) {
+      input['ownerId'] = owner;
       routed = true;
     }
   }

@@ -28,6 +28,7 @@ import type {
   ServerWriteResult,
 } from './authority.types.ts';
 import { diffActivity, type Activity, type LeadState } from './activity.ts';
+import { routeNewLeads } from './routing.ts';
 import type { ChangeBus, Wakeup } from './change-bus.ts';
 import type { DocCache } from './doc-cache.ts';
 import type { FanoutChange } from './fanout.ts';
@@ -406,6 +407,49 @@ async function persist(tx: Tx, ctx: BatchContext, entries: readonly Entry[]): Pr
   if (activity.length > 0) await tx.insert(leadActivity).values(activity);
 }
 
+/**
+ * Leads created on clients without an owner (the app, imports) get one from the workspace's
+ * routing rule as they arrive: a server-authored update per lead, in this transaction.
+ */
+async function routeCreated(tx: Tx, entries: Entry[]): Promise<void> {
+  const last = new Map<WorkDoc, Entry>();
+  for (const e of entries) last.set(e.work, e);
+  const byWorkspace = new Map<string, WorkDoc[]>();
+  for (const [w, e] of last) {
+    const created = entries.find((x) => x.work === w)?.activity?.kind === 'created';
+    if (!created || e.row.ownerId !== null || e.row.deleted || w.poisoned) continue;
+    const list = byWorkspace.get(e.workspaceId) ?? [];
+    list.push(w);
+    byWorkspace.set(e.workspaceId, list);
+  }
+  for (const [workspaceId, docs] of byWorkspace) {
+    const rows = docs.map((w) => last.get(w)!.row);
+    const owners = await routeNewLeads(tx, workspaceId, rows, Date.now());
+    docs.forEach((w, i) => {
+      const ownerId = owners[i];
+      if (!ownerId) return;
+      const before = w.last ?? null;
+      const r = applyServerChanges(w.doc, { ownerId }, { record: leadRecord });
+      if (!r.ok || r.update === null) return;
+      const row = rowFromProjection(w.id, r.projected);
+      entries.push({
+        work: w,
+        workspaceId,
+        update: r.update,
+        clientId: SERVER_CLIENT_ID,
+        userId: null,
+        conflicts: [],
+        row,
+        ownerChanged: true,
+        activity: activityOf(w, before, row, r.projected.notes),
+        seq: 0,
+      });
+      w.ownerId = ownerId;
+      w.dirty = true;
+    });
+  }
+}
+
 /** A doc whose apply threw is rebuilt from its base state and the entries that did apply. */
 function rebuild(w: WorkDoc, entries: readonly Entry[]): void {
   const mine = entries.filter((e) => e.work === w).map((e) => e.update);
@@ -431,6 +475,7 @@ export async function commitBatch(ctx: BatchContext, items: BatchItem[]): Promis
         results.push(() => item.resolve(r()));
       }
     }
+    await routeCreated(tx, entries);
     for (const w of work.values()) {
       if (w.poisoned) rebuild(w, entries);
       if (w.dirty) w.state = Y.encodeStateAsUpdate(w.doc);
