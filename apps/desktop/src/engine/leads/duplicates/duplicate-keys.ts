@@ -77,10 +77,21 @@ export const KEY_SQL: Record<DuplicateKind, string> = {
 
 export const WHERE_SQL = LIVE;
 
+/**
+ * The indexes' names. The name key's carries a version: change `NAME_KEY_SQL` → bump it (a query
+ * whose expression differs from its index's would fail on `INDEXED BY`); older ones are dropped.
+ */
+export const DUPLICATE_INDEX: Record<DuplicateKind, string> = {
+  email: 'lead_dupe_email_ix',
+  phone: 'lead_dupe_phone_ix',
+  name: 'lead_dupe_name_v2_ix',
+};
+const OLD_INDEXES = ['lead_dupe_name_ix'];
+
 const INDEX_DDL: Record<DuplicateKind, string> = {
-  email: `CREATE INDEX IF NOT EXISTS lead_dupe_email_ix ON lead (workspace_id, email) WHERE ${LIVE.email}`,
-  phone: `CREATE INDEX IF NOT EXISTS lead_dupe_phone_ix ON lead (workspace_id, phone) WHERE ${LIVE.phone}`,
-  name: `CREATE INDEX IF NOT EXISTS lead_dupe_name_ix ON lead (workspace_id, ${NAME_KEY_SQL}) WHERE ${LIVE.name}`,
+  email: `CREATE INDEX IF NOT EXISTS ${DUPLICATE_INDEX.email} ON lead (workspace_id, email) WHERE ${LIVE.email}`,
+  phone: `CREATE INDEX IF NOT EXISTS ${DUPLICATE_INDEX.phone} ON lead (workspace_id, phone) WHERE ${LIVE.phone}`,
+  name: `CREATE INDEX IF NOT EXISTS ${DUPLICATE_INDEX.name} ON lead (workspace_id, ${NAME_KEY_SQL}) WHERE ${LIVE.name}`,
 };
 
 const ensured = new WeakSet<Database.Database>();
@@ -89,6 +100,7 @@ const ensured = new WeakSet<Database.Database>();
 export function ensureDuplicateIndexes(sqlite: Database.Database): void {
   if (ensured.has(sqlite)) return;
   sqlite.transaction(() => {
+    for (const old of OLD_INDEXES) sqlite.exec(`DROP INDEX IF EXISTS ${old}`);
     for (const ddl of Object.values(INDEX_DDL)) sqlite.exec(ddl);
   })();
   ensured.add(sqlite);

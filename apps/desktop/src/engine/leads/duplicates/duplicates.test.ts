@@ -60,9 +60,19 @@ describe('duplicate keys', () => {
       expect(nameKey('jane', ' SMITH ', 'ACME Inc')).toBe('smith|j|acme');
       expect(nameKey('J.', 'Smith', 'The Acme Company Ltd')).toBe('smith|j|acme');
       expect(nameKey('Bob', "O'Neil", 'Foo Co Ltd')).toBe("o'neil|b|foo");
-      // Creating the indexes twice is a no-op.
+      // An index of an older name key is replaced; creating them twice is a no-op.
+      sqlite.exec(`CREATE INDEX lead_dupe_name_ix ON lead (workspace_id, lower(last_name))`);
       ensureDuplicateIndexes(sqlite);
       ensureDuplicateIndexes(sqlite);
+      const names = sqlite
+        .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'lead_dupe%'`)
+        .pluck()
+        .all();
+      expect(names.sort()).toEqual([
+        'lead_dupe_email_ix',
+        'lead_dupe_name_v2_ix',
+        'lead_dupe_phone_ix',
+      ]);
     } finally {
       close();
     }

@@ -7,13 +7,9 @@ import type Database from 'better-sqlite3';
 import type { DuplicateGroup, DuplicateKind, LeadDto } from '../../../shared/contract.ts';
 import { EngineFailure } from '../../errors.ts';
 import type { StoredLead } from '../lead-row.ts';
-import { ensureDuplicateIndexes, KEY_SQL, WHERE_SQL } from './duplicate-keys.ts';
+import { DUPLICATE_INDEX, ensureDuplicateIndexes, KEY_SQL, WHERE_SQL } from './duplicate-keys.ts';
 
-const INDEX: Record<DuplicateKind, string> = {
-  email: 'lead_dupe_email_ix',
-  phone: 'lead_dupe_phone_ix',
-  name: 'lead_dupe_name_ix',
-};
+const INDEX = DUPLICATE_INDEX;
 
 interface Cursor {
   kind: DuplicateKind;
