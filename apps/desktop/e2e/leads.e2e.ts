@@ -195,6 +195,26 @@ test('leads: columns, lists and selection, status with a reason, tasks, notes, v
     'Updated',
   ]);
 
+  // Resize a column from the keyboard and with the mouse; drag a header to reorder.
+  const emailResize = grid.getByRole('separator', { name: 'Resize Email' });
+  const width = Number(await emailResize.getAttribute('aria-valuenow'));
+  await emailResize.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(emailResize).toHaveAttribute('aria-valuenow', String(width + 32));
+  const box = await emailResize.boundingBox();
+  if (!box) throw new Error('The resize handle has no box');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 - 60, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await expect(emailResize).toHaveAttribute('aria-valuenow', String(width + 32 - 60));
+  await grid
+    .getByRole('columnheader', { name: 'Company' })
+    .dragTo(grid.getByRole('columnheader', { name: 'First name' }));
+  await expect(grid.getByRole('columnheader').nth(1)).toHaveText('Company');
+  await expect(grid.getByRole('columnheader').nth(2)).toHaveText('First name');
+
   // A static list, filled from the selection.
   await page.getByRole('button', { name: 'New list' }).click();
   const newList = page.getByRole('dialog', { name: 'New list' });

@@ -4,7 +4,7 @@ import { FieldError } from './TextField.tsx';
 
 export type EditableFieldProps = {
   label: ReactNode;
-  /** The saved value. When it changes (e.g. someone else's edit) and the field is not being edited, the field shows it. */
+  /** The saved value. When it changes (e.g. someone else's edit), the field shows it unless the person typed something else. */
   value: string;
   /** Called with the typed text on Enter or when focus leaves, if it differs from `value`. */
   onCommit: (text: string) => void;
@@ -41,14 +41,22 @@ export function EditableField({
   const [draft, setDraft] = useState(value);
   const [editing, setEditing] = useState(false);
   const [seen, setSeen] = useState(value);
+  /** True once the person typed; only typed text is ever saved. */
+  const [dirty, setDirty] = useState(false);
   /** The text last handed to `onCommit` (Enter then blur must not save twice). */
-  const sent = useRef<string | null>(null);
+  const [sent, setSent] = useState<string | null>(null);
   /** Escape: the blur that follows does not save. */
   const cancelled = useRef(false);
-  // A new saved value replaces the text unless the person is typing or has an error to fix.
+  // A new saved value (this field's save, or someone else's edit) replaces the text unless the
+  // person has typed something else.
   if (value !== seen) {
     setSeen(value);
-    if (!editing && !error) setDraft(value);
+    // The answer to this field's own save (perhaps normalised) also replaces the text.
+    if (!dirty || value === draft || sent === draft) {
+      setDraft(value);
+      setDirty(false);
+      setSent(null);
+    }
   }
 
   function commit() {
@@ -57,15 +65,20 @@ export function EditableField({
       cancelled.current = false;
       return;
     }
-    if (draft === value || draft === sent.current) return;
-    sent.current = draft;
+    if (!dirty || draft === sent) return;
+    if (draft === value) {
+      setDirty(false);
+      return;
+    }
+    setSent(draft);
     onCommit(draft);
   }
 
   function cancel() {
     cancelled.current = true;
-    sent.current = null;
+    setSent(null);
     setDraft(value);
+    setDirty(false);
   }
 
   // The hint shows while editing, so a column of fields stays compact.
@@ -96,7 +109,8 @@ export function EditableField({
           {...common}
           rows={4}
           onChange={(event) => {
-            sent.current = null;
+            setSent(null);
+            setDirty(true);
             setDraft(event.target.value);
           }}
           onKeyDown={(event) => {
@@ -115,7 +129,8 @@ export function EditableField({
           {...common}
           type={type}
           onChange={(event) => {
-            sent.current = null;
+            setSent(null);
+            setDirty(true);
             setDraft(event.target.value);
           }}
           onKeyDown={(event) => {
