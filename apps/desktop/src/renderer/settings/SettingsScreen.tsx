@@ -2,6 +2,7 @@ import { PageHeader } from '@sdr/ui';
 import { AboutSection } from './AboutSection.tsx';
 import { AccountSection } from './AccountSection.tsx';
 import { AppearanceSection } from './AppearanceSection.tsx';
+import { LeadsSection } from './leads/LeadsSection.tsx';
 import { MembersSection } from './MembersSection.tsx';
 import { SessionsSection } from './SessionsSection.tsx';
 
@@ -10,11 +11,12 @@ export function SettingsScreen() {
     <div className="page page--narrow">
       <PageHeader
         title="Settings"
-        description="Your account, the devices signed in to it, your team and how the app looks."
+        description="Your account, the devices signed in to it, your team, how leads are worked and how the app looks."
       />
       <div className="settings">
         <AccountSection />
         <MembersSection />
+        <LeadsSection />
         <SessionsSection />
         <AppearanceSection />
         <AboutSection />
