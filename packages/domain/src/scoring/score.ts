@@ -30,9 +30,20 @@ function stable(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** A fingerprint of the configuration: equal for equal configurations, whatever the key order. */
+const configKeys = new WeakMap<ScoringConfig, string>();
+
+/**
+ * A fingerprint of the configuration: equal for equal configurations, whatever the key order.
+ * Remembered per configuration object (configurations are never mutated once parsed), so scoring
+ * many leads with one configuration computes it once, not per lead.
+ */
 export function scoringConfigKey(config: ScoringConfig): string {
-  return stable(config);
+  let key = configKeys.get(config);
+  if (key === undefined) {
+    key = stable(config);
+    configKeys.set(config, key);
+  }
+  return key;
 }
 
 export function assembleScore(
