@@ -20,10 +20,13 @@ import type { LeadFieldInfo } from '../../../shared/contract.ts';
 export const LEAD_ALIAS = 'l';
 /**
  * The alias of `lead_score` (engine-computed scores, see leads/score/): queries that mention a
- * column of it get `LEFT JOIN lead_score AS lsc ON lsc.lead_id = l.id`.
+ * column of it join it. An inner join on the workspace too, so SQLite can walk the
+ * `(workspace_id, score)` index in score order (a page sorted by score over 1M leads reads about
+ * a page of rows, where a LEFT JOIN sorts them all). It reads only scored leads: every lead once
+ * the score keeper has drained its queue (see lead-query.ts).
  */
 export const SCORE_ALIAS = 'lsc';
-export const SCORE_JOIN = `LEFT JOIN lead_score AS ${SCORE_ALIAS} ON ${SCORE_ALIAS}.lead_id = ${LEAD_ALIAS}.id`;
+export const SCORE_JOIN = `JOIN lead_score AS ${SCORE_ALIAS} ON ${SCORE_ALIAS}.lead_id = ${LEAD_ALIAS}.id AND ${SCORE_ALIAS}.workspace_id = ${LEAD_ALIAS}.workspace_id`;
 /** True when compiled SQL reads `lead_score` (the filter compiler quotes columns). */
 export const readsScore = (sql: string): boolean => sql.includes(`"${SCORE_ALIAS}".`);
 
@@ -131,7 +134,7 @@ const BUILT_IN: readonly BuiltIn[] = [
     column: 'do_not_contact',
     editable: true,
   },
-  // Computed by the engine from the workspace's scoring rules (null until scored).
+  // Computed by the engine from the workspace's scoring rules.
   {
     key: 'score',
     label: 'Score',

@@ -32,7 +32,7 @@ export interface LeadQueryLayerOptions {
   workspace?: () => string | null;
   timeZone?: string;
   indexer?: Omit<NotesIndexerOptions, 'log'>;
-  scores?: Pick<ScoreKeeperOptions, 'batch' | 'gapMs' | 'pollMs' | 'busyMs'>;
+  scores?: Pick<ScoreKeeperOptions, 'budgetMs' | 'maxBatch' | 'gapMs' | 'pollMs' | 'busyMs'>;
   /** Start the background indexer and score keeper (default true; tests drive them by hand). */
   background?: boolean;
 }

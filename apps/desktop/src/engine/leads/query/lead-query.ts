@@ -10,10 +10,11 @@
  * means. Statements are prepared once per SQL text (a small LRU: the text depends only on the
  * shape of the filter, never on its values).
  *
- * Scores (`score`, computed by the engine: leads/score/) come from `lead_score`, LEFT JOINed only
- * when the filter or the sort mentions them; queued score updates are applied before every read
- * (all of them, up to `maxSyncFlush`, when the query depends on scores), and each page's leads carry
- * their score (`LeadDto.score`, null while not scored).
+ * Scores (`score`, computed by the engine: leads/score/) come from `lead_score`, joined only when
+ * the filter or the sort mentions them; queued score updates are applied before every read (up to
+ * `maxScoreFlush` of them when the query depends on scores: more only during the initial sync of
+ * a big workspace, whose leads then join score-sorted pages as the keeper scores them), and each
+ * page's leads carry their score (`LeadDto.score`, null while not scored).
  *
  * Counts are cached per selection until the data changes (any write to this database, by this
  * connection or another: `total_changes()` + `PRAGMA data_version`), for at most a minute and
@@ -39,6 +40,7 @@ import {
   SCORE_JOIN,
   type LeadCatalog,
 } from './catalog.ts';
+import { createPagePlanner } from './plan.ts';
 import { createSearchQueue } from './search-index.ts';
 import { ftsMatch } from './search-text.ts';
 
@@ -57,6 +59,8 @@ export interface LeadQueryOptions {
    * searches what is indexed so far, while the background indexer catches up.
    */
   maxSyncFlush?: number;
+  /** Queued score updates applied before a read that sorts or filters by score (default 5000). */
+  maxScoreFlush?: number;
   /** The score keeper (leads/score/score-keeper.ts); without it `score` reads as null. */
   scores?: {
     flush(limit?: number): number;
@@ -65,13 +69,18 @@ export interface LeadQueryOptions {
 }
 
 /** Queued score updates applied before a read that does not depend on scores. */
-const SCORE_FLUSH_ON_READ = 2000;
+const SCORE_FLUSH_ON_READ = 500;
 
 interface Compiled {
   /** `lead AS l`, joined with `lead_score` when the selection reads scores. */
   from: string;
   where: string;
   params: unknown[];
+  /** The WHERE without the search (`'base'`: nothing but workspace and tombstones). */
+  filterWhere: string;
+  filterParams: unknown[];
+  /** The FTS MATCH expression of the search, if any. */
+  match: string | null;
   /** False when the selection can match nothing (a list while lists do not exist yet). */
   possible: boolean;
 }
@@ -113,7 +122,9 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
       customFields: [],
     }));
   const maxSyncFlush = o.maxSyncFlush ?? 50_000;
+  const maxScoreFlush = o.maxScoreFlush ?? 5000;
   const searchQueue = createSearchQueue(sqlite);
+  const planner = createPagePlanner(sqlite);
   const statements = new Map<string, Database.Statement>();
   const counts = new Map<string, { count: number; version: string; at: number }>();
   const tableQuery = sqlite.prepare(
@@ -196,6 +207,7 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
     const where = [`${L}.workspace_id = ?`];
     const params: unknown[] = [workspaceId];
     if (!s.includeDeleted) where.push(`${L}.deleted = 0`);
+    const base = where.length;
     if (s.filter) {
       const f = compileFilter(s.filter, catalog);
       if (f.sql !== '(1 = 1)') {
@@ -203,28 +215,46 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
         params.push(...f.params);
       }
     }
-    if (s.search !== undefined) {
-      const match = ftsMatch(s.search);
-      if (match !== null) {
-        freshSearch();
-        where.push(`${L}.rowid IN (SELECT rowid FROM lead_fts WHERE lead_fts MATCH ?)`);
-        params.push(match);
-      }
-    }
     if (s.listId !== undefined) {
       const list = listOf(workspaceId, s.listId, catalog);
-      if (list === null) return { from: '', where: '', params: [], possible: false };
+      if (list === null) {
+        return {
+          from: '',
+          where: '',
+          params: [],
+          filterWhere: '',
+          filterParams: [],
+          match: null,
+          possible: false,
+        };
+      }
       where.push(list.sql);
       params.push(...list.params);
     }
+    const filterWhere = where.length > base ? where.join(' AND ') : 'base';
+    const filterParams = [...params];
+    const match = s.search === undefined ? null : ftsMatch(s.search);
+    if (match !== null) {
+      freshSearch();
+      where.push(`${L}.rowid IN (SELECT rowid FROM lead_fts WHERE lead_fts MATCH ?)`);
+      params.push(match);
+    }
     const sql = where.join(' AND ');
-    return { from: fromFor(sql), where: sql, params, possible: true };
+    return {
+      from: fromFor(sql),
+      where: sql,
+      params,
+      filterWhere,
+      filterParams,
+      match,
+      possible: true,
+    };
   };
 
   const fromFor = (...sql: string[]): string => {
     const scored = sql.some(readsScore);
-    // A read that depends on scores sees every committed write (as far as `maxSyncFlush` goes).
-    o.scores?.flush(scored ? maxSyncFlush : SCORE_FLUSH_ON_READ);
+    // A read that depends on scores sees every committed write (as far as `maxScoreFlush` goes).
+    o.scores?.flush(scored ? maxScoreFlush : SCORE_FLUSH_ON_READ);
     return scored ? `lead AS ${L} ${SCORE_JOIN}` : `lead AS ${L}`;
   };
 
@@ -279,8 +309,27 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
       const c = compile(workspaceId, q, catalog);
       if (!c.possible) return { items: [], tookMs: performance.now() - t0 };
       const from = readsScore(order) ? fromFor(order) : c.from;
+      const forced = planner.choose(
+        {
+          workspaceId,
+          from,
+          where: c.where,
+          params: c.params,
+          filterWhere: c.filterWhere,
+          filterParams: c.filterParams,
+          match: c.match,
+          orderBy: order,
+          sortField: q.sort[0]?.field,
+          includeDeleted: q.includeDeleted,
+          rows: q.offset + q.limit,
+        },
+        o.now(),
+      );
+      const walk = forced
+        ? from.replace(`lead AS ${L}`, `lead AS ${L} INDEXED BY ${forced}`)
+        : from;
       const rows = prepared(
-        `SELECT ${COLUMNS} FROM ${from} WHERE ${c.where} ORDER BY ${order} LIMIT ? OFFSET ?`,
+        `SELECT ${COLUMNS} FROM ${walk} WHERE ${c.where} ORDER BY ${order} LIMIT ? OFFSET ?`,
       ).all(...c.params, q.limit, q.offset) as Row[];
       return { items: withScores(rows.map(toLeadDto)), tookMs: performance.now() - t0 };
     },
@@ -335,6 +384,7 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
     invalidate(): void {
       counts.clear();
       catalogs.clear();
+      planner.reset();
     },
   };
 }

@@ -11,7 +11,8 @@
  *   recorded for it) starts a full rescore of the workspace: batches in rowid order, one
  *   transaction each with the cursor (`lead_query_meta` `score_cursor:<ws>`), so a restart resumes;
  *   rows already scored with the new configuration are skipped. The loop yields to the event loop
- *   between batches and keeps them small while the engine answers requests.
+ *   between batches, sized to a time budget from the measured cost per lead (smaller while the
+ *   engine answers requests), so a rescore of 1M leads never holds the engine for long.
  *
  * Engagement rules add nothing yet (there are no events): the keeper scores with an empty history.
  */
@@ -39,8 +40,13 @@ export interface ScoreKeeperOptions {
   config: (workspaceId: string) => ScoringConfig | undefined;
   /** The workspace whose configuration is watched (the signed-in one); null when none. */
   workspace: () => string | null;
-  /** Leads per batch while the engine is idle / busy answering requests. */
-  batch?: { idle: number; busy: number };
+  /**
+   * How long one background batch may hold the event loop while the engine is idle / busy
+   * answering requests (ms): the batch size follows the measured cost per lead.
+   */
+  budgetMs?: { idle: number; busy: number };
+  /** The most leads in one background batch. */
+  maxBatch?: number;
   /** Pause between batches (ms). */
   gapMs?: number;
   /** How often an idle loop looks again (and re-checks the configuration) (ms). */
@@ -110,6 +116,8 @@ export class ScoreKeeper {
   private stopped = true;
   private lastActivity = 0;
   private lastCheck = 0;
+  /** Measured cost of one lead in a background batch (ms), a moving average. */
+  private msPerLead = 0.05;
   private readonly sweeps = new Map<string, { startedAt: number; rows: number }>();
   private readonly o: Required<Omit<ScoreKeeperOptions, 'log'>> & { log: Logger };
   private readonly s;
@@ -119,7 +127,8 @@ export class ScoreKeeper {
     options: ScoreKeeperOptions,
   ) {
     this.o = {
-      batch: { idle: 2000, busy: 250 },
+      budgetMs: { idle: 15, busy: 4 },
+      maxBatch: 5000,
       gapMs: 5,
       pollMs: 1000,
       busyMs: 250,
@@ -307,11 +316,13 @@ export class ScoreKeeper {
       const n = this.sqlite.transaction(() => {
         const rows = this.s.sweep.all(cursor, ws, limit) as SweepRow[];
         const now = this.o.now();
+        // Queued writes of these leads are covered by this batch.
+        const queued = this.s.any.get() !== undefined;
         for (const r of rows) {
           if (r.config_key !== c.hash) {
             this.write(r.id, ws, scoreLeadState(scoringLead(r), [], c.config, { now }), c);
           }
-          this.s.dequeueOne.run(r.rowid);
+          if (queued) this.s.dequeueOne.run(r.rowid);
         }
         if (rows.length > 0) this.s.setMeta.run(`score_cursor:${ws}`, String(rows.at(-1)!.rowid));
         else this.s.delMeta.run(`score_cursor:${ws}`);
@@ -322,6 +333,8 @@ export class ScoreKeeper {
         if (sweep) sweep.rows += n;
         return n;
       }
+      // Fresh statistics, so the planner knows how scores are spread (sort and filter by score).
+      if ((sweep?.rows ?? 0) >= 10_000) this.sqlite.pragma('optimize');
       this.o.log.info('rescored every lead', {
         workspaceId: ws,
         ...(sweep
@@ -407,8 +420,15 @@ export class ScoreKeeper {
       if (this.o.workspace() === null) return;
       if (performance.now() - this.lastCheck >= this.o.pollMs) this.checkConfig();
       const busy = performance.now() - this.lastActivity < this.o.busyMs;
-      const limit = busy ? this.o.batch.busy : this.o.batch.idle;
-      done = this.flush(limit) + this.sweepBatch(limit);
+      const budget = busy ? this.o.budgetMs.busy : this.o.budgetMs.idle;
+      const limit = Math.max(10, Math.min(this.o.maxBatch, Math.round(budget / this.msPerLead)));
+      const t0 = performance.now();
+      done = this.flush(limit);
+      if (done < limit) done += this.sweepBatch(limit - done);
+      if (done > 0) {
+        const cost = (performance.now() - t0) / done;
+        this.msPerLead = 0.7 * this.msPerLead + 0.3 * cost;
+      }
     });
     this.schedule(done > 0 ? this.o.gapMs : this.o.pollMs);
   }
