@@ -40,7 +40,6 @@ import {
   SCORE_JOIN,
   type LeadCatalog,
 } from './catalog.ts';
-import { createPagePlanner } from './plan.ts';
 import { createSearchQueue } from './search-index.ts';
 import { ftsMatch } from './search-text.ts';
 
@@ -76,11 +75,6 @@ interface Compiled {
   from: string;
   where: string;
   params: unknown[];
-  /** The WHERE without the search (`'base'`: nothing but workspace and tombstones). */
-  filterWhere: string;
-  filterParams: unknown[];
-  /** The FTS MATCH expression of the search, if any. */
-  match: string | null;
   /** False when the selection can match nothing (a list while lists do not exist yet). */
   possible: boolean;
 }
@@ -124,7 +118,6 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
   const maxSyncFlush = o.maxSyncFlush ?? 50_000;
   const maxScoreFlush = o.maxScoreFlush ?? 5000;
   const searchQueue = createSearchQueue(sqlite);
-  const planner = createPagePlanner(sqlite);
   const statements = new Map<string, Database.Statement>();
   const counts = new Map<string, { count: number; version: string; at: number }>();
   const tableQuery = sqlite.prepare(
@@ -207,7 +200,6 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
     const where = [`${L}.workspace_id = ?`];
     const params: unknown[] = [workspaceId];
     if (!s.includeDeleted) where.push(`${L}.deleted = 0`);
-    const base = where.length;
     if (s.filter) {
       const f = compileFilter(s.filter, catalog);
       if (f.sql !== '(1 = 1)') {
@@ -215,40 +207,22 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
         params.push(...f.params);
       }
     }
+    if (s.search !== undefined) {
+      const match = ftsMatch(s.search);
+      if (match !== null) {
+        freshSearch();
+        where.push(`${L}.rowid IN (SELECT rowid FROM lead_fts WHERE lead_fts MATCH ?)`);
+        params.push(match);
+      }
+    }
     if (s.listId !== undefined) {
       const list = listOf(workspaceId, s.listId, catalog);
-      if (list === null) {
-        return {
-          from: '',
-          where: '',
-          params: [],
-          filterWhere: '',
-          filterParams: [],
-          match: null,
-          possible: false,
-        };
-      }
+      if (list === null) return { from: '', where: '', params: [], possible: false };
       where.push(list.sql);
       params.push(...list.params);
     }
-    const filterWhere = where.length > base ? where.join(' AND ') : 'base';
-    const filterParams = [...params];
-    const match = s.search === undefined ? null : ftsMatch(s.search);
-    if (match !== null) {
-      freshSearch();
-      where.push(`${L}.rowid IN (SELECT rowid FROM lead_fts WHERE lead_fts MATCH ?)`);
-      params.push(match);
-    }
     const sql = where.join(' AND ');
-    return {
-      from: fromFor(sql),
-      where: sql,
-      params,
-      filterWhere,
-      filterParams,
-      match,
-      possible: true,
-    };
+    return { from: fromFor(sql), where: sql, params, possible: true };
   };
 
   const fromFor = (...sql: string[]): string => {
@@ -309,27 +283,8 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
       const c = compile(workspaceId, q, catalog);
       if (!c.possible) return { items: [], tookMs: performance.now() - t0 };
       const from = readsScore(order) ? fromFor(order) : c.from;
-      const forced = planner.choose(
-        {
-          workspaceId,
-          from,
-          where: c.where,
-          params: c.params,
-          filterWhere: c.filterWhere,
-          filterParams: c.filterParams,
-          match: c.match,
-          orderBy: order,
-          sortField: q.sort[0]?.field,
-          includeDeleted: q.includeDeleted,
-          rows: q.offset + q.limit,
-        },
-        o.now(),
-      );
-      const walk = forced
-        ? from.replace(`lead AS ${L}`, `lead AS ${L} INDEXED BY ${forced}`)
-        : from;
       const rows = prepared(
-        `SELECT ${COLUMNS} FROM ${walk} WHERE ${c.where} ORDER BY ${order} LIMIT ? OFFSET ?`,
+        `SELECT ${COLUMNS} FROM ${from} WHERE ${c.where} ORDER BY ${order} LIMIT ? OFFSET ?`,
       ).all(...c.params, q.limit, q.offset) as Row[];
       return { items: withScores(rows.map(toLeadDto)), tookMs: performance.now() - t0 };
     },
@@ -384,7 +339,6 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
     invalidate(): void {
       counts.clear();
       catalogs.clear();
-      planner.reset();
     },
   };
 }
