@@ -9,7 +9,7 @@
  * existing lead, or create a new one.
  */
 import type Database from 'better-sqlite3';
-import { ulid } from 'ulid';
+import { newId } from '../ids.ts';
 import { checkFieldChanges, leadRecord, type LeadSettings } from '@sdr/schema';
 import type { ImportJobDto, ImportOptions, ImportPreview } from '../../shared/contract.ts';
 import { EngineFailure } from '../errors.ts';
@@ -216,12 +216,12 @@ export function createImportRunner(d: ImportRunnerDeps) {
     d.replica.transaction(() => {
       for (const { rowNumber, result } of rows) {
         for (const w of result.warnings) {
-          q.issue.run(ulid(), job.id, rowNumber, 'warning', w.column, w.value, w.message);
+          q.issue.run(newId(), job.id, rowNumber, 'warning', w.column, w.value, w.message);
           c.warnings += 1;
         }
         if (!result.ok) {
           for (const e of result.errors) {
-            q.issue.run(ulid(), job.id, rowNumber, 'error', e.column, e.value, e.message);
+            q.issue.run(newId(), job.id, rowNumber, 'error', e.column, e.value, e.message);
           }
           c.failed += 1;
           continue;
@@ -241,7 +241,7 @@ export function createImportRunner(d: ImportRunnerDeps) {
             edit = d.replica.write(job.workspace_id, existing, changes);
           } catch (err) {
             const message = err instanceof Error ? err.message : String(err);
-            q.issue.run(ulid(), job.id, rowNumber, 'error', '', '', message);
+            q.issue.run(newId(), job.id, rowNumber, 'error', '', '', message);
             c.failed += 1;
             continue;
           }
@@ -373,7 +373,7 @@ export function createImportRunner(d: ImportRunnerDeps) {
       } finally {
         await file.close();
       }
-      const id = ulid();
+      const id = newId();
       const now = d.now();
       q.insert.run(
         id,

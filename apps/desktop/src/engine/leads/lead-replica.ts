@@ -5,7 +5,7 @@
  * row). Remote changes are applied by `sync/remote-changes.ts` through the same stores.
  */
 import type Database from 'better-sqlite3';
-import { ulid } from 'ulid';
+import { newId } from '../ids.ts';
 import * as Y from 'yjs';
 import { normaliseLeadChanges, type LeadPlace } from '@sdr/domain';
 import { checkFieldChanges, docName as nameOf, leadRecord } from '@sdr/schema';
@@ -113,7 +113,7 @@ export class LeadReplica {
     fields: Readonly<Record<string, unknown>>,
     cache = false,
   ): LocalEdit {
-    const id = ulid();
+    const id = newId();
     const name = leadDocName(id);
     const { doc, update } = createRecordDoc(leadRecord, id, fields, this.clientId);
     const entry = this.enqueue(name, update);

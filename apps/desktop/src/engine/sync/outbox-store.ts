@@ -4,7 +4,7 @@
  * always has one), so every read joins `lead` and a workspace never sends another's edits.
  */
 import type Database from 'better-sqlite3';
-import { ulid } from 'ulid';
+import { newId } from '../ids.ts';
 
 export interface OutboxEntry {
   clientSeq: number;
@@ -40,7 +40,7 @@ export function createOutboxStore(sqlite: Database.Database, now: () => number) 
 
   return {
     add(entry: OutboxEntry): void {
-      insert.run(ulid(), entry.clientSeq, entry.docName, entry.update, now());
+      insert.run(newId(), entry.clientSeq, entry.docName, entry.update, now());
     },
     /** Deletes an acknowledged entry; returns its doc name (null when it was already gone). */
     remove(clientSeq: number): string | null {
