@@ -6,7 +6,7 @@
  * engine cannot check (the workspace's lead visibility for tasks) is the server's to enforce, and a
  * refused write is replaced by the server's copy on the next push.
  */
-import { ulid } from 'ulid';
+import { newId } from '../ids.ts';
 import { canEditList, canEditLeadSettings, viewWriteError, type DataActor } from '@sdr/domain';
 import {
   DEFAULT_LEAD_SETTINGS,
@@ -198,7 +198,7 @@ export class WorkspaceData {
   saveView(input: In<'views:save'>): SavedViewDto {
     const ws = this.o.workspace.editable();
     const me = this.actor();
-    const id = input.id ?? ulid();
+    const id = input.id ?? newId();
     const existing = this.o.store.view(ws, id);
     const refused = viewWriteError(me, existing, input);
     if (refused === 'not_found') throw new EngineFailure('not_found', 'This view does not exist');
@@ -260,7 +260,7 @@ export class WorkspaceData {
   saveList(input: In<'lists:save'>): LeadListDto {
     const ws = this.o.workspace.editable();
     const me = this.actor();
-    const id = input.id ?? ulid();
+    const id = input.id ?? newId();
     const existing = this.o.store.list(ws, id);
     if (existing && !canEditList(me, existing)) {
       throw new EngineFailure('forbidden', 'Only its owner, managers and admins change a list');
@@ -352,7 +352,7 @@ export class WorkspaceData {
   saveTask(input: In<'tasks:save'>): TaskDto {
     const ws = this.o.workspace.editable();
     const me = this.actor();
-    const id = input.id ?? ulid();
+    const id = input.id ?? newId();
     const existing = this.o.store.task(ws, id);
     const row: TaskRow = {
       id,

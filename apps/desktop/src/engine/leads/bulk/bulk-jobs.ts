@@ -8,7 +8,7 @@
  * Undo writes the recorded previous values back as new edits (see bulk-plan.ts for which). Only
  * the newest `keep` jobs of a workspace are kept, and so undoable.
  */
-import { ulid } from 'ulid';
+import { newId } from '../../ids.ts';
 import { fieldWriteCheck } from '@sdr/domain';
 import { checkFieldChanges, leadRecord, type RoleName } from '@sdr/schema';
 import type {
@@ -286,7 +286,7 @@ export class BulkJobs {
   ): BulkJobRow {
     const now = this.o.now();
     const job: BulkJobRow = {
-      id: ulid(),
+      id: newId(),
       workspaceId,
       userId,
       kind,
