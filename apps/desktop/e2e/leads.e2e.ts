@@ -1,6 +1,7 @@
 import { newAccount, signIn, signUp } from './support/accounts.ts';
 import { expect, launchShell, suiteServerUrl, test } from './support/fixtures.ts';
 import { createLead, leadGrid, leadRows } from './support/leads.ts';
+import { launchSyncServer } from './support/sync-server.ts';
 
 const ADA = {
   firstName: 'Ada',
@@ -317,4 +318,68 @@ test('leads: columns, lists and selection, status with a reason, tasks, notes, v
     .click();
   await expect(page.getByRole('button', { name: /^More views/ })).toBeHidden();
   await expect(rows).toHaveCount(3);
+});
+
+test('leads: two devices edit the same field offline; the conflict log offers the other value', async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(150_000);
+  // This test stops its server, so it gets its own server and engines.
+  const server = await launchSyncServer();
+  const desk = await launchShell(server.url);
+  const laptop = await launchShell(server.url);
+  const laptopContext = await browser.newContext();
+  try {
+    const account = newAccount('conflict');
+    await signUp(page, desk.url, account);
+    await createLead(page, ADA);
+    const laptopPage = await laptopContext.newPage();
+    await signIn(laptopPage, laptop.url, account);
+    await expect(leadRows(laptopPage)).toHaveCount(1, { timeout: 20_000 });
+
+    // The server goes away; each device changes Ada's title.
+    await server.stop();
+    for (const [p, title] of [
+      [page, 'CEO'],
+      [laptopPage, 'CTO'],
+    ] as const) {
+      await leadRows(p).first().click();
+      const detail = p.getByRole('complementary', { name: 'Ada Lovelace' });
+      const field = detail.getByLabel('Title', { exact: true });
+      await field.fill(title);
+      await field.press('Enter');
+      await expect(detail.getByText('Waiting to sync')).toBeVisible();
+    }
+
+    // Back online: both edits reach the server; the later one wins everywhere.
+    await server.start();
+    const deskDetail = page.getByRole('complementary', { name: 'Ada Lovelace' });
+    const laptopDetail = laptopPage.getByRole('complementary', { name: 'Ada Lovelace' });
+    await expect(deskDetail.getByText('Waiting to sync')).toBeHidden({ timeout: 60_000 });
+    await expect(laptopDetail.getByText('Waiting to sync')).toBeHidden({ timeout: 60_000 });
+    const deskTitle = deskDetail.getByLabel('Title', { exact: true });
+    const laptopTitle = laptopDetail.getByLabel('Title', { exact: true });
+    await expect(async () => {
+      const a = await deskTitle.inputValue();
+      expect(a === 'CEO' || a === 'CTO').toBe(true);
+      expect(await laptopTitle.inputValue()).toBe(a);
+    }).toPass({ timeout: 30_000 });
+    const kept = await deskTitle.inputValue();
+    const other = kept === 'CEO' ? 'CTO' : 'CEO';
+
+    // The conflict log says what was overwritten; one click brings it back, on both devices.
+    const log = deskDetail.getByRole('list', { name: 'Conflicts' });
+    const entry = log.getByRole('listitem').filter({ hasText: 'title' });
+    await expect(entry).toContainText(`Kept: ${kept}`, { timeout: 30_000 });
+    await expect(entry).toContainText(`Overwritten: ${other}`);
+    await entry.getByRole('button', { name: 'Keep the other value' }).click();
+    await expect(deskTitle).toHaveValue(other);
+    await expect(laptopTitle).toHaveValue(other, { timeout: 30_000 });
+  } finally {
+    await laptopContext.close();
+    await laptop.dispose();
+    await desk.dispose();
+    await server.dispose();
+  }
 });

@@ -760,7 +760,8 @@ function ConflictLog({
     return () => {
       current = false;
     };
-  }, [lead.id, version]);
+    // A synced change (seq) may come with a new conflict.
+  }, [lead.id, lead.seq, version]);
 
   const who = (userId: string | null) =>
     userId ? (memberNames.get(userId) ?? 'another member') : 'someone';
