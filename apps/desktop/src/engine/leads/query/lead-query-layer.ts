@@ -14,6 +14,7 @@ import type { Logger } from '../../logger.ts';
 import { ScoreKeeper, type ScoreKeeperOptions } from '../score/score-keeper.ts';
 import { createLeadQuery, type LeadQueryService } from './lead-query.ts';
 import { NotesIndexer, type NotesIndexerOptions } from './notes-indexer.ts';
+import type { PlannerOptions } from './plan.ts';
 import { ensureLeadQueryStructures } from './search-index.ts';
 
 export interface LeadQueryLayerOptions {
@@ -32,6 +33,8 @@ export interface LeadQueryLayerOptions {
   workspace?: () => string | null;
   timeZone?: string;
   indexer?: Omit<NotesIndexerOptions, 'log'>;
+  /** Page planner tuning (plan.ts). */
+  planner?: PlannerOptions;
   scores?: Pick<ScoreKeeperOptions, 'budgetMs' | 'maxBatch' | 'gapMs' | 'pollMs' | 'busyMs'>;
   /** Start the background indexer and score keeper (default true; tests drive them by hand). */
   background?: boolean;
@@ -74,6 +77,7 @@ export function openLeadQueryLayer(
     now: o.now,
     settings: (workspaceId) => o.settings?.(workspaceId) ?? DEFAULT_LEAD_SETTINGS,
     ...(o.timeZone ? { timeZone: o.timeZone } : {}),
+    ...(o.planner ? { planner: o.planner } : {}),
   });
   const indexer = new NotesIndexer(sqlite, { ...o.indexer, log: o.log.child('search-indexer') });
   if (o.background !== false) {

@@ -10,6 +10,12 @@
  * means. Statements are prepared once per SQL text (a small LRU: the text depends only on the
  * shape of the filter, never on its values).
  *
+ * A page sorted by a field with a sort index may be read by walking that index (`INDEXED BY`)
+ * instead of SQLite's plan, when the matches are dense enough that a page is found after a few
+ * thousand entries (plan.ts: SQLite plans as if it read every match, and would read 80,000 rows of
+ * one country to sort them). A top-level `starts_with` on last name or company also gets the
+ * equivalent NOCASE range, so its index is searched instead of read whole (prefix-range.ts).
+ *
  * Scores (`score`, computed by the engine: leads/score/) come from `lead_score`, joined only when
  * the filter or the sort mentions them; queued score updates are applied before every read (up to
  * `maxScoreFlush` of them when the query depends on scores: more only during the initial sync of
@@ -40,6 +46,8 @@ import {
   SCORE_JOIN,
   type LeadCatalog,
 } from './catalog.ts';
+import { createPagePlanner, type PlannerOptions } from './plan.ts';
+import { prefixRanges } from './prefix-range.ts';
 import { createSearchQueue } from './search-index.ts';
 import { ftsMatch } from './search-text.ts';
 
@@ -58,6 +66,8 @@ export interface LeadQueryOptions {
    * searches what is indexed so far, while the background indexer catches up.
    */
   maxSyncFlush?: number;
+  /** Tuning of the page planner (plan.ts); tests lower its thresholds. */
+  planner?: PlannerOptions;
   /** Queued score updates applied before a read that sorts or filters by score (default 5000). */
   maxScoreFlush?: number;
   /** The score keeper (leads/score/score-keeper.ts); without it `score` reads as null. */
@@ -75,6 +85,11 @@ interface Compiled {
   from: string;
   where: string;
   params: unknown[];
+  /** The WHERE without the search (`'base'`: nothing but workspace and tombstones). */
+  filterWhere: string;
+  filterParams: unknown[];
+  /** The FTS MATCH expression of the search, if any. */
+  match: string | null;
   /** False when the selection can match nothing (a list while lists do not exist yet). */
   possible: boolean;
 }
@@ -118,6 +133,7 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
   const maxSyncFlush = o.maxSyncFlush ?? 50_000;
   const maxScoreFlush = o.maxScoreFlush ?? 5000;
   const searchQueue = createSearchQueue(sqlite);
+  const planner = createPagePlanner(sqlite, o.planner);
   const statements = new Map<string, Database.Statement>();
   const counts = new Map<string, { count: number; version: string; at: number }>();
   const tableQuery = sqlite.prepare(
@@ -200,29 +216,52 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
     const where = [`${L}.workspace_id = ?`];
     const params: unknown[] = [workspaceId];
     if (!s.includeDeleted) where.push(`${L}.deleted = 0`);
+    const base = where.length;
     if (s.filter) {
       const f = compileFilter(s.filter, catalog);
       if (f.sql !== '(1 = 1)') {
         where.push(f.sql);
         params.push(...f.params);
       }
-    }
-    if (s.search !== undefined) {
-      const match = ftsMatch(s.search);
-      if (match !== null) {
-        freshSearch();
-        where.push(`${L}.rowid IN (SELECT rowid FROM lead_fts WHERE lead_fts MATCH ?)`);
-        params.push(match);
+      for (const r of prefixRanges(s.filter)) {
+        where.push(r.sql);
+        params.push(...r.params);
       }
     }
     if (s.listId !== undefined) {
       const list = listOf(workspaceId, s.listId, catalog);
-      if (list === null) return { from: '', where: '', params: [], possible: false };
+      if (list === null) {
+        return {
+          from: '',
+          where: '',
+          params: [],
+          filterWhere: '',
+          filterParams: [],
+          match: null,
+          possible: false,
+        };
+      }
       where.push(list.sql);
       params.push(...list.params);
     }
+    const filterWhere = where.length > base ? where.join(' AND ') : 'base';
+    const filterParams = [...params];
+    const match = s.search === undefined ? null : ftsMatch(s.search);
+    if (match !== null) {
+      freshSearch();
+      where.push(`${L}.rowid IN (SELECT rowid FROM lead_fts WHERE lead_fts MATCH ?)`);
+      params.push(match);
+    }
     const sql = where.join(' AND ');
-    return { from: fromFor(sql), where: sql, params, possible: true };
+    return {
+      from: fromFor(sql),
+      where: sql,
+      params,
+      filterWhere,
+      filterParams,
+      match,
+      possible: true,
+    };
   };
 
   const fromFor = (...sql: string[]): string => {
@@ -283,8 +322,27 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
       const c = compile(workspaceId, q, catalog);
       if (!c.possible) return { items: [], tookMs: performance.now() - t0 };
       const from = readsScore(order) ? fromFor(order) : c.from;
+      const forced = planner.choose(
+        {
+          workspaceId,
+          from,
+          where: c.where,
+          params: c.params,
+          filterWhere: c.filterWhere,
+          filterParams: c.filterParams,
+          match: c.match,
+          orderBy: order,
+          sortField: q.sort[0]?.field,
+          includeDeleted: q.includeDeleted,
+          rows: q.offset + q.limit,
+        },
+        o.now(),
+      );
+      const walk = forced
+        ? from.replace(`lead AS ${L}`, `lead AS ${L} INDEXED BY ${forced}`)
+        : from;
       const rows = prepared(
-        `SELECT ${COLUMNS} FROM ${from} WHERE ${c.where} ORDER BY ${order} LIMIT ? OFFSET ?`,
+        `SELECT ${COLUMNS} FROM ${walk} WHERE ${c.where} ORDER BY ${order} LIMIT ? OFFSET ?`,
       ).all(...c.params, q.limit, q.offset) as Row[];
       return { items: withScores(rows.map(toLeadDto)), tookMs: performance.now() - t0 };
     },
@@ -339,6 +397,7 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
     invalidate(): void {
       counts.clear();
       catalogs.clear();
+      planner.reset();
     },
   };
 }

@@ -187,7 +187,8 @@ describe('lead search (FTS5)', () => {
     expect(search('ada OR hop')).toEqual([]);
     expect(ftsMatch('  ')).toBeNull();
     expect(ftsMatch('+')).toBeNull();
-    expect(ftsMatch('ada "lov')).toBe('"ada"* AND """lov"*');
+    expect(ftsMatch('ada "lov')).toBe('"ada"* AND "lov"*');
+    expect(ftsMatch("o'brien@acme.io x")).toBe('"brien"* AND "acme"* AND "io"* AND "x"*');
   });
 
   it('is created idempotently and rebuilt from the rows when its version changes', () => {
