@@ -64,7 +64,7 @@ test('a real-world CSV: suggested mapping, problems per cell, progress, problem 
   const formula = preview.getByRole('cell', { name: /^=HYPERLINK.*\(warning: / });
   await expect(formula).toHaveClass(/import-cell--warning/);
   const bobRow = preview.getByRole('row').filter({ hasText: 'bob@@example' });
-  await expect(bobRow.getByRole('cell').last()).toContainText('Refused');
+  await expect(bobRow.getByRole('cell').first()).toContainText('Refused');
   // The row after the two-line company is still row 4 (a spreadsheet counts records, not lines).
   await expect(bobRow.getByRole('rowheader')).toHaveText('4');
 

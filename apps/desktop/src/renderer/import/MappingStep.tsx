@@ -37,7 +37,7 @@ function describeFile(preview: ImportPreview): string {
         : preview.delimiter
           ? `“${preview.delimiter}”-separated`
           : null;
-    parts.push(['CSV', preview.encoding, delimiter].filter(Boolean).join(', '));
+    parts.push(['CSV', preview.encoding?.toUpperCase(), delimiter].filter(Boolean).join(', '));
   }
   return parts.join(' · ');
 }

@@ -32,6 +32,7 @@ export function PreviewTable({
           <thead>
             <tr>
               <th scope="col">Row</th>
+              <th scope="col">Result</th>
               {preview.headers.map((header) => {
                 const target = mapping[header] ?? 'ignore';
                 return (
@@ -43,7 +44,6 @@ export function PreviewTable({
                   </th>
                 );
               })}
-              <th scope="col">Result</th>
             </tr>
           </thead>
           <tbody>
@@ -59,30 +59,6 @@ export function PreviewTable({
                   <th scope="row" className="import-table__row">
                     {row.rowNumber}
                   </th>
-                  {preview.headers.map((header, index) => {
-                    const issue = issues.get(index);
-                    const value = row.cells[index] ?? '';
-                    const ignored = (mapping[header] ?? 'ignore') === 'ignore';
-                    const classes = ['import-cell'];
-                    if (issue) classes.push(`import-cell--${issue.kind}`);
-                    if (ignored) classes.push('import-cell--ignored');
-                    return (
-                      <td
-                        key={header}
-                        className={classes.join(' ')}
-                        title={issue ? issue.messages.join('\n') : undefined}
-                      >
-                        {value}
-                        {issue ? (
-                          <span className="ui-visually-hidden">
-                            {' '}
-                            ({issue.kind === 'error' ? 'problem' : 'warning'}:{' '}
-                            {issue.messages.join('; ')})
-                          </span>
-                        ) : null}
-                      </td>
-                    );
-                  })}
                   <td
                     className={
                       !row.ok
@@ -107,6 +83,30 @@ export function PreviewTable({
                       </ul>
                     ) : null}
                   </td>
+                  {preview.headers.map((header, index) => {
+                    const issue = issues.get(index);
+                    const value = row.cells[index] ?? '';
+                    const ignored = (mapping[header] ?? 'ignore') === 'ignore';
+                    const classes = ['import-cell'];
+                    if (issue) classes.push(`import-cell--${issue.kind}`);
+                    if (ignored) classes.push('import-cell--ignored');
+                    return (
+                      <td
+                        key={header}
+                        className={classes.join(' ')}
+                        title={issue ? issue.messages.join('\n') : undefined}
+                      >
+                        {value}
+                        {issue ? (
+                          <span className="ui-visually-hidden">
+                            {' '}
+                            ({issue.kind === 'error' ? 'problem' : 'warning'}:{' '}
+                            {issue.messages.join('; ')})
+                          </span>
+                        ) : null}
+                      </td>
+                    );
+                  })}
                 </tr>
               );
             })}
