@@ -90,6 +90,16 @@ let previewTimer: ReturnType<typeof setTimeout> | null = null;
 let previewSeq = 0;
 let jobsSeq = 0;
 
+/** Forgets the upload and any preview on its way (their answers are dropped when they land). */
+function dropPending(): void {
+  const current = upload;
+  upload = null;
+  current?.cancel();
+  if (previewTimer) clearTimeout(previewTimer);
+  previewTimer = null;
+  previewSeq += 1;
+}
+
 export const useImport = create<ImportStore>((set, get) => {
   /** The file of the mapping step. */
   const currentPreview = () => {
@@ -157,9 +167,7 @@ export const useImport = create<ImportStore>((set, get) => {
 
     forWorkspace(workspaceId) {
       if (get().workspaceId === workspaceId) return;
-      upload?.cancel();
-      upload = null;
-      previewSeq += 1;
+      dropPending();
       set({
         workspaceId,
         jobs: [],
@@ -197,10 +205,11 @@ export const useImport = create<ImportStore>((set, get) => {
     chooseFile(file) {
       const problem = fileProblem(file);
       if (problem) {
-        set({ step: { kind: 'choose', problem } });
+        dropPending();
+        set({ step: { kind: 'choose', problem }, previewing: false });
         return;
       }
-      upload?.cancel();
+      dropPending();
       const started = uploadFile(file, ({ loaded }) => {
         const step = get().step;
         if (upload === started && step.kind === 'upload') set({ step: { ...step, loaded } });
@@ -228,10 +237,7 @@ export const useImport = create<ImportStore>((set, get) => {
     },
 
     cancelUpload() {
-      const current = upload;
-      upload = null;
-      current?.cancel();
-      previewSeq += 1;
+      dropPending();
       set({ step: { kind: 'choose', problem: null }, previewing: false });
     },
 
@@ -277,16 +283,12 @@ export const useImport = create<ImportStore>((set, get) => {
     },
 
     openJob(jobId) {
-      upload?.cancel();
-      upload = null;
-      previewSeq += 1;
+      dropPending();
       set({ step: { kind: 'job', jobId }, previewing: false });
     },
 
     startOver() {
-      upload?.cancel();
-      upload = null;
-      previewSeq += 1;
+      dropPending();
       set((state) => ({
         step: { kind: 'choose', problem: null },
         draft: { ...initialDraft(), defaultCountry: state.draft.defaultCountry },
