@@ -197,6 +197,8 @@ export async function seedLeads(o: SeedOptions): Promise<SeedResult> {
     progress(
       `seed: ${indexes.length} indexes built in ${((performance.now() - ti) / 1000).toFixed(1)} s`,
     );
+    // Nothing counted yet: the change log only needs its last row (seqs never go back).
+    sqlite.exec(`DELETE FROM lead_change_log WHERE seq < (SELECT max(seq) FROM lead_change_log)`);
     progress('seed: ANALYZE and checkpoint');
     sqlite.pragma('analysis_limit = 0');
     sqlite.exec('ANALYZE');

@@ -14,6 +14,7 @@ import type { Logger } from '../../logger.ts';
 import { ScoreKeeper, type ScoreKeeperOptions } from '../score/score-keeper.ts';
 import { createLeadQuery, type LeadQueryService } from './lead-query.ts';
 import { NotesIndexer, type NotesIndexerOptions } from './notes-indexer.ts';
+import type { CountCacheOptions } from './count-cache.ts';
 import type { PlannerOptions } from './plan.ts';
 import { ensureLeadQueryStructures } from './search-index.ts';
 
@@ -35,6 +36,8 @@ export interface LeadQueryLayerOptions {
   indexer?: Omit<NotesIndexerOptions, 'log'>;
   /** Page planner tuning (plan.ts). */
   planner?: PlannerOptions;
+  /** Count cache tuning (count-cache.ts). */
+  counts?: CountCacheOptions;
   scores?: Pick<ScoreKeeperOptions, 'budgetMs' | 'maxBatch' | 'gapMs' | 'pollMs' | 'busyMs'>;
   /** Start the background indexer and score keeper (default true; tests drive them by hand). */
   background?: boolean;
@@ -78,8 +81,13 @@ export function openLeadQueryLayer(
     settings: (workspaceId) => o.settings?.(workspaceId) ?? DEFAULT_LEAD_SETTINGS,
     ...(o.timeZone ? { timeZone: o.timeZone } : {}),
     ...(o.planner ? { planner: o.planner } : {}),
+    ...(o.counts ? { counts: o.counts } : {}),
   });
-  const indexer = new NotesIndexer(sqlite, { ...o.indexer, log: o.log.child('search-indexer') });
+  const indexer = new NotesIndexer(sqlite, {
+    ...o.indexer,
+    log: o.log.child('search-indexer'),
+    maintenance: () => query.maintain(),
+  });
   if (o.background !== false) {
     indexer.start();
     scores.start();

@@ -28,7 +28,7 @@
  * again after midnight; within the minute only a row dated in the future can cross `now`).
  */
 import type Database from 'better-sqlite3';
-import { compileFilterSqlite, FilterError } from '@sdr/domain';
+import { compileFilterSqlite, FilterError, sqliteFieldValue } from '@sdr/domain';
 import {
   DEFAULT_PIPELINE,
   LEAD_SQL_COLUMNS,
@@ -46,6 +46,7 @@ import {
   SCORE_JOIN,
   type LeadCatalog,
 } from './catalog.ts';
+import { createCountCache, relativeDateFields, type CountCacheOptions } from './count-cache.ts';
 import { createPagePlanner, type PlannerOptions } from './plan.ts';
 import { prefixRanges } from './prefix-range.ts';
 import { createSearchQueue } from './search-index.ts';
@@ -68,6 +69,8 @@ export interface LeadQueryOptions {
   maxSyncFlush?: number;
   /** Tuning of the page planner (plan.ts); tests lower its thresholds. */
   planner?: PlannerOptions;
+  /** Tuning of the count cache (count-cache.ts). */
+  counts?: CountCacheOptions;
   /** Queued score updates applied before a read that sorts or filters by score (default 5000). */
   maxScoreFlush?: number;
   /** The score keeper (leads/score/score-keeper.ts); without it `score` reads as null. */
@@ -80,6 +83,15 @@ export interface LeadQueryOptions {
 /** Queued score updates applied before a read that does not depend on scores. */
 const SCORE_FLUSH_ON_READ = 500;
 
+interface ListCondition {
+  sql: string;
+  params: unknown[];
+  /** A dynamic list's filter (null for a static list). */
+  filter: FilterNode | null;
+  /** A static list: its members (a table the change log does not follow). */
+  members: boolean;
+}
+
 interface Compiled {
   /** `lead AS l`, joined with `lead_score` when the selection reads scores. */
   from: string;
@@ -90,6 +102,8 @@ interface Compiled {
   filterParams: unknown[];
   /** The FTS MATCH expression of the search, if any. */
   match: string | null;
+  /** The list's part: a dynamic list's filter, or a static list's members. */
+  list: ListCondition | null;
   /** False when the selection can match nothing (a list while lists do not exist yet). */
   possible: boolean;
 }
@@ -102,8 +116,6 @@ const COLUMNS = [
   `EXISTS (SELECT 1 FROM outbox o WHERE o.doc_name = 'lead:' || ${L}.id) AS pending`,
 ].join(', ');
 
-const COUNT_CACHE_MAX = 64;
-const COUNT_CACHE_MS = 60_000;
 const STATEMENTS_MAX = 200;
 
 type Row = Record<string, unknown> & {
@@ -135,7 +147,7 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
   const searchQueue = createSearchQueue(sqlite);
   const planner = createPagePlanner(sqlite, o.planner);
   const statements = new Map<string, Database.Statement>();
-  const counts = new Map<string, { count: number; version: string; at: number }>();
+  const countCache = createCountCache(sqlite, o.counts);
   const tableQuery = sqlite.prepare(
     `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`,
   );
@@ -145,7 +157,6 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
     (listStmt ??= sqlite.prepare(
       `SELECT kind, filter, deleted FROM lead_list WHERE id = ? AND workspace_id = ?`,
     ));
-  const totalChanges = sqlite.prepare('SELECT total_changes()').pluck();
   const catalogs = new Map<string, { key: string; catalog: LeadCatalog }>();
   const today = new Intl.DateTimeFormat('en-CA', { timeZone });
 
@@ -184,7 +195,7 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
     workspaceId: string,
     listId: string,
     catalog: LeadCatalog,
-  ): { sql: string; params: unknown[] } | null => {
+  ): ListCondition | null => {
     if (tableExists('lead_list')) {
       const list = listRow().get(listId, workspaceId) as
         { kind: string; filter: string | null; deleted: number } | undefined;
@@ -197,13 +208,15 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
           filter = null;
         }
         const f = compileFilter(filter as FilterNode, catalog, "This list's filter");
-        return { sql: f.sql, params: f.params };
+        return { sql: f.sql, params: f.params, filter: filter as FilterNode, members: false };
       }
     }
     if (!tableExists('lead_list_member')) return null;
     return {
       sql: `${L}.id IN (SELECT m.lead_id FROM lead_list_member m WHERE m.list_id = ? AND m.deleted = 0)`,
       params: [listId],
+      filter: null,
+      members: true,
     };
   };
 
@@ -217,6 +230,7 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
     const params: unknown[] = [workspaceId];
     if (!s.includeDeleted) where.push(`${L}.deleted = 0`);
     const base = where.length;
+    let list: ListCondition | null = null;
     if (s.filter) {
       const f = compileFilter(s.filter, catalog);
       if (f.sql !== '(1 = 1)') {
@@ -229,7 +243,7 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
       }
     }
     if (s.listId !== undefined) {
-      const list = listOf(workspaceId, s.listId, catalog);
+      list = listOf(workspaceId, s.listId, catalog);
       if (list === null) {
         return {
           from: '',
@@ -238,6 +252,7 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
           filterWhere: '',
           filterParams: [],
           match: null,
+          list: null,
           possible: false,
         };
       }
@@ -260,6 +275,7 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
       filterWhere,
       filterParams,
       match,
+      list,
       possible: true,
     };
   };
@@ -309,9 +325,6 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
     return keys.join(', ');
   };
 
-  const dataVersion = (): string =>
-    `${totalChanges.get() as number}:${sqlite.pragma('data_version', { simple: true }) as number}`;
-
   return {
     timeZone,
 
@@ -351,30 +364,50 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
       const t0 = performance.now();
       const at = o.now();
       const catalog = catalogOf(workspaceId);
-      // Keyed by the selection and today's date (relative ranges start at a day boundary).
-      const key = JSON.stringify([
-        workspaceId,
-        catalogs.get(workspaceId)?.key,
-        s.filter ?? null,
-        s.search ?? null,
-        s.listId ?? null,
-        s.includeDeleted,
-        today.format(at),
-      ]);
-      const hit = counts.get(key);
-      if (hit && hit.version === dataVersion() && at - hit.at < COUNT_CACHE_MS) {
-        return { count: hit.count, tookMs: performance.now() - t0 };
-      }
       const c = compile(workspaceId, s, catalog);
-      const count = c.possible
-        ? (prepared(`SELECT count(*) FROM ${c.from} WHERE ${c.where}`)
-            .pluck()
-            .get(...c.params) as number)
-        : 0;
-      counts.delete(key);
-      counts.set(key, { count, version: dataVersion(), at });
-      if (counts.size > COUNT_CACHE_MAX) counts.delete(counts.keys().next().value!);
+      if (!c.possible) return { count: 0, tookMs: performance.now() - t0 };
+      const relative = [
+        ...relativeDateFields(s.filter),
+        ...relativeDateFields(c.list?.filter ?? undefined),
+      ];
+      const nowColumns = [...new Set(relative)].flatMap((field) => {
+        const f = Object.hasOwn(catalog.filter, field) ? catalog.filter[field] : undefined;
+        return f && f.dateStorage !== 'day' ? [sqliteFieldValue(field, f)] : [];
+      });
+      const count = countCache.count(
+        {
+          // The selection, its settings, a dynamic list's filter and today's date (relative
+          // ranges start at a day boundary).
+          key: JSON.stringify([
+            workspaceId,
+            catalogs.get(workspaceId)?.key,
+            s.filter ?? null,
+            s.search ?? null,
+            s.listId ?? null,
+            c.list?.filter ?? null,
+            s.includeDeleted,
+            today.format(at),
+          ]),
+          from: c.from,
+          where: c.where,
+          params: c.params,
+          nowColumns,
+          workspaceId,
+          followable: !readsScore(c.where) && !c.list?.members,
+        },
+        at,
+      );
       return { count, tookMs: performance.now() - t0 };
+    },
+
+    /** How counts were answered so far (count-cache.ts). */
+    countStats() {
+      return countCache.stats();
+    },
+
+    /** Housekeeping for the background loop: drops change-log rows no cached count needs. */
+    maintain(): void {
+      countCache.prune();
     },
 
     /** Ids of every lead of a selection, in the given order (bulk actions, exports). */
@@ -395,7 +428,7 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
 
     /** Forgets cached counts (tests; lead settings changed). */
     invalidate(): void {
-      counts.clear();
+      countCache.clear();
       catalogs.clear();
       planner.reset();
     },

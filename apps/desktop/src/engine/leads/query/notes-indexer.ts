@@ -25,6 +25,8 @@ export interface NotesIndexerOptions {
   busyMs?: number;
   /** Leads indexed after which `PRAGMA optimize` runs when the queue empties. */
   optimizeAfter?: number;
+  /** Other cheap housekeeping, run on every turn of the loop (the count cache's log pruning). */
+  maintenance?: () => void;
 }
 
 interface PendingRow {
@@ -67,6 +69,7 @@ export class NotesIndexer {
       pollMs: 1000,
       busyMs: 250,
       optimizeAfter: 10_000,
+      maintenance: () => undefined,
       ...options,
     };
     this.write = createNotesWriter(sqlite);
@@ -178,6 +181,7 @@ export class NotesIndexer {
       return;
     }
     try {
+      this.o.maintenance();
       const busy = performance.now() - this.lastActivity < this.o.busyMs;
       const done = this.runBatch(busy ? this.o.batch.busy : this.o.batch.idle);
       if (done > 0) {

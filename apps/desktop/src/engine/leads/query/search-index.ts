@@ -27,6 +27,7 @@
  */
 import type Database from 'better-sqlite3';
 import { getCountries, getCountryCallingCode } from 'libphonenumber-js/max';
+import { ensureChangeLog } from './count-cache.ts';
 
 /** Bump to drop and rebuild the FTS table and triggers (lead_notes is kept). */
 export const SEARCH_INDEX_VERSION = 3;
@@ -184,6 +185,7 @@ export interface EnsureResult {
  */
 export function ensureLeadQueryStructures(sqlite: Database.Database): EnsureResult {
   const result: EnsureResult = { rebuilt: false, notesRequeued: false, created: [], dropped: [] };
+  ensureChangeLog(sqlite);
   sqlite.transaction(() => {
     sqlite.exec(META_DDL);
     for (const ddl of SIDE_TABLES_DDL) sqlite.exec(ddl);
@@ -321,6 +323,8 @@ export function createNotesWriter(sqlite: Database.Database) {
   const delNotes = sqlite.prepare(`DELETE FROM lead_notes WHERE lead_rowid = ?`);
   const done = sqlite.prepare(`DELETE FROM lead_search_pending WHERE lead_rowid = ?`);
   const queued = sqlite.prepare(`SELECT 1 FROM lead_search_dirty WHERE lead_rowid = ?`).pluck();
+  // Search counts read notes: cached counts re-evaluate this lead (count-cache.ts).
+  const logged = sqlite.prepare(`INSERT INTO lead_change_log (lead_rowid) VALUES (?)`);
   return (rowid: number, notes: string): boolean => {
     done.run(rowid);
     const before = (current.get(rowid) as string | undefined) ?? '';
@@ -329,6 +333,7 @@ export function createNotesWriter(sqlite: Database.Database) {
     if (!values) return false;
     if (notes === '') delNotes.run(rowid);
     else putNotes.run(rowid, notes);
+    logged.run(rowid);
     // A queued row is rewritten (with these notes) by the next flush.
     if (queued.get(rowid) === undefined) {
       delFts.run(rowid);
