@@ -44,6 +44,8 @@ type Features = typeof features;
 type Row = { index: number; lead: LeadDto | undefined };
 
 export const ROW_HEIGHT = 36;
+/** The sticky header row (34 px) and its bottom border, inside the scroll container. */
+const HEADER_HEIGHT = 35;
 const SELECT_WIDTH = 44;
 const MIN_WIDTH = 60;
 const MAX_WIDTH = 1000;
@@ -56,7 +58,8 @@ export function rowDomId(index: number): string {
 
 /** The scroll compression for the virtualizer's current count and viewport. */
 function scaleOf(instance: Virtualizer<HTMLDivElement, Element>) {
-  return scrollScale(instance.getTotalSize(), instance.scrollRect?.height ?? 0).factor;
+  return scrollScale(instance.getTotalSize(), instance.scrollRect?.height ?? 0, HEADER_HEIGHT)
+    .factor;
 }
 
 function resolve<T>(updater: Updater<T>, old: T): T {
@@ -139,6 +142,8 @@ export function LeadTable({
     getScrollElement: () => gridRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
+    // Rows under the sticky header are hidden: "scroll into view" keeps clear of it.
+    scrollPaddingEnd: HEADER_HEIGHT,
     // Past what a browser can scroll, the real scroll range is compressed (virtual-scale.ts).
     observeElementOffset: (instance, cb) =>
       observeElementOffset(instance, (offset, scrolling) =>
@@ -153,7 +158,11 @@ export function LeadTable({
       );
     },
   });
-  const scale = scrollScale(virtualizer.getTotalSize(), virtualizer.scrollRect?.height ?? 0);
+  const scale = scrollScale(
+    virtualizer.getTotalSize(),
+    virtualizer.scrollRect?.height ?? 0,
+    HEADER_HEIGHT,
+  );
   const virtualOffset = virtualizer.scrollOffset ?? 0;
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;

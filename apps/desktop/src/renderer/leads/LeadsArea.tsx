@@ -103,7 +103,7 @@ export function LeadsArea() {
         : null,
     [fields.data, source, lists.data, filterApplied, searchApplied, sort],
   );
-  const { cache, version, key } = useLeadPages(query);
+  const { cache, refresh, version, key } = useLeadPages(query);
   const total = cache.total();
   const pageError = cache.error();
 
@@ -252,7 +252,7 @@ export function LeadsArea() {
     else {
       toast(`Removed ${result.data.removed.toLocaleString()} from “${openList.name}”`, 'success');
       dispatch({ type: 'clearSelection' });
-      cache.refresh();
+      refresh();
     }
   }
 
@@ -392,7 +392,7 @@ export function LeadsArea() {
         {pageError ? (
           <div className="leads-message">
             <Alert>{pageError}</Alert>
-            <Button size="sm" onClick={() => cache.refresh()}>
+            <Button size="sm" onClick={refresh}>
               Try again
             </Button>
           </div>

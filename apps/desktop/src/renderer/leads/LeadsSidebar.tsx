@@ -2,7 +2,7 @@
  * The Leads area's own sidebar: all leads, pinned views with live counts, the other views, and
  * the lead lists. Each view and list has a menu (rename, pin/unpin, delete).
  */
-import { useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { ActionMenu, Button, Icon, useToast } from '@sdr/ui';
 import type { LeadListDto, SavedViewDto } from '../../shared/contract.ts';
 import { engine } from '../engine.ts';
@@ -36,7 +36,8 @@ type Pending =
   | { kind: 'delete-list'; list: LeadListDto }
   | null;
 
-export function LeadsSidebar({
+/** Memoised: the area re-renders whenever a page of rows arrives; the sidebar need not. */
+export const LeadsSidebar = memo(function LeadsSidebar({
   source,
   filter,
   onShowAll,
@@ -259,4 +260,4 @@ export function LeadsSidebar({
       />
     </nav>
   );
-}
+});

@@ -16,10 +16,17 @@ const REFRESH_DEBOUNCE_MS = 150;
 export type LeadPages = {
   cache: PageCache<LeadQueryInput, LeadDto>;
   subscribe: (listener: () => void) => () => void;
+  /** Data changed: forget counts, re-fetch what is on screen. */
+  refresh: () => void;
 };
 
 function createLeadPages(): LeadPages {
   const listeners = new Set<() => void>();
+  // Counts do not depend on the sort: changing the sort does not count a million rows again.
+  const counts = new Map<
+    string,
+    Promise<{ ok: true; data: number } | { ok: false; message: string }>
+  >();
   const cache = new PageCache<LeadQueryInput, LeadDto>({
     pageSize: PAGE_SIZE,
     fetchPage: async (query, offset, limit) => {
@@ -28,12 +35,20 @@ function createLeadPages(): LeadPages {
         ? { ok: true, data: result.data.items }
         : { ok: false, message: errorMessage(result.error) };
     },
-    fetchCount: async (query) => {
+    fetchCount: (query) => {
       const { sort: _sort, ...selection } = query;
-      const result = await engine.invoke('leads:count', selection);
-      return result.ok
-        ? { ok: true, data: result.data.count }
-        : { ok: false, message: errorMessage(result.error) };
+      const key = queryKey(selection);
+      const known = counts.get(key);
+      if (known) return known;
+      const pending = engine.invoke('leads:count', selection).then((result) => {
+        if (!result.ok) counts.delete(key);
+        return result.ok
+          ? { ok: true as const, data: result.data.count }
+          : { ok: false as const, message: errorMessage(result.error) };
+      });
+      if (counts.size >= 50) counts.clear(); // a search typed letter by letter
+      counts.set(key, pending);
+      return pending;
     },
     onChange: () => {
       for (const listener of listeners) listener();
@@ -41,6 +56,10 @@ function createLeadPages(): LeadPages {
   });
   return {
     cache,
+    refresh() {
+      counts.clear();
+      cache.refresh();
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -69,13 +88,13 @@ export function useLeadPages(query: LeadQueryInput | null) {
       if (timer) return;
       timer = setTimeout(() => {
         timer = null;
-        pages.cache.refresh();
+        pages.refresh();
       }, REFRESH_DEBOUNCE_MS);
     };
     // A list's members changing changes what a list shows.
     const offs = [engine.on('leads:changed', later), engine.on('lists:changed', later)];
     const offConnection = engine.onConnection((state) => {
-      if (state === 'open') pages.cache.refresh();
+      if (state === 'open') pages.refresh();
     });
     return () => {
       offs.forEach((off) => off());
@@ -84,7 +103,7 @@ export function useLeadPages(query: LeadQueryInput | null) {
     };
   }, [pages]);
 
-  return { cache: pages.cache, version, key };
+  return { cache: pages.cache, refresh: pages.refresh, version, key };
 }
 
 /**

@@ -14,14 +14,19 @@ export type ScrollScale = {
   factor: number;
 };
 
+/**
+ * `contentPx`: all rows; `viewportPx`: the scroll container's height, which includes a sticky
+ * header of `headerPx` above the rows. Scrolled to the end, the last row sits at the bottom.
+ */
 export function scrollScale(
   contentPx: number,
   viewportPx: number,
+  headerPx = 0,
   maxPx: number = MAX_SCROLL_PX,
 ): ScrollScale {
   if (contentPx <= maxPx) return { spacerPx: contentPx, factor: 1 };
-  const realRange = maxPx - viewportPx;
-  const virtualRange = contentPx - viewportPx;
+  const realRange = maxPx + headerPx - viewportPx;
+  const virtualRange = contentPx + headerPx - viewportPx;
   if (realRange <= 0 || virtualRange <= 0) return { spacerPx: maxPx, factor: 1 };
   return { spacerPx: maxPx, factor: virtualRange / realRange };
 }
