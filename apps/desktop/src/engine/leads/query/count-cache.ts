@@ -63,6 +63,9 @@ export function ensureChangeLog(sqlite: Database.Database): void {
 export interface CountQuery {
   /** Identifies the selection (workspace, filter, search, list, settings, today's date). */
   key: string;
+  /** FROM for the full count (may force a covering index). */
+  countFrom: string;
+  /** FROM for re-evaluating a few rowids. */
   from: string;
   where: string;
   params: readonly unknown[];
@@ -131,7 +134,7 @@ export function createCountCache(sqlite: Database.Database, o: CountCacheOptions
   const full = (q: CountQuery, now: number): Entry => {
     stats.full += 1;
     const seq = lastSeq.get() as number;
-    const text = stmt(`SELECT group_concat(l.rowid) FROM ${q.from} WHERE ${q.where}`)
+    const text = stmt(`SELECT group_concat(l.rowid) FROM ${q.countFrom} WHERE ${q.where}`)
       .pluck()
       .get(...q.params) as string | null;
     let bits = new Uint32Array(1024);

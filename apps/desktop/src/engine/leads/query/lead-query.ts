@@ -49,7 +49,7 @@ import {
 import { createCountCache, relativeDateFields, type CountCacheOptions } from './count-cache.ts';
 import { createPagePlanner, type PlannerOptions } from './plan.ts';
 import { prefixRanges } from './prefix-range.ts';
-import { createSearchQueue } from './search-index.ts';
+import { createSearchQueue, FACET_COLUMNS } from './search-index.ts';
 import { ftsMatch } from './search-text.ts';
 
 export interface LeadQueryOptions {
@@ -133,6 +133,20 @@ export function toLeadDto(r: Row): LeadDto {
     seq: r.seq,
     pending: r.pending === 1,
   };
+}
+
+/**
+ * Whether a WHERE reads only columns of `lead_q_facets` (and rowids): then a full count reads that
+ * index, not the wide rows. SQLite would pick an index with an equality on it and look every row
+ * up (250,000 lookups for one status), or scan the table: it does not know each row carries a Yjs
+ * state of half a kilobyte.
+ */
+function coveredByFacets(where: string): boolean {
+  for (const m of where.matchAll(/"l"\."(\w+)"|\bl\.(\w+)/g)) {
+    const col = m[1] ?? m[2]!;
+    if (col !== 'rowid' && !FACET_COLUMNS.has(col)) return false;
+  }
+  return true;
 }
 
 export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) {
@@ -388,6 +402,25 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
             s.includeDeleted,
             today.format(at),
           ]),
+          countFrom: planner.countWithFacets(
+            {
+              workspaceId,
+              from: c.from,
+              where: c.where,
+              params: c.params,
+              filterWhere: c.filterWhere,
+              filterParams: c.filterParams,
+              match: c.match,
+              orderBy: '',
+              sortField: undefined,
+              includeDeleted: s.includeDeleted,
+              rows: 0,
+            },
+            coveredByFacets(c.where),
+            at,
+          )
+            ? c.from.replace(`lead AS ${L}`, `lead AS ${L} INDEXED BY lead_q_facets`)
+            : c.from,
           from: c.from,
           where: c.where,
           params: c.params,
@@ -398,6 +431,11 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
         at,
       );
       return { count, tookMs: performance.now() - t0 };
+    },
+
+    /** Forgets cached counts only (the next count of each selection is a full one). */
+    forgetCounts(): void {
+      countCache.clear();
     },
 
     /** How counts were answered so far (count-cache.ts). */

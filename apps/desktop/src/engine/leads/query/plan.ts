@@ -145,8 +145,10 @@ export function createPagePlanner(sqlite: Database.Database, options: PlannerOpt
    * SQLite's own plan: `ordered` when it reads rows in the page's order (no sort of all matches:
    * keep it), `indexed` when it reads them through an index on a filter column or a rowid list.
    */
-  const ownPlan = (shape: PageShape): { ordered: boolean; indexed: boolean } => {
-    const sql = `SELECT l.rowid FROM ${shape.from} WHERE ${shape.where} ORDER BY ${shape.orderBy} LIMIT 1`;
+  const ownPlan = (shape: PageShape, count = false): { ordered: boolean; indexed: boolean } => {
+    const sql = count
+      ? `SELECT count(*) FROM ${shape.from} WHERE ${shape.where}`
+      : `SELECT l.rowid FROM ${shape.from} WHERE ${shape.where} ORDER BY ${shape.orderBy} LIMIT 1`;
     const hit = plans.get(sql);
     if (hit !== undefined) return hit;
     const steps = sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...shape.params) as {
@@ -189,6 +191,23 @@ export function createPagePlanner(sqlite: Database.Database, options: PlannerOpt
       const walk = shape.rows / p;
       const own = plan.indexed ? p * sample.size : sample.size;
       return walk < own ? index : null;
+    },
+
+    /**
+     * Whether a full count should read `lead_q_facets` (its WHERE reads only columns of that
+     * index: `covered`) rather than SQLite's own plan: yes unless SQLite searches an index on a
+     * selective filter (under 2% of the workspace) or drives from a few FTS matches.
+     */
+    countWithFacets(shape: PageShape, covered: boolean, now: number): boolean {
+      if (!covered || !indexes.has('lead_q_facets')) return false;
+      const sample = sampleOf(shape.workspaceId, now);
+      if (sample.size < SMALL_WORKSPACE) return false;
+      if (shape.match !== null) {
+        const n = ftsCount.get(shape.match, 4 * FTS_PROBE + 1) as number;
+        if (n <= 4 * FTS_PROBE) return false;
+      }
+      const p = filterDensity(shape, sample, now);
+      return !(p < 0.02 && ownPlan(shape, true).indexed);
     },
 
     /** Forget estimates (after big writes, in tests). */

@@ -137,7 +137,32 @@ export const LEAD_QUERY_INDEXES: Readonly<Record<string, string>> = {
   lead_q_status: 'workspace_id, deleted, status, updated_at, id',
   lead_q_owner: 'workspace_id, deleted, owner_id, updated_at, id',
   lead_q_country: 'workspace_id, deleted, country, updated_at, id',
+  // Counts: every column the usual filters read, so a count reads this index instead of the wide
+  // rows (each carries its Yjs state). Status and owner first: `status IN (…) AND owner_id = ?`
+  // is a range of it.
+  lead_q_facets: `workspace_id, deleted, ${[
+    'status',
+    'owner_id',
+    'team',
+    'country',
+    'industry',
+    'source',
+    'do_not_contact',
+    'consent_email',
+    'consent_sms',
+    'consent_calls',
+    'company_size',
+    'created_at',
+    'last_contacted_at',
+    'tags',
+    'custom',
+  ].join(', ')}`,
 };
+
+/** The columns of `lead_q_facets` (a count reading only these reads that index). */
+export const FACET_COLUMNS: ReadonlySet<string> = new Set(
+  LEAD_QUERY_INDEXES.lead_q_facets!.split(', '),
+);
 
 const indexSql = (name: string, columns: string) => `CREATE INDEX "${name}" ON lead (${columns})`;
 
