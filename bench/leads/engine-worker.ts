@@ -69,6 +69,14 @@ export interface WorkerCommands {
   /** Rows the engine's background work still has to do (search and score queues, sweeps). */
   backlog: [{ dataDir: string }, { total: number; parts: Record<string, number> }];
   memory: [Record<string, never>, { rssKb: number; hwmKb: number }];
+  /**
+   * Imports a CSV through the import channels (stage, preview for the suggested mapping, start)
+   * and times start → the job's last batch committed (`state: done`, from its progress event).
+   */
+  importCsv: [
+    { path: string; tags: string[] },
+    { seconds: number; job: Record<string, unknown>; previewMs: number },
+  ];
   close: [Record<string, never>, Record<string, never>];
 }
 
@@ -148,6 +156,39 @@ const handlers: {
     } finally {
       view.close();
     }
+  },
+
+  async importCsv({ path, tags }) {
+    const e = engine!;
+    const call = async (channel: string, input: unknown) => {
+      const r = await e.dispatch(channel, input);
+      if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+      return r.data as Record<string, unknown>;
+    };
+    const file = await call('files:stagePath', { path });
+    const p0 = performance.now();
+    const preview = await call('import:preview', { fileId: file.id, defaultCountry: 'US' });
+    const previewMs = performance.now() - p0;
+    let jobId = '';
+    let finished: ((job: Record<string, unknown>) => void) | null = null;
+    const done = new Promise<Record<string, unknown>>((resolve) => (finished = resolve));
+    const off = e.subscribe((event, payload) => {
+      const job = payload as Record<string, unknown>;
+      if (event === 'import:progress' && job.id === jobId && job.state !== 'running') {
+        finished!(job);
+      }
+    });
+    const t0 = performance.now();
+    const job = await call('import:start', {
+      fileId: file.id,
+      mapping: preview.mapping,
+      options: { dedupe: 'skip', defaultCountry: 'US', tags },
+    });
+    jobId = job.id as string;
+    const last = await done;
+    const seconds = (performance.now() - t0) / 1000;
+    off();
+    return { seconds, job: last, previewMs };
   },
 
   async memory() {

@@ -49,6 +49,11 @@ export function writeAs(doc: Y.Doc, clientId: number, write: () => void): Uint8A
   return update;
 }
 
+/** A copy the caller cannot change under the doc (primitives are immutable: no copy needed). */
+function cloneValue(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? structuredClone(value) : value;
+}
+
 /** A doc named `name` holding the given stored updates (in any order; duplicates are harmless). */
 export function loadRecordDoc(name: string, updates: readonly Uint8Array[]): Y.Doc {
   if (!parseDocName(name)) throw new RecordError('invalid_doc_name', `invalid doc name ${name}`);
@@ -71,7 +76,7 @@ export function createRecordDoc(
     metaOf(doc).set(SCHEMA_VERSION_KEY, type.version);
     const map = fieldsOf(doc);
     for (const [key, value] of Object.entries(fields)) {
-      if (value !== undefined) map.set(key, structuredClone(value));
+      if (value !== undefined) map.set(key, cloneValue(value));
     }
   });
   return { doc, update: update! };
@@ -112,7 +117,7 @@ export function applyFieldChanges(
   );
   if (changed.length === 0) return null;
   return writeAs(doc, clientId, () => {
-    for (const [key, value] of changed) map.set(key, structuredClone(value));
+    for (const [key, value] of changed) map.set(key, cloneValue(value));
   });
 }
 

@@ -125,11 +125,13 @@ export function createImportRunner(d: ImportRunnerDeps) {
        WHERE job_id = ? ORDER BY row_number, rowid LIMIT ? OFFSET ?`,
     ),
     issueCount: d.sqlite.prepare(`SELECT count(*) AS n FROM import_issue WHERE job_id = ?`),
+    // INDEXED BY: with the query layer's many indexes SQLite's planner picked a scan of the
+    // workspace per row (quadratic imports); these lookups are always one index probe.
     byEmail: d.sqlite.prepare(
-      `SELECT id FROM lead WHERE workspace_id = ? AND email = ? AND deleted = 0 LIMIT 1`,
+      `SELECT id FROM lead INDEXED BY lead_ws_email_ix WHERE workspace_id = ? AND email = ? AND deleted = 0 LIMIT 1`,
     ),
     byPhone: d.sqlite.prepare(
-      `SELECT id FROM lead WHERE workspace_id = ? AND phone = ? AND deleted = 0 LIMIT 1`,
+      `SELECT id FROM lead INDEXED BY lead_ws_phone_ix WHERE workspace_id = ? AND phone = ? AND deleted = 0 LIMIT 1`,
     ),
   };
   const active = new Map<string, { cancel: boolean }>();

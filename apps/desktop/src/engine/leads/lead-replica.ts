@@ -8,7 +8,13 @@ import type Database from 'better-sqlite3';
 import { newId } from '../ids.ts';
 import * as Y from 'yjs';
 import { normaliseLeadChanges, type LeadPlace } from '@sdr/domain';
-import { checkFieldChanges, docName as nameOf, leadRecord } from '@sdr/schema';
+import {
+  checkFieldChanges,
+  docName as nameOf,
+  LEAD_FIELD_NAMES,
+  leadRecord,
+  type LeadFields,
+} from '@sdr/schema';
 import {
   applyFieldChanges,
   applyNotesEdit,
@@ -33,6 +39,10 @@ export interface LocalEdit {
 }
 
 export const leadDocName = (id: string): string => nameOf('lead', id);
+
+const LEAD_DEFAULTS = Object.fromEntries(
+  LEAD_FIELD_NAMES.map((f) => [f, leadRecord.fields[f].default]),
+) as LeadFields;
 
 /**
  * Field changes as a person typed them → record values, or `invalid_input` with an issue per
@@ -105,7 +115,8 @@ export class LeadReplica {
   }
 
   /**
-   * Writes a new lead from values already in record form (imports), inside the caller's
+   * Writes a new lead from values already in record form and checked with the record's rules
+   * (`checkedChanges`, imports' `checkFieldChanges`), inside the caller's
    * transaction. `cache: false` keeps the decoded doc out of the cache (bulk writers).
    */
   insertLead(
@@ -120,7 +131,10 @@ export class LeadReplica {
     const lead: StoredLead = {
       id,
       workspaceId,
-      ...columnsFromDoc(doc),
+      // The doc holds exactly these (already checked) values over the defaults: no projection.
+      ...LEAD_DEFAULTS,
+      ...(fields as Partial<LeadFields>),
+      schemaVersion: leadRecord.version,
       seq: 0,
       // A new doc's first update is its whole state.
       yState: update,
