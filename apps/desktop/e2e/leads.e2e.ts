@@ -227,30 +227,35 @@ test('leads: columns, lists and selection, status with a reason, tasks, notes, v
 
   await grid.getByRole('checkbox', { name: 'Select Ada Lovelace' }).click();
   await grid.getByRole('checkbox', { name: 'Select Grace Hopper' }).click();
-  const selection = page.getByRole('region', { name: 'Selection' });
-  await expect(selection).toContainText('2 selected');
-  await selection.getByRole('button', { name: 'Add to list' }).click();
+  // The bulk bar runs "Add to list" as an engine job and reports the result.
+  const bulk = page.getByRole('region', { name: 'Bulk actions' });
+  await expect(bulk).toContainText('2 selected');
+  await bulk.getByRole('button', { name: 'Add to list' }).click();
   await page
     .getByRole('dialog', { name: 'Add to list' })
     .getByRole('button', { name: 'Conference' })
     .click();
-  await expect(page.getByRole('list', { name: 'Notifications' })).toContainText(
-    'Added 2 to “Conference”',
-  );
-  await expect(selection).toBeHidden();
+  await expect(bulk.getByRole('status')).toContainText('Add to Conference: Changed 2 leads.');
+  await expect(bulk).not.toContainText('selected');
 
   await lists.getByRole('button', { name: /^Conference/ }).click();
   await expect(rows).toHaveCount(2);
   await expect(lists.getByRole('button', { name: /^Conference/ })).toHaveAccessibleName(
     'Conference 2 leads',
   );
-  // x selects the row under the cursor; "Remove from list" takes it out.
+  // x selects the row under the cursor; "Remove from" the open list takes it out.
   await grid.focus();
   await page.keyboard.press('j');
   await page.keyboard.press('x');
-  await expect(selection).toContainText('1 selected');
-  await selection.getByRole('button', { name: 'Remove from list' }).click();
+  await expect(bulk).toContainText('1 selected');
+  await page
+    .getByRole('region', { name: 'Selection' })
+    .getByRole('button', { name: 'Remove from “Conference”' })
+    .click();
   await expect(rows).toHaveCount(1);
+  await expect(lists.getByRole('button', { name: /^Conference/ })).toHaveAccessibleName(
+    'Conference 1 lead',
+  );
   await page.getByRole('button', { name: /^All leads/ }).click();
   await expect(rows).toHaveCount(3);
 

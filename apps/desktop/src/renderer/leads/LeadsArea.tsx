@@ -25,11 +25,16 @@ import { useSignedIn } from '../stores/auth.ts';
 import { useNav } from '../stores/nav.ts';
 import { conditionCount, emptyGroup } from './filter-model.ts';
 import { FilterBuilder } from './FilterBuilder.tsx';
+import { BulkBar } from './bulk/BulkBar.tsx';
+import type { BulkSelection } from './bulk/BulkBar.tsx';
+import { DuplicatesScreen } from './duplicates/DuplicatesScreen.tsx';
 import { LeadDetail } from './LeadDetail.tsx';
 import { LeadsSidebar } from './LeadsSidebar.tsx';
 import { LeadTable } from './LeadTable.tsx';
 import { NewLeadDialog, SaveViewDialog } from './dialogs.tsx';
 import { matchCommands } from './palette.ts';
+import type { LeadSelection } from '../../shared/contract.ts';
+import type { LeadQueryInput } from './query.ts';
 import {
   defaultColumns,
   moveColumn,
@@ -56,6 +61,7 @@ export function LeadsArea() {
   const {
     init,
     fields,
+    settings,
     members,
     views,
     lists,
@@ -117,6 +123,7 @@ export function LeadsArea() {
   const [paletteOpen, setPaletteOpen] = useState(false);
   const [newLeadOpen, setNewLeadOpen] = useState(false);
   const [saveOpen, setSaveOpen] = useState(false);
+  const [duplicatesOpen, setDuplicatesOpen] = useState(false);
   const gridRef = useRef<HTMLDivElement | null>(null);
   const searchRef = useRef<HTMLInputElement | null>(null);
 
@@ -142,6 +149,22 @@ export function LeadsArea() {
     [members],
   );
   const selected = selectedCount(nav.selection, total ?? 0);
+  const bulkSelection: BulkSelection =
+    nav.selection.mode === 'ids'
+      ? { ids: [...nav.selection.ids] }
+      : { selection: withoutSort(query), except: [...nav.selection.except] };
+  const bulkMembers = useMemo(
+    () => members.map((m) => ({ id: m.userId, name: m.name })),
+    [members],
+  );
+  const staticLists = useMemo(
+    () => (lists.data ?? []).filter((l) => l.kind === 'static'),
+    [lists.data],
+  );
+  const onBulkDone = () => {
+    dispatch({ type: 'clearSelection' });
+    refresh();
+  };
   const conditions = conditionCount(draft);
 
   // The keyboard, for the whole area (not while typing or while a dialog is open).
@@ -232,17 +255,6 @@ export function LeadsArea() {
     return result.ids.filter((id) => !except.has(id));
   }
 
-  async function addToList(listId: string, name: string) {
-    const ids = await selectedIds();
-    if (!ids || ids.length === 0) return;
-    const result = await engine.invoke('lists:addLeads', { listId, leadIds: ids });
-    if (!result.ok) toast(errorMessage(result.error), 'error');
-    else {
-      toast(`Added ${result.data.added.toLocaleString()} to “${name}”`, 'success');
-      dispatch({ type: 'clearSelection' });
-    }
-  }
-
   async function removeFromList() {
     if (!openList) return;
     const ids = await selectedIds();
@@ -289,6 +301,12 @@ export function LeadsArea() {
         },
       },
       { id: 'save-view', label: 'Save view…', group: 'Actions', run: () => setSaveOpen(true) },
+      {
+        id: 'duplicates',
+        label: 'Find duplicate leads',
+        group: 'Actions',
+        run: () => setDuplicatesOpen(true),
+      },
       {
         id: 'select-all',
         label: 'Select all leads in view',
@@ -342,7 +360,26 @@ export function LeadsArea() {
     openView && fields.data ? viewChanged(openView, filter, columns, sort) : false;
 
   let body;
-  if (fields.error && !fields.data) {
+  if (duplicatesOpen) {
+    body = (
+      <div className="leads-duplicates">
+        <Button
+          size="sm"
+          variant="ghost"
+          icon={<Icon name="arrow-left" size={14} />}
+          onClick={() => setDuplicatesOpen(false)}
+        >
+          Back to the leads
+        </Button>
+        <DuplicatesScreen
+          role={me.role}
+          members={bulkMembers}
+          onOpenLead={(id) => store.openDetail(id)}
+          onDone={refresh}
+        />
+      </div>
+    );
+  } else if (fields.error && !fields.data) {
     body = (
       <div className="leads-message">
         <Alert>Leads cannot be shown: {fields.error}</Alert>
@@ -434,6 +471,15 @@ export function LeadsArea() {
             </p>
           </div>
           <div className="leads-head__actions">
+            <Button
+              variant="ghost"
+              size="sm"
+              icon={<Icon name="users" size={14} />}
+              aria-pressed={duplicatesOpen}
+              onClick={() => setDuplicatesOpen(!duplicatesOpen)}
+            >
+              Duplicates
+            </Button>
             <Button variant="ghost" size="sm" onClick={() => setPaletteOpen(true)}>
               <Icon name="command" size={14} /> Commands <Kbd>{MOD}</Kbd>
               <Kbd>K</Kbd>
@@ -448,128 +494,106 @@ export function LeadsArea() {
           </div>
         </header>
 
-        <div className="leads-toolbar" role="toolbar" aria-label="Table tools">
-          <div className="leads-search">
-            <Icon name="search" size={15} />
-            <input
-              ref={searchRef}
-              type="search"
-              className="leads-search__input"
-              aria-label="Search leads"
-              placeholder="Search names, email, phone, company, notes"
-              value={search}
-              maxLength={200}
-              onChange={(event) => store.setSearch(event.target.value)}
-              onKeyDown={(event) => {
-                if (event.key === 'Escape') {
-                  if (search) store.setSearch('');
-                  else event.currentTarget.blur();
-                } else if (event.key === 'ArrowDown' || event.key === 'Enter') {
-                  event.preventDefault();
-                  gridRef.current?.focus();
-                  dispatch({ type: 'moveTo', index: 0, total: total ?? 0 });
+        {duplicatesOpen ? null : (
+          <>
+            <div className="leads-toolbar" role="toolbar" aria-label="Table tools">
+              <div className="leads-search">
+                <Icon name="search" size={15} />
+                <input
+                  ref={searchRef}
+                  type="search"
+                  className="leads-search__input"
+                  aria-label="Search leads"
+                  placeholder="Search names, email, phone, company, notes"
+                  value={search}
+                  maxLength={200}
+                  onChange={(event) => store.setSearch(event.target.value)}
+                  onKeyDown={(event) => {
+                    if (event.key === 'Escape') {
+                      if (search) store.setSearch('');
+                      else event.currentTarget.blur();
+                    } else if (event.key === 'ArrowDown' || event.key === 'Enter') {
+                      event.preventDefault();
+                      gridRef.current?.focus();
+                      dispatch({ type: 'moveTo', index: 0, total: total ?? 0 });
+                    }
+                  }}
+                />
+                <Kbd>/</Kbd>
+              </div>
+              <Button
+                size="sm"
+                variant={filterOpen || conditions > 0 ? 'secondary' : 'ghost'}
+                aria-expanded={filterOpen}
+                aria-controls="leads-filter"
+                icon={<Icon name="filter" size={14} />}
+                onClick={() => store.setFilterOpen(!filterOpen)}
+              >
+                Filter{conditions > 0 ? ` · ${conditions}` : ''}
+              </Button>
+              <Popover
+                label="Columns"
+                trigger={
+                  <>
+                    <Icon name="columns" size={14} /> Columns
+                  </>
                 }
-              }}
-            />
-            <Kbd>/</Kbd>
-          </div>
-          <Button
-            size="sm"
-            variant={filterOpen || conditions > 0 ? 'secondary' : 'ghost'}
-            aria-expanded={filterOpen}
-            aria-controls="leads-filter"
-            icon={<Icon name="filter" size={14} />}
-            onClick={() => store.setFilterOpen(!filterOpen)}
-          >
-            Filter{conditions > 0 ? ` · ${conditions}` : ''}
-          </Button>
-          <Popover
-            label="Columns"
-            trigger={
-              <>
-                <Icon name="columns" size={14} /> Columns
-              </>
-            }
-            triggerClassName="ui-button ui-button--ghost ui-button--sm"
-          >
-            <ColumnMenu />
-          </Popover>
-          <span className="leads-toolbar__spacer" />
-          {changedView ? <span className="leads-toolbar__note">View changed</span> : null}
-          <Button
-            size="sm"
-            icon={<Icon name="star" size={14} />}
-            onClick={() => setSaveOpen(true)}
-            disabled={!built.ok}
-          >
-            Save view
-          </Button>
-        </div>
-
-        {filterOpen && fields.data ? (
-          <div id="leads-filter">
-            <FilterBuilder
-              fields={builderFields}
-              draft={draft}
-              onChange={store.setDraft}
-              result={built}
-            />
-          </div>
-        ) : null}
-
-        {selected > 0 ? (
-          <div className="leads-selection" role="region" aria-label="Selection">
-            <strong>
-              {selected.toLocaleString()} selected
-              {nav.selection.mode === 'all' ? ' (every lead in this view)' : ''}
-            </strong>
-            {nav.selection.mode === 'ids' && total !== null && selected < total ? (
-              <Button size="sm" variant="ghost" onClick={() => dispatch({ type: 'selectAll' })}>
-                Select all {total.toLocaleString()}
+                triggerClassName="ui-button ui-button--ghost ui-button--sm"
+              >
+                <ColumnMenu />
+              </Popover>
+              <span className="leads-toolbar__spacer" />
+              {changedView ? <span className="leads-toolbar__note">View changed</span> : null}
+              <Button
+                size="sm"
+                icon={<Icon name="star" size={14} />}
+                onClick={() => setSaveOpen(true)}
+                disabled={!built.ok}
+              >
+                Save view
               </Button>
+            </div>
+
+            {filterOpen && fields.data ? (
+              <div id="leads-filter">
+                <FilterBuilder
+                  fields={builderFields}
+                  draft={draft}
+                  onChange={store.setDraft}
+                  result={built}
+                />
+              </div>
             ) : null}
-            <Popover
-              label="Add to list"
-              trigger={
-                <>
-                  <Icon name="list" size={14} /> Add to list
-                </>
-              }
-            >
-              {(close) => {
-                const statics = (lists.data ?? []).filter((l) => l.kind === 'static');
-                return statics.length === 0 ? (
-                  <p className="ui-field__hint">Create a list first (“New list” in the sidebar).</p>
-                ) : (
-                  <ul className="popover-list" aria-label="Lists">
-                    {statics.map((list) => (
-                      <li key={list.id}>
-                        <button
-                          type="button"
-                          className="popover-list__item"
-                          onClick={() => {
-                            close();
-                            void addToList(list.id, list.name);
-                          }}
-                        >
-                          {list.name}
-                        </button>
-                      </li>
-                    ))}
-                  </ul>
-                );
-              }}
-            </Popover>
-            {openList?.kind === 'static' ? (
-              <Button size="sm" variant="ghost" onClick={() => void removeFromList()}>
-                Remove from list
-              </Button>
+
+            {selected > 0 &&
+            ((nav.selection.mode === 'ids' && total !== null && selected < total) ||
+              openList?.kind === 'static') ? (
+              <div className="leads-selection" role="region" aria-label="Selection">
+                {nav.selection.mode === 'ids' && total !== null && selected < total ? (
+                  <Button size="sm" variant="ghost" onClick={() => dispatch({ type: 'selectAll' })}>
+                    Select all {total.toLocaleString()} in this view
+                  </Button>
+                ) : null}
+                {openList?.kind === 'static' ? (
+                  <Button size="sm" variant="ghost" onClick={() => void removeFromList()}>
+                    Remove from “{openList.name}”
+                  </Button>
+                ) : null}
+              </div>
             ) : null}
-            <Button size="sm" variant="ghost" onClick={() => dispatch({ type: 'clearSelection' })}>
-              Clear selection
-            </Button>
-          </div>
-        ) : null}
+          </>
+        )}
+        {/* Always mounted: a job's progress and result (with Undo) outlive the selection. */}
+        <BulkBar
+          selection={bulkSelection}
+          count={selected}
+          role={me.role}
+          members={bulkMembers}
+          stages={settings.data?.pipeline.stages ?? []}
+          lists={staticLists}
+          onDone={onBulkDone}
+          onClear={() => dispatch({ type: 'clearSelection' })}
+        />
 
         <div className="leads-body">{body}</div>
       </section>
@@ -670,4 +694,12 @@ function ColumnMenu() {
       </Button>
     </div>
   );
+}
+
+/** The selection part of a query (what bulk jobs run on). */
+function withoutSort(query: LeadQueryInput | null): Partial<LeadSelection> {
+  if (!query) return {};
+  const { sort: _sort, ...selection } = query;
+  // The filter is a FilterNode built here; the input type only says `unknown` (a lazy schema).
+  return selection as Partial<LeadSelection>;
 }
