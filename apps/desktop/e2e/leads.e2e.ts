@@ -191,6 +191,7 @@ test('leads: columns, lists and selection, status with a reason, tasks, notes, v
     'Email',
     'Company',
     'Status',
+    'Score',
     'Owner',
     'Phone',
     'Updated',
