@@ -41,13 +41,18 @@ export class EngineProcess {
     );
   }
 
-  /** Starts an engine process (engine modules not loaded yet). */
-  static async spawn(): Promise<EngineProcess> {
-    const child = fork(WORKER, [], {
-      cwd: ROOT,
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+  /**
+   * Starts an engine process (engine modules not loaded yet): the worker bundled like the packaged
+   * app's engine (`bundle`, see worker-bundle.ts), or the TypeScript sources through tsx.
+   */
+  static async spawn(bundle: string | null = null): Promise<EngineProcess> {
+    const child = bundle
+      ? fork(bundle, [], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+      : fork(WORKER, [], {
+          cwd: ROOT,
+          execArgv: ['--import', 'tsx'],
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        });
     await new Promise<void>((resolve, reject) => {
       child.once('message', () => resolve());
       child.once('exit', (code) => reject(new Error(`engine process exited (${code}) on start`)));

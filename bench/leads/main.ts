@@ -1,5 +1,5 @@
 /**
- * `pnpm bench:leads [--leads 1000000] [--reps 3] [--fresh] [--seed-only] [--cache-dir DIR]`: the
+ * `pnpm bench:leads [--leads 1000000] [--reps 3] [--fresh] [--seed-only] [--tsx] [--cache-dir DIR]`: the
  * lead table benchmark. Seeds a workspace of N generated leads straight into an engine database
  * (or reuses the one cached from an earlier run), starts REAL engine processes (`createEngine`,
  * signed in, server unreachable: as after a restart offline) and times the engine's own contract:
@@ -16,6 +16,7 @@ import { EngineProcess, procKb } from './engine-process.ts';
 import type { CallResult, CallSpec } from './engine-worker.ts';
 import { progress, sleep } from './log.ts';
 import { DEAD_SERVER_URL, seedLeads } from './seed.ts';
+import { buildWorkerBundle } from './worker-bundle.ts';
 import { SAVED_VIEWS, SEARCHES, TABLE_QUERIES } from './workload.ts';
 
 /** Bump when generate.ts changes what it generates (cached databases are seeded again). */
@@ -29,6 +30,7 @@ interface Args {
   reps: number;
   fresh: boolean;
   seedOnly: boolean;
+  tsx: boolean;
   cacheDir: string;
 }
 
@@ -38,6 +40,7 @@ function parseArgs(argv: string[]): Args {
     reps: 3,
     fresh: false,
     seedOnly: false,
+    tsx: false,
     cacheDir: path.join(os.tmpdir(), 'sdr-bench-leads'),
   };
   for (let i = 0; i < argv.length; i++) {
@@ -52,10 +55,11 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--reps') a.reps = Number(value());
     else if (arg === '--fresh') a.fresh = true;
     else if (arg === '--seed-only') a.seedOnly = true;
+    else if (arg === '--tsx') a.tsx = true;
     else if (arg === '--cache-dir') a.cacheDir = value();
     else
       throw new Error(
-        `unknown argument ${arg} (use --leads N, --reps N, --fresh, --seed-only, --cache-dir DIR)`,
+        `unknown argument ${arg} (use --leads N, --reps N, --fresh, --seed-only, --tsx, --cache-dir DIR)`,
       );
   }
   if (!Number.isInteger(a.leads) || a.leads < 1000) throw new Error('--leads: an integer ≥ 1000');
@@ -121,9 +125,12 @@ interface ColdStart {
   rssKb: number;
 }
 
-async function coldStart(dataDir: string): Promise<{ engine: EngineProcess; r: ColdStart }> {
+async function coldStart(
+  dataDir: string,
+  bundle: string | null,
+): Promise<{ engine: EngineProcess; r: ColdStart }> {
   const t0 = performance.now();
-  const engine = await EngineProcess.spawn();
+  const engine = await EngineProcess.spawn(bundle);
   const spawnMs = performance.now() - t0;
   const opened = await engine.call('open', {
     dataDir,
@@ -270,6 +277,8 @@ async function main(): Promise<void> {
     return;
   }
   const settleS = await settle(dataDir);
+  // Engines run bundled like the packaged app's (worker-bundle.ts); `--tsx`: from the sources.
+  const bundle = a.tsx ? null : await buildWorkerBundle();
   const dbMb = statSync(path.join(dataDir, 'engine.sqlite')).size / 1024 / 1024;
 
   // Cold starts: a new engine process each time, on the same data dir (the OS file cache stays
@@ -278,7 +287,7 @@ async function main(): Promise<void> {
   let engine: EngineProcess | null = null;
   for (let rep = 0; rep < a.reps; rep++) {
     await engine?.stop();
-    const started = await coldStart(dataDir);
+    const started = await coldStart(dataDir, bundle);
     engine = started.engine;
     colds.push(started.r);
     progress(
@@ -399,6 +408,7 @@ async function main(): Promise<void> {
       ),
       2,
     ),
+    engine_runtime: bundle ? 'bundle' : 'tsx',
     cold_start_breakdown_ms: {
       process: round(median(colds.map((c) => c.spawnMs)), 0),
       modules: round(median(colds.map((c) => c.importMs)), 0),

@@ -65,9 +65,14 @@ export interface CountQuery {
   key: string;
   /** FROM for the full count (may force a covering index). */
   countFrom: string;
-  /** FROM for re-evaluating a few rowids. */
+  /** FROM for re-evaluating a few rowids (looked up by rowid: NOT INDEXED is added). */
   from: string;
   where: string;
+  /**
+   * The same condition for a few rowids: a search as a per-row FTS lookup (`MATCH … AND rowid =
+   * l.rowid`) rather than the set of every match. Same parameters as `where`.
+   */
+  deltaWhere: string;
   params: readonly unknown[];
   /** The selection's date conditions relative to now, as value expressions (see `nowColumns`). */
   nowColumns: readonly string[];
@@ -199,7 +204,7 @@ export function createCountCache(sqlite: Database.Database, o: CountCacheOptions
       const ids = JSON.stringify([...changed]);
       const matching = new Set(
         stmt(
-          `SELECT l.rowid FROM ${q.from} WHERE ${q.where} AND l.rowid IN (SELECT value FROM json_each(?))`,
+          `SELECT l.rowid FROM ${q.from.replace('lead AS l', 'lead AS l NOT INDEXED')} WHERE ${q.deltaWhere} AND l.rowid IN (SELECT value FROM json_each(?))`,
         )
           .pluck()
           .all(...q.params, ids) as number[],

@@ -141,6 +141,10 @@ export function toLeadDto(r: Row): LeadDto {
  * up (250,000 lookups for one status), or scan the table: it does not know each row carries a Yjs
  * state of half a kilobyte.
  */
+/** The search condition, and its per-row form for re-evaluating a few leads (count-cache.ts). */
+const FTS_IN = `${L}.rowid IN (SELECT rowid FROM lead_fts WHERE lead_fts MATCH ?)`;
+const FTS_EXISTS = `EXISTS (SELECT 1 FROM lead_fts WHERE lead_fts MATCH ? AND lead_fts.rowid = ${L}.rowid)`;
+
 function coveredByFacets(where: string): boolean {
   for (const m of where.matchAll(/"l"\."(\w+)"|\bl\.(\w+)/g)) {
     const col = m[1] ?? m[2]!;
@@ -278,7 +282,7 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
     const match = s.search === undefined ? null : ftsMatch(s.search);
     if (match !== null) {
       freshSearch();
-      where.push(`${L}.rowid IN (SELECT rowid FROM lead_fts WHERE lead_fts MATCH ?)`);
+      where.push(FTS_IN);
       params.push(match);
     }
     const sql = where.join(' AND ');
@@ -423,6 +427,7 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
             : c.from,
           from: c.from,
           where: c.where,
+          deltaWhere: c.where.replace(FTS_IN, FTS_EXISTS),
           params: c.params,
           nowColumns,
           workspaceId,

@@ -66,13 +66,21 @@ interface Sample {
   at: number;
 }
 
+/** `lead AS l` → `lead AS l NOT INDEXED`: rowid lookups only (see where it is used). */
+export const notIndexed = (from: string): string =>
+  from.replace('lead AS l', 'lead AS l NOT INDEXED');
+
 export function createPagePlanner(sqlite: Database.Database, options: PlannerOptions = {}) {
   const SMALL_WORKSPACE = options.smallWorkspace ?? 20_000;
   const FTS_PROBE = options.ftsProbe ?? 5000;
-  const bounds = sqlite.prepare(`SELECT min(rowid) AS lo, max(rowid) AS hi FROM lead`);
+  // Two subqueries: SQLite answers a lone min() or max() of the rowid from the table's ends, but
+  // scans every row for both in one SELECT.
+  const bounds = sqlite.prepare(
+    `SELECT (SELECT min(rowid) FROM lead) AS lo, (SELECT max(rowid) FROM lead) AS hi`,
+  );
   const liveIn = sqlite
     .prepare(
-      `SELECT count(*) FROM lead WHERE rowid IN (SELECT value FROM json_each(?))
+      `SELECT count(*) FROM lead NOT INDEXED WHERE rowid IN (SELECT value FROM json_each(?))
        AND workspace_id = ? AND deleted = 0`,
     )
     .pluck();
@@ -129,8 +137,10 @@ export function createPagePlanner(sqlite: Database.Database, options: PlannerOpt
     const hit = densities.get(key);
     if (hit && now - hit.at < TTL_MS) return hit.p;
     if (sample.live === 0) return 0;
+    // NOT INDEXED: look the sampled rowids up (SQLite would rather walk an index on the filter
+    // and test every entry against the sample).
     const hits = stmt(
-      `SELECT count(*) FROM ${shape.from} WHERE ${shape.filterWhere}
+      `SELECT count(*) FROM ${notIndexed(shape.from)} WHERE ${shape.filterWhere}
        AND l.rowid IN (SELECT value FROM json_each(?))`,
     )
       .pluck()
