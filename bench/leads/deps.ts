@@ -21,7 +21,7 @@ export {
 export type { CustomFieldDef, FilterNode } from '../../packages/schema/src/index.ts';
 export { openDb } from '../../apps/desktop/src/engine/db.ts';
 export {
-  createSearchQueue,
   ensureLeadQueryStructures,
+  rebuildLeadSearch,
 } from '../../apps/desktop/src/engine/leads/query/search-index.ts';
 export { signedInOffline } from '../../apps/desktop/src/engine/leads/query/testing.ts';

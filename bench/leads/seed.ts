@@ -2,10 +2,11 @@
  * Writes generated leads straight into an engine database: the engine's own migrations
  * (`openDb`) and query structures (`ensureLeadQueryStructures`: FTS, triggers, indexes), then
  * rows through prepared statements in big transactions, as initial sync would leave them (every
- * lead with its Yjs state and seq). Worker threads build the docs; the main thread only inserts.
- * Notes are stored before their lead row, so the insert trigger indexes them, and nothing is left
- * for the background notes indexer. Optionally stores a signed-in account (offline), so an engine
- * opened on the data dir answers `leads:*` at once.
+ * lead with its Yjs state and seq). Worker threads build the docs; the main thread only inserts
+ * (no journal to speak of, secondary indexes dropped), then builds the search index in one pass
+ * and the indexes with sorts. Notes are stored with their rows, so nothing is left for the
+ * background notes indexer. Optionally stores a signed-in account (offline), so an engine opened
+ * on the data dir answers `leads:*` at once.
  *
  *   pnpm seed:leads -- --count 1000000 --data-dir /tmp/leads [--seed 1] [--workers 2]
  *                      [--server-url http://127.0.0.1:9] [--no-account]
@@ -14,11 +15,11 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import {
-  createSearchQueue,
   DEFAULT_LEAD_SETTINGS,
   ensureLeadQueryStructures,
   LEAD_SQL_COLUMNS,
   openDb,
+  rebuildLeadSearch,
   signedInOffline,
 } from './deps.ts';
 import { CUSTOM_FIELDS, OWNER_IDS, WORKSPACE_ID } from './generate.ts';
@@ -83,6 +84,9 @@ export async function seedLeads(o: SeedOptions): Promise<SeedResult> {
         },
       });
     }
+    // A fresh database nobody else reads: no durability while loading (a failed seed is redone),
+    // and no WAL (it would hold the whole database until a final checkpoint copies it again).
+    sqlite.pragma('journal_mode = MEMORY');
     sqlite.pragma('synchronous = OFF');
     sqlite.pragma('temp_store = MEMORY');
     // Secondary indexes are built once at the end (a sort) instead of row by row.
@@ -92,6 +96,12 @@ export async function seedLeads(o: SeedOptions): Promise<SeedResult> {
       )
       .all() as { name: string; sql: string }[];
     for (const ix of indexes) sqlite.exec(`DROP INDEX "${ix.name}"`);
+    // So are the triggers on lead (they queue every new row for the search index, scores and
+    // counts, all of which are built at the end or by the engine's first sweep); put back as they were.
+    const triggers = sqlite
+      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'lead'`)
+      .all() as { name: string; sql: string }[];
+    for (const t of triggers) sqlite.exec(`DROP TRIGGER "${t.name}"`);
     sqlite.pragma('cache_size = -262144');
     const columns = [
       'rowid',
@@ -107,10 +117,6 @@ export async function seedLeads(o: SeedOptions): Promise<SeedResult> {
       `INSERT INTO lead (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
     );
     const insertNotes = sqlite.prepare(`INSERT INTO lead_notes (lead_rowid, notes) VALUES (?, ?)`);
-    const clearPending = sqlite.prepare(
-      `DELETE FROM lead_search_pending WHERE lead_rowid BETWEEN ? AND ?`,
-    );
-    const searchQueue = createSearchQueue(sqlite);
     const write = sqlite.transaction((chunks: SeedChunk[]) => {
       for (const c of chunks) {
         for (let i = 0; i < c.rows.length; i++) {
@@ -121,8 +127,6 @@ export async function seedLeads(o: SeedOptions): Promise<SeedResult> {
           row[row.length - 2] = Buffer.from(state.buffer, state.byteOffset, state.byteLength);
           insertLead.run(...row);
         }
-        // Their notes went in with the rows (see above): nothing is left to decode.
-        clearPending.run(c.from + 1, c.from + c.rows.length);
       }
     });
 
@@ -130,7 +134,6 @@ export async function seedLeads(o: SeedOptions): Promise<SeedResult> {
     let next = 0;
     let written = 0;
     let writeMs = 0;
-    let ftsMs = 0;
     let lastReport = performance.now();
     const pending: SeedChunk[] = [];
     await new Promise<void>((resolve, reject) => {
@@ -154,16 +157,13 @@ export async function seedLeads(o: SeedOptions): Promise<SeedResult> {
         const batch = pending.splice(0);
         const w0 = performance.now();
         write(batch);
-        const w1 = performance.now();
-        searchQueue.flush();
-        writeMs += w1 - w0;
-        ftsMs += performance.now() - w1;
+        writeMs += performance.now() - w0;
         written += batch.reduce((s, c) => s + c.rows.length, 0);
         if (performance.now() - lastReport > 5000 || written === count) {
           lastReport = performance.now();
           const s = (performance.now() - t0) / 1000;
           progress(
-            `seeded ${written}/${count} leads (${(written / s).toFixed(0)}/s; rows ${(writeMs / 1000).toFixed(1)} s, search index ${(ftsMs / 1000).toFixed(1)} s)`,
+            `seeded ${written}/${count} leads (${(written / s).toFixed(0)}/s; writing ${(writeMs / 1000).toFixed(1)} s)`,
           );
         }
       };
@@ -192,7 +192,15 @@ export async function seedLeads(o: SeedOptions): Promise<SeedResult> {
     });
     await Promise.all(workers.map((w) => w.terminate()));
 
+    for (const t of triggers) sqlite.exec(t.sql);
+    // The search index in one pass over the rows (their notes are stored), not per batch.
+    const tf = performance.now();
+    rebuildLeadSearch(sqlite);
+    progress(`seed: search index built in ${((performance.now() - tf) / 1000).toFixed(1)} s`);
     const ti = performance.now();
+    // Index builds sort: with a big cache and helper threads.
+    sqlite.pragma('cache_size = -1048576');
+    sqlite.pragma('threads = 4');
     for (const ix of indexes) sqlite.exec(ix.sql);
     progress(
       `seed: ${indexes.length} indexes built in ${((performance.now() - ti) / 1000).toFixed(1)} s`,
@@ -202,7 +210,7 @@ export async function seedLeads(o: SeedOptions): Promise<SeedResult> {
     progress('seed: ANALYZE and checkpoint');
     sqlite.pragma('analysis_limit = 0');
     sqlite.exec('ANALYZE');
-    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     const bytes = (sqlite.pragma('page_count', { simple: true }) as number) * 4096;
     const seconds = (performance.now() - t0) / 1000;
