@@ -7,7 +7,13 @@
  */
 import { readFileSync } from 'node:fs';
 
+import type { CustomFieldDef } from './deps.ts';
 import type { createEngine } from './engine-deps.ts';
+import {
+  customIndexName,
+  customIndexSql,
+  MAX_CUSTOM_INDEXES,
+} from '../../apps/desktop/src/engine/leads/query/custom-indexes.ts';
 
 type Engine = Awaited<ReturnType<typeof createEngine>>;
 
@@ -147,6 +153,22 @@ const handlers: {
         if (tables.has(t))
           parts[t] = view.sqlite.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number;
       }
+      // Custom-field indexes the engine builds in the background (custom-indexes.ts).
+      const settings = view.sqlite
+        .prepare(`SELECT value FROM local_setting WHERE key LIKE 'leadSettings.%'`)
+        .pluck()
+        .all() as string[];
+      const defs = settings.flatMap(
+        (v) => (JSON.parse(v) as { customFields?: CustomFieldDef[] }).customFields ?? [],
+      );
+      const wanted = defs
+        .filter((d) => customIndexSql(d) !== null)
+        .slice(0, MAX_CUSTOM_INDEXES)
+        .map((d) => customIndexName(d.key));
+      const have = new Set(
+        view.sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'index'`).pluck().all(),
+      );
+      parts.custom_indexes = wanted.filter((n) => !have.has(n)).length;
       parts.score_sweeps = view.sqlite
         .prepare(`SELECT count(*) FROM lead_query_meta WHERE substr(key, 1, 13) = 'score_cursor:'`)
         .pluck()

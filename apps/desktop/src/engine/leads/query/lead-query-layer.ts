@@ -86,7 +86,7 @@ export function openLeadQueryLayer(
   const indexer = new NotesIndexer(sqlite, {
     ...o.indexer,
     log: o.log.child('search-indexer'),
-    maintenance: () => query.maintain(),
+    maintenance: (idle) => query.maintain(idle),
   });
   if (o.background !== false) {
     indexer.start();

@@ -260,6 +260,56 @@ describe('leads:query on SQLite', () => {
     ).toEqual(['L03', 'L01']);
   });
 
+  it('indexes number, date and select custom fields in the background, one at a time', () => {
+    let fields = CUSTOM;
+    const own = openLeadQueryLayer(db.sqlite, {
+      now: () => NOW,
+      log: createLogger('silent'),
+      settings: () => ({ customFields: fields }),
+      timeZone: 'UTC',
+      background: false,
+    });
+    const names = () =>
+      db.sqlite
+        .prepare(`SELECT name FROM sqlite_master WHERE name LIKE 'lead_qcf_%' ORDER BY name`)
+        .pluck()
+        .all();
+    const sorted = () =>
+      own.query
+        .query(W, {
+          filter: where('custom.budget', 'is_not_empty'),
+          sort: [{ field: 'custom.budget', dir: 'desc' }],
+          includeDeleted: false,
+          offset: 0,
+          limit: 10,
+        })
+        .items.map((l) => l.id);
+    expect(sorted()).toEqual(['L01', 'L03']);
+    own.query.maintain(false);
+    expect(names()).toEqual([]);
+    own.query.maintain(true);
+    expect(names()).toEqual(['lead_qcf_budget']);
+    own.query.maintain(true);
+    own.query.maintain(true);
+    own.query.maintain(true);
+    expect(names()).toEqual(['lead_qcf_budget', 'lead_qcf_renewal', 'lead_qcf_tier']);
+    expect(sorted()).toEqual(['L01', 'L03']);
+    const plan = db.sqlite
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT l.id FROM lead AS l WHERE l.workspace_id = ? AND l.deleted = 0
+         ORDER BY (CASE WHEN json_type("l"."custom", '$."budget"') IN ('integer', 'real')
+           THEN json_extract("l"."custom", '$."budget"') END) DESC, l.id DESC LIMIT 10`,
+      )
+      .all(W) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('lead_qcf_budget');
+    // A field no longer defined loses its index.
+    fields = CUSTOM.filter((f) => f.key !== 'tier');
+    own.query.query(W, { includeDeleted: false, sort: [], offset: 0, limit: 1 });
+    own.query.maintain(false);
+    expect(names()).toEqual(['lead_qcf_budget', 'lead_qcf_renewal']);
+    own.close();
+  });
+
   it('answers invalid_input for an unknown field, a bad value or an unknown sort field', () => {
     const bad = (q: Partial<LeadQuery>) => {
       try {

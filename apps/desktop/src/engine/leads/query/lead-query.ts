@@ -47,6 +47,7 @@ import {
   type LeadCatalog,
 } from './catalog.ts';
 import { createCountCache, relativeDateFields, type CountCacheOptions } from './count-cache.ts';
+import { createCustomIndexes } from './custom-indexes.ts';
 import { createPagePlanner, type PlannerOptions } from './plan.ts';
 import { prefixRanges } from './prefix-range.ts';
 import { createSearchQueue, FACET_COLUMNS } from './search-index.ts';
@@ -175,7 +176,11 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
     (listStmt ??= sqlite.prepare(
       `SELECT kind, filter, deleted FROM lead_list WHERE id = ? AND workspace_id = ?`,
     ));
-  const catalogs = new Map<string, { key: string; catalog: LeadCatalog }>();
+  const catalogs = new Map<
+    string,
+    { key: string; catalog: LeadCatalog; customFields: readonly CustomFieldDef[] }
+  >();
+  const customIndexes = createCustomIndexes(sqlite);
   const today = new Intl.DateTimeFormat('en-CA', { timeZone });
 
   const prepared = (sql: string): Database.Statement => {
@@ -196,7 +201,7 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
     const hit = catalogs.get(workspaceId);
     if (hit && hit.key === key) return hit.catalog;
     const catalog = leadCatalog(s);
-    catalogs.set(workspaceId, { key, catalog });
+    catalogs.set(workspaceId, { key, catalog, customFields: s.customFields });
     return catalog;
   };
 
@@ -448,9 +453,16 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
       return countCache.stats();
     },
 
-    /** Housekeeping for the background loop: drops change-log rows no cached count needs. */
-    maintain(): void {
+    /**
+     * Housekeeping for the background loop: drops change-log rows no cached count needs; keeps the
+     * custom-field indexes in line with the custom fields of the workspaces queried, building a
+     * missing one only when `idle` (it blocks for seconds on a big replica).
+     */
+    maintain(idle = false): void {
       countCache.prune();
+      if (catalogs.size === 0) return;
+      const defs = [...catalogs.values()].flatMap((c) => c.customFields);
+      if (customIndexes.sync(defs, idle)) planner.reset();
     },
 
     /** Ids of every lead of a selection, in the given order (bulk actions, exports). */

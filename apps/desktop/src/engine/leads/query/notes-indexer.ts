@@ -25,8 +25,13 @@ export interface NotesIndexerOptions {
   busyMs?: number;
   /** Leads indexed after which `PRAGMA optimize` runs when the queue empties. */
   optimizeAfter?: number;
-  /** Other cheap housekeeping, run on every turn of the loop (the count cache's log pruning). */
-  maintenance?: () => void;
+  /**
+   * Other housekeeping, run on every turn of the loop (the query layer's: log pruning, custom-field
+   * indexes); `idle` when nothing was queued and nobody queried for `idleMs`.
+   */
+  maintenance?: (idle: boolean) => void;
+  /** Quiet time after which the engine counts as idle for slow housekeeping (default 5 s). */
+  idleMs?: number;
 }
 
 interface PendingRow {
@@ -70,6 +75,7 @@ export class NotesIndexer {
       busyMs: 250,
       optimizeAfter: 10_000,
       maintenance: () => undefined,
+      idleMs: 5000,
       ...options,
     };
     this.write = createNotesWriter(sqlite);
@@ -181,9 +187,9 @@ export class NotesIndexer {
       return;
     }
     try {
-      this.o.maintenance();
-      const busy = performance.now() - this.lastActivity < this.o.busyMs;
-      const done = this.runBatch(busy ? this.o.batch.busy : this.o.batch.idle);
+      const quiet = performance.now() - this.lastActivity;
+      const done = this.runBatch(quiet < this.o.busyMs ? this.o.batch.busy : this.o.batch.idle);
+      this.o.maintenance(done === 0 && quiet >= this.o.idleMs);
       if (done > 0) {
         this.schedule(this.o.gapMs);
         return;

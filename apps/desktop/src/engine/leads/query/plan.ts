@@ -19,6 +19,7 @@
  * Walking costs ~page / density entries. Small workspaces (under 20k leads) keep SQLite's plan.
  */
 import type Database from 'better-sqlite3';
+import { customIndexName } from './custom-indexes.ts';
 
 /** First sort field → the engine-local index that returns rows in that order (search-index.ts). */
 export const SORT_INDEXES: Readonly<Record<string, string>> = {
@@ -66,6 +67,12 @@ interface Sample {
   at: number;
 }
 
+/** The index returning leads in a field's order: a built-in one, or a custom field's. */
+export function sortIndexFor(field: string): string | undefined {
+  if (Object.hasOwn(SORT_INDEXES, field)) return SORT_INDEXES[field];
+  return field.startsWith('custom.') ? customIndexName(field.slice('custom.'.length)) : undefined;
+}
+
 /** `lead AS l` → `lead AS l NOT INDEXED`: rowid lookups only (see where it is used). */
 export const notIndexed = (from: string): string =>
   from.replace('lead AS l', 'lead AS l NOT INDEXED');
@@ -90,12 +97,14 @@ export function createPagePlanner(sqlite: Database.Database, options: PlannerOpt
   const ftsCount = sqlite
     .prepare(`SELECT count(*) FROM (SELECT rowid FROM lead_fts WHERE lead_fts MATCH ? LIMIT ?)`)
     .pluck();
-  const indexes = new Set(
-    sqlite
-      .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'lead'`)
-      .pluck()
-      .all() as string[],
-  );
+  const readIndexes = () =>
+    new Set(
+      sqlite
+        .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'lead'`)
+        .pluck()
+        .all() as string[],
+    );
+  let indexes = readIndexes();
   const samples = new Map<string, Sample>();
   const densities = new Map<string, { p: number; at: number }>();
   const plans = new Map<string, { ordered: boolean; indexed: boolean }>();
@@ -181,7 +190,7 @@ export function createPagePlanner(sqlite: Database.Database, options: PlannerOpt
   return {
     /** The index to force for this page, or null for SQLite's own plan. */
     choose(shape: PageShape, now: number): string | null {
-      const index = shape.sortField === undefined ? undefined : SORT_INDEXES[shape.sortField];
+      const index = shape.sortField === undefined ? undefined : sortIndexFor(shape.sortField);
       if (!index || !indexes.has(index) || shape.includeDeleted) return null;
       const sample = sampleOf(shape.workspaceId, now);
       if (sample.size < SMALL_WORKSPACE) return null;
@@ -222,6 +231,7 @@ export function createPagePlanner(sqlite: Database.Database, options: PlannerOpt
 
     /** Forget estimates (after big writes, in tests). */
     reset(): void {
+      indexes = readIndexes();
       samples.clear();
       densities.clear();
       plans.clear();
