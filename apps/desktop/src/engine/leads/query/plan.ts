@@ -40,6 +40,15 @@ export interface PlannerOptions {
   ftsProbe?: number;
 }
 
+interface OwnPlan {
+  /** Rows come in the page's order (no sort of every match). */
+  ordered: boolean;
+  /** An index is searched on a filter column (or rowids are looked up). */
+  indexed: boolean;
+  /** …and that index covers the query (no table lookups: a range of an index, nothing more). */
+  covering: boolean;
+}
+
 export interface PageShape {
   workspaceId: string;
   /** `lead AS l …` (the FROM clause, joins included). */
@@ -107,7 +116,7 @@ export function createPagePlanner(sqlite: Database.Database, options: PlannerOpt
   let indexes = readIndexes();
   const samples = new Map<string, Sample>();
   const densities = new Map<string, { p: number; at: number }>();
-  const plans = new Map<string, { ordered: boolean; indexed: boolean }>();
+  const plans = new Map<string, OwnPlan>();
   const statements = new Map<string, Database.Statement>();
   const stmt = (sql: string) => {
     let s = statements.get(sql);
@@ -164,7 +173,7 @@ export function createPagePlanner(sqlite: Database.Database, options: PlannerOpt
    * SQLite's own plan: `ordered` when it reads rows in the page's order (no sort of all matches:
    * keep it), `indexed` when it reads them through an index on a filter column or a rowid list.
    */
-  const ownPlan = (shape: PageShape, count = false): { ordered: boolean; indexed: boolean } => {
+  const ownPlan = (shape: PageShape, count = false): OwnPlan => {
     const sql = count
       ? `SELECT count(*) FROM ${shape.from} WHERE ${shape.where}`
       : `SELECT l.rowid FROM ${shape.from} WHERE ${shape.where} ORDER BY ${shape.orderBy} LIMIT 1`;
@@ -174,15 +183,19 @@ export function createPagePlanner(sqlite: Database.Database, options: PlannerOpt
       detail: string;
     }[];
     const ordered = !steps.some(({ detail }) => detail === 'USE TEMP B-TREE FOR ORDER BY');
-    const indexed = steps.some(({ detail }) => {
+    const searches = (detail: string) => {
       if (!detail.startsWith('SEARCH l USING')) return false;
       if (detail.includes('INTEGER PRIMARY KEY')) return true;
       const open = detail.lastIndexOf('(');
       const terms = open < 0 ? [] : detail.slice(open + 1, -1).split(' AND ');
       return terms.some((t) => t !== 'workspace_id=?' && t !== 'deleted=?');
-    });
+    };
+    const indexed = steps.some(({ detail }) => searches(detail));
+    const covering = steps.some(
+      ({ detail }) => searches(detail) && detail.includes('USING COVERING INDEX'),
+    );
     if (plans.size > 500) plans.clear();
-    const plan = { ordered, indexed };
+    const plan = { ordered, indexed, covering };
     plans.set(sql, plan);
     return plan;
   };
@@ -225,8 +238,11 @@ export function createPagePlanner(sqlite: Database.Database, options: PlannerOpt
         const n = ftsCount.get(shape.match, 4 * FTS_PROBE + 1) as number;
         if (n <= 4 * FTS_PROBE) return false;
       }
+      const own = ownPlan(shape, true);
+      // SQLite reads a range of a covering index (a custom field's, say): nothing beats that.
+      if (own.covering) return false;
       const p = filterDensity(shape, sample, now);
-      return !(p < 0.02 && ownPlan(shape, true).indexed);
+      return !(p < 0.02 && own.indexed);
     },
 
     /** Forget estimates (after big writes, in tests). */
