@@ -3,12 +3,12 @@
  * `leads:count` and `leads:fields`, answered from local SQLite.
  *
  * One statement per request: `SELECT … FROM lead AS l WHERE l.workspace_id = ? AND l.deleted = 0
- * AND (<filter>) AND l.rowid IN (<FTS match>) AND <list> ORDER BY <≤3 keys>, l.id LIMIT ? OFFSET ?`,
- * where <list> is a dynamic list's own filter or `l.id IN (<static list's members>)` (the list
- * tables are guarded: without them a list matches nothing). The filter is compiled by `compileFilterSqlite` (@sdr/domain) against the
- * catalog of catalog.ts, so the engine, the server and the in-memory evaluator agree on what it
- * means. Statements are prepared once per SQL text (a small LRU: the text depends only on the
- * shape of the filter, never on its values).
+ * AND (<filter>) AND <list> AND l.rowid IN (<FTS match>) ORDER BY <≤3 keys>, l.id LIMIT ? OFFSET
+ * ?`, where <list> is a dynamic list's own filter or `l.id IN (<static list's members>)` (the list
+ * tables are guarded: without them a list matches nothing). The filter is compiled by
+ * `compileFilterSqlite` (@sdr/domain) against the catalog of catalog.ts, so the engine, the server
+ * and the in-memory evaluator agree on what it means. Statements are prepared once per SQL text
+ * (a small LRU: the text depends only on the shape of the filter, never on its values).
  *
  * A page sorted by a field with a sort index may be read by walking that index (`INDEXED BY`)
  * instead of SQLite's plan, when the matches are dense enough that a page is found after a few
@@ -22,10 +22,10 @@
  * a big workspace, whose leads then join score-sorted pages as the keeper scores them), and each
  * page's leads carry their score (`LeadDto.score`, null while not scored).
  *
- * Counts are cached per selection until the data changes (any write to this database, by this
- * connection or another: `total_changes()` + `PRAGMA data_version`), for at most a minute and
- * within one calendar day (a filter relative to now, "created in the last 7 days", is computed
- * again after midnight; within the minute only a row dated in the future can cross `now`).
+ * Counts are kept up to date from the lead change log (count-cache.ts); a first count reads the
+ * covering `lead_q_facets` index when that beats SQLite's plan (plan.ts). Sorts and ranges on
+ * number, date and select custom fields use expression indexes built in the background
+ * (custom-indexes.ts).
  */
 import type Database from 'better-sqlite3';
 import { compileFilterSqlite, FilterError, sqliteFieldValue } from '@sdr/domain';
