@@ -279,6 +279,7 @@ describe.each(testDatabaseKinds())('app (%s)', (kind) => {
         'PATCH /api/v1/leads/{id}',
         'DELETE /api/v1/leads/{id}',
         'GET /api/v1/leads/{id}/conflicts',
+        'GET /api/v1/leads/{id}/timeline',
         'GET /api/v1/workspace/settings',
         'PUT /api/v1/workspace/settings',
         'GET /api/v1/workspace/lead-settings',

@@ -32,7 +32,7 @@ describe('startServer (embedded PGlite)', () => {
     const first = await startServer({ port: 0, dataDir, logLevel: 'silent' });
     try {
       expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      expect(first.seed).toEqual({
+      expect(first.seed).toMatchObject({
         created: true,
         login: { email: 'demo@example.com', password: DEMO_PASSWORD },
       });

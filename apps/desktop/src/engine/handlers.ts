@@ -32,16 +32,6 @@ export interface HandlerDeps {
   workspaceData: WorkspaceData;
 }
 
-/** Channels declared in the contract whose engine side is still being built (answer `internal`). */
-const PENDING = [] as const satisfies readonly Channel[];
-type Pending = (typeof PENDING)[number];
-
-function pendingHandlers(): Pick<Handlers, Pending> {
-  const fail = (channel: string) => () =>
-    Promise.reject(new Error(`${channel} is not available in this build yet`));
-  return Object.fromEntries(PENDING.map((c) => [c, fail(c)])) as unknown as Pick<Handlers, Pending>;
-}
-
 export function createHandlers({
   session,
   api,
@@ -53,7 +43,6 @@ export function createHandlers({
   workspaceData,
 }: HandlerDeps): Handlers {
   return {
-    ...pendingHandlers(),
     ...createImportHandlers(imports),
     ...createLeadHandlers({ ...leads, session }),
     ...createWorkspaceDataHandlers(workspaceData),
