@@ -1,8 +1,9 @@
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import type { Download, Page } from '@playwright/test';
 import { newAccount, signUp } from './support/accounts.ts';
-import { expect, test } from './support/fixtures.ts';
+import { expect, launchShell, test } from './support/fixtures.ts';
 import { parseCsv, REAL_WORLD_CSV, writeLargeCsv } from './support/import-files.ts';
+import { launchSyncServer } from './support/sync-server.ts';
 
 async function downloaded(
   page: Page,
@@ -151,70 +152,77 @@ test('a real-world CSV: suggested mapping, problems per cell, progress, problem 
 
 test('an import keeps going through an engine restart, and its counts add up', async ({
   page,
-  shell,
 }, testInfo) => {
   test.setTimeout(300_000);
-  const rows = 50_000;
-  const file = testInfo.outputPath('trade-show.csv');
-  const { refused } = writeLargeCsv(file, rows);
+  // Its own sync server: 50k leads syncing must not slow the other tests' shared server.
+  const server = await launchSyncServer();
+  const shell = await launchShell(server.url);
+  try {
+    const rows = 50_000;
+    const file = testInfo.outputPath('trade-show.csv');
+    const { refused } = writeLargeCsv(file, rows);
 
-  const account = newAccount('bulk');
-  await signUp(page, shell.url, account);
-  await openImport(page);
-  await page.getByLabel('Choose a file').setInputFiles(file);
-  await expect(page.getByLabel('Import column “Email” as')).toHaveValue('email');
-  await page.getByRole('button', { name: 'Start import' }).click();
+    const account = newAccount('bulk');
+    await signUp(page, shell.url, account);
+    await openImport(page);
+    await page.getByLabel('Choose a file').setInputFiles(file);
+    await expect(page.getByLabel('Import column “Email” as')).toHaveValue('email');
+    await page.getByRole('button', { name: 'Start import' }).click();
 
-  const job = page.getByRole('region', { name: 'trade-show.csv' });
-  const progress = job.getByRole('progressbar', { name: 'Import progress' });
-  await expect(progress).toBeVisible();
-  // Wait for the first committed batch, then stop the engine under the running import.
-  await expect(job.getByText(/ [1-9][\d,]* rows read/)).toBeVisible({ timeout: 60_000 });
+    const job = page.getByRole('region', { name: 'trade-show.csv' });
+    const progress = job.getByRole('progressbar', { name: 'Import progress' });
+    await expect(progress).toBeVisible();
+    // Wait for the first committed batch, then stop the engine under the running import.
+    await expect(job.getByText(/ [1-9][\d,]* rows read/)).toBeVisible({ timeout: 60_000 });
 
-  // Leave the screen: the top bar shows the import's progress, and going back shows the same job.
-  await page.getByRole('button', { name: 'Back to leads' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Leads' })).toBeVisible();
-  const indicator = page.getByRole('button', { name: /^Import leads \(importing, \d+%\)$/ });
-  await expect(indicator).toBeVisible();
-  await indicator.click();
-  await expect(progress).toBeVisible();
+    // Leave the screen: the top bar shows the import's progress, and going back shows the same job.
+    await page.getByRole('button', { name: 'Back to leads' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Leads' })).toBeVisible();
+    const indicator = page.getByRole('button', { name: /^Import leads \(importing, \d+%\)$/ });
+    await expect(indicator).toBeVisible();
+    await indicator.click();
+    await expect(progress).toBeVisible();
 
-  await shell.stop();
-  await expect(job.getByText('The local engine is restarting')).toBeVisible();
-  const before = Number((await progress.getAttribute('value')) ?? '0');
-  expect(before).toBeLessThan(100);
-  await shell.start();
+    await shell.stop();
+    await expect(job.getByText('The local engine is restarting')).toBeVisible();
+    const before = Number((await progress.getAttribute('value')) ?? '0');
+    expect(before).toBeLessThan(100);
+    await shell.start();
 
-  // The new engine resumes the job after its last committed batch; the page follows it to the end.
-  await expect(job.getByRole('status').filter({ hasText: 'Import finished' })).toHaveText(
-    `Import finished: ${(rows - refused).toLocaleString('en-US')} created, ${refused} refused.`,
-    { timeout: 200_000 },
-  );
-  await expect(job.getByRole('definition').nth(0)).toHaveText(rows.toLocaleString('en-US'));
-  // Right after a big import the engine is busy (syncing 49,950 new leads, indexing them): its
-  // answers can take a while on a loaded machine.
-  const busy = { timeout: 60_000 };
-  await expect(job.getByRole('link', { name: 'Download problem report' })).toBeVisible(busy);
-  const report = await downloaded(page, () =>
-    job.getByRole('link', { name: 'Download problem report' }).click(),
-  );
-  const problems = parseCsv(report.text.replace(/^\uFEFF/, ''));
-  expect(problems).toHaveLength(refused);
-  // Every 1000th lead is broken; with the header, lead n is on row n + 1. Each exactly once.
-  expect(problems.map((p) => Number(p.Row))).toEqual(
-    Array.from({ length: refused }, (_, i) => (i + 1) * 1000 + 1),
-  );
-  expect(new Set(problems.map((p) => p.Severity))).toEqual(new Set(['error']));
+    // The new engine resumes the job after its last committed batch; the page follows it to the end.
+    await expect(job.getByRole('status').filter({ hasText: 'Import finished' })).toHaveText(
+      `Import finished: ${(rows - refused).toLocaleString('en-US')} created, ${refused} refused.`,
+      { timeout: 200_000 },
+    );
+    await expect(job.getByRole('definition').nth(0)).toHaveText(rows.toLocaleString('en-US'));
+    // Right after a big import the engine is busy (syncing 49,950 new leads, indexing them): its
+    // answers can take a while on a loaded machine.
+    const busy = { timeout: 60_000 };
+    await expect(job.getByRole('link', { name: 'Download problem report' })).toBeVisible(busy);
+    const report = await downloaded(page, () =>
+      job.getByRole('link', { name: 'Download problem report' }).click(),
+    );
+    const problems = parseCsv(report.text.replace(/^\uFEFF/, ''));
+    expect(problems).toHaveLength(refused);
+    // Every 1000th lead is broken; with the header, lead n is on row n + 1. Each exactly once.
+    expect(problems.map((p) => Number(p.Row))).toEqual(
+      Array.from({ length: refused }, (_, i) => (i + 1) * 1000 + 1),
+    );
+    expect(new Set(problems.map((p) => p.Severity))).toEqual(new Set(['error']));
 
-  // A reload asks the engine again: the same finished job, with the same counts.
-  await page.reload();
-  await expect(page.getByRole('heading', { level: 1, name: 'Import leads' })).toBeVisible(busy);
-  const recent = page.getByRole('table', { name: 'Recent imports' });
-  const line = recent.getByRole('row').filter({ hasText: 'trade-show.csv' });
-  await expect(line).toContainText('Done', busy);
-  await expect(line).toContainText(
-    `${(rows - refused).toLocaleString('en-US')} created, ${refused} refused`,
-  );
+    // A reload asks the engine again: the same finished job, with the same counts.
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1, name: 'Import leads' })).toBeVisible(busy);
+    const recent = page.getByRole('table', { name: 'Recent imports' });
+    const line = recent.getByRole('row').filter({ hasText: 'trade-show.csv' });
+    await expect(line).toContainText('Done', busy);
+    await expect(line).toContainText(
+      `${(rows - refused).toLocaleString('en-US')} created, ${refused} refused`,
+    );
+  } finally {
+    await shell.dispose();
+    await server.stop();
+  }
 });
 
 test('files that cannot be imported are refused with a clear message; a dropped file is read', async ({

@@ -26,7 +26,10 @@ export async function signUp(page: Page, url: string, account: Account) {
   await page.getByLabel('Password').fill(account.password);
   await page.getByLabel('Workspace name').fill(account.workspaceName);
   await page.getByLabel('Workspace name').press('Enter');
-  await expect(page.getByRole('heading', { level: 1, name: 'Leads' })).toBeVisible();
+  // Sign-up is a server round trip (scrypt, several inserts): allow a loaded machine its time.
+  await expect(page.getByRole('heading', { level: 1, name: 'Leads' })).toBeVisible({
+    timeout: 30_000,
+  });
 }
 
 /** Opens the app on another device and signs in with an existing account. */
