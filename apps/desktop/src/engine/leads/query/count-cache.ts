@@ -192,7 +192,9 @@ export function createCountCache(sqlite: Database.Database, o: CountCacheOptions
       const hi = Math.max(e.now, now);
       for (const col of q.nowColumns) {
         const crossed = stmt(
-          `SELECT l.rowid FROM lead AS l WHERE l.workspace_id = ? AND ${col} >= ? AND ${col} <= ?`,
+          // `deleted IN (0, 1)`: the date's index starts with workspace_id, deleted.
+          `SELECT l.rowid FROM lead AS l
+           WHERE l.workspace_id = ? AND l.deleted IN (0, 1) AND ${col} >= ? AND ${col} <= ?`,
         )
           .pluck()
           .all(q.workspaceId, lo, hi) as number[];
