@@ -794,10 +794,15 @@ function day(ms: number): string {
 }
 
 /**
- * Lead number `index` of a workspace generated at `now` (every value depends only on
- * `(seed, index, now)`).
+ * Lead number `index` of `total` in a workspace generated at `now` (every value depends only on
+ * `(seed, index, now, total)`).
  */
-export function generateLead(seed: number, index: number, now: number): GeneratedLead {
+export function generateLead(
+  seed: number,
+  index: number,
+  now: number,
+  total = 1_000_000,
+): GeneratedLead {
   const rand = seeded(Math.imul(seed ^ 0x9e3779b9, 2654435761) ^ Math.imul(index, 0x85ebca6b));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   // Zipf-ish company choice: a few big accounts, a long tail.
@@ -806,7 +811,14 @@ export function generateLead(seed: number, index: number, now: number): Generate
     rand() < 0.85 ? company.country : COUNTRIES[Math.floor(rand() * COUNTRIES.length)]!;
   const first = pick(FIRST);
   const last = pick(LAST);
-  const createdAt = now - Math.floor(rand() * 730 * DAY_MS);
+  // Created in index order over the two years (give or take a day), as leads arrive: ids (which
+  // start with the creation time) and rowids grow together, as after a sync in seq order.
+  const createdAt = Math.min(
+    now,
+    now -
+      730 * DAY_MS +
+      Math.floor(((index + 0.5) / total) * 730 * DAY_MS + (rand() - 0.5) * DAY_MS),
+  );
   const age = now - createdAt;
   const updatedAt = createdAt + Math.floor(age * (1 - rand() ** 3));
   const statusRoll = rand();

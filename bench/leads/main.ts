@@ -20,7 +20,7 @@ import { buildWorkerBundle } from './worker-bundle.ts';
 import { SAVED_VIEWS, SEARCHES, TABLE_QUERIES } from './workload.ts';
 
 /** Bump when generate.ts changes what it generates (cached databases are seeded again). */
-const DATA_VERSION = 1;
+const DATA_VERSION = 2;
 /** Cached databases older than this are seeded again (their dates drift away from "now"). */
 const MAX_CACHE_AGE_MS = 7 * 86_400_000;
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -13,6 +13,8 @@ export interface SeedChunkRequest {
   now: number;
   from: number;
   to: number;
+  /** Leads in the whole seed (creation dates spread over them). */
+  total: number;
   clientId: number;
 }
 
@@ -30,7 +32,7 @@ export function generateChunk(req: SeedChunkRequest): SeedChunk {
   const rows: unknown[][] = [];
   const notes: string[] = [];
   for (let i = req.from; i < req.to; i++) {
-    const lead = generateLead(req.seed, i, req.now);
+    const lead = generateLead(req.seed, i, req.now, req.total);
     if (i - req.from < CHECKED_PER_CHUNK) {
       checkAgainstYjs(`lead:${lead.id}`, lead.fields, lead.notes, req.clientId);
     }

@@ -145,6 +145,7 @@ export async function seedLeads(o: SeedOptions): Promise<SeedResult> {
           now,
           from: next,
           to: Math.min(count, next + chunkSize),
+          total: count,
           clientId: CLIENT_ID,
         };
         next = req.to;
