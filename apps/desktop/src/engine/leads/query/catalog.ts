@@ -5,6 +5,7 @@
  * `updatedAt`; custom fields come from the workspace's definitions as `custom.<key>`, each a typed
  * key of the `custom` JSON column (`jsonKey`, see packages/domain/src/filter/README.md).
  */
+import { LEAD_FIELD_LABELS } from '../../../shared/lead-labels.ts';
 import { sqliteFieldValue, type FilterCatalog, type FilterField } from '@sdr/domain';
 import {
   CONSENT_VALUES,
@@ -66,24 +67,24 @@ const text = (key: string, label: string, column: string, editable = true): Buil
 
 /** Every built-in field, in the order a table offers them. `status` options come from the pipeline. */
 const BUILT_IN: readonly BuiltIn[] = [
-  text('firstName', 'First name', 'first_name'),
-  text('lastName', 'Last name', 'last_name'),
-  text('email', 'Email', 'email'),
-  text('phone', 'Phone', 'phone'),
-  text('company', 'Company', 'company'),
-  text('title', 'Title', 'title'),
-  text('industry', 'Industry', 'industry'),
+  text('firstName', LEAD_FIELD_LABELS.firstName, 'first_name'),
+  text('lastName', LEAD_FIELD_LABELS.lastName, 'last_name'),
+  text('email', LEAD_FIELD_LABELS.email, 'email'),
+  text('phone', LEAD_FIELD_LABELS.phone, 'phone'),
+  text('company', LEAD_FIELD_LABELS.company, 'company'),
+  text('title', LEAD_FIELD_LABELS.title, 'title'),
+  text('industry', LEAD_FIELD_LABELS.industry, 'industry'),
   {
     key: 'companySize',
-    label: 'Company size',
+    label: LEAD_FIELD_LABELS.companySize,
     type: 'number',
     column: 'company_size',
     editable: true,
   },
-  text('website', 'Website', 'website'),
+  text('website', LEAD_FIELD_LABELS.website, 'website'),
   {
     key: 'country',
-    label: 'Country',
+    label: LEAD_FIELD_LABELS.country,
     type: 'select',
     column: 'country',
     editable: true,
@@ -91,21 +92,33 @@ const BUILT_IN: readonly BuiltIn[] = [
   },
   {
     key: 'timezone',
-    label: 'Time zone',
+    label: LEAD_FIELD_LABELS.timezone,
     type: 'select',
     column: 'timezone',
     editable: true,
     options: zoneOptions,
   },
-  text('source', 'Source', 'source'),
-  { key: 'status', label: 'Status', type: 'select', column: 'status', editable: true },
-  text('statusReason', 'Status reason', 'status_reason'),
-  { key: 'ownerId', label: 'Owner', type: 'select', column: 'owner_id', editable: true },
-  { key: 'team', label: 'Team', type: 'select', column: 'team', editable: true },
-  { key: 'tags', label: 'Tags', type: 'tags', column: 'tags', editable: true },
+  text('source', LEAD_FIELD_LABELS.source, 'source'),
+  {
+    key: 'status',
+    label: LEAD_FIELD_LABELS.status,
+    type: 'select',
+    column: 'status',
+    editable: true,
+  },
+  text('statusReason', LEAD_FIELD_LABELS.statusReason, 'status_reason'),
+  {
+    key: 'ownerId',
+    label: LEAD_FIELD_LABELS.ownerId,
+    type: 'select',
+    column: 'owner_id',
+    editable: true,
+  },
+  { key: 'team', label: LEAD_FIELD_LABELS.team, type: 'select', column: 'team', editable: true },
+  { key: 'tags', label: LEAD_FIELD_LABELS.tags, type: 'tags', column: 'tags', editable: true },
   {
     key: 'consentEmail',
-    label: 'Email consent',
+    label: LEAD_FIELD_LABELS.consentEmail,
     type: 'select',
     column: 'consent_email',
     editable: true,
@@ -113,7 +126,7 @@ const BUILT_IN: readonly BuiltIn[] = [
   },
   {
     key: 'consentSms',
-    label: 'SMS consent',
+    label: LEAD_FIELD_LABELS.consentSms,
     type: 'select',
     column: 'consent_sms',
     editable: true,
@@ -121,7 +134,7 @@ const BUILT_IN: readonly BuiltIn[] = [
   },
   {
     key: 'consentCalls',
-    label: 'Call consent',
+    label: LEAD_FIELD_LABELS.consentCalls,
     type: 'select',
     column: 'consent_calls',
     editable: true,
@@ -129,7 +142,7 @@ const BUILT_IN: readonly BuiltIn[] = [
   },
   {
     key: 'doNotContact',
-    label: 'Do not contact',
+    label: LEAD_FIELD_LABELS.doNotContact,
     type: 'boolean',
     column: 'do_not_contact',
     editable: true,
@@ -143,16 +156,22 @@ const BUILT_IN: readonly BuiltIn[] = [
     alias: SCORE_ALIAS,
     editable: false,
   },
-  { key: 'createdAt', label: 'Created', type: 'date', column: 'created_at', editable: false },
+  {
+    key: 'createdAt',
+    label: LEAD_FIELD_LABELS.createdAt,
+    type: 'date',
+    column: 'created_at',
+    editable: false,
+  },
   {
     key: 'lastContactedAt',
-    label: 'Last contacted',
+    label: LEAD_FIELD_LABELS.lastContactedAt,
     type: 'date',
     column: 'last_contacted_at',
     editable: true,
   },
   { key: 'updatedAt', label: 'Updated', type: 'date', column: 'updated_at', editable: false },
-  text('mergedInto', 'Merged into', 'merged_into', false),
+  text('mergedInto', LEAD_FIELD_LABELS.mergedInto, 'merged_into', false),
 ];
 
 /** Custom field type → filter type (multiselect values are a list, like tags). */

@@ -3,34 +3,14 @@
  * (`'winner'` or a loser's id, as `leads:merge` expects), and the merged lead it gives.
  */
 import { MERGE_FIELDS } from '../../../shared/contract.ts';
+import { LEAD_FIELD_LABELS } from '../../../shared/lead-labels.ts';
 import type { InputOf, LeadDto, MergeField } from '../../../shared/contract.ts';
 
 export type Choices = Partial<Record<MergeField, string>>;
 
-export const MERGE_FIELD_LABELS: Record<MergeField, string> = {
-  firstName: 'First name',
-  lastName: 'Last name',
-  email: 'Email',
-  phone: 'Phone',
-  company: 'Company',
-  title: 'Title',
-  industry: 'Industry',
-  companySize: 'Company size',
-  website: 'Website',
-  country: 'Country',
-  timezone: 'Time zone',
-  source: 'Source',
-  status: 'Status',
-  statusReason: 'Status reason',
-  ownerId: 'Owner',
-  team: 'Team',
-  consentEmail: 'Email consent',
-  consentSms: 'SMS consent',
-  consentCalls: 'Call consent',
-  doNotContact: 'Do not contact',
-  custom: 'Custom fields',
-  lastContactedAt: 'Last contacted',
-};
+export const MERGE_FIELD_LABELS = Object.fromEntries(
+  MERGE_FIELDS.map((f) => [f, LEAD_FIELD_LABELS[f]]),
+) as Record<MergeField, string>;
 
 const value = (lead: LeadDto, field: MergeField): unknown =>
   (lead as unknown as Record<string, unknown>)[field];

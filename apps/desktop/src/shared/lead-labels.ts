@@ -1,0 +1,31 @@
+/** What every built-in lead field is called on screen (table headers, merge, import mapping). */
+import type { LeadFieldName } from '@sdr/schema';
+
+export const LEAD_FIELD_LABELS: Readonly<Record<LeadFieldName, string>> = {
+  firstName: 'First name',
+  lastName: 'Last name',
+  email: 'Email',
+  phone: 'Phone',
+  company: 'Company',
+  title: 'Title',
+  industry: 'Industry',
+  companySize: 'Company size',
+  website: 'Website',
+  country: 'Country',
+  timezone: 'Time zone',
+  source: 'Source',
+  status: 'Status',
+  statusReason: 'Status reason',
+  ownerId: 'Owner',
+  team: 'Team',
+  tags: 'Tags',
+  consentEmail: 'Email consent',
+  consentSms: 'SMS consent',
+  consentCalls: 'Call consent',
+  doNotContact: 'Do not contact',
+  custom: 'Custom fields',
+  createdAt: 'Created',
+  lastContactedAt: 'Last contacted',
+  mergedInto: 'Merged into',
+  deleted: 'Deleted',
+};
