@@ -10,6 +10,19 @@ import {
 } from './entities/accounts.ts';
 import { bulkChange, bulkJob } from './entities/bulk.ts';
 import { leadActivity } from './entities/activity.ts';
+import {
+  conversation,
+  conversationAssignment,
+  inboxCommand,
+  mailbox,
+  message,
+  notification,
+  queueItem,
+  sendgridIntegration,
+  twilioIntegration,
+  webhookEvent,
+  workspaceInboxSettings,
+} from './entities/inbox.ts';
 import { importIssue, importJob } from './entities/import.ts';
 import { account, localSetting } from './entities/local.ts';
 import { lead } from './entities/lead.ts';
@@ -69,4 +82,15 @@ export const ENTITIES = [
   bulkChange,
   leadActivity,
   leadScore,
+  conversation,
+  message,
+  queueItem,
+  notification,
+  conversationAssignment,
+  workspaceInboxSettings,
+  twilioIntegration,
+  sendgridIntegration,
+  mailbox,
+  webhookEvent,
+  inboxCommand,
 ] as const;

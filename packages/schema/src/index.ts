@@ -2,6 +2,18 @@ export { col, defineEntity, sqlName } from './define.ts';
 export type { ColumnKind, EntityDef, Placement, RowOf } from './define.ts';
 export { ENTITIES } from './entities.ts';
 export { LEAD_VISIBILITY, ROLES } from './entities/accounts.ts';
+export {
+  CHANNELS,
+  CONVERSATION_STATUSES,
+  MESSAGE_DIRECTIONS,
+  MESSAGE_KINDS,
+  MESSAGE_STATUSES,
+  NOTIFICATION_CATEGORIES,
+  PRIORITIES,
+  QUEUE_ITEM_KINDS,
+  QUEUE_ITEM_STATES,
+} from './entities/inbox.ts';
+export type { AttachmentValue, ChannelValue, SlaTimerValue } from './entities/inbox.ts';
 export type { Role as RoleName } from './entities/accounts.ts';
 export { rowSchema } from './zod.ts';
 export {
