@@ -22,9 +22,11 @@ function restrict(files, patterns, ignores = []) {
 
 // The pure libraries packages/domain may use (lead values, src/lead), each by one entry only:
 // libphonenumber-js with its `max` metadata (one metadata set per process), and the data files of
-// i18n-iso-countries (its JS entry registers all ~80 languages under Node).
+// i18n-iso-countries (its JS entry registers all ~80 languages under Node); luxon for time-zone
+// arithmetic (business hours, SLA, quiet hours: src/inbox), pure on top of Intl.
 const DOMAIN_LIBS = [
   'libphonenumber-js/max',
+  'luxon',
   'countries-and-timezones',
   'i18n-iso-countries/codes\\.json',
   'i18n-iso-countries/langs/[a-z]{2}\\.json',

@@ -134,3 +134,68 @@ export {
   viewWriteError,
 } from './workspace-data/access.ts';
 export type { DataActor, ViewAccess } from './workspace-data/access.ts';
+// Inbox / live queue (issue 5): conversation routing, business time, SLA, escalation, queue
+// priority, message status, email classification and threading, templates, notifications
+// (settings shapes in @sdr/schema: InboxSettings, NotificationPrefs; inbox/README.md).
+export {
+  addBusinessMinutes,
+  addBusinessMs,
+  businessMinutesBetween,
+  businessMsBetween,
+  isBusinessTime,
+  nextBusinessTime,
+  toMs,
+} from './inbox/business-time.ts';
+export type { BusinessHoursLike, Instant } from './inbox/business-time.ts';
+export { formatDuration } from './inbox/duration.ts';
+export { classifyEmail } from './inbox/email-classify.ts';
+export type { EmailClassification, ParsedMailLike } from './inbox/email-classify.ts';
+export {
+  normaliseMessageId,
+  normaliseSubject,
+  parseMessageIds,
+  referencedIds,
+  subjectKey,
+  threadRootId,
+} from './inbox/email-thread.ts';
+export type { ThreadHeaders } from './inbox/email-thread.ts';
+export { escalationKey, escalationsDue, raisePriority } from './inbox/escalation.ts';
+export type { EscalationAction } from './inbox/escalation.ts';
+export {
+  isFailureStatus,
+  isFinalStatus,
+  mapSendGridEvent,
+  mapTwilioStatus,
+  MESSAGE_STATUS_ORDER,
+  nextStatus,
+  statusAdvances,
+} from './inbox/message-status.ts';
+export type { EngagementFlag, ProviderEvent } from './inbox/message-status.ts';
+export { inQuietHours, shouldNotify } from './inbox/notifications.ts';
+export type { NotifyDecision } from './inbox/notifications.ts';
+export { compareQueueItems, explainPriority, queueRankKey } from './inbox/queue-priority.ts';
+export type { QueueOrderItem, QueueRankInput, QueueSettings } from './inbox/queue-priority.ts';
+export { chooseAssignee, inboxCapacity, routingCandidates } from './inbox/routing.ts';
+export type {
+  AssigneeChoice,
+  AssigneeCode,
+  ChooseAssigneeInput,
+  ConversationToRoute,
+} from './inbox/routing.ts';
+export { nextSlaDeadline, slaPolicyFor, slaTimers } from './inbox/sla.ts';
+export type { SlaConversationFacts, SlaInputSettings, SlaPause, SlaTimer } from './inbox/sla.ts';
+export {
+  parseMentions,
+  renderTemplate,
+  TEMPLATE_VARIABLES,
+  templateVariables,
+} from './inbox/templates.ts';
+export type {
+  Mention,
+  MentionMember,
+  ParsedMentions,
+  RenderedTemplate,
+  TemplateScope,
+  TemplateValue,
+  TemplateVars,
+} from './inbox/templates.ts';
