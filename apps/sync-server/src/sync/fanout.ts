@@ -10,11 +10,13 @@ import type { Db } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import { loggableError } from '../logger.ts';
 import type { ChangeBus, Wakeup } from './change-bus.ts';
+import { isFactEntity, readFacts, type FanoutFact } from './facts.ts';
 import { LEAD_ROW_COLUMNS, rowFromDb, type LeadDbRow, type LeadRow } from './lead-row.ts';
 import { bytes, num, queryRows } from './sql.ts';
 
 /** One committed change of a record doc, as the sockets need it. */
 export interface FanoutChange {
+  readonly kind?: 'record';
   readonly workspaceId: string;
   readonly seq: number;
   readonly docName: string;
@@ -28,7 +30,10 @@ export interface FanoutChange {
   readonly state: Uint8Array | null;
 }
 
-export type ChangeListener = (change: FanoutChange) => void;
+/** What listeners receive, in seq order: record changes and server-owned facts (`facts.ts`). */
+export type FeedItem = FanoutChange | FanoutFact;
+
+export type ChangeListener = (change: FeedItem) => void;
 
 interface WorkspaceFeed {
   lastSeen: number;
@@ -98,9 +103,14 @@ export class Fanout {
     });
   }
 
+  /** This instance's commits of facts (read back after commit), in seq order per workspace. */
+  localFacts(facts: readonly FanoutFact[]): void {
+    this.localCommit(facts);
+  }
+
   /** This instance's commits (in seq order per workspace), straight from memory. */
-  localCommit(changes: readonly FanoutChange[]): void {
-    const byWs = new Map<string, FanoutChange[]>();
+  localCommit(changes: readonly FeedItem[]): void {
+    const byWs = new Map<string, FeedItem[]>();
     for (const c of changes) byWs.set(c.workspaceId, [...(byWs.get(c.workspaceId) ?? []), c]);
     for (const [ws, list] of byWs) {
       const feed = this.feeds.get(ws);
@@ -150,7 +160,7 @@ export class Fanout {
     });
   }
 
-  private deliver(feed: WorkspaceFeed, changes: readonly FanoutChange[]): void {
+  private deliver(feed: WorkspaceFeed, changes: readonly FeedItem[]): void {
     for (const c of changes) {
       for (const l of feed.listeners) {
         try {
@@ -174,27 +184,60 @@ export class Fanout {
   private async readFromLog(workspaceId: string, feed: WorkspaceFeed): Promise<void> {
     for (;;) {
       const rows = await queryRows<
-        LeadDbRow & { c_seq: unknown; doc_name: string; update: unknown; y_state: unknown }
+        LeadDbRow & {
+          c_seq: unknown;
+          kind: 'record' | 'fact';
+          doc_name: string | null;
+          update: unknown;
+          y_state: unknown;
+          entity: string | null;
+          entity_id: string | null;
+        }
       >(
         this.db,
-        sql`select c.seq as c_seq, c.doc_name, c.update, l.y_state, ${sql.raw(LEAD_ROW_COLUMNS)}
+        sql`select c.seq as c_seq, c.kind, c.doc_name, c.update, c.entity, c.entity_id, l.y_state,
+              ${sql.raw(LEAD_ROW_COLUMNS)}
             from change_log c
-            left join lead l on l.id = substring(c.doc_name from 6)
-            where c.workspace_id = ${workspaceId} and c.seq > ${feed.lastSeen} and c.kind = 'record'
+            left join lead l on c.kind = 'record' and l.id = substring(c.doc_name from 6)
+            where c.workspace_id = ${workspaceId} and c.seq > ${feed.lastSeen}
             order by c.seq limit ${PAGE}`,
       );
-      this.deliver(
-        feed,
-        rows.map((r) => ({
+      const factRefs = rows.flatMap((r) =>
+        r.kind === 'fact' && r.entity && r.entity_id && isFactEntity(r.entity)
+          ? [{ entity: r.entity, id: r.entity_id }]
+          : [],
+      );
+      const facts: Map<string, Record<string, unknown>> = factRefs.length > 0
+        ? await readFacts(this.db, factRefs)
+        : new Map<string, Record<string, unknown>>();
+      const items: FeedItem[] = [];
+      for (const r of rows) {
+        const seq = num(r.c_seq);
+        if (r.kind === 'fact') {
+          if (!r.entity || !r.entity_id || !isFactEntity(r.entity)) continue;
+          items.push({
+            kind: 'fact',
+            workspaceId,
+            seq,
+            entity: r.entity,
+            id: r.entity_id,
+            data: facts.get(`${r.entity}:${r.entity_id}`) ?? null,
+          });
+          continue;
+        }
+        items.push({
           workspaceId,
-          seq: num(r.c_seq),
-          docName: r.doc_name,
+          seq,
+          docName: r.doc_name ?? '',
           update: bytes(r.update),
           row: r.id ? rowFromDb(r) : null,
           ownerChanged: null,
           state: bytes(r.y_state),
-        })),
-      );
+        });
+      }
+      this.deliver(feed, items);
+      // Seqs skipped above (malformed entries) still count as seen.
+      if (rows.length > 0) feed.lastSeen = Math.max(feed.lastSeen, num(rows.at(-1)!.c_seq));
       if (rows.length < PAGE) return;
     }
   }

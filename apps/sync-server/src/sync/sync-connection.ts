@@ -5,7 +5,7 @@
  */
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
-import { canSeeLead, isReadOnlyClient, type Viewer } from '@sdr/domain';
+import { canSeeFact, canSeeLead, isReadOnlyClient, type Viewer } from '@sdr/domain';
 import {
   decodeFrame,
   decodeSyncPayload,
@@ -18,7 +18,8 @@ import {
 import type { Logger } from '../logger.ts';
 import { loggableError } from '../logger.ts';
 import { catchupPage } from './catchup.ts';
-import type { FanoutChange } from './fanout.ts';
+import type { FanoutChange, FeedItem } from './fanout.ts';
+import type { FanoutFact } from './facts.ts';
 import { syncStep1Bytes, syncStep2Bytes } from './sync-messages.ts';
 import { CLOSE_CODES } from './close-codes.ts';
 import type { SyncCore } from './sync-core.ts';
@@ -47,6 +48,29 @@ function changeFrame(c: FanoutChange, variant: Variant): Uint8Array {
             },
     });
     m.set(variant, bytes);
+  }
+  return bytes;
+}
+
+const encodedFacts = new WeakMap<FanoutFact, Map<boolean, Uint8Array>>();
+
+/** A fact as a change frame: its row when the viewer may see it, else `null` (delete your copy). */
+function factFrame(c: FanoutFact, visible: boolean): Uint8Array {
+  let m = encodedFacts.get(c);
+  if (!m) encodedFacts.set(c, (m = new Map<boolean, Uint8Array>()));
+  let bytes = m.get(visible);
+  if (!bytes) {
+    bytes = encodeFrame({
+      type: 'change',
+      change: {
+        kind: 'fact',
+        seq: c.seq,
+        entity: c.entity,
+        id: c.id,
+        data: visible ? c.data : null,
+      },
+    });
+    m.set(visible, bytes);
   }
   return bytes;
 }
@@ -144,9 +168,13 @@ export class SyncConnection {
     this.release();
   }
 
-  private push(c: FanoutChange): void {
+  private push(c: FeedItem): void {
     if (c.seq <= this.liveFrom || !this.viewer) return;
     const policy = this.core.visibility.policyNow(this.auth.workspaceId);
+    if (c.kind === 'fact') {
+      const visible = c.data !== null && canSeeFact(this.viewer, c.entity, c.data, policy);
+      return this.send(factFrame(c, visible));
+    }
     let variant: Variant = 'evict';
     if (c.row && canSeeLead(this.viewer, c.row, policy)) {
       const restricted = this.viewer.role === 'sdr' && policy !== 'all';

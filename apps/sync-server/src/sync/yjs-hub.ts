@@ -17,7 +17,7 @@ import * as Y from 'yjs';
 import { canSeeLead, type Viewer } from '@sdr/domain';
 import type { Logger } from '../logger.ts';
 import { loggableError } from '../logger.ts';
-import type { FanoutChange } from './fanout.ts';
+import type { FeedItem } from './fanout.ts';
 import { CLOSE_CODES } from './close-codes.ts';
 import type { Backlog, SocketAuth } from './socket-auth.ts';
 import type { SyncCore } from './sync-core.ts';
@@ -183,7 +183,8 @@ export class YjsHub {
     }
   }
 
-  private onChange(c: FanoutChange, rooms: Map<string, Room>): void {
+  private onChange(c: FeedItem, rooms: Map<string, Room>): void {
+    if (c.kind === 'fact') return; // server-owned facts are not Yjs docs
     const room = rooms.get(c.docName);
     if (!room) return;
     const update = c.update ?? c.state;

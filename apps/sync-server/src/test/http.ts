@@ -29,6 +29,7 @@ export interface ApiClient {
   get<T = Json>(path: string, options?: RequestOptions): Promise<HttpResult<T>>;
   post<T = Json>(path: string, body?: unknown, options?: RequestOptions): Promise<HttpResult<T>>;
   patch<T = Json>(path: string, body?: unknown, options?: RequestOptions): Promise<HttpResult<T>>;
+  put<T = Json>(path: string, body?: unknown, options?: RequestOptions): Promise<HttpResult<T>>;
   delete<T = Json>(path: string, options?: RequestOptions): Promise<HttpResult<T>>;
 }
 
@@ -65,6 +66,7 @@ export function apiClient(baseUrl: string): ApiClient {
     get: (path, options) => request('GET', path, undefined, options),
     post: (path, body, options) => request('POST', path, body, options),
     patch: (path, body, options) => request('PATCH', path, body, options),
+    put: (path, body, options) => request('PUT', path, body, options),
     delete: (path, options) => request('DELETE', path, undefined, options),
   };
 }

@@ -43,3 +43,24 @@ export function visibilityChange(
   const is = canSeeLead(viewer, after, policy);
   return was === is ? 'unchanged' : is ? 'gained' : 'lost';
 }
+
+/** The row fields of a server-owned fact that decide who sees it (see `canSeeFact`). */
+export interface FactVisibility {
+  readonly assigneeId?: string | null;
+  readonly userId?: string | null;
+}
+
+/**
+ * Who sees a server-owned fact: a notification only its user; conversations, their messages and
+ * queue items follow the lead rule applied to their assignee (unassigned: everyone who sees
+ * unassigned leads, i.e. everyone).
+ */
+export function canSeeFact(
+  viewer: Viewer,
+  entity: string,
+  data: FactVisibility,
+  policy: LeadVisibilityPolicy,
+): boolean {
+  if (entity === 'notification') return data.userId === viewer.userId;
+  return canSeeLead(viewer, { ownerId: data.assigneeId ?? null }, policy);
+}

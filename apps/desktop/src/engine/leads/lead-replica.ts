@@ -31,6 +31,7 @@ import { createSyncStateStore } from '../sync/sync-state-store.ts';
 import { DocCache } from './doc-cache.ts';
 import { columnsFromDoc, type StoredLead } from './lead-row.ts';
 import { createLeadStore } from './lead-store.ts';
+import { FactStore } from '../inbox/fact-store.ts';
 
 export interface LocalEdit {
   lead: StoredLead;
@@ -70,6 +71,8 @@ export class LeadReplica {
   readonly leads;
   readonly outbox;
   readonly syncState;
+  /** Server-owned facts (conversations, messages, queue items, notifications). */
+  readonly facts;
   readonly cache = new DocCache();
   private clientId: number;
 
@@ -81,6 +84,7 @@ export class LeadReplica {
     this.leads = createLeadStore(sqlite);
     this.outbox = createOutboxStore(sqlite, now);
     this.syncState = createSyncStateStore(sqlite, now);
+    this.facts = new FactStore(sqlite);
     this.clientId = installation.clientId();
   }
 

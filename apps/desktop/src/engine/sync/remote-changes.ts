@@ -14,12 +14,17 @@ import {
   type StoredLead,
 } from '../leads/lead-row.ts';
 import type { LeadReplica } from '../leads/lead-replica.ts';
+import type { AppliedFact } from '../inbox/fact-store.ts';
 
 export interface Applied {
   /** Ids of leads written or deleted. */
   ids: string[];
   /** Record rows stored. */
   rows: number;
+  /** Server-owned facts stored or deleted. */
+  facts: AppliedFact[];
+  /** Facts refused as malformed (logged by the caller). */
+  factErrors: string[];
 }
 
 function leadIdOf(name: string): string | null {
@@ -34,7 +39,7 @@ export function applyChanges(
   changes: readonly Change[],
   cursor: number | null,
 ): Applied {
-  const applied: Applied = { ids: [], rows: 0 };
+  const applied: Applied = { ids: [], rows: 0, facts: [], factErrors: [] };
   // With nothing in the outbox no doc needs decoding (the common case, and all of initial sync).
   // An O(1) check: counting this workspace's entries per live change made a long offline
   // session's merge quadratic (bench:sync offline_merge_s).
@@ -42,7 +47,12 @@ export function applyChanges(
   const touched: string[] = [];
   replica.transaction(() => {
     for (const change of changes) {
-      if (change.kind === 'fact') continue; // No server-owned facts are replicated yet.
+      if (change.kind === 'fact') {
+        const r = replica.facts.apply(workspaceId, change.entity, change.id, change.data);
+        if (r && 'error' in r) applied.factErrors.push(r.error);
+        else if (r) applied.facts.push(r);
+        continue;
+      }
       const id = leadIdOf(change.docName);
       if (!id) continue;
       touched.push(change.docName);

@@ -26,7 +26,8 @@ import { EngineFailure } from '../errors.ts';
 import type { LeadReplica } from '../leads/lead-replica.ts';
 import type { Logger } from '../logger.ts';
 import type { OutboxEntry } from './outbox-store.ts';
-import { acknowledge, applyChanges, evict, mergeIntoDoc } from './remote-changes.ts';
+import { acknowledge, applyChanges, evict, mergeIntoDoc, type Applied } from './remote-changes.ts';
+import type { AppliedFact } from '../inbox/fact-store.ts';
 import { syncSocketUrl } from './sync-url.ts';
 
 export type Connection = 'offline' | 'connecting' | 'online';
@@ -42,6 +43,8 @@ export interface SyncClientOptions {
   /** Something in `snapshot()` changed. */
   onStatus: () => void;
   onLeadsChanged: (ids: string[] | null) => void;
+  /** Server-owned facts applied (a catch-up page or a live change); `live`: pushed as it happened. */
+  onFacts?: (facts: AppliedFact[], live: boolean) => void;
   onReverted: (reverted: LeadReverted) => void;
   random?: () => number;
   backoff?: BackoffOptions;
@@ -281,6 +284,7 @@ export class SyncClient {
     this.progress.rows += applied.rows;
     this.progress.head = Math.max(this.progress.head, page.nextSeq);
     if (applied.ids.length > 0) this.leadsChanged(applied.ids);
+    this.factsApplied(applied, false);
     if (!page.done) {
       this.o.onStatus();
       return;
@@ -304,6 +308,12 @@ export class SyncClient {
     this.cursor = cursor;
     if (this.above.size > 0 && this.caughtUp) this.scheduleGapFill();
     if (applied.ids.length > 0) this.leadsChanged(applied.ids);
+    this.factsApplied(applied, this.caughtUp);
+  }
+
+  private factsApplied(applied: Applied, live: boolean): void {
+    for (const e of applied.factErrors) this.o.log.warn('fact refused', { error: e });
+    if (applied.facts.length > 0) this.o.onFacts?.(applied.facts, live);
   }
 
   /** The cursor after `from`, moved over every contiguous seq already applied. */

@@ -1,0 +1,157 @@
+/**
+ * Server-owned facts (design: ARCHITECTURE.md, Sync): conversations, messages, queue items and
+ * notifications are plain rows the server alone writes. A writer changes the rows in its
+ * transaction, then calls `stampFacts` in the same transaction: each changed row gets the next
+ * workspace seq (the same sequence as record changes, so one cursor covers both) and a `fact`
+ * entry in `change_log`. After commit, `publishFacts` hands the stamped rows to this instance's
+ * fan-out and wakes the other instances. Clients receive `fact` changes live and in catch-up.
+ *
+ * The workspace_seq row lock taken here is held until commit, so per workspace commits happen in
+ * seq order (as for record changes): a reader that saw seq n has every seq below it.
+ */
+import { inArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/schema.ts';
+import { schema } from '../db/schema.ts';
+import type { ChangeBus, Wakeup } from './change-bus.ts';
+import type { Fanout } from './fanout.ts';
+import { num, queryRows, type Executor } from './sql.ts';
+
+export const FACT_ENTITIES = ['conversation', 'message', 'queueItem', 'notification'] as const;
+export type FactEntity = (typeof FACT_ENTITIES)[number];
+
+export const FACT_TABLE_NAMES: Record<FactEntity, string> = {
+  conversation: 'conversation',
+  message: 'message',
+  queueItem: 'queue_item',
+  notification: 'notification',
+};
+
+const TABLES = {
+  conversation: schema.conversation,
+  message: schema.message,
+  queueItem: schema.queueItem,
+  notification: schema.notification,
+};
+
+export interface FactRef {
+  readonly entity: FactEntity;
+  readonly id: string;
+}
+
+/** One committed fact change as the fan-out delivers it. */
+export interface FanoutFact {
+  readonly kind: 'fact';
+  readonly workspaceId: string;
+  readonly seq: number;
+  readonly entity: FactEntity;
+  readonly id: string;
+  /** The row after this change (or newer when read back); null when it no longer exists. */
+  readonly data: Record<string, unknown> | null;
+}
+
+/** What `stampFacts` did, for `publishFacts` after commit. */
+export interface FactStamp {
+  readonly workspaceId: string;
+  readonly refs: readonly (FactRef & { seq: number })[];
+  readonly wakeups: readonly Wakeup[];
+}
+
+export const isFactEntity = (v: string): v is FactEntity =>
+  (FACT_ENTITIES as readonly string[]).includes(v);
+
+/**
+ * In the writer's transaction: stamps each distinct row with the next workspace seq and appends
+ * its change-log entry. Call it after the rows are written and before commit.
+ */
+export async function stampFacts(
+  tx: Executor,
+  o: { bus: ChangeBus; newId: () => string; now: number },
+  workspaceId: string,
+  refs: readonly FactRef[],
+): Promise<FactStamp> {
+  const seen = new Set<string>();
+  const distinct = refs.filter((r) => {
+    const k = `${r.entity}:${r.id}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  if (distinct.length === 0) return { workspaceId, refs: [], wakeups: [] };
+  const [row] = await queryRows<{ last_seq: unknown }>(
+    tx,
+    sql`insert into workspace_seq (workspace_id, last_seq) values (${workspaceId}, ${distinct.length})
+        on conflict (workspace_id) do update set last_seq = workspace_seq.last_seq + excluded.last_seq
+        returning last_seq`,
+  );
+  const first = num(row!.last_seq) - distinct.length + 1;
+  const stamped = distinct.map((r, i) => ({ ...r, seq: first + i }));
+  for (const entity of FACT_ENTITIES) {
+    const mine = stamped.filter((r) => r.entity === entity);
+    if (mine.length === 0) continue;
+    await tx.execute(
+      sql`update ${sql.raw(FACT_TABLE_NAMES[entity])} t set seq = v.seq
+          from (values ${sql.join(
+            mine.map((r) => sql`(${r.id}, ${r.seq}::bigint)`),
+            sql`, `,
+          )}) as v(id, seq)
+          where t.id = v.id and t.workspace_id = ${workspaceId}`,
+    );
+  }
+  const createdAt = new Date(o.now).toISOString();
+  await tx.execute(
+    sql`insert into change_log (id, workspace_id, seq, kind, entity, entity_id, created_at)
+        values ${sql.join(
+          stamped.map(
+            (r) =>
+              sql`(${o.newId()}, ${workspaceId}, ${r.seq}, 'fact', ${r.entity}, ${r.id}, ${createdAt}::timestamptz)`,
+          ),
+          sql`, `,
+        )}`,
+  );
+  const wakeups = [{ workspaceId, seq: stamped.at(-1)!.seq }];
+  const notify = o.bus.inTransaction(wakeups);
+  if (notify) await tx.execute(notify);
+  return { workspaceId, refs: stamped, wakeups };
+}
+
+/** Reads the current rows of facts by entity and id (camelCase, times as ms numbers). */
+export async function readFacts(
+  db: Executor & Pick<Db, 'select'>,
+  refs: readonly FactRef[],
+): Promise<Map<string, Record<string, unknown>>> {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const entity of FACT_ENTITIES) {
+    const ids = [...new Set(refs.filter((r) => r.entity === entity).map((r) => r.id))];
+    if (ids.length === 0) continue;
+    const table = TABLES[entity];
+    const rows = (await db.select().from(table).where(inArray(table.id, ids))) as unknown as Record<
+      string,
+      unknown
+    >[];
+    for (const r of rows) out.set(`${entity}:${String(r.id)}`, r);
+  }
+  return out;
+}
+
+/**
+ * After commit: hands the stamped facts to this instance's fan-out (read back from the database,
+ * so listeners get the committed rows) and wakes other instances.
+ */
+export async function publishFacts(
+  core: { db: Db; fanout: Fanout; bus: ChangeBus },
+  stamp: FactStamp,
+): Promise<void> {
+  if (stamp.refs.length === 0) return;
+  const rows = await readFacts(core.db, stamp.refs);
+  core.fanout.localFacts(
+    stamp.refs.map((r) => ({
+      kind: 'fact',
+      workspaceId: stamp.workspaceId,
+      seq: r.seq,
+      entity: r.entity,
+      id: r.id,
+      data: rows.get(`${r.entity}:${r.id}`) ?? null,
+    })),
+  );
+  core.bus.afterCommit(stamp.wakeups);
+}
