@@ -29,6 +29,7 @@ describe('layering lint rules', () => {
     ['packages/domain/src/lead/x.ts', "import ct from 'countries-and-timezones/dist/index.js';"],
     ['packages/domain/src/lead/x.ts', "import x from 'libphonenumber-js/max/extra';"],
     ['packages/domain/src/lead/x.ts', "import Papa from 'papaparse';"],
+    ['packages/domain/src/inbox/x.ts', "import { DateTime } from 'luxon/src/luxon.js';"],
     ['packages/ui/src/Button.tsx', "import { can } from '@sdr/domain';"],
     [
       'packages/ui/src/Button.tsx',
@@ -69,6 +70,7 @@ describe('layering lint rules', () => {
       'packages/domain/src/lead/country.ts',
       "import de from 'i18n-iso-countries/langs/de.json' with { type: 'json' };",
     ],
+    ['packages/domain/src/inbox/sla.ts', "import { DateTime } from 'luxon';"],
     ['packages/ui/src/Button.tsx', "import { useState } from 'react';"],
     ['apps/desktop/src/renderer/App.tsx', "import { contract } from '../shared/contract.ts';"],
     ['apps/desktop/src/renderer/App.tsx', "import { Button } from '@sdr/ui';"],

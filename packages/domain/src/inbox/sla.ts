@@ -16,7 +16,7 @@
  *   = still snoozed) does not count, so the due time moves later by the paused (business) time.
  *   While snoozed, a running timer is `paused`; its `dueAt` is the due time if it resumed now. A
  *   conversation with status `snoozed` and no open pause is treated as paused since `now`. An open
- *   pause counts only while the status is `snoozed`.
+ *   pause counts only while the status is `snoozed`. A stopped timer counts pauses up to its stop.
  * - **Closed** stops every timer at `closedAt` (counted only while the status is `closed`; a
  *   reopened conversation runs again). Closing answers the wait: a response timer stopped by
  *   closing is `met` when closed in time, like resolution.
@@ -147,13 +147,17 @@ function timer(
   now: number,
   warnMs: number,
 ): SlaTimer {
-  const d = deadline(start, minutes * MINUTE, clock, pauses);
+  // A stopped timer only counts pauses before its stop (clipped there).
+  const counted =
+    stop === null
+      ? pauses
+      : pauses
+          .filter((p) => p.from < stop)
+          .map((p) => ({ from: p.from, until: p.until === null ? stop : Math.min(p.until, stop) }));
+  const d = deadline(start, minutes * MINUTE, clock, counted);
   const base = { kind, policyId: policy.id, startedAt: start };
   if (d.paused) {
     const dueAt = clock.add(Math.max(now, d.since), d.remaining);
-    if (stop !== null) {
-      return { ...base, dueAt, state: 'met', remainingMs: dueAt - stop, stoppedAt: stop };
-    }
     return { ...base, dueAt, state: 'paused', remainingMs: dueAt - now, stoppedAt: null };
   }
   const { dueAt } = d;
