@@ -86,9 +86,9 @@ export type InboxTerritory = z.infer<typeof InboxTerritory>;
  */
 export const InboxRouting = z.object({
   rule: z.enum(INBOX_ROUTING_RULES).default('round_robin'),
-  sdrIds: z.array(UserId).max(500).refine(unique, 'People repeat').default([]),
+  sdrIds: z.array(UserId).max(500).refine(unique, 'People repeat').default(() => []),
   /** Max open conversations per person; `defaultCapacity` for people not listed. */
-  capacity: z.record(UserId, z.number().int().min(0).max(100_000)).default({}),
+  capacity: z.record(UserId, z.number().int().min(0).max(100_000)).default(() => ({})),
   defaultCapacity: z.number().int().min(0).max(100_000).default(50),
   preferLeadOwner: z.boolean().default(true),
   byChannel: z.partialRecord(Channel, z.array(UserId).max(500)).optional(),
@@ -121,12 +121,12 @@ export const BusinessHours = z
         wed: DayHours.default(nineToFive),
         thu: DayHours.default(nineToFive),
         fri: DayHours.default(nineToFive),
-        sat: DayHours.default([]),
-        sun: DayHours.default([]),
+        sat: DayHours.default(() => []),
+        sun: DayHours.default(() => []),
       })
       .prefault({}),
     /** Days off, in the workspace time zone. */
-    holidays: z.array(IsoDay).max(1000).default([]),
+    holidays: z.array(IsoDay).max(1000).default(() => []),
   })
   .refine((h) => WEEKDAYS.some((d) => h.weekly[d].length > 0), 'Open at least one day of the week');
 export type BusinessHours = z.infer<typeof BusinessHours>;
@@ -230,7 +230,7 @@ export const InboxSettings = z.object({
     .array(ReplyTemplate)
     .max(500)
     .refine((ts) => unique(ts.map((t) => t.id)), 'Template ids must be unique')
-    .default([]),
+    .default(() => []),
 });
 export type InboxSettings = z.infer<typeof InboxSettings>;
 /** What a client sends (every part optional, defaults filled in by `InboxSettings.parse`). */
@@ -240,11 +240,14 @@ export const DEFAULT_INBOX_SETTINGS: InboxSettings = InboxSettings.parse({});
 
 // ---- notification preferences (per member) -----------------------------------------------------
 
-export const NotificationChannels = z.object({
-  inApp: z.boolean().default(true),
-  os: z.boolean().default(true),
-  sound: z.boolean().default(true),
-});
+/** How a member hears about one category; `sound` defaults differ per category. */
+const channelsFor = (sound: boolean) =>
+  z.object({
+    inApp: z.boolean().default(true),
+    os: z.boolean().default(true),
+    sound: z.boolean().default(sound),
+  });
+export const NotificationChannels = channelsFor(true);
 export type NotificationChannels = z.infer<typeof NotificationChannels>;
 
 /** `start`-`end` in `timeZone`; crosses midnight when `start > end`; `start == end`: none. */
@@ -255,7 +258,7 @@ export const QuietHours = z.object({
 });
 export type QuietHours = z.infer<typeof QuietHours>;
 
-const channelsDefault = (sound: boolean) => NotificationChannels.prefault({ sound });
+const channelsDefault = (sound: boolean) => channelsFor(sound).prefault({});
 
 export const NotificationPrefs = z.object({
   categories: z

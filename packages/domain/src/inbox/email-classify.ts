@@ -9,7 +9,8 @@
  * `X-Failed-Recipients` (Exim). The failed recipient, status code and the original Message-ID
  * come from the `message/delivery-status` part and the returned headers when the caller passes
  * them, else from headers and the body text. A DSN whose every action is `delayed` is a warning,
- * not a bounce: it classifies as `auto_reply`.
+ * not a bounce: it classifies as `auto_reply`, as do read receipts (`report-type=
+ * disposition-notification`) and success reports.
  *
  * Auto-reply signals (RFC 3834 and common practice): `Auto-Submitted` other than `no`,
  * `X-Autoreply`, `X-Autorespond`, `Precedence: auto_reply | bulk | junk`,
@@ -151,6 +152,9 @@ export function classifyEmail(mail: ParsedMailLike): EmailClassification {
       return { kind: 'auto_reply', reason: `delivery report (DSN action: ${actions[0]})` };
     }
     return bounceDetails(mail, 'delivery status report (multipart/report)');
+  }
+  if (report.multipartReport && report.type === 'disposition-notification') {
+    return { kind: 'auto_reply', reason: 'read receipt (disposition notification)' };
   }
   if (first(mail, 'x-failed-recipients') !== null) {
     return bounceDetails(mail, 'X-Failed-Recipients header');
