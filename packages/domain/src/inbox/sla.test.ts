@@ -257,6 +257,23 @@ describe('snooze pauses', () => {
     expect(timer(f, '2024-03-04T18:00:00Z', 'first_response').remainingMs).toBe(10 * MIN);
   });
 
+  it('with snoozedUntil, a paused timer is due as if it resumed then (stable while snoozed)', () => {
+    const f = {
+      ...text,
+      status: 'snoozed' as const,
+      snoozedUntil: at('2024-03-04T12:00:00Z'),
+      pauses: [{ from: at('2024-03-04T10:05:00Z'), until: null }],
+    };
+    for (const now of ['2024-03-04T10:20:00Z', '2024-03-04T11:00:00Z']) {
+      expect(timer(f, now, 'first_response')).toMatchObject({
+        state: 'paused',
+        due: '2024-03-04T12:10:00Z',
+      });
+    }
+    // Snooze already over but status not yet updated: resumes now.
+    expect(timer(f, '2024-03-04T13:00:00Z', 'first_response').due).toBe('2024-03-04T13:10:00Z');
+  });
+
   it('snoozed with no pause recorded: paused from now', () => {
     const f = { ...text, status: 'snoozed' as const };
     expect(timer(f, '2024-03-04T10:08:00Z', 'first_response')).toMatchObject({

@@ -14,7 +14,8 @@
  * Pausing and stopping:
  * - **Snoozed** pauses every running timer: time inside `pauses` (`{from, until}`; `until: null`
  *   = still snoozed) does not count, so the due time moves later by the paused (business) time.
- *   While snoozed, a running timer is `paused`; its `dueAt` is the due time if it resumed now. A
+ *   While snoozed, a running timer is `paused`; its `dueAt` is the due time if it resumed at
+ *   `snoozedUntil` (when given and later than now, so the value is stable), else now. A
  *   conversation with status `snoozed` and no open pause is treated as paused since `now`. An open
  *   pause counts only while the status is `snoozed`. A stopped timer counts pauses up to its stop.
  * - **Closed** stops every timer at `closedAt` (counted only while the status is `closed`; a
@@ -63,6 +64,8 @@ export interface SlaConversationFacts {
   readonly closedAt: number | null;
   /** Snooze periods (see the file header). */
   readonly pauses?: readonly SlaPause[];
+  /** When the current snooze ends (if known): a paused timer's `dueAt` assumes it resumes then. */
+  readonly snoozedUntil?: number | null;
 }
 
 export interface SlaTimer {
@@ -146,6 +149,7 @@ function timer(
   pauses: readonly SlaPause[],
   now: number,
   warnMs: number,
+  resumeAt: number,
 ): SlaTimer {
   // A stopped timer only counts pauses before its stop (clipped there).
   const counted =
@@ -157,7 +161,7 @@ function timer(
   const d = deadline(start, minutes * MINUTE, clock, counted);
   const base = { kind, policyId: policy.id, startedAt: start };
   if (d.paused) {
-    const dueAt = clock.add(Math.max(now, d.since), d.remaining);
+    const dueAt = clock.add(Math.max(resumeAt, d.since), d.remaining);
     return { ...base, dueAt, state: 'paused', remainingMs: dueAt - now, stoppedAt: null };
   }
   const { dueAt } = d;
@@ -198,10 +202,11 @@ export function slaTimers(
   const pauses = effectivePauses(facts, at);
   const warnMs = settings.sla.warnBeforeMinutes * MINUTE;
   const closed = facts.status === 'closed' ? facts.closedAt : null;
+  const resumeAt = Math.max(at, facts.status === 'snoozed' ? (facts.snoozedUntil ?? at) : at);
   const out: SlaTimer[] = [];
   const make = (kind: SlaTimerKind, minutes: number | null, from: number, stop: number | null) => {
     if (minutes !== null)
-      out.push(timer(kind, policy, minutes, from, stop, clock, pauses, at, warnMs));
+      out.push(timer(kind, policy, minutes, from, stop, clock, pauses, at, warnMs, resumeAt));
   };
 
   const lastOut = facts.lastOutboundAt;
