@@ -117,6 +117,15 @@ describe('classifyEmail', () => {
 
   it('Outlook / Exchange out of office → auto_reply', () => {
     expect(classifyEmail(outlookOof).kind).toBe('auto_reply');
+    // Older Exchange: no Auto-Submitted, the subject and the suppress header.
+    const older = Object.fromEntries(
+      Object.entries(outlookOof.headers).filter(([name]) => name !== 'auto-submitted'),
+    );
+    expect(classifyEmail({ ...outlookOof, headers: older })).toEqual({
+      kind: 'auto_reply',
+      reason:
+        'subject "Automatic reply: Quick question about your pipeline", X-Auto-Response-Suppress: All',
+    });
   });
 
   it.each([
@@ -135,7 +144,6 @@ describe('classifyEmail', () => {
     ['precedence', 'auto_reply'],
     ['precedence', 'bulk'],
     ['precedence', 'junk'],
-    ['x-auto-response-suppress', 'OOF, AutoReply'],
   ])('%s: %s → auto_reply', (name, value) => {
     expect(classifyEmail({ headers: { [name]: value }, subject: 'Re: hi' })).toMatchObject({
       kind: 'auto_reply',
@@ -244,6 +252,14 @@ describe('classifyEmail', () => {
     [
       'a reply mentioning the office',
       { headers: {}, subject: 'Re: Back in the office next week?' },
+    ],
+    [
+      'an Outlook reply carrying X-Auto-Response-Suppress (distribution lists, meeting mail)',
+      {
+        headers: { 'x-auto-response-suppress': 'All', 'thread-topic': 'Pricing' },
+        subject: 'RE: Pricing',
+        from: 'max@contoso.com',
+      },
     ],
     [
       'a postmaster writing a normal mail',

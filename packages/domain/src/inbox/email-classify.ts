@@ -13,9 +13,13 @@
  * disposition-notification`) and success reports.
  *
  * Auto-reply signals (RFC 3834 and common practice): `Auto-Submitted` other than `no`,
- * `X-Autoreply`, `X-Autorespond`, `Precedence: auto_reply | bulk | junk`,
- * `X-Auto-Response-Suppress` (set by Exchange on OOF replies), and subject prefixes such as
- * "Out of office", "Automatic reply", "Auto:", "Abwesenheitsnotiz".
+ * `X-Autoreply`, `X-Autorespond`, `Precedence: auto_reply | bulk | junk`, and subject prefixes
+ * such as "Out of office", "Automatic reply", "Auto:", "Abwesenheitsnotiz".
+ * `X-Auto-Response-Suppress` alone does NOT make an auto reply: it asks the receiver not to
+ * auto-reply and Exchange/Outlook also put it on mail people write (distribution lists, meeting
+ * mail); ticketing tools that trusted it swallowed real replies (osTicket #5320, GLPI #2170,
+ * sisimai #491). Exchange OOF replies carry `Auto-Submitted: auto-generated` or an "Automatic
+ * reply:" subject, which are caught. Losing a lead's reply costs more than showing an OOF.
  */
 import { normaliseMessageId } from './email-thread.ts';
 
@@ -177,12 +181,10 @@ export function classifyEmail(mail: ParsedMailLike): EmailClassification {
   if (precedence !== null && /^(?:auto_reply|bulk|junk)$/i.test(precedence)) {
     return { kind: 'auto_reply', reason: `Precedence: ${precedence}` };
   }
-  const suppress = first(mail, 'x-auto-response-suppress');
-  if (suppress !== null && suppress !== '') {
-    return { kind: 'auto_reply', reason: `X-Auto-Response-Suppress: ${suppress}` };
-  }
   if (AUTO_SUBJECT.test(subject)) {
-    return { kind: 'auto_reply', reason: `subject "${subject.slice(0, 60)}"` };
+    const suppress = first(mail, 'x-auto-response-suppress');
+    const also = suppress ? `, X-Auto-Response-Suppress: ${suppress}` : '';
+    return { kind: 'auto_reply', reason: `subject "${subject.slice(0, 60)}"${also}` };
   }
   return { kind: 'reply' };
 }
