@@ -13,6 +13,9 @@ import { createFileStore, type FileStore } from './files/file-store.ts';
 import { createHandlers } from './handlers.ts';
 import { sessionActor } from './leads/bulk/bulk-handlers.ts';
 import { BulkJobs } from './leads/bulk/bulk-jobs.ts';
+import { createInboxApi } from './inbox/inbox-api.ts';
+import { createInboxStore } from './inbox/inbox-store.ts';
+import { Inbox, type InboxOptions } from './inbox/inbox.ts';
 import { createImportRunner } from './import/import-runner.ts';
 import { selectLeads } from './leads/select-leads.ts';
 import { LeadReplica } from './leads/lead-replica.ts';
@@ -41,13 +44,19 @@ export interface EngineOptions {
   log: Logger;
   now?: () => number;
   fetch?: typeof globalThis.fetch;
-  notify?: (title: string, body: string) => void;
+  notify?: (
+    title: string,
+    body: string,
+    target?: { conversationId: string | null; queueItemId: string | null },
+  ) => void;
   /** Signs in with this login on the first start of a fresh data dir (the demo of `pnpm start`). */
   demoLogin?: { email: string; password: string } | null;
   /** Sync client tuning (tests shorten the reconnect backoff). */
   sync?: SyncManagerOptions['client'];
   /** Views/lists/tasks replication timing (tests shorten the push delay and pull interval). */
   workspaceData?: WorkspaceDataOptions['timing'];
+  /** Inbox command outbox timing (tests shorten the retry backoff). */
+  inbox?: InboxOptions['timing'];
 }
 
 export interface Engine {
@@ -72,6 +81,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const replica = new LeadReplica(sqlite, createInstallation(sqlite), now);
   let sync: SyncManager | null = null;
   let workspaceData: WorkspaceData | null = null;
+  let inbox: Inbox | null = null;
   const signedInWorkspace = (): string | null => {
     try {
       return sync?.readableWorkspace() ?? null;
@@ -117,6 +127,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       emit('auth:changed', state);
       void sync?.follow(state);
       workspaceData?.follow(state);
+      inbox?.follow(state);
     },
     notify: opts.notify ?? (() => undefined),
   });
@@ -140,7 +151,11 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     emit,
     log: opts.log.child('sync'),
     ...(opts.sync ? { client: opts.sync } : {}),
-    onStatus: (status) => workspaceData?.syncStatus(status),
+    onStatus: (status) => {
+      workspaceData?.syncStatus(status);
+      inbox?.syncStatus(status);
+    },
+    onFacts: (workspaceId, facts, live) => inbox?.onFacts(workspaceId, facts, live),
   });
   const stored = session.signedIn ? MeResponse.safeParse(store.load()?.profile) : null;
   if (stored?.success) void sync.follow({ status: 'signed-in', me: stored.data, offline: true });
@@ -162,6 +177,21 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   if (stored?.success) {
     workspaceData.follow({ status: 'signed-in', me: stored.data, offline: true });
   }
+  inbox = new Inbox({
+    store: createInboxStore(sqlite),
+    api: createInboxApi({ baseUrl: opts.serverUrl, ...(opts.fetch ? { fetch: opts.fetch } : {}) }),
+    authed: (fn) => session.authed(fn),
+    workspace: {
+      readable: () => syncManager.readableWorkspace(),
+      editable: () => syncManager.editableWorkspace(),
+    },
+    emit,
+    notify: opts.notify,
+    log: opts.log.child('inbox'),
+    now,
+    ...(opts.inbox ? { timing: opts.inbox } : {}),
+  });
+  if (stored?.success) inbox.follow({ status: 'signed-in', me: stored.data, offline: true });
 
   const settings = createSettings(db);
   if (opts.demoLogin && !settings.demoSignInDone()) {
@@ -218,6 +248,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     info: { version: opts.version, serverUrl: opts.serverUrl, shell: opts.shell },
     bulk,
     workspaceData,
+    inbox,
     imports: {
       runner: importer,
       files,
@@ -249,6 +280,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       listeners.clear();
       sync?.closeNow();
       workspaceData?.close();
+      inbox?.close();
       bulk.close();
       replica.cache.clear();
       leadQuery.close();

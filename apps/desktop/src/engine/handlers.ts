@@ -4,6 +4,8 @@
  */
 import type { z } from 'zod';
 import type { Channel, Contract, OutputOf } from '../shared/contract.ts';
+import { createInboxHandlers } from './inbox/inbox-handlers.ts';
+import type { Inbox } from './inbox/inbox.ts';
 import { createImportHandlers, type ImportHandlerDeps } from './import/import-handlers.ts';
 import { createBulkHandlers, sessionActor } from './leads/bulk/bulk-handlers.ts';
 import type { BulkJobs } from './leads/bulk/bulk-jobs.ts';
@@ -30,6 +32,8 @@ export interface HandlerDeps {
   imports: ImportHandlerDeps;
   /** Saved views, lead lists, tasks and lead settings (replicated rows). */
   workspaceData: WorkspaceData;
+  /** Inbox, live queue and notifications (facts read locally, commands through an outbox). */
+  inbox: Inbox;
 }
 
 export function createHandlers({
@@ -41,8 +45,10 @@ export function createHandlers({
   imports,
   bulk,
   workspaceData,
+  inbox,
 }: HandlerDeps): Handlers {
   return {
+    ...createInboxHandlers(inbox),
     ...createImportHandlers(imports),
     ...createLeadHandlers({ ...leads, session }),
     ...createWorkspaceDataHandlers(workspaceData),
@@ -62,6 +68,7 @@ export function createHandlers({
       // The account's local leads (and unsent edits) go with it; see README "Sync".
       await leads.sync.signOut();
       workspaceData.signOut();
+      inbox.signOut();
       return state;
     },
     'auth:switchWorkspace': ({ workspaceId }) => session.switchWorkspace(workspaceId),

@@ -17,6 +17,7 @@ import {
   WorkspaceName,
 } from '@sdr/schema';
 import { bulkChannels, bulkEvents } from './contract-bulk.ts';
+import { inboxChannels, inboxEvents } from './contract-inbox.ts';
 import { LeadReverted, leadChannels } from './contract-leads.ts';
 import { importChannels, importEvents } from './contract-import.ts';
 import { workspaceChannels, workspaceEvents } from './contract-workspace.ts';
@@ -25,6 +26,7 @@ export * from './contract-bulk.ts';
 export * from './contract-leads.ts';
 export * from './contract-workspace.ts';
 export * from './contract-import.ts';
+export * from './contract-inbox.ts';
 
 export const AuthState = z.discriminatedUnion('status', [
   z.object({ status: z.literal('signed-out') }),
@@ -109,6 +111,7 @@ export const contract = {
   ...workspaceChannels,
   ...bulkChannels,
   ...importChannels,
+  ...inboxChannels,
   'sync:status': { input: Empty, output: SyncStatus },
 } as const;
 
@@ -128,6 +131,7 @@ export const events = {
   ...workspaceEvents,
   ...bulkEvents,
   ...importEvents,
+  ...inboxEvents,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

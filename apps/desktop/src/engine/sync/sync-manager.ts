@@ -7,6 +7,7 @@
 import type { AuthState, LeadReverted, SyncStatus } from '../../shared/contract.ts';
 import type { EngineListener } from '../engine.ts';
 import { EngineFailure } from '../errors.ts';
+import type { AppliedFact } from '../inbox/fact-store.ts';
 import type { LeadReplica } from '../leads/lead-replica.ts';
 import type { Logger } from '../logger.ts';
 import type { OutboxEntry } from './outbox-store.ts';
@@ -32,6 +33,8 @@ export interface SyncManagerOptions {
   eventDelayMs?: number;
   /** Called with every `sync:status` emitted (workspace data replication follows `connection`). */
   onStatus?: (status: SyncStatus) => void;
+  /** Server-owned facts stored for a workspace (the inbox reloads and raises notifications). */
+  onFacts?: (workspaceId: string, facts: AppliedFact[], live: boolean) => void;
 }
 
 const OWNER_KEY = (workspaceId: string) => `sync.workspaceUser.${workspaceId}`;
@@ -207,6 +210,9 @@ export class SyncManager {
       log: this.o.log.child('client'),
       onStatus: () => this.scheduleStatus(),
       onLeadsChanged: (ids) => this.leadsChanged(ids),
+      onFacts: (facts, live) => {
+        if (!this.closed) this.o.onFacts?.(workspaceId, facts, live);
+      },
       onReverted: (r) => {
         if (this.closed) return;
         this.reverted = [r, ...this.reverted].slice(0, REVERTS_KEPT);

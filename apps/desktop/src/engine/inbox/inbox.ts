@@ -1,0 +1,962 @@
+/**
+ * The engine's inbox, live queue and notifications for the signed-in account's current workspace
+ * (issue 5; design: notes/inbox-design.md, README "Inbox").
+ *
+ * - **Reads** answer from the local copies of the server-owned facts (conversation, message,
+ *   queue item, notification; stored by the sync stream), so the inbox opens offline.
+ * - **Commands** (send, note, call log, send later, assign, status/snooze/priority/labels, mark
+ *   read, claim next/claim/release/complete, reorder, notifications read) are written to the
+ *   `inbox_command` outbox in one SQLite transaction and shown at once: a composed message sits
+ *   in the thread as `waiting` until its fact (same client-chosen id) arrives, a claim shows as
+ *   `unconfirmed`, a status change shows in the list. When the sync socket is online the sender
+ *   posts them to the server's REST endpoints **in order**, each with its `commandId` (the
+ *   server's idempotency key: a resend after a crash is a no-op). A 4xx refusal is permanent: the
+ *   command is kept as `failed` (the claim shows `refused`, the message `failed`) with the
+ *   server's reason, `inbox:commandFailed` is emitted, and the next command goes. A transient
+ *   failure (unreachable, 5xx, rate limited) stops the pass; it is retried with backoff.
+ * - **Notifications**: a NEW notification row for me arriving live (`onFacts(…, live=true)`)
+ *   is weighed with `shouldNotify` against my preferences (engine-local setting) and raised as an
+ *   OS notification (the `notify` hook: Electron main) and a `notifications:new` event (the web
+ *   shell's renderer shows it with the Web Notifications API, or a toast).
+ * - **Settings**: the workspace's inbox settings (templates, queue weights) are fetched when
+ *   online and cached; personal snippets and notification preferences are engine-local.
+ */
+import {
+  compareQueueItems,
+  explainPriority,
+  shouldNotify,
+} from '@sdr/domain';
+import {
+  DEFAULT_INBOX_SETTINGS,
+  InboxSettings,
+  NotificationPrefs,
+  type QueueItemKind,
+  type RoleName,
+  type SlaTimerKind,
+} from '@sdr/schema';
+import { z } from 'zod';
+import type {
+  AuthState,
+  ConversationDto,
+  InboxCommandDto,
+  InboxCounts,
+  MessageDto,
+  NotificationDto,
+  QueueItemDto,
+  Snippet,
+  SyncStatus,
+  TeamMemberLoad,
+  ThreadDto,
+  inboxChannels,
+} from '../../shared/contract.ts';
+import type { EngineListener } from '../engine.ts';
+import { EngineFailure } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { Logger } from '../logger.ts';
+import type { AppliedFact } from './fact-store.ts';
+import type { InboxApi } from './inbox-api.ts';
+import type {
+  CommandRow,
+  ConversationRow,
+  InboxStore,
+  MessageRow,
+  NotificationRow,
+  QueueItemRow,
+} from './inbox-store.ts';
+
+type In<C extends keyof typeof inboxChannels> = z.output<(typeof inboxChannels)[C]['input']>;
+
+/** Where a notification click should lead. */
+export interface NotifyTarget {
+  conversationId: string | null;
+  queueItemId: string | null;
+}
+
+export interface InboxOptions {
+  store: InboxStore;
+  api: InboxApi;
+  authed: <T>(fn: (token: string) => Promise<T>) => Promise<T>;
+  workspace: { readable(): string; editable(): string };
+  emit: EngineListener;
+  /** OS notification (Electron main shows it); absent in the web shell. */
+  notify?: ((title: string, body: string, target?: NotifyTarget) => void) | undefined;
+  log: Logger;
+  now: () => number;
+  timing?: { retryBaseMs?: number; retryCapMs?: number; settingsEveryMs?: number };
+}
+
+interface Account {
+  userId: string;
+  role: RoleName;
+  workspaceId: string;
+  name: string;
+  email: string;
+  workspaceName: string;
+}
+
+const OWNER_KEY = (ws: string) => `inbox.user.${ws}`;
+const SETTINGS_KEY = (ws: string) => `inbox.settings.${ws}`;
+const PREFS_KEY = (userId: string) => `inbox.notificationPrefs.${userId}`;
+const SNIPPETS_KEY = (userId: string) => `inbox.snippets.${userId}`;
+
+/** Engine codes that mean the server refused the command for good. */
+const PERMANENT = new Set(['invalid_input', 'forbidden', 'not_found', 'conflict']);
+
+const RUNNING_SLA = new Set(['ok', 'warning', 'breached']);
+const isManager = (role: RoleName | undefined) => role === 'manager' || role === 'admin';
+
+/** What a command is about (conversation or queue item), for lists and overlays. */
+function targetOf(c: CommandRow): string | null {
+  const p = c.payload;
+  const t = p.conversationId ?? p.itemId ?? p.expectedItemId ?? null;
+  return typeof t === 'string' ? t : null;
+}
+
+export class Inbox {
+  private account: Account | null = null;
+  private online = false;
+  private sending = false;
+  private again = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryMs = 0;
+  private settingsTimer: NodeJS.Timeout | null = null;
+  private settingsFetchedAt = 0;
+  private changed = { ids: new Set<string>() as Set<string> | null, queue: false, notes: false };
+  private changedTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private readonly workspaces = new Set<string>();
+
+  constructor(private readonly o: InboxOptions) {}
+
+  // ---- lifecycle ---------------------------------------------------------------------------
+
+  /** Follows the session: account, role and current workspace. */
+  follow(state: AuthState): void {
+    if (this.closed) return;
+    const before = this.account;
+    this.account =
+      state.status === 'signed-in'
+        ? {
+            userId: state.me.user.id,
+            role: state.me.role,
+            workspaceId: state.me.workspace.id,
+            name: state.me.user.name,
+            email: state.me.user.email,
+            workspaceName: state.me.workspace.name,
+          }
+        : null;
+    const next = this.account;
+    if (next) {
+      this.workspaces.add(next.workspaceId);
+      const owner = this.o.store.getSetting(OWNER_KEY(next.workspaceId));
+      if (owner !== next.userId) {
+        // Another user's inbox copies (or a first sign-in): start from what the server sends.
+        this.o.store.tx(() => {
+          this.o.store.wipe(next.workspaceId);
+          this.o.store.setSetting(OWNER_KEY(next.workspaceId), next.userId);
+        });
+      }
+    }
+    if (before?.workspaceId !== next?.workspaceId || before?.userId !== next?.userId) {
+      this.settingsFetchedAt = 0;
+      this.changedLocally(null, true, true);
+      this.kick();
+    }
+  }
+
+  /** The sync socket's status: commands go out (and settings are fetched) only while online. */
+  syncStatus(status: SyncStatus): void {
+    const ws = this.account?.workspaceId;
+    const online = ws !== undefined && status.workspaceId === ws && status.connection === 'online';
+    const was = this.online;
+    this.online = online;
+    if (online && !was) {
+      this.retryMs = 0;
+      this.kick();
+      void this.fetchSettings();
+    }
+  }
+
+  /** Explicit sign-out: the account's inbox copies and unsent commands go. */
+  signOut(): void {
+    this.follow({ status: 'signed-out' });
+    this.o.store.tx(() => {
+      for (const ws of this.workspaces) this.o.store.wipe(ws);
+    });
+    this.workspaces.clear();
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const t of [this.retryTimer, this.settingsTimer, this.changedTimer]) if (t) clearTimeout(t);
+  }
+
+  /** Facts stored by the sync client (a catch-up page or a live change). */
+  onFacts(workspaceId: string, facts: readonly AppliedFact[], live: boolean): void {
+    if (this.closed || workspaceId !== this.account?.workspaceId) return;
+    let queue = false;
+    let notes = false;
+    const ids = new Set<string>();
+    for (const f of facts) {
+      const row = f.data ?? f.before;
+      if (f.entity === 'conversation') ids.add(f.id);
+      else if (f.entity === 'message' && row) ids.add(String(row.conversationId));
+      else if (f.entity === 'queueItem') queue = true;
+      else if (f.entity === 'notification') {
+        notes = true;
+        if (live && f.before === null && f.data) this.notifyNew(f.data);
+      }
+    }
+    this.changedLocally(ids.size > 50 ? null : ids, queue, notes);
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  conversations(q: In<'inbox:conversations'>): { items: ConversationDto[]; total: number } {
+    const me = this.me();
+    const { items, total } = this.o.store.conversations(
+      me.workspaceId,
+      { ...q, userId: me.userId },
+      q.limit,
+      q.offset,
+    );
+    const commands = this.o.store.commands(me.workspaceId).filter((c) => c.state === 'pending');
+    return { items: items.map((c) => this.conversationDto(c, commands)), total };
+  }
+
+  counts(): InboxCounts {
+    const me = this.me();
+    const commands = this.o.store.commands(me.workspaceId);
+    return {
+      views: this.o.store.viewCounts(me.workspaceId, me.userId),
+      labels: this.o.store.labels(me.workspaceId),
+      pendingCommands: commands.filter((c) => c.state === 'pending').length,
+      failedCommands: commands.filter((c) => c.state === 'failed').length,
+    };
+  }
+
+  thread(q: In<'inbox:thread'>): ThreadDto {
+    const me = this.me();
+    const ws = me.workspaceId;
+    let leadId = q.leadId ?? null;
+    if (q.conversationId) {
+      const c = this.o.store.conversation(ws, q.conversationId);
+      if (!c) throw new EngineFailure('not_found', 'This conversation is not here (any more)');
+      leadId = c.leadId;
+    }
+    if (!leadId) throw new EngineFailure('invalid_input', 'Name a conversation or a lead');
+    const conversations = this.o.store.conversationsOfLead(ws, leadId);
+    const convIds = new Set(conversations.map((c) => c.id));
+    const commands = this.o.store.commands(ws);
+    const pending = commands.filter((c) => c.state === 'pending');
+    const messages: MessageDto[] = this.o.store
+      .messagesOfLead(ws, leadId)
+      .map((m) => messageDto(m, null, null));
+    const byId = new Map(messages.map((m) => [m.id, m]));
+    for (const c of commands) {
+      const conversationId = String(c.payload.conversationId ?? '');
+      if (c.kind === 'send' && convIds.has(conversationId)) {
+        const id = String(c.payload.id);
+        const local = c.state === 'pending' ? 'waiting' : 'failed';
+        const existing = byId.get(id);
+        if (existing) continue; // the server has it: its own status is shown
+        const conv = conversations.find((x) => x.id === conversationId)!;
+        const m = messageDto(localMessage(c, conv, me.userId), local, c.error);
+        messages.push(m);
+        byId.set(id, m);
+      } else if (c.kind === 'cancelMessage' && c.state === 'pending') {
+        const m = byId.get(String(c.payload.messageId));
+        if (m) Object.assign(m, { status: 'canceled', local: 'waiting' });
+      }
+    }
+    messages.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+    const lead = this.o.store.lead(ws, leadId);
+    return {
+      leadId,
+      lead,
+      conversations: conversations.map((c) => this.conversationDto(c, pending)),
+      messages,
+    };
+  }
+
+  queue(team: boolean): QueueItemDto[] {
+    const me = this.me();
+    const ws = me.workspaceId;
+    const settings = this.inboxSettings();
+    const commands = this.o.store.commands(ws);
+    const now = this.o.now();
+    const slaKinds = new Map<string, ConversationRow['sla']>();
+    const items = this.o.store
+      .queueItems(ws)
+      .filter((q) =>
+        team && isManager(me.role)
+          ? true
+          : q.assigneeId === me.userId || q.assigneeId === null || q.claimedBy === me.userId,
+      );
+    const out: QueueItemDto[] = [];
+    for (const item of items) {
+      let claim: QueueItemDto['claim'] =
+        item.claimedBy === null ? 'open' : item.claimedBy === me.userId ? 'mine' : 'other';
+      let claimError: string | null = null;
+      let hidden = false;
+      for (const c of commands) {
+        if (targetOf(c) !== item.id) continue;
+        if (c.kind === 'claim' || c.kind === 'claimNext') {
+          if (c.state === 'pending') claim = claim === 'mine' ? 'mine' : 'unconfirmed';
+          else if (claim !== 'mine') {
+            claim = 'refused';
+            claimError = c.error;
+          }
+        } else if (c.kind === 'release' && c.state === 'pending') claim = 'open';
+        else if (c.kind === 'complete' && c.state === 'pending') hidden = true;
+      }
+      if (hidden) continue;
+      let slaKind: SlaTimerKind | null = null;
+      if (item.conversationId && item.dueAt !== null) {
+        if (!slaKinds.has(item.conversationId)) {
+          slaKinds.set(
+            item.conversationId,
+            this.o.store.conversation(ws, item.conversationId)?.sla ?? [],
+          );
+        }
+        const timer = slaKinds.get(item.conversationId)!.find((t) => t.dueAt === item.dueAt);
+        slaKind = (timer?.kind as SlaTimerKind | undefined) ?? null;
+      }
+      out.push({
+        id: item.id,
+        kind: item.kind as QueueItemKind,
+        state: item.state as QueueItemDto['state'],
+        conversationId: item.conversationId,
+        leadId: item.leadId,
+        taskId: item.taskId,
+        assigneeId: item.assigneeId,
+        dueAt: item.dueAt,
+        rankKey: item.rankKey,
+        pinnedRank: item.pinnedRank,
+        leadScore: item.leadScore,
+        channel: item.channel as QueueItemDto['channel'],
+        claimedBy: item.claimedBy,
+        title: item.title,
+        leadName: item.leadName,
+        createdAt: item.createdAt,
+        explanation: explainPriority(
+          {
+            kind: item.kind as QueueItemKind,
+            createdAt: item.createdAt,
+            dueAt: item.dueAt,
+            slaKind,
+            leadScore: item.leadScore,
+            channel: item.channel as QueueItemDto['channel'],
+            pinnedRank: item.pinnedRank,
+          },
+          settings,
+          now,
+        ),
+        claim,
+        claimError,
+      });
+    }
+    // A pending reorder shows its order at once (pins 1..n as the server will set them).
+    const reorder = commands.filter((c) => c.kind === 'reorder' && c.state === 'pending').at(-1);
+    if (reorder) {
+      const ids = (reorder.payload.itemIds as string[]) ?? [];
+      for (const item of out) {
+        const at = ids.indexOf(item.id);
+        item.pinnedRank = at >= 0 ? at + 1 : null;
+      }
+    }
+    return out.sort(compareQueueItems);
+  }
+
+  team(): TeamMemberLoad[] {
+    const me = this.me();
+    if (!isManager(me.role)) {
+      throw new EngineFailure('forbidden', "Only managers and admins see the team's queue");
+    }
+    const now = this.o.now();
+    const loads = new Map<string | null, TeamMemberLoad>();
+    const load = (userId: string | null) => {
+      let l = loads.get(userId);
+      if (!l) {
+        l = { userId, openConversations: 0, unread: 0, queueItems: 0, breaches: 0 };
+        loads.set(userId, l);
+      }
+      return l;
+    };
+    for (const c of this.o.store.conversationsForLoad(me.workspaceId)) {
+      const l = load(c.assigneeId);
+      l.openConversations += 1;
+      if (c.unreadCount > 0) l.unread += 1;
+      if (c.sla.some((t) => t.state === 'breached' || (RUNNING_SLA.has(t.state) && t.dueAt < now)))
+        l.breaches += 1;
+    }
+    for (const q of this.o.store.queueItems(me.workspaceId)) load(q.assigneeId).queueItems += 1;
+    return [...loads.values()].sort(
+      (a, b) => b.openConversations - a.openConversations || String(a.userId).localeCompare(String(b.userId)),
+    );
+  }
+
+  notifications(limit: number): { items: NotificationDto[]; unread: number } {
+    const me = this.me();
+    const pendingRead = this.pendingNotificationReads();
+    const items = this.o.store
+      .notifications(me.workspaceId, me.userId, limit)
+      .map((n) => notificationDto(n, pendingRead));
+    const unread = this.o.store
+      .unreadNotifications(me.workspaceId, me.userId)
+      .filter((n) => notificationDto(n, pendingRead).readAt === null).length;
+    return { items, unread };
+  }
+
+  commands(): InboxCommandDto[] {
+    return this.o.store.commands(this.me().workspaceId).map((c) => ({
+      id: c.id,
+      kind: c.kind,
+      state: c.state,
+      attempts: c.attempts,
+      error: c.error,
+      createdAt: c.createdAt,
+      target: targetOf(c),
+    }));
+  }
+
+  dismissCommand(id: string): void {
+    const me = this.me();
+    const c = this.o.store.command(id);
+    if (!c || c.workspaceId !== me.workspaceId) throw new EngineFailure('not_found', 'No such command');
+    if (c.state !== 'failed') {
+      throw new EngineFailure('conflict', 'This command is still being sent');
+    }
+    this.o.store.removeCommand(id);
+    this.changedLocally(null, true, true);
+  }
+
+  // ---- settings ----------------------------------------------------------------------------
+
+  inboxSettings(): InboxSettings {
+    const ws = this.account?.workspaceId;
+    const cached = ws ? InboxSettings.safeParse(this.o.store.getSetting(SETTINGS_KEY(ws))) : null;
+    return cached?.success ? cached.data : DEFAULT_INBOX_SETTINGS;
+  }
+
+  templates(): { workspace: InboxSettings['templates']; personal: Snippet[] } {
+    const me = this.me();
+    return { workspace: this.inboxSettings().templates, personal: this.snippets(me.userId) };
+  }
+
+  saveSnippets(snippets: Snippet[]): Snippet[] {
+    const me = this.me();
+    this.o.store.setSetting(SNIPPETS_KEY(me.userId), snippets);
+    return snippets;
+  }
+
+  prefs(): NotificationPrefs {
+    const me = this.me();
+    const p = NotificationPrefs.safeParse(this.o.store.getSetting(PREFS_KEY(me.userId)) ?? {});
+    return p.success ? p.data : NotificationPrefs.parse({});
+  }
+
+  setPrefs(prefs: NotificationPrefs): NotificationPrefs {
+    const me = this.me();
+    this.o.store.setSetting(PREFS_KEY(me.userId), prefs);
+    return prefs;
+  }
+
+  // ---- commands ----------------------------------------------------------------------------
+
+  send(input: In<'inbox:send'>): { commandId: string; messageId: string } {
+    const me = this.me();
+    const ws = this.o.workspace.editable();
+    const conv = this.o.store.conversation(ws, input.conversationId);
+    if (!conv) throw new EngineFailure('not_found', 'This conversation is not here (any more)');
+    const messageId = input.id ?? newId();
+    if (this.o.store.messageExists(ws, messageId)) {
+      throw new EngineFailure('conflict', 'This message was sent already');
+    }
+    const payload: Record<string, unknown> = {
+      conversationId: conv.id,
+      id: messageId,
+      kind: input.kind,
+      body: input.body,
+      authorId: me.userId,
+      ...(input.subject !== undefined ? { subject: input.subject } : {}),
+      ...(input.sendAt !== undefined ? { sendAt: input.sendAt } : {}),
+      ...(input.mentions?.length ? { mentions: input.mentions } : {}),
+      ...(input.callDurationS !== undefined ? { callDurationS: input.callDurationS } : {}),
+      ...(input.callOutcome !== undefined ? { callOutcome: input.callOutcome } : {}),
+    };
+    const commandId = this.enqueue(ws, 'send', payload, [conv.id]);
+    return { commandId, messageId };
+  }
+
+  cancelMessage(messageId: string): { commandId: string } {
+    const ws = this.o.workspace.editable();
+    // A message still waiting in the outbox is simply not sent.
+    const waiting = this.o.store
+      .commands(ws)
+      .find((c) => c.kind === 'send' && c.payload.id === messageId);
+    if (waiting && !this.o.store.messageExists(ws, messageId)) {
+      if (this.sending && waiting.state === 'pending' && this.inFlight === waiting.id) {
+        throw new EngineFailure('conflict', 'This message is being sent right now');
+      }
+      this.o.store.removeCommand(waiting.id);
+      this.changedLocally([String(waiting.payload.conversationId)], false, false);
+      return { commandId: waiting.id };
+    }
+    const m = this.o.store.message(ws, messageId);
+    if (!m) throw new EngineFailure('not_found', 'This message is not here (any more)');
+    if (m.status !== 'scheduled') {
+      throw new EngineFailure('conflict', 'Only a message scheduled for later can be cancelled');
+    }
+    return {
+      commandId: this.enqueue(ws, 'cancelMessage', { messageId, conversationId: m.conversationId }, [
+        m.conversationId,
+      ]),
+    };
+  }
+
+  assign(input: In<'inbox:assign'>): { commandId: string } {
+    const ws = this.o.workspace.editable();
+    this.conversationOrThrow(ws, input.conversationId);
+    return {
+      commandId: this.enqueue(
+        ws,
+        'assign',
+        {
+          conversationId: input.conversationId,
+          assigneeId: input.assigneeId,
+          ...(input.note ? { note: input.note } : {}),
+        },
+        [input.conversationId],
+      ),
+    };
+  }
+
+  update(input: In<'inbox:update'>): { commandId: string } {
+    const ws = this.o.workspace.editable();
+    this.conversationOrThrow(ws, input.conversationId);
+    const patch: Record<string, unknown> = { conversationId: input.conversationId };
+    for (const k of ['status', 'snoozedUntil', 'priority', 'labels'] as const) {
+      if (input[k] !== undefined) patch[k] = input[k];
+    }
+    return { commandId: this.enqueue(ws, 'update', patch, [input.conversationId]) };
+  }
+
+  markRead(conversationId: string): { commandId: string } {
+    const ws = this.o.workspace.editable();
+    this.conversationOrThrow(ws, conversationId);
+    return { commandId: this.enqueue(ws, 'markRead', { conversationId }, [conversationId]) };
+  }
+
+  /** "Next": the top item I may take; the server decides (it may hand out another one). */
+  next(): { commandId: string | null; itemId: string | null } {
+    const me = this.me();
+    const ws = this.o.workspace.editable();
+    const top = this.queue(false).find((q) => q.claim === 'open');
+    if (!top && !this.online) return { commandId: null, itemId: null };
+    const commandId = this.enqueue(
+      ws,
+      'claimNext',
+      { expectedItemId: top?.id ?? null, userId: me.userId },
+      [],
+      true,
+    );
+    return { commandId, itemId: top?.id ?? null };
+  }
+
+  queueAction(action: 'claim' | 'release' | 'complete', itemId: string): { commandId: string } {
+    const ws = this.o.workspace.editable();
+    if (!this.o.store.queueItem(ws, itemId)) {
+      throw new EngineFailure('not_found', 'This queue item is not here (any more)');
+    }
+    // A new claim replaces an old refusal of the same item.
+    if (action === 'claim') {
+      for (const c of this.o.store.commands(ws)) {
+        if (c.state === 'failed' && targetOf(c) === itemId) this.o.store.removeCommand(c.id);
+      }
+    }
+    return { commandId: this.enqueue(ws, action, { itemId }, [], true) };
+  }
+
+  reorder(itemIds: string[]): { commandId: string } {
+    const me = this.me();
+    if (!isManager(me.role)) {
+      throw new EngineFailure('forbidden', 'Only managers and admins reorder the queue');
+    }
+    const ws = this.o.workspace.editable();
+    return { commandId: this.enqueue(ws, 'reorder', { itemIds }, [], true) };
+  }
+
+  markNotificationsRead(ids: string[] | undefined): { commandId: string } {
+    const ws = this.o.workspace.editable();
+    return {
+      commandId: this.enqueue(ws, 'notificationsRead', ids ? { ids } : {}, [], false, true),
+    };
+  }
+
+  /** Sends what is pending now (tests; the engine does it by itself when online). */
+  async flush(): Promise<void> {
+    await this.sendPending();
+  }
+
+  // ---- the sender --------------------------------------------------------------------------
+
+  private inFlight: string | null = null;
+
+  private enqueue(
+    ws: string,
+    kind: string,
+    payload: Record<string, unknown>,
+    conversationIds: string[],
+    queue = false,
+    notes = false,
+  ): string {
+    const id = newId();
+    this.o.store.tx(() =>
+      this.o.store.addCommand({ id, workspaceId: ws, kind, payload, createdAt: this.o.now() }),
+    );
+    this.changedLocally(conversationIds, queue || kind === 'claimNext', notes);
+    this.kick();
+    return id;
+  }
+
+  private kick(): void {
+    if (this.closed || !this.online) return;
+    if (this.retryTimer && this.retryMs > 0) return; // backing off
+    void this.sendPending();
+  }
+
+  private async sendPending(): Promise<void> {
+    if (this.sending) {
+      this.again = true;
+      return;
+    }
+    this.sending = true;
+    try {
+      do {
+        this.again = false;
+        await this.pass();
+      } while (this.again && !this.closed);
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  private async pass(): Promise<void> {
+    while (!this.closed && this.online) {
+      const ws = this.account?.workspaceId;
+      if (!ws) return;
+      const c = this.o.store.nextPending(ws);
+      if (!c) {
+        this.retryMs = 0;
+        return;
+      }
+      this.inFlight = c.id;
+      try {
+        await this.o.authed((token) => this.execute(token, c));
+        this.o.store.removeCommand(c.id);
+        this.retryMs = 0;
+        this.changedAfter(c);
+      } catch (err) {
+        const code = err instanceof EngineFailure ? err.code : 'internal';
+        const message = err instanceof Error ? err.message : String(err);
+        if (PERMANENT.has(code)) {
+          this.o.store.failCommand(c.id, message);
+          this.o.log.warn('inbox command refused', { kind: c.kind, code, message });
+          if (!this.closed) {
+            this.o.emit('inbox:commandFailed', {
+              id: c.id,
+              kind: c.kind,
+              message,
+              target: targetOf(c),
+            });
+          }
+          this.changedAfter(c);
+          continue;
+        }
+        this.o.store.retried(c.id, message);
+        this.o.log.info('inbox command will be retried', { kind: c.kind, code });
+        this.scheduleRetry();
+        return;
+      } finally {
+        this.inFlight = null;
+      }
+    }
+  }
+
+  private scheduleRetry(): void {
+    if (this.closed) return;
+    const base = this.o.timing?.retryBaseMs ?? 1000;
+    const cap = this.o.timing?.retryCapMs ?? 30_000;
+    this.retryMs = Math.min(cap, this.retryMs === 0 ? base : this.retryMs * 2);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.online) void this.sendPending();
+    }, this.retryMs);
+    this.retryTimer.unref?.();
+  }
+
+  private async execute(token: string, c: CommandRow): Promise<void> {
+    const { api } = this.o;
+    const p = c.payload;
+    const commandId = c.id;
+    switch (c.kind) {
+      case 'send': {
+        const { conversationId, authorId: _a, ...body } = p;
+        await api.sendMessage(token, String(conversationId), { ...body, commandId });
+        return;
+      }
+      case 'cancelMessage':
+        await api.cancelMessage(token, String(p.messageId), commandId);
+        return;
+      case 'assign': {
+        const { conversationId, ...body } = p;
+        await api.assign(token, String(conversationId), { ...body, commandId });
+        return;
+      }
+      case 'update': {
+        const { conversationId, ...body } = p;
+        await api.update(token, String(conversationId), { ...body, commandId });
+        return;
+      }
+      case 'markRead':
+        await api.markRead(token, String(p.conversationId), { commandId });
+        return;
+      case 'claimNext':
+        await api.next(token, { commandId });
+        return;
+      case 'claim':
+      case 'release':
+      case 'complete':
+        await api.queueItem(token, String(p.itemId), c.kind, { commandId });
+        return;
+      case 'reorder':
+        await api.reorder(token, { itemIds: p.itemIds, commandId });
+        return;
+      case 'notificationsRead':
+        await api.notificationsRead(token, { ...(p.ids ? { ids: p.ids } : {}), commandId });
+        return;
+      default:
+        throw new EngineFailure('invalid_input', `Unknown inbox command ${c.kind}`);
+    }
+  }
+
+  private async fetchSettings(): Promise<void> {
+    const ws = this.account?.workspaceId;
+    if (!ws || !this.online || this.closed) return;
+    const every = this.o.timing?.settingsEveryMs ?? 5 * 60_000;
+    if (this.settingsTimer) clearTimeout(this.settingsTimer);
+    this.settingsTimer = setTimeout(() => void this.fetchSettings(), every);
+    this.settingsTimer.unref?.();
+    if (this.o.now() - this.settingsFetchedAt < 10_000) return;
+    try {
+      const settings = await this.o.authed((token) => this.o.api.settings(token));
+      this.settingsFetchedAt = this.o.now();
+      if (ws === this.account?.workspaceId) this.o.store.setSetting(SETTINGS_KEY(ws), settings);
+    } catch (err) {
+      // SDRs may not read them on every server, and offline is fine: the defaults stay.
+      this.o.log.info('inbox settings not fetched', { error: String(err) });
+    }
+  }
+
+  // ---- notifications -----------------------------------------------------------------------
+
+  private notifyNew(row: Record<string, unknown>): void {
+    const me = this.account;
+    if (!me || row.userId !== me.userId) return;
+    const n = notificationDto(
+      {
+        id: String(row.id),
+        userId: String(row.userId),
+        category: row.category as NotificationRow['category'],
+        title: String(row.title ?? ''),
+        body: String(row.body ?? ''),
+        conversationId: (row.conversationId as string | null) ?? null,
+        leadId: (row.leadId as string | null) ?? null,
+        queueItemId: (row.queueItemId as string | null) ?? null,
+        readAt: (row.readAt as number | null) ?? null,
+        createdAt: Number(row.createdAt),
+      },
+      new Set(),
+    );
+    if (n.readAt !== null) return;
+    const decision = shouldNotify(n.category, this.prefs(), this.o.now());
+    if (!decision.inApp && !decision.os) return;
+    let shown = false;
+    if (decision.os && this.o.notify) {
+      try {
+        this.o.notify(n.title, n.body, {
+          conversationId: n.conversationId,
+          queueItemId: n.queueItemId,
+        });
+        shown = true;
+      } catch (err) {
+        this.o.log.warn('notification failed', { error: String(err) });
+      }
+    }
+    this.o.emit('notifications:new', {
+      notification: n,
+      os: decision.os,
+      sound: decision.sound,
+      shown,
+    });
+  }
+
+  private pendingNotificationReads(): Set<string> | 'all' {
+    const me = this.me();
+    const ids = new Set<string>();
+    for (const c of this.o.store.commands(me.workspaceId)) {
+      if (c.kind !== 'notificationsRead' || c.state !== 'pending') continue;
+      if (!Array.isArray(c.payload.ids)) return 'all';
+      for (const id of c.payload.ids as string[]) ids.add(id);
+    }
+    return ids;
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------
+
+  private me(): Account {
+    if (!this.account) throw new EngineFailure('unauthenticated', 'Sign in first');
+    return this.account;
+  }
+
+  private conversationOrThrow(ws: string, id: string): ConversationRow {
+    const c = this.o.store.conversation(ws, id);
+    if (!c) throw new EngineFailure('not_found', 'This conversation is not here (any more)');
+    return c;
+  }
+
+  private snippets(userId: string): Snippet[] {
+    const parsed = z
+      .array(z.object({ id: z.string(), name: z.string(), body: z.string() }))
+      .safeParse(this.o.store.getSetting(SNIPPETS_KEY(userId)) ?? []);
+    return parsed.success ? parsed.data : [];
+  }
+
+  /** The conversation with the effect of its pending commands. */
+  private conversationDto(c: ConversationRow, pending: readonly CommandRow[]): ConversationDto {
+    const dto: ConversationDto = {
+      ...c,
+      channel: c.channel as ConversationDto['channel'],
+      status: c.status as ConversationDto['status'],
+      priority: c.priority as ConversationDto['priority'],
+      sla: c.sla as ConversationDto['sla'],
+      slaDueAt: null,
+      pending: false,
+    };
+    for (const cmd of pending) {
+      if (cmd.payload.conversationId !== c.id) continue;
+      const p = cmd.payload;
+      if (cmd.kind === 'update') {
+        dto.pending = true;
+        if (p.status !== undefined) dto.status = p.status as ConversationDto['status'];
+        if (p.snoozedUntil !== undefined) dto.snoozedUntil = p.snoozedUntil as number | null;
+        if (p.priority !== undefined) dto.priority = p.priority as ConversationDto['priority'];
+        if (p.labels !== undefined) dto.labels = p.labels as string[];
+      } else if (cmd.kind === 'assign') {
+        dto.pending = true;
+        dto.assigneeId = (p.assigneeId as string | null) ?? null;
+      } else if (cmd.kind === 'markRead') {
+        dto.unreadCount = 0;
+      } else if (cmd.kind === 'send') {
+        dto.pending = true;
+      }
+    }
+    const running = dto.sla.filter((t) => RUNNING_SLA.has(t.state)).map((t) => t.dueAt);
+    dto.slaDueAt = running.length > 0 ? Math.min(...running) : null;
+    return dto;
+  }
+
+  private changedAfter(c: CommandRow): void {
+    const t = targetOf(c);
+    const conv = typeof c.payload.conversationId === 'string' ? [c.payload.conversationId] : [];
+    this.changedLocally(
+      conv,
+      ['claim', 'claimNext', 'release', 'complete', 'reorder'].includes(c.kind) || t === null,
+      c.kind === 'notificationsRead',
+    );
+  }
+
+  /** Coalesces `inbox:changed` (one per 30 ms). */
+  private changedLocally(ids: Iterable<string> | null, queue: boolean, notes: boolean): void {
+    if (this.closed) return;
+    const ch = this.changed;
+    if (ids === null || ch.ids === null) ch.ids = null;
+    else for (const id of ids) ch.ids.add(id);
+    if (ch.ids && ch.ids.size > 200) ch.ids = null;
+    ch.queue ||= queue;
+    ch.notes ||= notes;
+    this.changedTimer ??= setTimeout(() => {
+      this.changedTimer = null;
+      const done = this.changed;
+      this.changed = { ids: new Set(), queue: false, notes: false };
+      if (this.closed) return;
+      this.o.emit('inbox:changed', {
+        conversationIds: done.ids ? [...done.ids] : null,
+        queue: done.queue,
+        notifications: done.notes,
+      });
+    }, 30);
+  }
+}
+
+function messageDto(
+  m: MessageRow,
+  local: MessageDto['local'],
+  localError: string | null,
+): MessageDto {
+  return {
+    ...m,
+    channel: m.channel as MessageDto['channel'],
+    direction: m.direction as MessageDto['direction'],
+    kind: m.kind as MessageDto['kind'],
+    status: m.status as MessageDto['status'],
+    local,
+    localError,
+  };
+}
+
+/** A message composed here that the server has not stored yet, as the thread shows it. */
+function localMessage(c: CommandRow, conv: ConversationRow, userId: string): MessageRow {
+  const p = c.payload;
+  const kind = String(p.kind ?? 'message');
+  const sendAt = typeof p.sendAt === 'number' ? p.sendAt : null;
+  return {
+    id: String(p.id),
+    conversationId: conv.id,
+    leadId: conv.leadId,
+    channel: kind === 'message' ? conv.channel : kind,
+    direction: kind === 'message' ? 'out' : 'internal',
+    kind,
+    authorId: userId,
+    fromAddress: conv.ourAddress,
+    toAddress: conv.leadAddress,
+    subject: (p.subject as string | undefined) ?? null,
+    body: String(p.body ?? ''),
+    status: sendAt !== null && kind === 'message' ? 'scheduled' : 'queued',
+    statusReason: null,
+    sendAt,
+    sentAt: null,
+    deliveredAt: null,
+    mentions: (p.mentions as string[] | undefined) ?? [],
+    callDurationS: (p.callDurationS as number | undefined) ?? null,
+    callOutcome: (p.callOutcome as string | undefined) ?? null,
+    createdAt: c.createdAt,
+  };
+}
+
+function notificationDto(n: NotificationRow, pendingRead: Set<string> | 'all'): NotificationDto {
+  const read = n.readAt ?? (pendingRead === 'all' || pendingRead.has(n.id) ? n.createdAt : null);
+  return {
+    id: n.id,
+    category: n.category,
+    title: n.title,
+    body: n.body,
+    conversationId: n.conversationId,
+    leadId: n.leadId,
+    queueItemId: n.queueItemId,
+    readAt: read,
+    createdAt: n.createdAt,
+  };
+}

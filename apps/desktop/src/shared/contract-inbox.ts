@@ -1,0 +1,374 @@
+/**
+ * The inbox, live queue and notifications part of the engine contract (see contract.ts; issue 5).
+ *
+ * Conversations, messages, queue items and notifications are server-owned facts the engine keeps
+ * in SQLite from the sync stream; reads answer from there (offline too). Everything the user does
+ * (send, note, assign, snooze, claim, ...) is a **command**: stored in the engine's command outbox
+ * first, shown at once (a message "waiting to send", a claim "unconfirmed"), and sent to the
+ * server in order when online. A command the server refuses for good stays listed as `failed`
+ * (with the reason) until dismissed.
+ */
+import { z } from 'zod';
+import {
+  Channel,
+  ConversationStatus,
+  MessageStatus,
+  NotificationCategory,
+  NotificationPrefs,
+  Priority,
+  QueueItemKind,
+  ReplyTemplate,
+  SlaTimerKind,
+  SlaTimerState,
+} from '@sdr/schema';
+
+const Id = z.string().min(1).max(64);
+const ById = z.object({ id: Id }).strict();
+const Ok = z.object({ ok: z.literal(true) });
+
+export const INBOX_VIEWS = ['mine', 'unassigned', 'all'] as const;
+/** `mine`: assigned to me; `unassigned`: nobody's; `all`: everything I may see (the team's). */
+export const InboxView = z.enum(INBOX_VIEWS);
+export type InboxView = z.infer<typeof InboxView>;
+
+export const SlaTimerDto = z.object({
+  kind: SlaTimerKind,
+  dueAt: z.number(),
+  state: SlaTimerState,
+});
+export type SlaTimerDto = z.infer<typeof SlaTimerDto>;
+
+export const ConversationDto = z.object({
+  id: z.string(),
+  leadId: z.string(),
+  /** The lead's name as the local replica has it ("" when the lead is not synced yet). */
+  leadName: z.string(),
+  leadCompany: z.string(),
+  channel: Channel,
+  status: ConversationStatus,
+  snoozedUntil: z.number().nullable(),
+  assigneeId: z.string().nullable(),
+  teamId: z.string().nullable(),
+  priority: Priority,
+  labels: z.array(z.string()),
+  subject: z.string().nullable(),
+  leadAddress: z.string().nullable(),
+  ourAddress: z.string().nullable(),
+  unreadCount: z.number().int(),
+  lastMessageAt: z.number().nullable(),
+  lastMessagePreview: z.string().nullable(),
+  lastInboundAt: z.number().nullable(),
+  sla: z.array(SlaTimerDto),
+  /** The earliest running SLA deadline (ok / warning / breached), for the countdown. */
+  slaDueAt: z.number().nullable(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  /** True while commands changing it wait in the outbox (the values shown include them). */
+  pending: z.boolean(),
+});
+export type ConversationDto = z.infer<typeof ConversationDto>;
+
+/** Where a message composed here stands locally, before/besides the server's own status. */
+export const LocalMessageState = z.enum(['waiting', 'failed']);
+
+export const MessageDto = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  leadId: z.string(),
+  channel: Channel,
+  direction: z.enum(['in', 'out', 'internal']),
+  kind: z.enum(['message', 'note', 'call', 'auto_reply', 'bounce']),
+  authorId: z.string().nullable(),
+  fromAddress: z.string().nullable(),
+  toAddress: z.string().nullable(),
+  subject: z.string().nullable(),
+  body: z.string(),
+  status: MessageStatus,
+  statusReason: z.string().nullable(),
+  sendAt: z.number().nullable(),
+  sentAt: z.number().nullable(),
+  deliveredAt: z.number().nullable(),
+  mentions: z.array(z.string()),
+  callDurationS: z.number().nullable(),
+  callOutcome: z.string().nullable(),
+  createdAt: z.number(),
+  /** `waiting`: composed here, in the command outbox; `failed`: the server refused it. */
+  local: LocalMessageState.nullable(),
+  localError: z.string().nullable(),
+});
+export type MessageDto = z.infer<typeof MessageDto>;
+
+export const ThreadLead = z.object({
+  id: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  company: z.string(),
+  title: z.string(),
+  email: z.string(),
+  phone: z.string(),
+  country: z.string(),
+  ownerId: z.string().nullable(),
+});
+export type ThreadLead = z.infer<typeof ThreadLead>;
+
+/** A lead's whole history: every conversation on every channel, messages in time order. */
+export const ThreadDto = z.object({
+  leadId: z.string(),
+  lead: ThreadLead.nullable(),
+  conversations: z.array(ConversationDto),
+  messages: z.array(MessageDto),
+});
+export type ThreadDto = z.infer<typeof ThreadDto>;
+
+export const ConversationQuery = z
+  .object({
+    view: InboxView.default('mine'),
+    /** Empty or absent: open, pending and snoozed (everything not closed). */
+    status: z.array(ConversationStatus).max(4).optional(),
+    channel: Channel.optional(),
+    priority: Priority.optional(),
+    label: z.string().max(120).optional(),
+    q: z.string().max(200).optional(),
+    leadId: Id.optional(),
+    limit: z.number().int().min(1).max(500).default(100),
+    offset: z.number().int().min(0).default(0),
+  })
+  .strict();
+export type ConversationQuery = z.input<typeof ConversationQuery>;
+
+export const ViewCount = z.object({
+  /** Conversations not closed. */
+  conversations: z.number().int(),
+  /** Of those, with unread messages. */
+  unread: z.number().int(),
+});
+export const InboxCounts = z.object({
+  views: z.object({ mine: ViewCount, unassigned: ViewCount, all: ViewCount }),
+  /** Labels in use (for the label filter). */
+  labels: z.array(z.string()),
+  /** Commands waiting for the server, and commands it refused (not dismissed yet). */
+  pendingCommands: z.number().int(),
+  failedCommands: z.number().int(),
+});
+export type InboxCounts = z.infer<typeof InboxCounts>;
+
+export const ClaimState = z.enum(['open', 'mine', 'other', 'unconfirmed', 'refused']);
+export type ClaimState = z.infer<typeof ClaimState>;
+
+export const QueueItemDto = z.object({
+  id: z.string(),
+  kind: QueueItemKind,
+  state: z.enum(['open', 'claimed', 'done']),
+  conversationId: z.string().nullable(),
+  leadId: z.string().nullable(),
+  taskId: z.string().nullable(),
+  assigneeId: z.string().nullable(),
+  dueAt: z.number().nullable(),
+  rankKey: z.number(),
+  pinnedRank: z.number().nullable(),
+  leadScore: z.number().nullable(),
+  channel: Channel.nullable(),
+  claimedBy: z.string().nullable(),
+  title: z.string(),
+  leadName: z.string(),
+  createdAt: z.number(),
+  /** `explainPriority` lines (the hover tooltip). */
+  explanation: z.array(z.string()),
+  /** `unconfirmed`: claimed here, the server has not answered; `refused`: it said no. */
+  claim: ClaimState,
+  claimError: z.string().nullable(),
+});
+export type QueueItemDto = z.infer<typeof QueueItemDto>;
+
+export const TeamMemberLoad = z.object({
+  userId: z.string().nullable(),
+  openConversations: z.number().int(),
+  unread: z.number().int(),
+  queueItems: z.number().int(),
+  breaches: z.number().int(),
+});
+export type TeamMemberLoad = z.infer<typeof TeamMemberLoad>;
+
+export const NotificationDto = z.object({
+  id: z.string(),
+  category: NotificationCategory,
+  title: z.string(),
+  body: z.string(),
+  conversationId: z.string().nullable(),
+  leadId: z.string().nullable(),
+  queueItemId: z.string().nullable(),
+  readAt: z.number().nullable(),
+  createdAt: z.number(),
+});
+export type NotificationDto = z.infer<typeof NotificationDto>;
+
+export const InboxCommandDto = z.object({
+  id: z.string(),
+  kind: z.string(),
+  state: z.enum(['pending', 'failed']),
+  attempts: z.number().int(),
+  error: z.string().nullable(),
+  createdAt: z.number(),
+  /** What it is about (conversation, queue item). */
+  target: z.string().nullable(),
+});
+export type InboxCommandDto = z.infer<typeof InboxCommandDto>;
+
+export const Snippet = z.object({
+  id: Id,
+  name: z.string().trim().min(1, 'Give it a name').max(120),
+  body: z.string().max(20_000),
+});
+export type Snippet = z.infer<typeof Snippet>;
+
+const Body = z.string().max(100_000);
+
+export const SendInput = z
+  .object({
+    conversationId: Id,
+    /** Client-chosen message id (the idempotency key); the engine makes one when absent. */
+    id: Id.optional(),
+    kind: z.enum(['message', 'note', 'call']).default('message'),
+    body: Body,
+    subject: z.string().max(998).optional(),
+    /** Send later: the server hands it to the provider at this time (ms). */
+    sendAt: z.number().int().positive().optional(),
+    mentions: z.array(Id).max(100).optional(),
+    callDurationS: z.number().int().min(0).max(86_400).optional(),
+    callOutcome: z.string().max(200).optional(),
+  })
+  .strict()
+  .refine((s) => s.kind === 'call' || s.body.trim() !== '', {
+    message: 'Write something first',
+    path: ['body'],
+  });
+
+export const ConversationPatch = z
+  .object({
+    conversationId: Id,
+    status: ConversationStatus.optional(),
+    /** With `status: 'snoozed'`: when it reopens (ms). */
+    snoozedUntil: z.number().int().positive().nullable().optional(),
+    priority: Priority.optional(),
+    labels: z.array(z.string().trim().min(1).max(120)).max(50).optional(),
+  })
+  .strict()
+  .refine((p) => p.status !== 'snoozed' || (p.snoozedUntil ?? null) !== null, {
+    message: 'Pick when it comes back',
+    path: ['snoozedUntil'],
+  });
+
+const CommandAnswer = z.object({ commandId: z.string() });
+
+export const inboxChannels = {
+  'inbox:conversations': {
+    input: ConversationQuery,
+    output: z.object({ items: z.array(ConversationDto), total: z.number().int() }),
+  },
+  'inbox:counts': { input: z.object({}).strict(), output: InboxCounts },
+  /** A lead's whole history; by conversation (its lead's) or by lead. */
+  'inbox:thread': {
+    input: z
+      .object({ conversationId: Id.optional(), leadId: Id.optional() })
+      .strict()
+      .refine((t) => t.conversationId || t.leadId, 'Name a conversation or a lead'),
+    output: ThreadDto,
+  },
+  'inbox:send': {
+    input: SendInput,
+    output: z.object({ commandId: z.string(), messageId: z.string() }),
+  },
+  /** Cancels a scheduled (send later) message, or drops one still waiting in the outbox. */
+  'inbox:cancelMessage': { input: z.object({ messageId: Id }).strict(), output: CommandAnswer },
+  'inbox:assign': {
+    input: z
+      .object({
+        conversationId: Id,
+        assigneeId: Id.nullable(),
+        note: z.string().max(2000).optional(),
+      })
+      .strict(),
+    output: CommandAnswer,
+  },
+  'inbox:update': { input: ConversationPatch, output: CommandAnswer },
+  'inbox:markRead': { input: z.object({ conversationId: Id }).strict(), output: CommandAnswer },
+  /** Commands not confirmed yet and commands the server refused. */
+  'inbox:commands': { input: z.object({}).strict(), output: z.array(InboxCommandDto) },
+  /** Forgets a refused command (its optimistic state goes with it). */
+  'inbox:dismissCommand': { input: ById, output: Ok },
+  /** Workspace reply templates (inbox settings, cached) and my personal snippets. */
+  'inbox:templates': {
+    input: z.object({}).strict(),
+    output: z.object({ workspace: z.array(ReplyTemplate), personal: z.array(Snippet) }),
+  },
+  'inbox:saveSnippets': {
+    input: z.object({ snippets: z.array(Snippet).max(200) }).strict(),
+    output: z.array(Snippet),
+  },
+  /** My queue (or, for managers, `team: true`: everyone's), in priority order. */
+  'queue:list': {
+    input: z.object({ team: z.boolean().default(false) }).strict(),
+    output: z.array(QueueItemDto),
+  },
+  /** Takes the top item (server-authoritative; offline: unconfirmed until the server answers). */
+  'queue:next': {
+    input: z.object({}).strict(),
+    output: z.object({ commandId: z.string().nullable(), itemId: z.string().nullable() }),
+  },
+  'queue:claim': { input: ById, output: CommandAnswer },
+  'queue:release': { input: ById, output: CommandAnswer },
+  'queue:complete': { input: ById, output: CommandAnswer },
+  /** Managers: pin these items first, in this order. */
+  'queue:reorder': {
+    input: z.object({ itemIds: z.array(Id).min(1).max(500) }).strict(),
+    output: CommandAnswer,
+  },
+  /** Managers: load per member (open conversations, unread, queue items, SLA breaches). */
+  'queue:team': { input: z.object({}).strict(), output: z.array(TeamMemberLoad) },
+  'notifications:list': {
+    input: z.object({ limit: z.number().int().min(1).max(200).default(50) }).strict(),
+    output: z.object({ items: z.array(NotificationDto), unread: z.number().int() }),
+  },
+  /** Marks these (or, without ids, all of mine) read. */
+  'notifications:markRead': {
+    input: z.object({ ids: z.array(Id).max(500).optional() }).strict(),
+    output: CommandAnswer,
+  },
+  'notifications:getPrefs': { input: z.object({}).strict(), output: NotificationPrefs },
+  'notifications:setPrefs': { input: NotificationPrefs, output: NotificationPrefs },
+} as const;
+
+export const inboxEvents = {
+  /**
+   * Inbox data changed (a fact from the server, a local command): reload what is shown.
+   * `conversationIds: null` means many.
+   */
+  'inbox:changed': z.object({
+    conversationIds: z.array(z.string()).nullable(),
+    queue: z.boolean(),
+    notifications: z.boolean(),
+  }),
+  /**
+   * A new notification for me arrived live. `os`: show a desktop notification (in Electron the
+   * engine already did; the web shell shows it with the Web Notifications API); `sound`: play one.
+   */
+  'notifications:new': z.object({
+    notification: NotificationDto,
+    os: z.boolean(),
+    sound: z.boolean(),
+    /** True when the engine raised the OS notification itself (Electron). */
+    shown: z.boolean(),
+  }),
+  /** The server refused a command for good (it is listed as failed until dismissed). */
+  'inbox:commandFailed': z.object({
+    id: z.string(),
+    kind: z.string(),
+    message: z.string(),
+    target: z.string().nullable(),
+  }),
+  /** Electron: a notification was clicked; open what it is about. */
+  'notifications:open': z.object({
+    conversationId: z.string().nullable(),
+    queueItemId: z.string().nullable(),
+  }),
+} as const;
