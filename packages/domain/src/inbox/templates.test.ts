@@ -7,7 +7,7 @@ import {
 } from './templates.ts';
 
 const vars: TemplateVars = {
-  lead: { firstName: 'Jane', company: 'Acme', title: '', employees: 120, city: null },
+  lead: { firstName: 'Jane', company: 'Acme', title: '', employees: 120, city: null, tags: ['a'] },
   user: { name: 'Sam Seller', email: 'sam@ourco.com' },
   workspace: { name: 'OurCo' },
 };
@@ -21,6 +21,7 @@ describe('renderTemplate', () => {
     ["Hi {{lead.title|'friend'}}", 'Hi friend', []],
     ['{{lead.city | "your city"}}', 'your city', []],
     ['Team of {{lead.employees}}', 'Team of 120', []],
+    ['{{lead.tags}}', '', ['lead.tags']],
     ['Quote: {{lead.lastName | "say \\"hi\\""}}', 'Quote: say "hi"', []],
     ['Hi {{lead.lastName}} at {{lead.title}}', 'Hi  at ', ['lead.lastName', 'lead.title']],
     [

@@ -13,8 +13,9 @@
  * email address in the text) is not a mention.
  */
 
+/** Scalars render (booleans as yes/no); anything else (arrays, objects) counts as no value. */
 export type TemplateValue = string | number | boolean | null | undefined;
-export type TemplateScope = Readonly<Record<string, TemplateValue>>;
+export type TemplateScope = Readonly<Record<string, unknown>>;
 
 export interface TemplateVars {
   readonly lead?: TemplateScope;
