@@ -11,6 +11,7 @@ import {
 import { bulkChange, bulkJob } from './entities/bulk.ts';
 import { leadActivity } from './entities/activity.ts';
 import {
+  commandResult,
   conversation,
   conversationAssignment,
   inboxCommand,
@@ -93,4 +94,5 @@ export const ENTITIES = [
   mailbox,
   webhookEvent,
   inboxCommand,
+  commandResult,
 ] as const;

@@ -34,3 +34,4 @@ export const twilioIntegration = pgTables.twilioIntegration;
 export const sendgridIntegration = pgTables.sendgridIntegration;
 export const mailbox = pgTables.mailbox;
 export const webhookEvent = pgTables.webhookEvent;
+export const commandResult = pgTables.commandResult;

@@ -362,6 +362,33 @@ export const webhookEvent = defineEntity(
 );
 
 /**
+ * Server: the answer of an inbox REST command sent with a `commandId` (the engine's outbox id).
+ * A repeat of the same command id in the workspace returns the stored answer instead of running
+ * again, so an engine resending after a crash or a lost response changes nothing twice.
+ */
+export const commandResult = defineEntity(
+  'commandResult',
+  {
+    id: col.id(),
+    workspaceId: col.text().notNull(),
+    commandId: col.text().notNull(),
+    userId: col.text().notNull(),
+    /** What ran (`conversation.assign`, `queue.next`, ...): a repeat under another kind is a 409. */
+    kind: col.text().notNull(),
+    status: col.integer().notNull(),
+    response: col.json<unknown>().notNull(),
+    createdAt: col.bigint().notNull(),
+  },
+  {
+    placement: 'server',
+    indexes: [
+      { name: 'command_result_ws_cmd_uq', columns: ['workspaceId', 'commandId'], unique: true },
+      { name: 'command_result_created_ix', columns: ['createdAt'] },
+    ],
+  },
+);
+
+/**
  * Engine: commands for the server written while offline or not yet confirmed (send a message,
  * assign, change status, claim a queue item, ...). Sent in order, each with its `id` as the
  * idempotency key, so a resend after a crash is a no-op on the server.
