@@ -25,6 +25,7 @@ import { leadsRoutes } from './leads/leads.routes.ts';
 import { createSyncCore, type SyncCore } from './sync/sync-core.ts';
 import { workspaceRoutes } from './workspace/workspace.routes.ts';
 import { listsRoutes } from './lists/lists.routes.ts';
+import { mailboxesRoutes } from './mailboxes/mailboxes.routes.ts';
 import { replicationRoutes } from './replication/replication.routes.ts';
 import { tasksRoutes } from './tasks/tasks.routes.ts';
 import { viewsRoutes } from './views/views.routes.ts';
@@ -144,6 +145,7 @@ export function createApp(input: AppDeps & { sync?: SyncCore }) {
     .route('/api/v1/lists', listsRoutes(deps))
     .route('/api/v1/tasks', tasksRoutes(deps, sync))
     .route('/api/v1/replication', replicationRoutes(deps, sync))
+    .route('/api/v1/mailboxes', mailboxesRoutes(deps))
     .route('/', pagesRoutes(deps));
 
   routes.doc31('/openapi.json', {

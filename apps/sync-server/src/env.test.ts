@@ -17,6 +17,7 @@ describe('loadEnv', () => {
       logLevel: 'info',
       seedDemo: true,
       authRateLimit: { limit: 20, windowMs: 60_000 },
+      secretBoxKey: undefined,
     });
   });
 

@@ -30,6 +30,14 @@ const EnvSchema = z.object({
   SEED_DEMO: booleanish.optional(),
   /** Requests per minute per client IP on each auth endpoint. */
   AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  /** AES-256-GCM key for secrets at rest (mailbox passwords): 64 hex chars or base64 of 32 bytes. */
+  SECRET_BOX_KEY: z
+    .string()
+    .regex(
+      /^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/,
+      'must be 32 bytes as 64 hex characters or base64',
+    )
+    .optional(),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -46,6 +54,8 @@ export interface Env {
   logLevel: LogLevel;
   seedDemo: boolean;
   authRateLimit: { limit: number; windowMs: number };
+  /** SECRET_BOX_KEY; when unset the key is kept in `${dataDir}/secret-box-key` (crypto/secret-box.ts). */
+  secretBoxKey: string | undefined;
 }
 
 export type EnvSource = Record<string, string | undefined>;
@@ -78,6 +88,7 @@ export function loadEnv(source: EnvSource, cwd: string = process.cwd()): Env {
     logLevel: e.LOG_LEVEL,
     seedDemo: e.SEED_DEMO ?? e.DATABASE_URL === undefined,
     authRateLimit: { limit: e.AUTH_RATE_LIMIT, windowMs: 60_000 },
+    secretBoxKey: e.SECRET_BOX_KEY,
   };
 }
 
@@ -118,6 +129,31 @@ export function loadSyncEnv(source: EnvSource): SyncEnv {
     compactIntervalMs: e.SYNC_COMPACT_INTERVAL_MS,
     logRetentionMs: e.SYNC_LOG_RETENTION_MS,
   };
+}
+
+const EmailEnvSchema = z.object({
+  /** Watch the mailboxes (IMAP IDLE/poll) in this instance; run it on one instance only. */
+  MAIL_WATCHER: booleanish.default(true),
+  /** Poll interval of a mailbox when IDLE is missing or as a safety net (ms). */
+  MAIL_POLL_MS: z.coerce.number().int().min(1000).default(60_000),
+});
+
+export interface EmailEnv {
+  watcher: boolean;
+  pollMs: number;
+}
+
+/** The email channel settings (src/channels/email), parsed like `loadEnv`. */
+export function loadEmailEnv(source: EnvSource): EmailEnv {
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = EmailEnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new EnvError(`Invalid sync-server environment:\n${lines.join('\n')}`);
+  }
+  return { watcher: parsed.data.MAIL_WATCHER, pollMs: parsed.data.MAIL_POLL_MS };
 }
 
 /** Test-only settings (read by the test harness, never by the server). */
