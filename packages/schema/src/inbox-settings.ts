@@ -86,7 +86,11 @@ export type InboxTerritory = z.infer<typeof InboxTerritory>;
  */
 export const InboxRouting = z.object({
   rule: z.enum(INBOX_ROUTING_RULES).default('round_robin'),
-  sdrIds: z.array(UserId).max(500).refine(unique, 'People repeat').default(() => []),
+  sdrIds: z
+    .array(UserId)
+    .max(500)
+    .refine(unique, 'People repeat')
+    .default(() => []),
   /** Max open conversations per person; `defaultCapacity` for people not listed. */
   capacity: z.record(UserId, z.number().int().min(0).max(100_000)).default(() => ({})),
   defaultCapacity: z.number().int().min(0).max(100_000).default(50),
@@ -126,7 +130,10 @@ export const BusinessHours = z
       })
       .prefault({}),
     /** Days off, in the workspace time zone. */
-    holidays: z.array(IsoDay).max(1000).default(() => []),
+    holidays: z
+      .array(IsoDay)
+      .max(1000)
+      .default(() => []),
   })
   .refine((h) => WEEKDAYS.some((d) => h.weekly[d].length > 0), 'Open at least one day of the week');
 export type BusinessHours = z.infer<typeof BusinessHours>;
