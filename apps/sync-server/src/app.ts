@@ -29,6 +29,10 @@ import { mailboxesRoutes } from './mailboxes/mailboxes.routes.ts';
 import { replicationRoutes } from './replication/replication.routes.ts';
 import { tasksRoutes } from './tasks/tasks.routes.ts';
 import { viewsRoutes } from './views/views.routes.ts';
+import { inboxRouters } from './inbox/inbox.routes.ts';
+import { integrationsRoutes } from './integrations/integrations.routes.ts';
+import { webhooksRoutes } from './webhooks/webhooks.routes.ts';
+import type { Outbox } from './outbox/outbox.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 /**
@@ -36,7 +40,8 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
  * 100,000 characters of notes (UTF-8: up to 400 KB).
  */
 export const MEMBERS_BODY_LIMIT_BYTES = 1024 * 1024;
-const LARGE_BODY_PATH = /^\/api\/v1\/(lists\/[^/]+\/members|leads(\/[^/]+)?)$/;
+const LARGE_BODY_PATH =
+  /^\/api\/v1\/(lists\/[^/]+\/members|leads(\/[^/]+)?)$|^\/webhooks\/email\/sendgrid$/;
 
 /** POST endpoints limited per client IP + path. */
 export const RATE_LIMITED_PATHS = [
@@ -82,7 +87,7 @@ const healthRoute = createRoute({
  * `sync`: the instance's sync core (shared with the WebSocket endpoints); without it, a core
  * with an in-process bus and no background timers serves the REST lead routes.
  */
-export function createApp(input: AppDeps & { sync?: SyncCore }) {
+export function createApp(input: AppDeps & { sync?: SyncCore; outbox?: Outbox }) {
   const deps: Deps = {
     ...input,
     clock: input.clock ?? (() => new Date()),
@@ -145,8 +150,12 @@ export function createApp(input: AppDeps & { sync?: SyncCore }) {
     .route('/api/v1/lists', listsRoutes(deps))
     .route('/api/v1/tasks', tasksRoutes(deps, sync))
     .route('/api/v1/replication', replicationRoutes(deps, sync))
+    .route('/api/v1/integrations', integrationsRoutes(deps))
+    .route('/webhooks', webhooksRoutes(deps))
     .route('/api/v1/mailboxes', mailboxesRoutes(deps))
     .route('/', pagesRoutes(deps));
+  // Inbox, live queue, notifications (issue 5): several prefixes, mounted one by one.
+  for (const [path, router] of inboxRouters(deps, sync, input.outbox)) routes.route(path, router);
 
   routes.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -38,6 +38,8 @@ const EnvSchema = z.object({
       'must be 32 bytes as 64 hex characters or base64',
     )
     .optional(),
+  /** Tests and benchmarks: Twilio API requests go here instead of https://api.twilio.com. */
+  TWILIO_API_BASE_URL: z.url().optional(),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -56,6 +58,8 @@ export interface Env {
   authRateLimit: { limit: number; windowMs: number };
   /** SECRET_BOX_KEY; when unset the key is kept in `${dataDir}/secret-box-key` (crypto/secret-box.ts). */
   secretBoxKey: string | undefined;
+  /** TWILIO_API_BASE_URL (undefined in production: api.twilio.com). */
+  twilioApiBaseUrl?: string | undefined;
 }
 
 export type EnvSource = Record<string, string | undefined>;
@@ -89,6 +93,7 @@ export function loadEnv(source: EnvSource, cwd: string = process.cwd()): Env {
     seedDemo: e.SEED_DEMO ?? e.DATABASE_URL === undefined,
     authRateLimit: { limit: e.AUTH_RATE_LIMIT, windowMs: 60_000 },
     secretBoxKey: e.SECRET_BOX_KEY,
+    twilioApiBaseUrl: e.TWILIO_API_BASE_URL,
   };
 }
 

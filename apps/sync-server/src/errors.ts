@@ -20,6 +20,7 @@ export type ApiErrorCode =
   | 'unsupported_media_type'
   | 'rate_limited'
   | 'mail_failed'
+  | 'provider_failed'
   | 'internal';
 
 export type ApiErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 502;
@@ -50,6 +51,7 @@ export function httpStatus(code: ApiErrorCode): ApiErrorStatus {
     case 'rate_limited':
       return 429;
     case 'mail_failed':
+    case 'provider_failed':
       return 502;
     case 'internal':
       return 500;

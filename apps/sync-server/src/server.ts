@@ -19,6 +19,19 @@ import { seedDemoLeads } from './seed-leads.ts';
 import { seedDemo, type SeedResult } from './seed.ts';
 import { attachSyncSockets, type SyncSockets } from './sync/sockets.ts';
 import { createSyncCore, startPostgresBus, type SyncCore } from './sync/sync-core.ts';
+import { TwilioSender } from './channels/twilio/twilio-sender.ts';
+import { secretBoxFor } from './crypto/secret-box.ts';
+import type { InboxDeps } from './inbox/inbox.deps.ts';
+import { createOutbox, startBossFor, type Outbox } from './outbox/outbox.ts';
+import type { ChannelSender } from './outbox/sender.ts';
+import { startOutboxWorker, type OutboxWorker } from './outbox/worker.ts';
+import {
+  inboxWebhookHandlers,
+  startWebhookProcessor,
+  type WebhookProcessor,
+} from './webhooks/webhook-processor.ts';
+import type PgBoss from 'pg-boss';
+import { ulid } from 'ulid';
 
 export interface StartServerOptions {
   /** Base environment (e.g. `process.env` from an app's env.ts); the fields below override it. */
@@ -35,6 +48,13 @@ export interface StartServerOptions {
   logLevel?: LogLevel;
   /** Defaults to a pino logger at `logLevel`. */
   logger?: Logger;
+  /**
+   * Run the outbox worker and the webhook processor in this process (default true). With false
+   * the server still enqueues sends and stores webhooks; another process works them off.
+   */
+  background?: boolean;
+  /** Extra channel senders for the outbox worker (e.g. `email`); Twilio's are built in. */
+  senders?: Partial<Record<string, ChannelSender>>;
 }
 
 export interface RunningServer {
@@ -48,6 +68,11 @@ export interface RunningServer {
   /** The sync core (authority path, fan-out) and the `/sync` + `/yjs` WebSocket endpoints. */
   sync: SyncCore;
   sockets: SyncSockets;
+  /** pg-boss (the durable outbox's queue) and the enqueue side for inbox writers. */
+  boss: PgBoss;
+  outbox: Outbox;
+  outboxWorker: OutboxWorker | null;
+  webhookProcessor: WebhookProcessor | null;
   close(): Promise<void>;
 }
 
@@ -98,7 +123,37 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       });
       logger.info({ leads }, 'demo leads seeded');
     }
-    const app = createApp({ db: handle.db, env, mailer, logger, sync });
+    const boss = await startBossFor(handle, env.databaseUrl);
+    const outbox = createOutbox(boss, handle.db);
+    const box = secretBoxFor(env);
+    const twilioSender = new TwilioSender({
+      db: handle.db,
+      box,
+      publicBaseUrl: () => env.publicBaseUrl,
+      apiBaseUrl: env.twilioApiBaseUrl,
+    });
+    const background = options.background ?? true;
+    const outboxWorker = background
+      ? startOutboxWorker({
+          db: handle.db,
+          boss,
+          senders: { sms: twilioSender, whatsapp: twilioSender, ...options.senders },
+          sync,
+          logger,
+        })
+      : null;
+    const inboxDeps: InboxDeps = {
+      db: handle.db,
+      sync,
+      newId: () => ulid(),
+      now: () => Date.now(),
+      enqueueSend: (tx, job) => outbox.enqueueSend(tx, job),
+      logger,
+    };
+    const webhookProcessor = background
+      ? startWebhookProcessor({ db: handle.db, handlers: inboxWebhookHandlers(inboxDeps), logger })
+      : null;
+    const app = createApp({ db: handle.db, env, mailer, logger, sync, outbox });
     const server = await listen(app.fetch, env.port, env.host);
     const sockets = attachSyncSockets(server, sync, { secret: env.jwtSecret, logger });
     const port = (server.address() as AddressInfo).port;
@@ -117,9 +172,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       seed,
       sync,
       sockets,
+      boss,
+      outbox,
+      outboxWorker,
+      webhookProcessor,
       async close() {
         if (closed) return;
         closed = true;
+        await webhookProcessor?.stop();
+        await outboxWorker?.stop();
+        await boss.stop({ graceful: false, wait: true });
         await sockets.close();
         await sync.close();
         await new Promise<void>((resolve) => {

@@ -21,6 +21,7 @@ import {
   parseAddress,
   parseCreate,
   parseListQuery,
+  rfc2822,
   segmentCount,
   type FakeMessage,
   type MessageStatus,
@@ -137,6 +138,7 @@ export interface FakeTwilio {
   close(): Promise<void>;
 }
 
+const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\.json$/;
 const MESSAGES_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
 const MESSAGE_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\.json$/;
 
@@ -377,6 +379,27 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
       status: 0,
     };
     requests.push(record);
+    const account = ACCOUNT_PATH.exec(url.pathname);
+    if (account && method === 'GET') {
+      // Fetch an Account (used to check credentials): the SDK's `api.v2010.accounts(sid).fetch()`.
+      const sid = authenticate(req, decodeURIComponent(account[1] ?? ''));
+      record.accountSid = sid;
+      record.status = sid ? 200 : 401;
+      if (!sid) return sendError(res, { status: 401, code: 20003, message: 'Authenticate' });
+      const created = rfc2822(new Date(0));
+      return send(res, 200, {
+        auth_token: accounts.get(sid),
+        date_created: created,
+        date_updated: created,
+        friendly_name: `Fake account ${sid.slice(-6)}`,
+        owner_account_sid: sid,
+        sid,
+        status: 'active',
+        subresource_uris: {},
+        type: 'Full',
+        uri: `/2010-04-01/Accounts/${sid}.json`,
+      });
+    }
     const pathSid = decodeURIComponent((list ?? one)?.[1] ?? '');
     if (!list && !one) {
       record.status = 404;

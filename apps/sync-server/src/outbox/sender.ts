@@ -1,0 +1,56 @@
+/**
+ * The interface between the outbox worker and a channel (Twilio SMS/WhatsApp in
+ * `channels/twilio/`, SMTP in `channels/email/`): `send` hands ONE message to the provider and
+ * says what happened. The worker has already claimed the message (`sending`, committed), so a
+ * sender never has to guard against a second worker.
+ */
+import type { conversation, message } from '@sdr/schema/pg';
+import type { Logger } from '../logger.ts';
+
+export type MessageRow = typeof message.$inferSelect;
+export type ConversationRow = typeof conversation.$inferSelect;
+
+export interface SendContext {
+  workspaceId: string;
+  /** ms since epoch, the worker's clock for this batch. */
+  now: number;
+  logger: Logger;
+}
+
+export interface SendResult {
+  /** The provider's id (Twilio MessageSid, SMTP Message-ID), matched by status callbacks. */
+  providerId: string | null;
+  /** Usually `sent` (the provider has it); merged with the stored status monotonically. */
+  status: 'sent' | 'delivered';
+}
+
+/**
+ * A failed send. `permanent`: sending again cannot succeed (bad number, opted out, auth):
+ * the message fails at once. Otherwise the worker retries with backoff, unless `ambiguous`: the
+ * provider may have accepted the message (timeout, connection reset, 5xx), so sending again may
+ * send twice; the message is then failed as `in_doubt` and never resent automatically.
+ */
+export class SendError extends Error {
+  override readonly name = 'SendError';
+  readonly permanent: boolean;
+  readonly ambiguous: boolean;
+  /** Short, user-visible reason stored in `message.statusReason`. */
+  readonly reason: string;
+
+  constructor(
+    reason: string,
+    o: { permanent: boolean; ambiguous?: boolean; cause?: unknown } = { permanent: false },
+  ) {
+    super(reason, o.cause === undefined ? undefined : { cause: o.cause });
+    this.reason = reason;
+    this.permanent = o.permanent;
+    this.ambiguous = o.ambiguous ?? false;
+  }
+}
+
+export interface ChannelSender {
+  send(message: MessageRow, conversation: ConversationRow, ctx: SendContext): Promise<SendResult>;
+}
+
+/** `message.statusReason` of a message that may or may not have reached the provider. */
+export const IN_DOUBT = 'in_doubt';

@@ -1,0 +1,419 @@
+/**
+ * The outbox worker: fetches send jobs from pg-boss in batches and hands each message to its
+ * channel's `ChannelSender`, never twice.
+ *
+ * Per batch (one pg-boss fetch of up to `batchSize` jobs):
+ * 1. **Claim** (one transaction): lock the messages (`FOR UPDATE`), move `queued`/`scheduled` to
+ *    `sending`, stamp facts, COMMIT, all before any provider is called. A message found already in
+ *    `sending` was claimed by a worker that died (pg-boss expired its job and handed it out again):
+ *    it is **in doubt** and is failed with reason `in_doubt`, never resent automatically (the
+ *    user sees "may not have been sent" and decides). `canceled` (a canceled send-later) and
+ *    anything else already past sending are skipped.
+ * 2. **Send** the claimed messages, `concurrency` at a time.
+ * 3. **Record** (one transaction): `sent` + providerId, or `failed` + reason (permanent error,
+ *    last attempt, or an ambiguous error: in doubt); a transient error before the last attempt
+ *    puts the message back to `queued` and the job is failed so pg-boss retries it with backoff.
+ *    Statuses only move forward (`nextStatus`), so a delivery callback that overtook the worker
+ *    is kept; an in-doubt mark set meanwhile is replaced by what really happened.
+ * 4. Complete the jobs (or fail the retried ones) in pg-boss.
+ *
+ * A crash between 1 and 3 leaves `sending` + an active job: that is the in-doubt case above. A
+ * crash between 3 and 4 only repeats step 1, which skips the finished message.
+ * `loops` batches run in parallel (fetch the next batch while one is being sent).
+ */
+import { nextStatus } from '@sdr/domain';
+import type { MessageStatus } from '@sdr/schema';
+import { conversation, message } from '@sdr/schema/pg';
+import { inArray, sql } from 'drizzle-orm';
+import type PgBoss from 'pg-boss';
+import { ulid } from 'ulid';
+import type { Db } from '../db/schema.ts';
+import { loggableError, type Logger } from '../logger.ts';
+import type { ChangeBus } from '../sync/change-bus.ts';
+import { publishFacts, stampFacts, type FactStamp } from '../sync/facts.ts';
+import type { Fanout } from '../sync/fanout.ts';
+import { queryRows } from '../sync/sql.ts';
+import { OUTBOX_QUEUE, onOutboxEnqueued, type SendJobData } from './outbox.ts';
+import {
+  IN_DOUBT,
+  SendError,
+  type ChannelSender,
+  type ConversationRow,
+  type MessageRow,
+  type SendResult,
+} from './sender.ts';
+
+export interface OutboxWorkerOptions {
+  db: Db;
+  boss: PgBoss;
+  senders: Partial<Record<string, ChannelSender>>;
+  sync: { db: Db; bus: ChangeBus; fanout: Fanout };
+  logger: Logger;
+  /** Jobs per fetch (default 100). */
+  batchSize?: number;
+  /** Sends in flight per batch (default 20). */
+  concurrency?: number;
+  /** Batches processed in parallel (default 2). */
+  loops?: number;
+  /** Idle poll interval (ms, default 500). */
+  pollMs?: number;
+  /** How often jobs abandoned by a dead worker are expired here (ms, default 5000; 0 = never). */
+  expireEveryMs?: number;
+  clock?: () => number;
+  newId?: () => string;
+}
+
+export interface OutboxWorkerStats {
+  sent: number;
+  failed: number;
+  inDoubt: number;
+  retried: number;
+  skipped: number;
+}
+
+export interface OutboxWorker {
+  readonly stats: OutboxWorkerStats;
+  /** Wake the loops now (new jobs committed). */
+  wake(): void;
+  /** Stops fetching and waits for the batches in flight. */
+  stop(): Promise<void>;
+}
+
+type Job = PgBoss.JobWithMetadata<SendJobData>;
+
+interface Outcome {
+  job: Job;
+  messageId: string;
+  workspaceId: string;
+  kind: 'sent' | 'failed' | 'retry' | 'in_doubt';
+  result?: SendResult;
+  reason?: string;
+}
+
+export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
+  const batchSize = o.batchSize ?? 100;
+  const concurrency = o.concurrency ?? 20;
+  const loops = o.loops ?? 2;
+  const pollMs = o.pollMs ?? 500;
+  const clock = o.clock ?? Date.now;
+  const newId = o.newId ?? (() => ulid());
+  const log = o.logger.child({ component: 'outbox' });
+  const stats: OutboxWorkerStats = { sent: 0, failed: 0, inDoubt: 0, retried: 0, skipped: 0 };
+  let stopped = false;
+  let wakeAll: (() => void)[] = [];
+  const wake = () => {
+    const w = wakeAll;
+    wakeAll = [];
+    for (const f of w) f();
+  };
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      wakeAll.push(done);
+    });
+  const unsubscribe = onOutboxEnqueued(o.db, wake);
+
+  async function stampAndCommit(
+    tx: Parameters<Parameters<Db['transaction']>[0]>[0],
+    byWorkspace: Map<string, string[]>,
+    now: number,
+  ): Promise<FactStamp[]> {
+    const stamps: FactStamp[] = [];
+    for (const [workspaceId, ids] of byWorkspace) {
+      stamps.push(
+        await stampFacts(
+          tx,
+          { bus: o.sync.bus, newId, now },
+          workspaceId,
+          ids.map((id) => ({ entity: 'message' as const, id })),
+        ),
+      );
+    }
+    return stamps;
+  }
+
+  const publish = async (stamps: FactStamp[]) => {
+    for (const s of stamps) await publishFacts(o.sync, s);
+  };
+
+  /** Step 1: claim. Returns the claimed messages and the jobs already finished. */
+  async function claim(jobs: Job[], now: number) {
+    const ids = [...new Set(jobs.map((j) => j.data.messageId))];
+    return o.db.transaction(async (tx) => {
+      const rows = await queryRows<{ id: string; workspace_id: string; status: MessageStatus }>(
+        tx,
+        sql`select id, workspace_id, status from message where id in (${sql.join(
+          ids.map((id) => sql`${id}`),
+          sql`, `,
+        )}) order by id for update`,
+      );
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const toClaim: string[] = [];
+      const inDoubt: string[] = [];
+      const changed = new Map<string, string[]>();
+      for (const id of ids) {
+        const r = byId.get(id);
+        if (!r) continue;
+        if (r.status === 'queued' || r.status === 'scheduled') toClaim.push(id);
+        else if (r.status === 'sending') inDoubt.push(id);
+        else continue;
+        const list = changed.get(r.workspace_id) ?? [];
+        list.push(id);
+        changed.set(r.workspace_id, list);
+      }
+      if (toClaim.length > 0) {
+        await tx
+          .update(message)
+          .set({ status: 'sending', updatedAt: now })
+          .where(inArray(message.id, toClaim));
+      }
+      if (inDoubt.length > 0) {
+        await tx
+          .update(message)
+          .set({ status: 'failed', statusReason: IN_DOUBT, updatedAt: now })
+          .where(inArray(message.id, inDoubt));
+      }
+      const stamps = await stampAndCommit(tx, changed, now);
+      return { claimed: new Set(toClaim), inDoubt: new Set(inDoubt), stamps };
+    });
+  }
+
+  async function sendOne(
+    job: Job,
+    m: MessageRow,
+    c: ConversationRow | undefined,
+    now: number,
+  ): Promise<Outcome> {
+    const base = { job, messageId: m.id, workspaceId: m.workspaceId };
+    const sender = o.senders[m.channel];
+    if (!sender) return { ...base, kind: 'failed', reason: `no sender for channel ${m.channel}` };
+    if (!c) return { ...base, kind: 'failed', reason: 'conversation not found' };
+    try {
+      const result = await sender.send(m, c, { workspaceId: m.workspaceId, now, logger: log });
+      return { ...base, kind: 'sent', result };
+    } catch (err) {
+      const e =
+        err instanceof SendError
+          ? err
+          : new SendError(err instanceof Error ? err.message : String(err), {
+              permanent: false,
+              ambiguous: true,
+              cause: err,
+            });
+      log.warn(
+        { messageId: m.id, permanent: e.permanent, ambiguous: e.ambiguous, err: loggableError(e) },
+        'send failed',
+      );
+      if (e.permanent) return { ...base, kind: 'failed', reason: e.reason };
+      if (e.ambiguous) return { ...base, kind: 'in_doubt', reason: `${IN_DOUBT}: ${e.reason}` };
+      const lastAttempt = job.retryCount >= job.retryLimit;
+      return lastAttempt
+        ? { ...base, kind: 'failed', reason: e.reason }
+        : { ...base, kind: 'retry', reason: e.reason };
+    }
+  }
+
+  /** Step 3: the outcomes in one transaction. */
+  async function record(outcomes: Outcome[], now: number): Promise<FactStamp[]> {
+    if (outcomes.length === 0) return [];
+    return o.db.transaction(async (tx) => {
+      const ids = outcomes.map((x) => x.messageId);
+      const rows = await queryRows<{ id: string; status: MessageStatus; status_reason: string }>(
+        tx,
+        sql`select id, status, status_reason from message where id in (${sql.join(
+          ids.map((id) => sql`${id}`),
+          sql`, `,
+        )}) order by id for update`,
+      );
+      const current = new Map(rows.map((r) => [r.id, r]));
+      const values: ReturnType<typeof sql>[] = [];
+      const changed = new Map<string, string[]>();
+      for (const x of outcomes) {
+        const cur = current.get(x.messageId);
+        if (!cur) continue;
+        // What the worker knows replaces `sending` and an in-doubt mark; otherwise forward only.
+        const base: MessageStatus =
+          cur.status === 'failed' && cur.status_reason === IN_DOUBT ? 'sending' : cur.status;
+        let status: MessageStatus;
+        let reason: string | null = null;
+        let providerId: string | null = null;
+        let sentAt: number | null = null;
+        if (x.kind === 'sent') {
+          status = nextStatus(base, x.result!.status);
+          providerId = x.result!.providerId;
+          sentAt = now;
+        } else if (x.kind === 'retry') {
+          if (base !== 'sending') continue;
+          status = 'queued';
+          reason = x.reason ?? null;
+        } else {
+          status = nextStatus(base, 'failed');
+          reason = x.reason ?? null;
+        }
+        if (status === cur.status && x.kind !== 'sent' && x.kind !== 'retry') continue;
+        values.push(sql`(${x.messageId}, ${status}, ${reason}, ${providerId}, ${sentAt}::bigint)`);
+        const list = changed.get(x.workspaceId) ?? [];
+        list.push(x.messageId);
+        changed.set(x.workspaceId, list);
+      }
+      if (values.length === 0) return [];
+      await tx.execute(sql`
+        update message m set
+          status = v.status,
+          status_reason = v.reason,
+          provider_id = coalesce(v.provider_id, m.provider_id),
+          sent_at = coalesce(m.sent_at, v.sent_at),
+          updated_at = ${now}
+        from (values ${sql.join(values, sql`, `)}) as v(id, status, reason, provider_id, sent_at)
+        where m.id = v.id`);
+      return stampAndCommit(tx, changed, now);
+    });
+  }
+
+  async function processBatch(jobs: Job[]): Promise<void> {
+    const now = clock();
+    const { claimed, inDoubt, stamps } = await claim(jobs, now);
+    await publish(stamps);
+    stats.inDoubt += inDoubt.size;
+    for (const id of inDoubt) log.warn({ messageId: id }, 'message in doubt after a worker crash');
+    const claimedJobs = jobs.filter((j) => claimed.has(j.data.messageId));
+    const finished = jobs.filter((j) => !claimed.has(j.data.messageId));
+    stats.skipped += finished.length - inDoubt.size;
+    // Once claimed, a duplicate job of the same message (not possible with derived job ids, but
+    // cheap to guard) must not send again.
+    const seen = new Set<string>();
+    const work = claimedJobs.filter((j) => {
+      if (seen.has(j.data.messageId)) {
+        finished.push(j);
+        return false;
+      }
+      seen.add(j.data.messageId);
+      return true;
+    });
+    const outcomes: Outcome[] = [];
+    if (work.length > 0) {
+      const ids = work.map((j) => j.data.messageId);
+      const messages = await o.db.select().from(message).where(inArray(message.id, ids));
+      const byId = new Map(messages.map((m) => [m.id, m]));
+      const convIds = [...new Set(messages.map((m) => m.conversationId))];
+      const convs = await o.db.select().from(conversation).where(inArray(conversation.id, convIds));
+      const convById = new Map(convs.map((c) => [c.id, c]));
+      let next = 0;
+      const runners = Array.from({ length: Math.min(concurrency, work.length) }, async () => {
+        while (next < work.length) {
+          const job = work[next++]!;
+          const m = byId.get(job.data.messageId);
+          if (!m) continue;
+          outcomes.push(await sendOne(job, m, convById.get(m.conversationId), now));
+        }
+      });
+      await Promise.all(runners);
+    }
+    const recorded = await record(outcomes, clock());
+    await publish(recorded);
+    const retry = outcomes.filter((x) => x.kind === 'retry');
+    for (const x of outcomes) {
+      if (x.kind === 'sent') stats.sent++;
+      else if (x.kind === 'failed') stats.failed++;
+      else if (x.kind === 'in_doubt') stats.inDoubt++;
+      else stats.retried++;
+    }
+    const complete = [...finished, ...outcomes.filter((x) => x.kind !== 'retry').map((x) => x.job)];
+    if (complete.length > 0) {
+      await o.boss.complete(
+        OUTBOX_QUEUE,
+        complete.map((j) => j.id),
+      );
+    }
+    if (retry.length > 0) {
+      await o.boss.fail(
+        OUTBOX_QUEUE,
+        retry.map((x) => x.job.id),
+      );
+    }
+  }
+
+  async function loop(): Promise<void> {
+    while (!stopped) {
+      let jobs: Job[] = [];
+      try {
+        jobs = await o.boss.fetch<SendJobData>(OUTBOX_QUEUE, {
+          batchSize,
+          includeMetadata: true,
+          priority: false,
+        });
+      } catch (err) {
+        log.error({ err: loggableError(err) }, 'outbox fetch failed');
+      }
+      if (jobs.length === 0) {
+        await sleep(pollMs);
+        continue;
+      }
+      try {
+        await processBatch(jobs);
+      } catch (err) {
+        // The jobs stay active; pg-boss expires them and they come back (messages claimed by
+        // this batch are then in doubt, which is the safe side).
+        log.error({ err: loggableError(err), jobs: jobs.length }, 'outbox batch failed');
+        await sleep(pollMs);
+      }
+    }
+  }
+
+  /** Jobs of dead workers: expire them here too (pg-boss maintenance may run elsewhere/rarely). */
+  const expireEveryMs = o.expireEveryMs ?? 5000;
+  /**
+   * A job whose retries ran out while its worker was dead ends `failed` in pg-boss without being
+   * handed out again: its message would stay `sending`. Those messages are in doubt too.
+   */
+  async function sweepAbandoned(): Promise<void> {
+    const now = clock();
+    const stamps = await o.db.transaction(async (tx) => {
+      const rows = await queryRows<{ id: string; workspace_id: string }>(
+        tx,
+        sql`update message m set status = 'failed', status_reason = ${IN_DOUBT}, updated_at = ${now}
+            from pgboss.job j
+            where j.name = ${OUTBOX_QUEUE} and j.state = 'failed'
+              and j.completed_on > now() - interval '2 days'
+              and m.id = j.data->>'messageId' and m.status = 'sending'
+            returning m.id, m.workspace_id`,
+      );
+      const changed = new Map<string, string[]>();
+      for (const r of rows)
+        changed.set(r.workspace_id, [...(changed.get(r.workspace_id) ?? []), r.id]);
+      stats.inDoubt += rows.length;
+      return stampAndCommit(tx, changed, now);
+    });
+    await publish(stamps);
+  }
+  let ticks = 0;
+  const expireTimer =
+    expireEveryMs > 0
+      ? setInterval(() => {
+          void (async () => {
+            await (o.boss as unknown as { expire(): Promise<void> }).expire();
+            if (ticks++ % 12 === 0) await sweepAbandoned();
+          })().catch((err: unknown) =>
+            log.warn({ err: loggableError(err) }, 'outbox maintenance failed'),
+          );
+        }, expireEveryMs)
+      : null;
+  expireTimer?.unref();
+
+  const running = Array.from({ length: loops }, () => loop());
+  return {
+    stats,
+    wake,
+    async stop() {
+      stopped = true;
+      if (expireTimer) clearInterval(expireTimer);
+      unsubscribe();
+      wake();
+      await Promise.all(running);
+    },
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * Provider webhooks (not under /api/v1, no bearer auth: the providers sign their requests):
+ *
+ * - `POST /webhooks/twilio/messaging` (incoming SMS/WhatsApp) and `POST /webhooks/twilio/status`
+ *   (status callbacks): form-encoded. The workspace is the Twilio integration of `AccountSid`
+ *   (inbound: `To` must be one of its numbers); `X-Twilio-Signature` is checked with its auth token
+ *   over `PUBLIC_BASE_URL` + path + query, i.e. the URL Twilio was given, whatever address the
+ *   server listens on (behind a TLS-terminating proxy, on another port). Answer: empty TwiML.
+ * - `POST /webhooks/email/sendgrid` (event webhook, a JSON array): the workspace is the
+ *   `sdr_workspace_id` custom arg every event carries (the SMTP sender sets it through
+ *   `X-SMTPAPI` unique_args); the ECDSA P-256 signature over timestamp + raw body is checked with
+ *   that workspace's verification key.
+ *
+ * Verified events are stored (`webhook-store.ts`: group-committed `INSERT … ON CONFLICT DO
+ * NOTHING`, keys: inbound MessageSid, status MessageSid:MessageStatus, SendGrid sg_event_id) and
+ * answered 2xx; `webhook-processor.ts` applies them asynchronously. Unsigned, forged or unknown:
+ * 403 and nothing stored. Replays: 2xx, nothing new. Bodies over the app's limit: 413.
+ */
+import { createHash, verify as verifySignature } from 'node:crypto';
+import type { Context } from 'hono';
+import { validateTwilioSignature } from '../channels/twilio/twilio-client.ts';
+import type { Deps } from '../context.ts';
+import { secretBoxFor } from '../crypto/secret-box.ts';
+import { ApiError } from '../errors.ts';
+import {
+  sendgridKeyOfWorkspace,
+  twilioAccountBySid,
+} from '../integrations/integrations.service.ts';
+import { createRouter } from '../openapi.ts';
+import { webhookStoreFor, type IncomingEvent } from './webhook-store.ts';
+
+export type FormParams = Record<string, string | string[]>;
+
+/** `application/x-www-form-urlencoded` → params (a repeated name becomes an array). */
+export function parseForm(body: string): FormParams {
+  const out: FormParams = {};
+  for (const [name, value] of new URLSearchParams(body)) {
+    const prev = out[name];
+    if (prev === undefined) out[name] = value;
+    else out[name] = Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return out;
+}
+
+const one = (p: FormParams, name: string): string | undefined => {
+  const v = p[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+const TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+
+function forbidden(message = 'The request signature is missing or not valid.'): ApiError {
+  return new ApiError('forbidden', message);
+}
+
+/** The URL the provider signed: the public base + the path (+ query) of this request. */
+export function signedUrl(publicBaseUrl: string, c: Context): string {
+  const raw = c.req.url;
+  const q = raw.indexOf('?');
+  return `${publicBaseUrl}${c.req.path}${q >= 0 ? raw.slice(q) : ''}`;
+}
+
+/** SendGrid: ECDSA (P-256, SHA-256, DER signature in base64) over timestamp + raw body. */
+export function verifySendgridSignature(
+  key: Parameters<typeof verifySignature>[2],
+  signatureB64: string,
+  timestamp: string,
+  rawBody: string,
+): boolean {
+  try {
+    return verifySignature(
+      'sha256',
+      Buffer.from(timestamp + rawBody, 'utf8'),
+      key,
+      Buffer.from(signatureB64, 'base64'),
+    );
+  } catch {
+    return false;
+  }
+}
+
+export function webhooksRoutes(deps: Deps) {
+  const router = createRouter();
+  const box = secretBoxFor(deps.env);
+  const store = webhookStoreFor(deps.db);
+
+  async function twilio(c: Context, kind: 'messaging' | 'status') {
+    const raw = await c.req.text();
+    const params = parseForm(raw);
+    const accountSid = one(params, 'AccountSid');
+    const messageSid = one(params, 'MessageSid') ?? one(params, 'SmsSid');
+    if (!accountSid || !messageSid) throw forbidden();
+    const account = await twilioAccountBySid(deps.db, box, accountSid);
+    if (!account) throw forbidden('Unknown Twilio account.');
+    const signature = c.req.header('x-twilio-signature');
+    if (
+      !validateTwilioSignature(
+        account.authToken,
+        signature,
+        signedUrl(deps.env.publicBaseUrl, c),
+        params,
+      )
+    ) {
+      throw forbidden();
+    }
+    let event: IncomingEvent;
+    const receivedAt = deps.clock().getTime();
+    if (kind === 'messaging') {
+      const to = one(params, 'To') ?? '';
+      if (!account.numbers.has(to)) throw forbidden('The To number is not connected.');
+      event = {
+        provider: 'twilio_messaging',
+        eventKey: messageSid,
+        workspaceId: account.workspaceId,
+        payload: params,
+        receivedAt,
+      };
+    } else {
+      const status = one(params, 'MessageStatus') ?? one(params, 'SmsStatus') ?? '';
+      event = {
+        provider: 'twilio_status',
+        eventKey: `${messageSid}:${status}`,
+        workspaceId: account.workspaceId,
+        payload: params,
+        receivedAt,
+      };
+    }
+    await store.insert(event);
+    return c.body(TWIML, 200, { 'content-type': 'text/xml; charset=utf-8' });
+  }
+
+  router.post('/twilio/messaging', (c) => twilio(c, 'messaging'));
+  router.post('/twilio/status', (c) => twilio(c, 'status'));
+
+  router.post('/email/sendgrid', async (c) => {
+    const raw = await c.req.text();
+    const signature = c.req.header('x-twilio-email-event-webhook-signature');
+    const timestamp = c.req.header('x-twilio-email-event-webhook-timestamp');
+    if (!signature || !timestamp) throw forbidden();
+    let events: unknown;
+    try {
+      events = JSON.parse(raw);
+    } catch {
+      throw forbidden();
+    }
+    if (!Array.isArray(events) || events.length === 0) throw forbidden();
+    const workspaces = new Set(
+      events.map((e) =>
+        e && typeof e === 'object' ? (e as Record<string, unknown>)['sdr_workspace_id'] : undefined,
+      ),
+    );
+    const [workspaceId] = [...workspaces];
+    if (workspaces.size !== 1 || typeof workspaceId !== 'string')
+      throw forbidden('Events must carry one sdr_workspace_id.');
+    const key = await sendgridKeyOfWorkspace(deps.db, workspaceId);
+    if (!key || !verifySendgridSignature(key.key, signature, timestamp, raw)) throw forbidden();
+    const receivedAt = deps.clock().getTime();
+    await store.insertMany(
+      events.map((e: Record<string, unknown>) => ({
+        provider: 'sendgrid' as const,
+        eventKey:
+          typeof e['sg_event_id'] === 'string'
+            ? e['sg_event_id']
+            : createHash('sha256').update(JSON.stringify(e)).digest('hex'),
+        workspaceId,
+        payload: e,
+        receivedAt,
+      })),
+    );
+    return c.body(null, 200);
+  });
+
+  return router;
+}
