@@ -2,7 +2,9 @@
  * A real SMTP server for tests, run as a separate process (`tsx smtp-server.ts`). It requires
  * AUTH (user `test`, password `secret`), keeps every message it receives, and serves them as JSON
  * at `GET /messages` on a small HTTP port. On start it prints one JSON line:
- * `{"smtpPort":…,"httpPort":…}`.
+ * `{"smtpPort":…,"httpPort":…}`. Recipients starting with `reject-` are refused with 550 5.1.1,
+ * `tempfail-` with 451 4.3.0 (to test how senders treat 5xx and 4xx replies); each message records
+ * the id of the SMTP session it came over (a pooled client sends several over one).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +18,7 @@ interface Received {
   to: string[];
   user: string | null;
   raw: string;
+  session: string;
 }
 
 const received: Received[] = [];
@@ -31,6 +34,18 @@ const smtp = new SMTPServer({
       callback(null, { user: auth.username });
     else callback(new Error('Invalid username or password'));
   },
+  onRcptTo(address, _session, callback) {
+    const local = address.address.toLowerCase();
+    if (local.startsWith('reject-')) {
+      callback(
+        Object.assign(new Error('5.1.1 Recipient address rejected: User unknown'), {
+          responseCode: 550,
+        }),
+      );
+    } else if (local.startsWith('tempfail-')) {
+      callback(Object.assign(new Error('4.3.0 Try again later'), { responseCode: 451 }));
+    } else callback();
+  },
   onData(stream, session, callback) {
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -41,6 +56,7 @@ const smtp = new SMTPServer({
         to: session.envelope.rcptTo.map((r) => r.address),
         user: typeof session.user === 'string' ? session.user : null,
         raw: Buffer.concat(chunks).toString('utf8'),
+        session: session.id,
       });
       callback();
     });

@@ -10,6 +10,10 @@ export interface ReceivedMail {
   to: string[];
   /** The SMTP AUTH user the message was sent with. */
   user: string | null;
+  /** The SMTP session (connection) it came over. */
+  session: string;
+  /** The message as received (headers exactly as sent). */
+  raw: string;
   parsed: ParsedMail;
 }
 
@@ -64,12 +68,15 @@ export async function startSmtpProcess(): Promise<SmtpProcess> {
       to: string[];
       user: string | null;
       raw: string;
+      session: string;
     }[];
     return Promise.all(
       list.map(async (m) => ({
         from: m.from,
         to: m.to,
         user: m.user,
+        session: m.session,
+        raw: m.raw,
         parsed: await simpleParser(m.raw),
       })),
     );

@@ -1,0 +1,244 @@
+/**
+ * `SmtpSender` against the real SMTP server process: the message arrives with a Message-ID derived
+ * from our message id (the same on a retry), In-Reply-To / References from the thread, `Re:`
+ * subject, X-SMTPAPI unique args, from the conversation's mailbox; two sends share one pooled
+ * connection; a 5xx is a permanent error, a 4xx a transient one; wrong credentials permanent.
+ */
+import { eq } from 'drizzle-orm';
+import { conversation, mailbox, message } from '@sdr/schema/pg';
+import { describe, expect, it } from 'vitest';
+import { createSecretBox } from '../../crypto/secret-box.ts';
+import type { Db } from '../../db/schema.ts';
+import { createLogger } from '../../logger.ts';
+import { sealSecrets } from '../../mailboxes/mailboxes.service.ts';
+import { SendError } from '../../outbox/sender.ts';
+import { signUp, testDatabaseKinds, useServerSuite, useSmtpProcess } from '../../test/harness.ts';
+import { outboundMessageId, SmtpSender } from './smtp-sender.ts';
+
+const box = createSecretBox(Buffer.alloc(32, 9));
+const logger = createLogger('silent');
+const smtp = useSmtpProcess();
+
+async function seed(
+  db: Db,
+  workspaceId: string,
+  userId: string,
+  o: { smtpPassword?: string; leadAddress?: string } = {},
+) {
+  const now = Date.now();
+  const port = Number(new URL(smtp.url).port);
+  await db.insert(mailbox).values({
+    id: 'mb1',
+    workspaceId,
+    userId,
+    address: 'rep@sdr.test',
+    displayName: 'Rep One',
+    imapHost: '127.0.0.1',
+    imapPort: 1,
+    imapSecure: false,
+    imapUser: 'rep',
+    smtpHost: '127.0.0.1',
+    smtpPort: port,
+    smtpSecure: false,
+    smtpUser: 'test',
+    secretEnc: sealSecrets(box, 'mb1', {
+      imapPassword: 'x',
+      smtpPassword: o.smtpPassword ?? 'secret',
+    }),
+    createdAt: now,
+    updatedAt: now,
+  });
+  await db.insert(conversation).values({
+    id: 'c1',
+    workspaceId,
+    leadId: 'lead1',
+    channel: 'email',
+    labels: [],
+    subject: 'Pricing question',
+    ourAddress: 'rep@sdr.test',
+    leadAddress: o.leadAddress ?? 'lea@lead.example',
+    mailboxId: 'mb1',
+    threadKey: 'root1@lead.example',
+    sla: [],
+    escalations: [],
+    createdAt: now,
+    updatedAt: now,
+  });
+  // The lead wrote first (the thread root), then replied once.
+  const base = {
+    workspaceId,
+    conversationId: 'c1',
+    leadId: 'lead1',
+    channel: 'email' as const,
+    attachments: [],
+    updatedAt: now,
+  };
+  await db.insert(message).values([
+    {
+      ...base,
+      id: 'in1',
+      direction: 'in',
+      body: 'Hi',
+      subject: 'Pricing question',
+      status: 'received',
+      emailMessageId: 'root1@lead.example',
+      references: [],
+      createdAt: now - 2000,
+    },
+    {
+      ...base,
+      id: 'in2',
+      direction: 'in',
+      body: 'Any news?',
+      subject: 'Re: Pricing question',
+      status: 'received',
+      emailMessageId: 'second@lead.example',
+      inReplyTo: 'root1@lead.example',
+      references: ['root1@lead.example'],
+      createdAt: now - 1000,
+    },
+  ]);
+}
+
+async function outbound(db: Db, workspaceId: string, id: string, body = 'Here are our prices.') {
+  const now = Date.now();
+  const [row] = await db
+    .insert(message)
+    .values({
+      id,
+      workspaceId,
+      conversationId: 'c1',
+      leadId: 'lead1',
+      channel: 'email',
+      direction: 'out',
+      authorId: null,
+      body,
+      attachments: [],
+      status: 'sending',
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  const [conv] = await db.select().from(conversation).where(eq(conversation.id, 'c1'));
+  return { row: row!, conv: conv! };
+}
+
+describe.each(testDatabaseKinds())('SmtpSender (%s)', (kind) => {
+  const t = useServerSuite(kind);
+
+  it('sends a threaded reply with a stable Message-ID and X-SMTPAPI over one pooled connection', async () => {
+    const u = await signUp(t.api);
+    await seed(t.db, u.workspaceId, u.userId);
+    const sender = new SmtpSender({ db: t.db, box });
+    try {
+      const a = await outbound(t.db, u.workspaceId, '01JOUTA');
+      const ctx = { workspaceId: u.workspaceId, now: Date.now(), logger };
+      const result = await sender.send(a.row, a.conv, ctx);
+      expect(result).toEqual({ providerId: '01jouta@sdr.test', status: 'sent' });
+      expect(outboundMessageId('01JOUTA', 'Rep@SDR.test')).toBe('01jouta@sdr.test');
+
+      const mail = await smtp.waitForMail('lea@lead.example');
+      expect(mail.from).toBe('rep@sdr.test');
+      expect(mail.user).toBe('test');
+      expect(mail.parsed.messageId).toBe('<01jouta@sdr.test>');
+      expect(mail.parsed.inReplyTo).toBe('<second@lead.example>');
+      expect(mail.parsed.references).toEqual(['<root1@lead.example>', '<second@lead.example>']);
+      expect(mail.parsed.subject).toBe('Re: Pricing question');
+      expect(mail.parsed.text?.trim()).toBe('Here are our prices.');
+      expect(mail.parsed.from?.value[0]).toEqual({ address: 'rep@sdr.test', name: 'Rep One' });
+      // Raw JSON on the wire, as SendGrid reads it.
+      const smtpapi = /^X-SMTPAPI: (.*)$/m.exec(mail.raw)?.[1];
+      expect(JSON.parse(String(smtpapi))).toEqual({
+        unique_args: { sdr_workspace_id: u.workspaceId, sdr_message_id: '01JOUTA' },
+      });
+      // The row now carries its threading ids, so the lead's reply to it threads here.
+      const [stored] = await t.db.select().from(message).where(eq(message.id, '01JOUTA'));
+      expect(stored).toMatchObject({
+        emailMessageId: '01jouta@sdr.test',
+        inReplyTo: 'second@lead.example',
+        references: ['root1@lead.example', 'second@lead.example'],
+        fromAddress: 'rep@sdr.test',
+        toAddress: 'lea@lead.example',
+      });
+
+      // A retry of the same message sends the same Message-ID.
+      await sender.send(a.row, a.conv, ctx);
+      // The next message replies to our previous one; same pooled transport and connection.
+      const b = await outbound(t.db, u.workspaceId, '01JOUTB', 'And a follow-up.');
+      await sender.send(b.row, b.conv, ctx);
+      const all = (await smtp.messages()).filter((m) => m.to.includes('lea@lead.example'));
+      expect(all.map((m) => m.parsed.messageId)).toEqual([
+        '<01jouta@sdr.test>',
+        '<01jouta@sdr.test>',
+        '<01joutb@sdr.test>',
+      ]);
+      expect(all[2]!.parsed.inReplyTo).toBe('<01jouta@sdr.test>');
+      expect(all[2]!.parsed.references).toEqual([
+        '<root1@lead.example>',
+        '<second@lead.example>',
+        '<01jouta@sdr.test>',
+      ]);
+      expect(sender.transportsCreated).toBe(1);
+      expect(new Set(all.map((m) => m.session)).size).toBe(1);
+    } finally {
+      sender.close();
+    }
+  });
+
+  it('5xx is permanent, 4xx transient, a refused login permanent', async () => {
+    const u = await signUp(t.api);
+    await seed(t.db, u.workspaceId, u.userId, { leadAddress: 'reject-me@lead.example' });
+    const sender = new SmtpSender({ db: t.db, box });
+    const ctx = { workspaceId: u.workspaceId, now: Date.now(), logger };
+    try {
+      const a = await outbound(t.db, u.workspaceId, '01JREJ');
+      const e1 = await sender.send(a.row, a.conv, ctx).catch((e: unknown) => e);
+      expect(e1).toBeInstanceOf(SendError);
+      expect(e1).toMatchObject({ permanent: true, ambiguous: false });
+      expect((e1 as SendError).reason).toMatch(/550 5\.1\.1/);
+
+      await t.db
+        .update(conversation)
+        .set({ leadAddress: 'tempfail-me@lead.example' })
+        .where(eq(conversation.id, 'c1'));
+      const b = await outbound(t.db, u.workspaceId, '01JTMP');
+      const e2 = await sender
+        .send(b.row, { ...b.conv, leadAddress: 'tempfail-me@lead.example' }, ctx)
+        .catch((e: unknown) => e);
+      expect(e2).toMatchObject({ permanent: false, ambiguous: false });
+      expect((e2 as SendError).reason).toMatch(/451/);
+
+      // Wrong SMTP password (a changed mailbox gets a new transport).
+      await t.db
+        .update(mailbox)
+        .set({
+          secretEnc: sealSecrets(box, 'mb1', { imapPassword: 'x', smtpPassword: 'wrong' }),
+          updatedAt: Date.now(),
+        })
+        .where(eq(mailbox.id, 'mb1'));
+      const c = await outbound(t.db, u.workspaceId, '01JAUTH');
+      const e3 = await sender
+        .send(c.row, { ...c.conv, leadAddress: 'lea2@lead.example' }, ctx)
+        .catch((e: unknown) => e);
+      expect(e3).toMatchObject({ permanent: true });
+      expect((e3 as SendError).reason).toMatch(/refused the login/);
+      expect(sender.transportsCreated).toBe(2);
+
+      // Attachments without a file store: a clear permanent failure, nothing sent.
+      const d = await outbound(t.db, u.workspaceId, '01JATT');
+      const e4 = await sender
+        .send(
+          {
+            ...d.row,
+            attachments: [{ fileId: 'f1', name: 'a.pdf', size: 1, contentType: 'application/pdf' }],
+          },
+          d.conv,
+          ctx,
+        )
+        .catch((e: unknown) => e);
+      expect(e4).toMatchObject({ permanent: true, reason: expect.stringMatching(/file store/) });
+    } finally {
+      sender.close();
+    }
+  });
+});

@@ -1,0 +1,264 @@
+/**
+ * `SmtpSender`: the outbox's `ChannelSender` for email. Sends through the conversation's mailbox
+ * (else the author's, else the workspace's first) with a nodemailer transport **pooled per
+ * mailbox** (`pool: true`; cached by mailbox id, rebuilt when the mailbox's settings change,
+ * closed after `idleMs` unused).
+ *
+ * Headers: `Message-ID: <messageId@mailbox-domain>` (derived from our message id, so a retry
+ * sends the same id and the receiver can tell it is the same message), `In-Reply-To` / `References`
+ * from the thread (the latest email of the conversation that has a Message-ID, its References
+ * plus itself; else the conversation's thread root), subject `Re: <thread subject>` on replies,
+ * and `X-SMTPAPI: {"unique_args":{"sdr_workspace_id","sdr_message_id"}}` so SendGrid's event
+ * webhook maps its events back to the message. Plain-text body. Before sending, the message row
+ * gets its `emailMessageId` / `inReplyTo` / `references` (the same values on every attempt), so
+ * the lead's reply threads into this conversation; the outbox stamps the row when it records the
+ * result.
+ *
+ * Failures → `SendError`: SMTP 5xx (and a refused login or TLS problem) permanent; 4xx and
+ * connection trouble before the message was handed over transient; a connection lost or timed
+ * out mid-session ambiguous (the server may have the message: in doubt, not resent).
+ * Attachments: the server has no file store yet, so a message with attachments fails permanently
+ * with a clear reason instead of going out without them.
+ */
+import { and, asc, desc, eq, isNotNull, ne } from 'drizzle-orm';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import { normaliseSubject } from '@sdr/domain';
+import { mailbox, message as messageTable } from '@sdr/schema/pg';
+import type { SecretBox } from '../../crypto/secret-box.ts';
+import type { Db } from '../../db/schema.ts';
+import { openSecrets, type MailboxRow } from '../../mailboxes/mailboxes.service.ts';
+import {
+  SendError,
+  type ChannelSender,
+  type ConversationRow,
+  type MessageRow,
+  type SendContext,
+  type SendResult,
+} from '../../outbox/sender.ts';
+import { smtpFailure } from './mail-errors.ts';
+
+export interface SmtpSenderOptions {
+  db: Db;
+  box: SecretBox;
+  /** Close a mailbox's transport after this long unused (ms, default 5 minutes). */
+  idleMs?: number;
+  /** Connections per mailbox (default 3). */
+  maxConnections?: number;
+  /** Connect / greeting / socket timeouts (ms, default 30 s). */
+  timeoutMs?: number;
+}
+
+interface Pooled {
+  transport: Transporter<SMTPPool.SentMessageInfo>;
+  /** The mailbox settings the transport was built from. */
+  version: string;
+  lastUsed: number;
+  inFlight: number;
+}
+
+/** `<id@domain>` of our message `id` sent from `address`. */
+export function outboundMessageId(id: string, address: string): string {
+  const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase() || 'localhost';
+  return `${id.toLowerCase()}@${domain}`;
+}
+
+const MAX_REFERENCES = 20;
+
+export class SmtpSender implements ChannelSender {
+  private readonly pool = new Map<string, Pooled>();
+  private readonly sweeper: NodeJS.Timeout;
+  /** Transports built so far (tests: a second send on one mailbox reuses the first). */
+  transportsCreated = 0;
+
+  constructor(private readonly o: SmtpSenderOptions) {
+    const idle = o.idleMs ?? 5 * 60_000;
+    this.sweeper = setInterval(() => this.sweep(idle), Math.max(1000, Math.min(idle, 60_000)));
+    this.sweeper.unref();
+  }
+
+  /** Open transports (one per mailbox used lately). */
+  get openTransports(): number {
+    return this.pool.size;
+  }
+
+  private sweep(idleMs: number): void {
+    const cutoff = Date.now() - idleMs;
+    for (const [id, p] of this.pool) {
+      if (p.inFlight === 0 && p.lastUsed < cutoff) {
+        p.transport.close();
+        this.pool.delete(id);
+      }
+    }
+  }
+
+  private transport(mb: MailboxRow): Pooled {
+    const version = [mb.smtpHost, mb.smtpPort, mb.smtpSecure, mb.smtpUser, mb.secretEnc].join('\n');
+    const hit = this.pool.get(mb.id);
+    if (hit && hit.version === version) return hit;
+    if (hit) {
+      // Settings changed: let sends in flight finish on the old transport.
+      const old = hit.transport;
+      setTimeout(() => old.close(), 30_000).unref();
+      this.pool.delete(mb.id);
+    }
+    const { smtpPassword } = openSecrets(this.o.box, mb);
+    const timeout = this.o.timeoutMs ?? 30_000;
+    const transport = nodemailer.createTransport({
+      pool: true,
+      maxConnections: this.o.maxConnections ?? 3,
+      maxMessages: 100,
+      host: mb.smtpHost,
+      port: mb.smtpPort,
+      secure: mb.smtpSecure,
+      auth: { user: mb.smtpUser, pass: smtpPassword },
+      connectionTimeout: timeout,
+      greetingTimeout: timeout,
+      socketTimeout: timeout,
+    });
+    // Pool errors surface through sendMail; idle-connection errors must not crash the process.
+    transport.on('error', () => {});
+    const p: Pooled = { transport, version, lastUsed: Date.now(), inFlight: 0 };
+    this.transportsCreated += 1;
+    this.pool.set(mb.id, p);
+    return p;
+  }
+
+  private async mailboxFor(
+    m: MessageRow,
+    c: ConversationRow,
+    workspaceId: string,
+  ): Promise<MailboxRow> {
+    const inWs = eq(mailbox.workspaceId, workspaceId);
+    const pick = async (cond: ReturnType<typeof eq>) =>
+      (
+        await this.o.db
+          .select()
+          .from(mailbox)
+          .where(and(inWs, cond))
+          .orderBy(asc(mailbox.createdAt))
+          .limit(1)
+      )[0];
+    const mb =
+      (c.mailboxId ? await pick(eq(mailbox.id, c.mailboxId)) : undefined) ??
+      (m.authorId ? await pick(eq(mailbox.userId, m.authorId)) : undefined) ??
+      (await pick(ne(mailbox.status, 'disabled')));
+    if (!mb)
+      throw new SendError('No mailbox is connected to send this email from.', { permanent: true });
+    if (mb.status === 'disabled') {
+      throw new SendError(`The mailbox ${mb.address} is disabled.`, { permanent: true });
+    }
+    return mb;
+  }
+
+  async send(m: MessageRow, c: ConversationRow, ctx: SendContext): Promise<SendResult> {
+    if (m.channel !== 'email')
+      throw new SendError(`SMTP cannot send ${m.channel}`, { permanent: true });
+    const to = m.toAddress ?? c.leadAddress;
+    if (!to || !to.includes('@'))
+      throw new SendError('The lead has no email address.', { permanent: true });
+    if (m.attachments.length > 0) {
+      throw new SendError('Attachments cannot be sent yet (the server has no file store).', {
+        permanent: true,
+      });
+    }
+    const mb = await this.mailboxFor(m, c, ctx.workspaceId);
+    const messageId = outboundMessageId(m.id, mb.address);
+
+    // The thread: the latest other email of the conversation with a Message-ID.
+    const [prev] = await this.o.db
+      .select({
+        emailMessageId: messageTable.emailMessageId,
+        references: messageTable.references,
+        subject: messageTable.subject,
+      })
+      .from(messageTable)
+      .where(
+        and(
+          eq(messageTable.conversationId, c.id),
+          eq(messageTable.workspaceId, ctx.workspaceId),
+          isNotNull(messageTable.emailMessageId),
+          ne(messageTable.id, m.id),
+        ),
+      )
+      .orderBy(desc(messageTable.createdAt), desc(messageTable.id))
+      .limit(1);
+    const inReplyTo =
+      prev?.emailMessageId ?? (c.threadKey && c.threadKey.includes('@') ? c.threadKey : null);
+    const references: string[] = [];
+    for (const id of [...(prev?.references ?? []), ...(inReplyTo ? [inReplyTo] : [])]) {
+      if (id !== messageId && !references.includes(id)) references.push(id);
+    }
+    if (references.length > MAX_REFERENCES)
+      references.splice(1, references.length - MAX_REFERENCES); // keep the root
+    const base = m.subject ?? prev?.subject ?? c.subject ?? '';
+    const subject = inReplyTo ? `Re: ${normaliseSubject(base)}`.trimEnd() : base || '(no subject)';
+
+    await this.o.db
+      .update(messageTable)
+      .set({
+        emailMessageId: messageId,
+        inReplyTo,
+        references,
+        fromAddress: mb.address,
+        toAddress: to,
+        subject,
+      })
+      .where(and(eq(messageTable.id, m.id), eq(messageTable.workspaceId, ctx.workspaceId)));
+
+    const pooled = this.transport(mb);
+    pooled.inFlight += 1;
+    pooled.lastUsed = Date.now();
+    try {
+      await pooled.transport.sendMail({
+        from: mb.displayName ? { name: mb.displayName, address: mb.address } : mb.address,
+        to,
+        subject,
+        text: m.body,
+        messageId: `<${messageId}>`,
+        date: new Date(ctx.now),
+        ...(inReplyTo ? { inReplyTo: `<${inReplyTo}>` } : {}),
+        ...(references.length > 0 ? { references: references.map((r) => `<${r}>`) } : {}),
+        headers: {
+          // `prepared`: SendGrid reads the JSON as is (nodemailer would MIME-encode it).
+          'X-SMTPAPI': {
+            prepared: true,
+            value: JSON.stringify({
+              unique_args: { sdr_workspace_id: ctx.workspaceId, sdr_message_id: m.id },
+            }),
+          },
+        },
+      });
+      return { providerId: messageId, status: 'sent' };
+    } catch (err) {
+      throw sendErrorOf(err, mb);
+    } finally {
+      pooled.inFlight -= 1;
+      pooled.lastUsed = Date.now();
+    }
+  }
+
+  /** Closes every pooled transport. */
+  close(): void {
+    clearInterval(this.sweeper);
+    for (const p of this.pool.values()) p.transport.close();
+    this.pool.clear();
+  }
+}
+
+/** Errors that mean the connection never got as far as handing the message over. */
+const BEFORE_HANDOVER =
+  /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|Greeting never received|Connection timeout/i;
+
+function sendErrorOf(err: unknown, mb: MailboxRow): SendError {
+  const f = smtpFailure(err, mb.smtpHost, mb.smtpPort);
+  if (f.responseCode !== null || f.permanent) {
+    return new SendError(f.message, { permanent: f.permanent, cause: err });
+  }
+  const e = err as { code?: unknown; message?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  const ambiguous =
+    (code === 'ETIMEDOUT' || code === 'ESOCKET' || code === 'ECONNECTION') &&
+    !BEFORE_HANDOVER.test(typeof e.message === 'string' ? e.message : '');
+  return new SendError(f.message, { permanent: false, ambiguous, cause: err });
+}
