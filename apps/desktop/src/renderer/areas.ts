@@ -29,10 +29,6 @@ export const AREAS: readonly Area[] = [
     icon: 'inbox',
     key: 'i',
     summary: 'Replies from prospects, threaded per lead.',
-    empty: {
-      title: 'Inbox is empty',
-      text: 'Email and SMS conversations with your leads will arrive here. The inbox is not built yet, so there are no conversations.',
-    },
   },
   {
     id: 'queue',
@@ -40,10 +36,6 @@ export const AREAS: readonly Area[] = [
     icon: 'queue',
     key: 'q',
     summary: 'Your next calls, emails and follow-ups, in priority order.',
-    empty: {
-      title: 'Nothing in your queue',
-      text: 'The tasks due next for each lead will be lined up here. The queue is not built yet, so there is nothing to work on.',
-    },
   },
   {
     id: 'campaigns',

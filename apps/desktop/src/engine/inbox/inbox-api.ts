@@ -17,7 +17,12 @@ export function createInboxApi(opts: { baseUrl: string; fetch?: Fetch; timeoutMs
   const fetchImpl = opts.fetch ?? globalThis.fetch;
   const timeoutMs = opts.timeoutMs ?? 15_000;
 
-  async function call(method: Method, path: string, token: string, body?: unknown): Promise<unknown> {
+  async function call(
+    method: Method,
+    path: string,
+    token: string,
+    body?: unknown,
+  ): Promise<unknown> {
     let res: Response;
     try {
       res = await fetchImpl(`${opts.baseUrl}/api/v1${path}`, {
@@ -71,8 +76,7 @@ export function createInboxApi(opts: { baseUrl: string; fetch?: Fetch; timeoutMs
     /** The claimed item's id, or null when the queue was empty. */
     next: async (token: string, body: Record<string, unknown>): Promise<string | null> => {
       const r = (await call('POST', `/queue/next`, token, body)) as
-        | { item?: { id?: unknown } | null; id?: unknown }
-        | undefined;
+        { item?: { id?: unknown } | null; id?: unknown } | undefined;
       const itemId = r?.item?.id ?? r?.id ?? null;
       return typeof itemId === 'string' ? itemId : null;
     },

@@ -124,8 +124,11 @@ const json = <T>(v: unknown, fallback: T): T => {
     return fallback;
   }
 };
+/** A column read as text ('' for null). */
+const txt = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : '';
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : txt(v));
 
 const LEAD_NAME = `trim(coalesce(l.first_name, '') || ' ' || coalesce(l.last_name, ''))`;
 
@@ -133,8 +136,8 @@ function conversationRow(r: Raw): ConversationRow {
   return {
     id: String(r.id),
     leadId: String(r.lead_id),
-    leadName: String(r.lead_name ?? ''),
-    leadCompany: String(r.lead_company ?? ''),
+    leadName: txt(r.lead_name),
+    leadCompany: txt(r.lead_company),
     channel: String(r.channel),
     status: String(r.status),
     snoozedUntil: num(r.snoozed_until),
@@ -167,7 +170,7 @@ function messageRow(r: Raw): MessageRow {
     fromAddress: str(r.from_address),
     toAddress: str(r.to_address),
     subject: str(r.subject),
-    body: String(r.body ?? ''),
+    body: txt(r.body),
     status: String(r.status),
     statusReason: str(r.status_reason),
     sendAt: num(r.send_at),
@@ -197,8 +200,8 @@ function queueRow(r: Raw): QueueItemRow {
     channel: str(r.channel),
     claimedBy: str(r.claimed_by),
     claimedAt: num(r.claimed_at),
-    title: String(r.title ?? ''),
-    leadName: String(r.lead_name ?? ''),
+    title: txt(r.title),
+    leadName: txt(r.lead_name),
     createdAt: Number(r.created_at),
   };
 }
@@ -322,8 +325,7 @@ export function createInboxStore(sqlite: Database.Database) {
 
     conversation(ws: string, id: string): ConversationRow | null {
       const r = stmt(`${SELECT_CONVERSATION} WHERE c.workspace_id = ? AND c.id = ?`).get(ws, id) as
-        | Raw
-        | undefined;
+        Raw | undefined;
       return r ? conversationRow(r) : null;
     },
 
@@ -374,13 +376,13 @@ export function createInboxStore(sqlite: Database.Database) {
       if (!r) return null;
       return {
         id: String(r.id),
-        firstName: String(r.first_name ?? ''),
-        lastName: String(r.last_name ?? ''),
-        company: String(r.company ?? ''),
-        title: String(r.title ?? ''),
-        email: String(r.email ?? ''),
-        phone: String(r.phone ?? ''),
-        country: String(r.country ?? ''),
+        firstName: txt(r.first_name),
+        lastName: txt(r.last_name),
+        company: txt(r.company),
+        title: txt(r.title),
+        email: txt(r.email),
+        phone: txt(r.phone),
+        country: txt(r.country),
         ownerId: str(r.owner_id),
       };
     },
@@ -394,13 +396,14 @@ export function createInboxStore(sqlite: Database.Database) {
     },
 
     messageExists(ws: string, id: string): boolean {
-      return stmt(`SELECT 1 FROM message WHERE workspace_id = ? AND id = ?`).get(ws, id) !== undefined;
+      return (
+        stmt(`SELECT 1 FROM message WHERE workspace_id = ? AND id = ?`).get(ws, id) !== undefined
+      );
     },
 
     message(ws: string, id: string): MessageRow | null {
       const r = stmt(`SELECT * FROM message WHERE workspace_id = ? AND id = ?`).get(ws, id) as
-        | Raw
-        | undefined;
+        Raw | undefined;
       return r ? messageRow(r) : null;
     },
 
@@ -509,7 +512,13 @@ export function createInboxStore(sqlite: Database.Database) {
 
     /** The workspace's inbox facts and commands go (another user's, or a sign-out). */
     wipe(ws: string): void {
-      for (const table of ['conversation', 'message', 'queue_item', 'notification', 'inbox_command'])
+      for (const table of [
+        'conversation',
+        'message',
+        'queue_item',
+        'notification',
+        'inbox_command',
+      ])
         stmt(`DELETE FROM ${table} WHERE workspace_id = ?`).run(ws);
     },
   };

@@ -21,11 +21,7 @@
  * - **Settings**: the workspace's inbox settings (templates, queue weights) are fetched when
  *   online and cached; personal snippets and notification preferences are engine-local.
  */
-import {
-  compareQueueItems,
-  explainPriority,
-  shouldNotify,
-} from '@sdr/domain';
+import { compareQueueItems, explainPriority, shouldNotify } from '@sdr/domain';
 import {
   DEFAULT_INBOX_SETTINGS,
   InboxSettings,
@@ -61,7 +57,6 @@ import type {
   InboxStore,
   MessageRow,
   NotificationRow,
-  QueueItemRow,
 } from './inbox-store.ts';
 
 type In<C extends keyof typeof inboxChannels> = z.output<(typeof inboxChannels)[C]['input']>;
@@ -101,6 +96,9 @@ const SNIPPETS_KEY = (userId: string) => `inbox.snippets.${userId}`;
 
 /** Engine codes that mean the server refused the command for good. */
 const PERMANENT = new Set(['invalid_input', 'forbidden', 'not_found', 'conflict']);
+
+const txt = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
 
 const RUNNING_SLA = new Set(['ok', 'warning', 'breached']);
 const isManager = (role: RoleName | undefined) => role === 'manager' || role === 'admin';
@@ -188,7 +186,8 @@ export class Inbox {
 
   close(): void {
     this.closed = true;
-    for (const t of [this.retryTimer, this.settingsTimer, this.changedTimer]) if (t) clearTimeout(t);
+    for (const t of [this.retryTimer, this.settingsTimer, this.changedTimer])
+      if (t) clearTimeout(t);
   }
 
   /** Facts stored by the sync client (a catch-up page or a live change). */
@@ -254,7 +253,7 @@ export class Inbox {
       .map((m) => messageDto(m, null, null));
     const byId = new Map(messages.map((m) => [m.id, m]));
     for (const c of commands) {
-      const conversationId = String(c.payload.conversationId ?? '');
+      const conversationId = txt(c.payload.conversationId);
       if (c.kind === 'send' && convIds.has(conversationId)) {
         const id = String(c.payload.id);
         const local = c.state === 'pending' ? 'waiting' : 'failed';
@@ -392,7 +391,9 @@ export class Inbox {
     }
     for (const q of this.o.store.queueItems(me.workspaceId)) load(q.assigneeId).queueItems += 1;
     return [...loads.values()].sort(
-      (a, b) => b.openConversations - a.openConversations || String(a.userId).localeCompare(String(b.userId)),
+      (a, b) =>
+        b.openConversations - a.openConversations ||
+        String(a.userId).localeCompare(String(b.userId)),
     );
   }
 
@@ -423,7 +424,8 @@ export class Inbox {
   dismissCommand(id: string): void {
     const me = this.me();
     const c = this.o.store.command(id);
-    if (!c || c.workspaceId !== me.workspaceId) throw new EngineFailure('not_found', 'No such command');
+    if (!c || c.workspaceId !== me.workspaceId)
+      throw new EngineFailure('not_found', 'No such command');
     if (c.state !== 'failed') {
       throw new EngineFailure('conflict', 'This command is still being sent');
     }
@@ -509,9 +511,12 @@ export class Inbox {
       throw new EngineFailure('conflict', 'Only a message scheduled for later can be cancelled');
     }
     return {
-      commandId: this.enqueue(ws, 'cancelMessage', { messageId, conversationId: m.conversationId }, [
-        m.conversationId,
-      ]),
+      commandId: this.enqueue(
+        ws,
+        'cancelMessage',
+        { messageId, conversationId: m.conversationId },
+        [m.conversationId],
+      ),
     };
   }
 
@@ -770,8 +775,8 @@ export class Inbox {
         id: String(row.id),
         userId: String(row.userId),
         category: row.category as NotificationRow['category'],
-        title: String(row.title ?? ''),
-        body: String(row.body ?? ''),
+        title: txt(row.title),
+        body: txt(row.body),
         conversationId: (row.conversationId as string | null) ?? null,
         leadId: (row.leadId as string | null) ?? null,
         queueItemId: (row.queueItemId as string | null) ?? null,
@@ -920,7 +925,7 @@ function messageDto(
 /** A message composed here that the server has not stored yet, as the thread shows it. */
 function localMessage(c: CommandRow, conv: ConversationRow, userId: string): MessageRow {
   const p = c.payload;
-  const kind = String(p.kind ?? 'message');
+  const kind = txt(p.kind) || 'message';
   const sendAt = typeof p.sendAt === 'number' ? p.sendAt : null;
   return {
     id: String(p.id),
@@ -933,7 +938,7 @@ function localMessage(c: CommandRow, conv: ConversationRow, userId: string): Mes
     fromAddress: conv.ourAddress,
     toAddress: conv.leadAddress,
     subject: (p.subject as string | undefined) ?? null,
-    body: String(p.body ?? ''),
+    body: txt(p.body),
     status: sendAt !== null && kind === 'message' ? 'scheduled' : 'queued',
     statusReason: null,
     sendAt,

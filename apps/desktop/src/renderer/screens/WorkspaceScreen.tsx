@@ -20,8 +20,12 @@ import { useAuth, useSignedIn } from '../stores/auth.ts';
 import { useNav } from '../stores/nav.ts';
 import { SettingsScreen } from '../settings/SettingsScreen.tsx';
 import { ImportScreen, LeadsImportActions, useImportRoute } from '../import/index.ts';
+import { InboxArea } from '../inbox/InboxArea.tsx';
 import { LeadsArea } from '../leads/LeadsArea.tsx';
 import { useLeadNotifications } from '../leads/useLeadNotifications.ts';
+import { NotificationBell } from '../notifications/NotificationBell.tsx';
+import { useInboxNotifications } from '../notifications/useInboxNotifications.ts';
+import { QueueArea } from '../queue/QueueArea.tsx';
 import { AreaPlaceholder } from './AreaPlaceholder.tsx';
 import { ShortcutHelp } from './ShortcutHelp.tsx';
 import { StatusBar } from './StatusBar.tsx';
@@ -47,6 +51,7 @@ export function WorkspaceScreen() {
   const [helpOpen, setHelpOpen] = useState(false);
   const current = areaById(area);
   useLeadNotifications();
+  useInboxNotifications();
 
   useShortcuts(SHORTCUTS, (action) => {
     if (action === 'help') {
@@ -125,6 +130,7 @@ export function WorkspaceScreen() {
       <span className="topbar__area">{current.label}</span>
       <span className="topbar__spacer" />
       {area === 'leads' ? <LeadsImportActions /> : null}
+      <NotificationBell />
       <Button
         variant="ghost"
         size="sm"
@@ -144,6 +150,10 @@ export function WorkspaceScreen() {
         <SettingsScreen />
       ) : area === 'leads' ? (
         <LeadsArea />
+      ) : area === 'inbox' ? (
+        <InboxArea />
+      ) : area === 'queue' ? (
+        <QueueArea />
       ) : (
         <AreaPlaceholder area={current} />
       )}

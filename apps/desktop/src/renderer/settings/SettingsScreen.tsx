@@ -4,6 +4,7 @@ import { AccountSection } from './AccountSection.tsx';
 import { AppearanceSection } from './AppearanceSection.tsx';
 import { LeadsSection } from './leads/LeadsSection.tsx';
 import { MembersSection } from './MembersSection.tsx';
+import { NotificationsSection } from '../notifications/NotificationsSection.tsx';
 import { SessionsSection } from './SessionsSection.tsx';
 
 export function SettingsScreen() {
@@ -17,6 +18,7 @@ export function SettingsScreen() {
         <AccountSection />
         <MembersSection />
         <LeadsSection />
+        <NotificationsSection />
         <SessionsSection />
         <AppearanceSection />
         <AboutSection />
