@@ -682,6 +682,17 @@ export async function createOutbound(d: InboxDeps, input: OutboundInput): Promis
       if (!found) throw new ApiError('not_found', 'No such conversation.');
       let conv = found;
       const { settings } = await loadInboxSettings(tx, ws);
+      // Answering an unassigned conversation takes it (a note does not).
+      if (conv.assigneeId === null && input.kind !== 'note') {
+        conv = await assignConversation(
+          d,
+          tx,
+          settings,
+          conv,
+          { toUserId: input.userId, byUserId: input.userId, reason: 'Replied', addItem: false },
+          facts,
+        );
+      }
       const channel =
         input.kind === 'note' ? 'note' : input.kind === 'call' ? 'call' : conv.channel;
       if (input.kind === 'message' && (channel === 'note' || channel === 'call')) {
