@@ -29,11 +29,12 @@ export function formEncode(params: FormParams): string {
 
 /** Parses a form body; a name that appears more than once becomes an array. */
 export function formDecode(body: string): FormParams {
-  const out: FormParams = {};
+  // A Map, not an object: names like `toString` or `__proto__` are ordinary fields here.
+  const out = new Map<string, string | string[]>();
   for (const [name, value] of new URLSearchParams(body)) {
-    const prev = out[name];
-    if (prev === undefined) out[name] = value;
-    else out[name] = Array.isArray(prev) ? [...prev, value] : [prev, value];
+    const prev = out.get(name);
+    if (prev === undefined) out.set(name, value);
+    else out.set(name, Array.isArray(prev) ? [...prev, value] : [prev, value]);
   }
-  return out;
+  return Object.fromEntries(out);
 }

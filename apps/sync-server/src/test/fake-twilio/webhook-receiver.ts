@@ -18,15 +18,17 @@ export interface ReceivedWebhook {
 export interface WebhookReceiver {
   url: string;
   received: ReceivedWebhook[];
-  /** What the receiver answers (default 200, empty TwiML). */
+  /** What the receiver answers from now on (default: 200 with an empty TwiML response). */
   respondWith(status: number, body?: string): void;
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedWebhook[]>;
   close(): Promise<void>;
 }
 
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
-  let answer = { status: 200, body: '<?xml version="1.0" encoding="UTF-8"?><Response></Response>' };
+  let answer = { status: 200, body: EMPTY_TWIML };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -49,7 +51,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   return {
     url: base,
     received,
-    respondWith(status, body = '') {
+    respondWith(status, body = EMPTY_TWIML) {
       answer = { status, body };
     },
     async waitFor(count, timeoutMs = 10_000) {
