@@ -3,7 +3,12 @@
  * appended by another connection, users added while running, and a clean stop.
  * Fails (never skips) when Dovecot is missing: CI installs it in .ci/run.
  */
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir, userInfo } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type Dovecot } from './dovecot.ts';
@@ -77,6 +82,21 @@ describe('dovecot harness', () => {
     client.close();
   });
 
+  it('a failed login does not slow down the next ones (no auth penalty)', async () => {
+    for (let i = 0; i < 3; i++) {
+      const bad = new ImapFlow({
+        ...dovecot.imapOptions('rep@sdr.test'),
+        auth: { user: 'rep@sdr.test', pass: `wrong${i}` },
+      });
+      await expect(bad.connect()).rejects.toThrow();
+      bad.close();
+    }
+    const started = Date.now();
+    const client = await dovecot.connect('rep@sdr.test');
+    await client.logout();
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
   it('IDLE notices a message appended by another connection', async () => {
     const watcher = await dovecot.connect('rep@sdr.test');
     try {
@@ -134,5 +154,45 @@ describe('dovecot harness', () => {
     await expect(startDovecot({ binary: '/nonexistent/dovecot' })).rejects.toThrow(
       /apt-get install -y dovecot-imapd/,
     );
+  });
+
+  it('also runs as an unprivileged user', () => {
+    // As root the tests above ran with Dovecot's own users and mail stored as nobody; here the
+    // harness itself runs as `nobody` (everything as one user). As non-root, the tests above are
+    // that case already.
+    if (userInfo().uid !== 0) {
+      expect(dovecot.log()).toMatch(/starting up/);
+      return;
+    }
+    const dir = mkdtempSync(path.join(tmpdir(), 'sdr-dovecot-nonroot-'));
+    chmodSync(dir, 0o755);
+    const script = path.join(dir, 'smoke.mts');
+    const harness = fileURLToPath(new URL('./dovecot.ts', import.meta.url));
+    writeFileSync(
+      script,
+      [
+        `import { startDovecot } from ${JSON.stringify(harness)};`,
+        "const d = await startDovecot({ users: [{ name: 'u', password: 'p' }] });",
+        "const { uid } = await d.deliver('u', 'Subject: hi\\r\\n\\r\\nbody\\r\\n');",
+        'await d.stop();',
+        'console.log(JSON.stringify({ runAs: process.getuid(), uid }));',
+      ].join('\n'),
+      { mode: 0o644 },
+    );
+    try {
+      const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+      const out = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, tsx, script], {
+        encoding: 'utf8',
+        env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir },
+        timeout: 60_000,
+      });
+      expect(out.stderr).toBe('');
+      expect(JSON.parse(out.stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({
+        runAs: 65534,
+        uid: 1,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
