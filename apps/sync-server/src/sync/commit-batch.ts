@@ -1,15 +1,15 @@
 /**
  * One batch of writes, one transaction (design §6, with group commit): lock every doc of the batch
- * (`pg_advisory_xact_lock`, in hash order so instances never deadlock), read their lead rows
+ * (`pg_advisory_xact_lock`, in hash order so instances never deadlock) and read their lead rows
  * (state only when the cached doc is stale), run the authority on each write in order, take the
- * next seqs of each workspace in one statement, then insert the change log, upsert the lead rows
- * and insert the field conflicts, and queue the wake-ups (NOTIFY) to go out on commit.
+ * next seqs of each workspace in one statement, then insert the change log, upsert the lead rows,
+ * insert the field conflicts and the timeline rows, and queue the wake-ups (NOTIFY) to go out on
+ * commit. Statements that do not wait for each other are sent together (pipelined): BEGIN, lock +
+ * read, seqs, the writes, COMMIT: five round trips per batch whatever its size.
  */
 import { sql } from 'drizzle-orm';
 import * as Y from 'yjs';
-import { changeLog, fieldConflict, lead, leadActivity } from '@sdr/schema/pg';
 import { canSeeLead, fieldWriteCheck } from '@sdr/domain';
-import { LEAD_SQL_COLUMNS, leadFieldsToPgValues } from '@sdr/schema';
 import {
   applyServerChanges,
   leadRecord,
@@ -28,6 +28,7 @@ import type {
   ServerWriteResult,
 } from './authority.types.ts';
 import { diffActivity, type Activity, type LeadState } from './activity.ts';
+import { insertActivity, insertChangeLog, insertConflicts, upsertLeads } from './batch-writes.ts';
 import { routeNewLeads } from './routing.ts';
 import type { ChangeBus, Wakeup } from './change-bus.ts';
 import type { DocCache } from './doc-cache.ts';
@@ -97,23 +98,22 @@ function isEmptyUpdate(update: Uint8Array): boolean {
   }
 }
 
-async function lockDocs(tx: Executor, names: readonly string[]): Promise<void> {
-  const values = sql.join(
-    names.map((n) => sql`(${n})`),
-    sql`, `,
+/**
+ * Locks every doc of the batch (`pg_advisory_xact_lock`, in hash order so instances never
+ * deadlock; OFFSET 0 keeps the ordered subquery from being flattened) and reads their lead rows
+ * (the state only when the cached doc is stale): two statements sent together, one round trip.
+ * The read must reach the connection after the lock (it then starts once the locks are held and
+ * sees every earlier commit of these docs): drizzle and postgres.js send a query when it is first
+ * awaited, so both start here, in this order, through the same path (`queryRows`).
+ */
+async function lockAndLoad(tx: Executor, ctx: BatchContext, names: readonly string[]) {
+  const locked = queryRows(
+    tx,
+    sql`select pg_advisory_xact_lock(s.h) from (select distinct hashtext(t.d) as h
+        from json_array_elements_text(${JSON.stringify(names)}::json) as t(d) order by 1 offset 0) as s`,
   );
-  // OFFSET 0 keeps the ordered subquery from being flattened: locks are taken in hash order.
-  await tx.execute(
-    sql`select pg_advisory_xact_lock(s.h) from (select distinct hashtext(v.d) as h from (values ${values}) as v(d) order by 1 offset 0) as s`,
-  );
-}
-
-async function loadDocs(tx: Executor, ctx: BatchContext, names: readonly string[]) {
-  const values = sql.join(
-    names.map((n) => sql`(${leadIdOf(n)}, ${ctx.cache.peek(n)?.seq ?? -1}::bigint)`),
-    sql`, `,
-  );
-  const rows = await queryRows<{
+  const keys = names.map((n) => ({ id: leadIdOf(n), cseq: ctx.cache.peek(n)?.seq ?? -1 }));
+  const read = queryRows<{
     id: string;
     workspace_id: string;
     owner_id: string | null;
@@ -123,8 +123,10 @@ async function loadDocs(tx: Executor, ctx: BatchContext, names: readonly string[
     tx,
     sql`select l.id, l.workspace_id, l.owner_id, l.seq,
           case when l.seq = v.cseq then null else l.y_state end as y_state
-        from lead l join (values ${values}) as v(id, cseq) on l.id = v.id`,
+        from lead l join json_to_recordset(${JSON.stringify(keys)}::json) as v(id text, cseq bigint)
+        on l.id = v.id`,
   );
+  const [, rows] = await Promise.all([locked, read]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const work = new Map<string, WorkDoc>();
   for (const name of names) {
@@ -326,67 +328,51 @@ async function allocateSeqs(tx: Executor, entries: readonly Entry[]): Promise<Wa
   return rows.map((r) => ({ workspaceId: r.workspace_id, seq: num(r.last_seq) }));
 }
 
-const EXCLUDED_LEAD_FIELDS = Object.fromEntries(
-  LEAD_SQL_COLUMNS.map((c) => [c.field, sql.raw(`excluded.${c.column}`)]),
-);
-
-async function persist(tx: Tx, ctx: BatchContext, entries: readonly Entry[]): Promise<void> {
-  await tx.insert(changeLog).values(
-    entries.map((e) => ({
-      id: ctx.newId(),
-      workspaceId: e.workspaceId,
-      seq: e.seq,
-      kind: 'record' as const,
-      docName: e.work.name,
-      update: e.update,
-      clientId: e.clientId,
-      userId: e.userId,
-    })),
-  );
+/**
+ * The change log, the lead rows, the conflicts, the timeline and the wake-ups: one statement each
+ * (batch-writes.ts), sent together so they cost one round trip.
+ */
+async function persist(
+  tx: Tx,
+  ctx: BatchContext,
+  entries: readonly Entry[],
+  wakeups: readonly Wakeup[],
+): Promise<void> {
   const lastByDoc = new Map<WorkDoc, Entry>();
   for (const e of entries) lastByDoc.set(e.work, e);
-  const now = new Date();
-  await tx
-    .insert(lead)
-    .values(
-      [...lastByDoc.values()].map((e) => ({
-        ...leadFieldsToPgValues(e.row),
-        id: e.row.id,
-        schemaVersion: e.row.schemaVersion,
+  const statements = [
+    insertChangeLog(
+      entries.map((e) => ({
+        id: ctx.newId(),
         workspaceId: e.workspaceId,
         seq: e.seq,
-        yState: e.work.state!,
-        updatedAt: now,
+        docName: e.work.name,
+        update: e.update,
+        clientId: e.clientId,
+        userId: e.userId,
       })),
-    )
-    .onConflictDoUpdate({
-      target: lead.id,
-      set: {
-        ...EXCLUDED_LEAD_FIELDS,
-        schemaVersion: sql`excluded.schema_version`,
-        seq: sql`excluded.seq`,
-        yState: sql`excluded.y_state`,
-        updatedAt: sql`excluded.updated_at`,
-      },
-    });
+    ),
+    upsertLeads(
+      [...lastByDoc.values()].map((e) => ({
+        row: e.row,
+        workspaceId: e.workspaceId,
+        seq: e.seq,
+        state: e.work.state!,
+      })),
+      new Date(),
+    ),
+  ];
   const conflicts = entries.flatMap((e) =>
-    e.conflicts.map((c) => ({
+    e.conflicts.map((conflict) => ({
       id: ctx.newId(),
       workspaceId: e.workspaceId,
       docName: e.work.name,
-      field: c.field,
       seq: e.seq,
-      previousValue: c.previous.value ?? null,
-      previousClientId: c.previous.clientId,
-      previousUserId: null,
-      incomingValue: c.incoming.value ?? null,
-      incomingClientId: c.incoming.clientId,
-      incomingUserId: e.userId,
-      winner: c.winner,
-      sameValue: c.sameValue,
+      userId: e.userId,
+      conflict,
     })),
   );
-  if (conflicts.length > 0) await tx.insert(fieldConflict).values(conflicts);
+  if (conflicts.length > 0) statements.push(insertConflicts(conflicts));
   const activity = entries.flatMap((e) =>
     e.activity
       ? [
@@ -395,16 +381,17 @@ async function persist(tx: Tx, ctx: BatchContext, entries: readonly Entry[]): Pr
             workspaceId: e.workspaceId,
             leadId: e.work.id,
             seq: e.seq,
-            kind: e.activity.kind,
-            changes: e.activity.changes,
-            notesChanged: e.activity.notesChanged,
+            activity: e.activity,
             userId: e.userId,
             clientId: e.clientId,
           },
         ]
       : [],
   );
-  if (activity.length > 0) await tx.insert(leadActivity).values(activity);
+  if (activity.length > 0) statements.push(insertActivity(activity));
+  const notify = ctx.bus.inTransaction(wakeups);
+  if (notify) statements.push(notify);
+  await Promise.all(statements.map((s) => queryRows(tx, s)));
 }
 
 /**
@@ -461,8 +448,7 @@ function rebuild(w: WorkDoc, entries: readonly Entry[]): void {
 export async function commitBatch(ctx: BatchContext, items: BatchItem[]): Promise<BatchOutcome> {
   const names = [...new Set(items.map((i) => i.req.docName))].sort();
   return ctx.db.transaction(async (tx) => {
-    await lockDocs(tx, names);
-    const work = await loadDocs(tx, ctx, names);
+    const work = await lockAndLoad(tx, ctx, names);
     const entries: Entry[] = [];
     const results: (() => void)[] = [];
     for (const item of items) {
@@ -483,9 +469,7 @@ export async function commitBatch(ctx: BatchContext, items: BatchItem[]): Promis
     let wakeups: Wakeup[] = [];
     if (entries.length > 0) {
       wakeups = await allocateSeqs(tx, entries);
-      await persist(tx, ctx, entries);
-      const notify = ctx.bus.inTransaction(wakeups);
-      if (notify) await tx.execute(notify);
+      await persist(tx, ctx, entries, wakeups);
     }
     for (const e of entries) e.work.seq = e.seq;
     const changes: FanoutChange[] = entries.map((e) => ({

@@ -4,7 +4,7 @@
  * one core; `startServer` creates it.
  */
 import type postgres from 'postgres';
-import { ulid } from 'ulid';
+import { monotonicFactory } from 'ulid';
 import type { Db } from '../db/schema.ts';
 import type { SyncEnv } from '../env.ts';
 import type { Logger } from '../logger.ts';
@@ -63,7 +63,9 @@ export function createSyncCore(o: SyncCoreOptions): SyncCore {
     bus,
     fanout,
     logger: o.logger,
-    newId: o.newId ?? (() => ulid()),
+    // Change-log, conflict and timeline ids: a monotonic factory draws randomness once per
+    // millisecond (plain `ulid()` draws it per character: ~4% of the server's CPU per update).
+    newId: o.newId ?? monotonicFactory(),
   });
   const compaction = startCompactionJob(o.db, o.logger, {
     intervalMs: background ? env.compactIntervalMs : 0,
