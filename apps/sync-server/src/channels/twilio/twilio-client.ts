@@ -210,18 +210,26 @@ const NOT_SENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'
 /** Maps whatever the SDK threw (RestException, axios error, other) to `TwilioErrorInfo`. */
 export function twilioErrorInfo(error: unknown): TwilioErrorInfo {
   if (error instanceof TwilioSendError) return error.info;
-  if (error instanceof twilio.RestException) {
-    const status = error.status;
-    const code = typeof error.code === 'number' ? error.code : null;
-    const { kind, permanent } =
-      code === null ? classifyTwilioErrorCode(-1, status) : classifyTwilioErrorCode(code, status);
+  // The SDK throws RestException for API errors (and TwilioServiceException, not exported, for
+  // RFC 9457 problem responses): both carry the HTTP `status` and Twilio's numeric `code`.
+  const api = error as {
+    status?: unknown;
+    code?: unknown;
+    message?: unknown;
+    detail?: unknown;
+  } | null;
+  if (error instanceof Error && typeof api?.status === 'number') {
+    const status = api.status;
+    const code = typeof api.code === 'number' ? api.code : null;
+    const { kind, permanent } = classifyTwilioErrorCode(code ?? -1, status);
+    const detail = typeof api.detail === 'string' ? api.detail : '';
     return {
       code,
       httpStatus: status,
       kind,
       permanent,
       ambiguous: status >= 500,
-      message: error.message || `HTTP ${status}`,
+      message: error.message || detail || `HTTP ${status}`,
     };
   }
   const err = error as { code?: unknown; message?: unknown } | null;

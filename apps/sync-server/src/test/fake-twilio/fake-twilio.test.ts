@@ -5,6 +5,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  classifyTwilioErrorCode,
   createTwilioClient,
   rewriteTwilioUrl,
   sendTwilioMessage,
@@ -145,6 +146,44 @@ describe('errors', () => {
     );
     expect(info).toMatchObject({ code: 21610, kind: 'opted-out', permanent: true });
     expect(info.message).toBe('Attempt to send to unsubscribed recipient');
+  });
+
+  it('an RFC 9457 problem response (TwilioServiceException) maps the same way', async () => {
+    fake.failNext({
+      kind: 'status',
+      status: 400,
+      body: {
+        type: 'https://www.twilio.com/docs/errors/21211',
+        title: "Invalid 'To' Phone Number",
+        status: 400,
+        code: 21211,
+        detail: 'The To number is not a valid phone number.',
+      },
+    });
+    const info = await sendError(
+      sendTwilioMessage(client, {
+        from: FROM,
+        to: '+14155550100',
+        body: 'hi',
+        statusCallback: CALLBACK,
+      }),
+    );
+    expect(info).toMatchObject({
+      code: 21211,
+      httpStatus: 400,
+      kind: 'invalid-recipient',
+      permanent: true,
+    });
+  });
+
+  it.each([
+    [30003, 'delivery', false],
+    [30005, 'invalid-recipient', true],
+    [30007, 'delivery', true],
+    [63016, 'delivery', true],
+    [99999, 'delivery', false],
+  ] as const)('callback ErrorCode %i is %s (permanent: %s)', (code, kind, permanent) => {
+    expect(classifyTwilioErrorCode(code)).toEqual({ kind, permanent });
   });
 
   it('a wrong auth token is 401 / 20003, and nothing is created', async () => {

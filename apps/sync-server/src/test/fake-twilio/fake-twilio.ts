@@ -48,8 +48,11 @@ export interface FakeTwilioOptions {
 
 /** What happens to the next create request(s), for failure tests. */
 export type Fault =
-  /** Answer with this HTTP status and Twilio error JSON; no message is created. */
-  | { kind: 'status'; status: number; code?: number; message?: string }
+  /**
+   * Answer with this HTTP status and Twilio's error JSON (or `body`, e.g. an RFC 9457 problem);
+   * no message is created.
+   */
+  | { kind: 'status'; status: number; code?: number; message?: string; body?: unknown }
   /** Destroy the connection before creating anything. */
   | { kind: 'reset' }
   /** Create the message (callbacks follow), then destroy the connection: the caller cannot know. */
@@ -318,6 +321,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     }
     if (fault?.kind === 'status') {
       record.status = fault.status;
+      if (fault.body !== undefined) return send(res, fault.status, fault.body);
       sendError(res, {
         status: fault.status,
         code: fault.code ?? (fault.status === 429 ? 20429 : 20500),
