@@ -22,6 +22,7 @@ import { createSyncCore, startPostgresBus, type SyncCore } from './sync/sync-cor
 import { TwilioSender } from './channels/twilio/twilio-sender.ts';
 import { secretBoxFor } from './crypto/secret-box.ts';
 import type { InboxDeps } from './inbox/inbox.deps.ts';
+import { startInboxJob, type InboxJob } from './inbox/inbox.job.ts';
 import { createOutbox, startBossFor, type Outbox } from './outbox/outbox.ts';
 import type { ChannelSender } from './outbox/sender.ts';
 import { startOutboxWorker, type OutboxWorker } from './outbox/worker.ts';
@@ -55,6 +56,8 @@ export interface StartServerOptions {
   background?: boolean;
   /** Extra channel senders for the outbox worker (e.g. `email`); Twilio's are built in. */
   senders?: Partial<Record<string, ChannelSender>>;
+  /** Inbox job interval (SLA escalation, due tasks, snooze), ms; default 15 s; 0: off. */
+  inboxJobIntervalMs?: number;
 }
 
 export interface RunningServer {
@@ -73,6 +76,8 @@ export interface RunningServer {
   outbox: Outbox;
   outboxWorker: OutboxWorker | null;
   webhookProcessor: WebhookProcessor | null;
+  /** SLA warnings/breaches and escalation, due tasks, snoozed conversations (`inbox/inbox.job.ts`). */
+  inboxJob: InboxJob | null;
   close(): Promise<void>;
 }
 
@@ -153,6 +158,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const webhookProcessor = background
       ? startWebhookProcessor({ db: handle.db, handlers: inboxWebhookHandlers(inboxDeps), logger })
       : null;
+    const inboxJob = background
+      ? startInboxJob(inboxDeps, { intervalMs: options.inboxJobIntervalMs ?? 15_000, logger })
+      : null;
     const app = createApp({ db: handle.db, env, mailer, logger, sync, outbox });
     const server = await listen(app.fetch, env.port, env.host);
     const sockets = attachSyncSockets(server, sync, { secret: env.jwtSecret, logger });
@@ -176,9 +184,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       outbox,
       outboxWorker,
       webhookProcessor,
+      inboxJob,
       async close() {
         if (closed) return;
         closed = true;
+        await inboxJob?.stop();
         await webhookProcessor?.stop();
         await outboxWorker?.stop();
         await boss.stop({ graceful: false, wait: true });

@@ -16,9 +16,15 @@
  * - Settings: every member reads them (the engine shows timers and templates); managers and
  *   admins change them.
  */
-import { and, desc, eq, ilike, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
-import { canSeeFact, nextStatus, roleAtLeast, type LeadVisibilityPolicy, type Viewer } from '@sdr/domain';
-import { InboxSettings, type InboxSettingsInput } from '@sdr/schema';
+import { and, desc, eq, ilike, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import {
+  canSeeFact,
+  nextStatus,
+  roleAtLeast,
+  type LeadVisibilityPolicy,
+  type Viewer,
+} from '@sdr/domain';
+import { InboxSettings } from '@sdr/schema';
 import {
   conversation,
   conversationAssignment,
@@ -97,7 +103,7 @@ function mustWork(auth: AuthContext, conv: ConversationRow): void {
   if (!canWork(auth, conv)) {
     throw new ApiError(
       'forbidden',
-      "This conversation is assigned to someone else; only they, managers and admins may change it.",
+      'This conversation is assigned to someone else; only they, managers and admins may change it.',
     );
   }
 }
@@ -331,7 +337,9 @@ export async function startConversation(
   const [l] = await d.db
     .select()
     .from(lead)
-    .where(and(eq(lead.id, leadId), eq(lead.workspaceId, auth.workspaceId), eq(lead.deleted, false)));
+    .where(
+      and(eq(lead.id, leadId), eq(lead.workspaceId, auth.workspaceId), eq(lead.deleted, false)),
+    );
   if (!l || !(await d.sync.visibility.canSee(a.viewer, auth.workspaceId, l.ownerId))) {
     throw new ApiError('not_found', 'No such lead.');
   }
@@ -339,69 +347,81 @@ export async function startConversation(
   const leadAddress = ch === 'email' ? l.email : ch === 'sms' || ch === 'whatsapp' ? l.phone : null;
   if ((ch === 'email' || ch === 'sms' || ch === 'whatsapp') && !leadAddress) {
     throw new ApiError('invalid_input', `The lead has no ${ch === 'email' ? 'email' : 'phone'}.`, {
-      issues: [{ path: 'channel', message: `the lead has no ${ch === 'email' ? 'email' : 'phone'}` }],
+      issues: [
+        { path: 'channel', message: `the lead has no ${ch === 'email' ? 'email' : 'phone'}` },
+      ],
     });
   }
-  return runCommand(d, auth, { kind: 'conversation.start', commandId: body.commandId }, async (tx, facts) => {
-    const now = d.now();
-    let ourAddress: string | null = body.ourAddress ?? null;
-    let mailboxId: string | null = null;
-    if (ch === 'email' || ch === 'sms' || ch === 'whatsapp') {
-      const def = await defaultOurAddress(tx, auth, ch);
-      ourAddress ??= def.address;
-      mailboxId = def.mailboxId;
-    }
-    const id = d.newId();
-    const threadKey =
-      ch === 'sms' || ch === 'whatsapp' ? `${ourAddress ?? ''}|${leadAddress}` : `new:${id}`;
-    const [ins] = await tx
-      .insert(conversation)
-      .values({
-        id,
-        workspaceId: auth.workspaceId,
-        leadId,
-        channel: ch,
-        status: 'open',
-        labels: [],
-        subject: body.subject ?? null,
-        ourAddress,
-        leadAddress,
-        mailboxId,
-        threadKey,
-        sla: [],
-        escalations: [],
-        createdAt: now,
-        updatedAt: now,
-      })
-      .onConflictDoNothing()
-      .returning();
-    if (!ins) {
-      const [existing] = await tx
-        .select()
-        .from(conversation)
-        .where(
-          and(
-            eq(conversation.workspaceId, auth.workspaceId),
-            eq(conversation.channel, ch),
-            eq(conversation.threadKey, threadKey),
-          ),
-        );
-      if (!existing || !canSeeConversation(a, existing)) {
-        throw new ApiError('conflict', 'A conversation on these numbers already exists.');
+  return runCommand(
+    d,
+    auth,
+    { kind: 'conversation.start', commandId: body.commandId },
+    async (tx, facts) => {
+      const now = d.now();
+      let ourAddress: string | null = body.ourAddress ?? null;
+      let mailboxId: string | null = null;
+      if (ch === 'email' || ch === 'sms' || ch === 'whatsapp') {
+        const def = await defaultOurAddress(tx, auth, ch);
+        ourAddress ??= def.address;
+        mailboxId = def.mailboxId;
       }
-      return existing;
-    }
-    facts.push({ entity: 'conversation', id });
-    const { settings } = await loadInboxSettings(tx, auth.workspaceId);
-    return assignConversation(
-      d,
-      tx,
-      settings,
-      ins,
-      { toUserId: auth.userId, byUserId: auth.userId, reason: 'Started the conversation', addItem: false },
-      facts,
-    );
-  });
+      const id = d.newId();
+      const threadKey =
+        ch === 'sms' || ch === 'whatsapp' ? `${ourAddress ?? ''}|${leadAddress}` : `new:${id}`;
+      const [ins] = await tx
+        .insert(conversation)
+        .values({
+          id,
+          workspaceId: auth.workspaceId,
+          leadId,
+          channel: ch,
+          status: 'open',
+          labels: [],
+          subject: body.subject ?? null,
+          ourAddress,
+          leadAddress,
+          mailboxId,
+          threadKey,
+          sla: [],
+          escalations: [],
+          createdAt: now,
+          updatedAt: now,
+        })
+        .onConflictDoNothing()
+        .returning();
+      if (!ins) {
+        const [existing] = await tx
+          .select()
+          .from(conversation)
+          .where(
+            and(
+              eq(conversation.workspaceId, auth.workspaceId),
+              eq(conversation.channel, ch),
+              eq(conversation.threadKey, threadKey),
+            ),
+          );
+        if (!existing || !canSeeConversation(a, existing)) {
+          throw new ApiError('conflict', 'A conversation on these numbers already exists.');
+        }
+        return existing;
+      }
+      facts.push({ entity: 'conversation', id });
+      const { settings } = await loadInboxSettings(tx, auth.workspaceId);
+      return assignConversation(
+        d,
+        tx,
+        settings,
+        ins,
+        {
+          toUserId: auth.userId,
+          byUserId: auth.userId,
+          reason: 'Started the conversation',
+          addItem: false,
+        },
+        facts,
+      );
+    },
+  );
 }
 
 export async function assign(
@@ -411,34 +431,45 @@ export async function assign(
   body: { assigneeId: string | null; note?: string | undefined; commandId?: string | undefined },
 ): Promise<ConversationRow> {
   const a = await accessOf(d, auth);
-  return runCommand(d, auth, { kind: 'conversation.assign', commandId: body.commandId }, async (tx, facts) => {
-    const conv = await loadConversation(tx, auth, a, id, true);
-    const to = body.assigneeId;
-    if (!roleAtLeast(auth.role, 'manager')) {
-      const take = to === auth.userId && (conv.assigneeId === null || conv.assigneeId === auth.userId);
-      const giveBack = to === null && conv.assigneeId === auth.userId;
-      if (!take && !giveBack) {
-        throw new ApiError(
-          'forbidden',
-          'SDRs may take unassigned conversations or hand their own back; managers assign others.',
-        );
+  return runCommand(
+    d,
+    auth,
+    { kind: 'conversation.assign', commandId: body.commandId },
+    async (tx, facts) => {
+      const conv = await loadConversation(tx, auth, a, id, true);
+      const to = body.assigneeId;
+      if (!roleAtLeast(auth.role, 'manager')) {
+        const take =
+          to === auth.userId && (conv.assigneeId === null || conv.assigneeId === auth.userId);
+        const giveBack = to === null && conv.assigneeId === auth.userId;
+        if (!take && !giveBack) {
+          throw new ApiError(
+            'forbidden',
+            'SDRs may take unassigned conversations or hand their own back; managers assign others.',
+          );
+        }
       }
-    }
-    if (to !== null && !(await memberTeam(tx, auth.workspaceId, to)).isMember) {
-      throw new ApiError('invalid_input', 'The assignee is not a member of this workspace.', {
-        issues: [{ path: 'assigneeId', message: 'not a member of this workspace' }],
-      });
-    }
-    const { settings } = await loadInboxSettings(tx, auth.workspaceId);
-    return assignConversation(
-      d,
-      tx,
-      settings,
-      conv,
-      { toUserId: to, byUserId: auth.userId, note: body.note ?? null, reason: 'Assigned by hand' },
-      facts,
-    );
-  });
+      if (to !== null && !(await memberTeam(tx, auth.workspaceId, to)).isMember) {
+        throw new ApiError('invalid_input', 'The assignee is not a member of this workspace.', {
+          issues: [{ path: 'assigneeId', message: 'not a member of this workspace' }],
+        });
+      }
+      const { settings } = await loadInboxSettings(tx, auth.workspaceId);
+      return assignConversation(
+        d,
+        tx,
+        settings,
+        conv,
+        {
+          toUserId: to,
+          byUserId: auth.userId,
+          note: body.note ?? null,
+          reason: 'Assigned by hand',
+        },
+        facts,
+      );
+    },
+  );
 }
 
 export async function patchConversation(
@@ -454,47 +485,52 @@ export async function patchConversation(
   },
 ): Promise<ConversationRow> {
   const a = await accessOf(d, auth);
-  return runCommand(d, auth, { kind: 'conversation.patch', commandId: body.commandId }, async (tx, facts) => {
-    const conv = await loadConversation(tx, auth, a, id, true);
-    mustWork(auth, conv);
-    const now = d.now();
-    const set: Partial<ConversationRow> = { updatedAt: now };
-    let status = body.status;
-    if (status === undefined && typeof body.snoozedUntil === 'number') status = 'snoozed';
-    if (status === 'snoozed') {
-      if (typeof body.snoozedUntil !== 'number' || body.snoozedUntil <= now) {
-        throw new ApiError('invalid_input', 'Snooze until a time in the future.', {
-          issues: [{ path: 'snoozedUntil', message: 'must be in the future' }],
-        });
+  return runCommand(
+    d,
+    auth,
+    { kind: 'conversation.patch', commandId: body.commandId },
+    async (tx, facts) => {
+      const conv = await loadConversation(tx, auth, a, id, true);
+      mustWork(auth, conv);
+      const now = d.now();
+      const set: Partial<ConversationRow> = { updatedAt: now };
+      let status = body.status;
+      if (status === undefined && typeof body.snoozedUntil === 'number') status = 'snoozed';
+      if (status === 'snoozed') {
+        if (typeof body.snoozedUntil !== 'number' || body.snoozedUntil <= now) {
+          throw new ApiError('invalid_input', 'Snooze until a time in the future.', {
+            issues: [{ path: 'snoozedUntil', message: 'must be in the future' }],
+          });
+        }
+        set.status = 'snoozed';
+        set.snoozedUntil = body.snoozedUntil;
+      } else if (status !== undefined) {
+        set.status = status;
+        set.snoozedUntil = null;
+        if (status === 'closed') set.closedAt = conv.status === 'closed' ? conv.closedAt : now;
+        else set.closedAt = null;
       }
-      set.status = 'snoozed';
-      set.snoozedUntil = body.snoozedUntil;
-    } else if (status !== undefined) {
-      set.status = status;
-      set.snoozedUntil = null;
-      if (status === 'closed') set.closedAt = conv.status === 'closed' ? conv.closedAt : now;
-      else set.closedAt = null;
-    }
-    if (body.priority !== undefined) set.priority = body.priority;
-    if (body.labels !== undefined) set.labels = [...new Set(body.labels)];
-    const [updated] = await tx
-      .update(conversation)
-      .set(set)
-      .where(eq(conversation.id, conv.id))
-      .returning();
-    facts.push({ entity: 'conversation', id: conv.id });
-    if (set.status === 'closed') {
-      await completeConversationItems(
-        d,
-        tx,
-        conv.id,
-        ['inbound_message', 'sla_breach', 'assigned_lead'],
-        facts,
-      );
-    }
-    const { settings } = await loadInboxSettings(tx, auth.workspaceId);
-    return (await refreshSla(d, tx, settings, updated!, facts)).conv;
-  });
+      if (body.priority !== undefined) set.priority = body.priority;
+      if (body.labels !== undefined) set.labels = [...new Set(body.labels)];
+      const [updated] = await tx
+        .update(conversation)
+        .set(set)
+        .where(eq(conversation.id, conv.id))
+        .returning();
+      facts.push({ entity: 'conversation', id: conv.id });
+      if (set.status === 'closed') {
+        await completeConversationItems(
+          d,
+          tx,
+          conv.id,
+          ['inbound_message', 'sla_breach', 'assigned_lead'],
+          facts,
+        );
+      }
+      const { settings } = await loadInboxSettings(tx, auth.workspaceId);
+      return (await refreshSla(d, tx, settings, updated!, facts)).conv;
+    },
+  );
 }
 
 export async function markRead(
@@ -504,18 +540,23 @@ export async function markRead(
   body: { commandId?: string | undefined },
 ): Promise<ConversationRow> {
   const a = await accessOf(d, auth);
-  return runCommand(d, auth, { kind: 'conversation.read', commandId: body.commandId }, async (tx, facts) => {
-    const conv = await loadConversation(tx, auth, a, id, true);
-    mustWork(auth, conv);
-    if (conv.unreadCount === 0) return conv;
-    const [updated] = await tx
-      .update(conversation)
-      .set({ unreadCount: 0, updatedAt: d.now() })
-      .where(eq(conversation.id, conv.id))
-      .returning();
-    facts.push({ entity: 'conversation', id: conv.id });
-    return updated!;
-  });
+  return runCommand(
+    d,
+    auth,
+    { kind: 'conversation.read', commandId: body.commandId },
+    async (tx, facts) => {
+      const conv = await loadConversation(tx, auth, a, id, true);
+      mustWork(auth, conv);
+      if (conv.unreadCount === 0) return conv;
+      const [updated] = await tx
+        .update(conversation)
+        .set({ unreadCount: 0, updatedAt: d.now() })
+        .where(eq(conversation.id, conv.id))
+        .returning();
+      facts.push({ entity: 'conversation', id: conv.id });
+      return updated!;
+    },
+  );
 }
 
 /** Cancels a send-later message that has not gone out (author, managers, admins). */
@@ -526,30 +567,35 @@ export async function cancelMessage(
   body: { commandId?: string | undefined },
 ) {
   const a = await accessOf(d, auth);
-  return runCommand(d, auth, { kind: 'message.cancel', commandId: body.commandId }, async (tx, facts) => {
-    const [m] = await tx
-      .select()
-      .from(message)
-      .where(and(eq(message.id, messageId), eq(message.workspaceId, auth.workspaceId)))
-      .for('update');
-    if (!m) throw new ApiError('not_found', 'No such message.');
-    await loadConversation(tx, auth, a, m.conversationId);
-    if (m.authorId !== auth.userId && !roleAtLeast(auth.role, 'manager')) {
-      throw new ApiError('forbidden', 'Only the author, managers and admins cancel a message.');
-    }
-    if (m.status === 'canceled') return m;
-    const status = nextStatus(m.status, 'canceled');
-    if (m.direction !== 'out' || m.kind !== 'message' || status !== 'canceled') {
-      throw new ApiError('conflict', `The message is ${m.status}; it can no longer be canceled.`);
-    }
-    const [updated] = await tx
-      .update(message)
-      .set({ status, updatedAt: d.now() })
-      .where(eq(message.id, m.id))
-      .returning();
-    facts.push({ entity: 'message', id: m.id });
-    return updated!;
-  });
+  return runCommand(
+    d,
+    auth,
+    { kind: 'message.cancel', commandId: body.commandId },
+    async (tx, facts) => {
+      const [m] = await tx
+        .select()
+        .from(message)
+        .where(and(eq(message.id, messageId), eq(message.workspaceId, auth.workspaceId)))
+        .for('update');
+      if (!m) throw new ApiError('not_found', 'No such message.');
+      await loadConversation(tx, auth, a, m.conversationId);
+      if (m.authorId !== auth.userId && !roleAtLeast(auth.role, 'manager')) {
+        throw new ApiError('forbidden', 'Only the author, managers and admins cancel a message.');
+      }
+      if (m.status === 'canceled') return m;
+      const status = nextStatus(m.status, 'canceled');
+      if (m.direction !== 'out' || m.kind !== 'message' || status !== 'canceled') {
+        throw new ApiError('conflict', `The message is ${m.status}; it can no longer be canceled.`);
+      }
+      const [updated] = await tx
+        .update(message)
+        .set({ status, updatedAt: d.now() })
+        .where(eq(message.id, m.id))
+        .returning();
+      facts.push({ entity: 'message', id: m.id });
+      return updated!;
+    },
+  );
 }
 
 // ---- notifications -----------------------------------------------------------------------------
@@ -595,23 +641,28 @@ export async function readNotifications(
   auth: AuthContext,
   body: { ids?: string[] | undefined; all?: boolean | undefined; commandId?: string | undefined },
 ) {
-  return runCommand(d, auth, { kind: 'notifications.read', commandId: body.commandId }, async (tx, facts) => {
-    const now = d.now();
-    const rows = await tx
-      .update(notification)
-      .set({ readAt: now, updatedAt: now })
-      .where(
-        and(
-          eq(notification.workspaceId, auth.workspaceId),
-          eq(notification.userId, auth.userId),
-          isNull(notification.readAt),
-          body.all ? undefined : inArray(notification.id, body.ids ?? []),
-        ),
-      )
-      .returning({ id: notification.id });
-    for (const r of rows) facts.push({ entity: 'notification', id: r.id });
-    return { updated: rows.length };
-  });
+  return runCommand(
+    d,
+    auth,
+    { kind: 'notifications.read', commandId: body.commandId },
+    async (tx, facts) => {
+      const now = d.now();
+      const rows = await tx
+        .update(notification)
+        .set({ readAt: now, updatedAt: now })
+        .where(
+          and(
+            eq(notification.workspaceId, auth.workspaceId),
+            eq(notification.userId, auth.userId),
+            isNull(notification.readAt),
+            body.all ? undefined : inArray(notification.id, body.ids ?? []),
+          ),
+        )
+        .returning({ id: notification.id });
+      for (const r of rows) facts.push({ entity: 'notification', id: r.id });
+      return { updated: rows.length };
+    },
+  );
 }
 
 // ---- settings ----------------------------------------------------------------------------------
@@ -624,7 +675,7 @@ export async function putSettings(d: InboxDeps, auth: AuthContext, body: unknown
   if (!roleAtLeast(auth.role, 'manager')) {
     throw new ApiError('forbidden', 'Only managers and admins change inbox settings.');
   }
-  const parsed = InboxSettings.safeParse(body as InboxSettingsInput);
+  const parsed = InboxSettings.safeParse(body);
   if (!parsed.success) {
     throw new ApiError('invalid_input', 'The settings are not valid.', {
       issues: parsed.error.issues.map((i) => ({

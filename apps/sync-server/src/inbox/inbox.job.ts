@@ -20,12 +20,7 @@
  * re-check writes nothing when nothing changed).
  */
 import { and, eq, inArray, lte, sql } from 'drizzle-orm';
-import {
-  chooseAssignee,
-  escalationsDue,
-  raisePriority,
-  type SlaTimer,
-} from '@sdr/domain';
+import { chooseAssignee, escalationsDue, raisePriority, type SlaTimer } from '@sdr/domain';
 import type { InboxSettings } from '@sdr/schema';
 import { conversation, membership, queueItem, task } from '@sdr/schema/pg';
 import type { Logger } from '../logger.ts';

@@ -23,7 +23,13 @@ describe.each(testDatabaseKinds())('inbox REST (%s)', (kind) => {
     const d = inboxDepsFor(s);
     const put = await s.api.put(
       '/api/v1/inbox/settings',
-      { routing: { rule: 'round_robin', sdrIds: [t.sdr1.userId, t.sdr2.userId], preferLeadOwner: false } },
+      {
+        routing: {
+          rule: 'round_robin',
+          sdrIds: [t.sdr1.userId, t.sdr2.userId],
+          preferLeadOwner: false,
+        },
+      },
       { token: t.manager.accessToken },
     );
     expect(put.status).toBe(200);
@@ -57,7 +63,10 @@ describe.each(testDatabaseKinds())('inbox REST (%s)', (kind) => {
     for (let i = 0; i < 3; i++) ll.push(await sms(d, t.ws, newPhone()));
     const got = [];
     for (const r of ll) {
-      const [c] = await s.db.select().from(conversation).where(eq(conversation.id, r.conversationId!));
+      const [c] = await s.db
+        .select()
+        .from(conversation)
+        .where(eq(conversation.id, r.conversationId!));
       got.push(c!.assigneeId);
     }
     // sdr1 is at capacity (2/2): sdr2 takes 2 → 3 (its capacity 3), then nobody is left.
@@ -81,14 +90,16 @@ describe.each(testDatabaseKinds())('inbox REST (%s)', (kind) => {
     const hist2 = await s.api.get(`/api/v1/conversations/${ll[0]!.conversationId}/assignments`, {
       token: t.manager.accessToken,
     });
-    expect(hist2.body.items.at(-1)).toMatchObject({
+    expect((hist2.body.items as unknown[]).at(-1)).toMatchObject({
       fromUserId: t.sdr2.userId,
       toUserId: t.sdr1.userId,
       byUserId: t.manager.userId,
       note: 'Speaks German',
     });
     const notes = await s.api.get('/api/v1/notifications', { token: t.sdr1.accessToken });
-    expect(notes.body.items.map((n: { category: string }) => n.category)).toContain('assignment');
+    expect((notes.body.items as { category: string }[]).map((n) => n.category)).toContain(
+      'assignment',
+    );
   });
 
   it('never hands the same queue item to two SDRs calling next at once', async () => {
@@ -102,18 +113,20 @@ describe.each(testDatabaseKinds())('inbox REST (%s)', (kind) => {
     );
     const n = 12;
     for (let i = 0; i < n; i++) await sms(d, t.ws, newPhone(), `msg ${i}`);
-    const calls = [];
+    const calls: Promise<{ who: string; status: number; item: { id: string } | null }>[] = [];
     for (let i = 0; i < n + 4; i++) {
       const who = i % 2 === 0 ? t.sdr1 : t.sdr2;
       calls.push(
-        s.api
-          .post('/api/v1/queue/next', undefined, { token: who.accessToken })
-          .then((r) => ({ who: who.userId, status: r.status, item: r.body.item })),
+        s.api.post('/api/v1/queue/next', undefined, { token: who.accessToken }).then((r) => ({
+          who: who.userId,
+          status: r.status,
+          item: r.body.item as { id: string } | null,
+        })),
       );
     }
     const results = await Promise.all(calls);
     expect(results.every((r) => r.status === 200)).toBe(true);
-    const claimed = results.filter((r) => r.item !== null);
+    const claimed = results.flatMap((r) => (r.item === null ? [] : [{ ...r, item: r.item }]));
     expect(claimed).toHaveLength(n);
     expect(new Set(claimed.map((r) => r.item.id)).size).toBe(n);
     for (const r of claimed) expect(r.item).toMatchObject({ state: 'claimed', claimedBy: r.who });
@@ -149,14 +162,24 @@ describe.each(testDatabaseKinds())('inbox REST (%s)', (kind) => {
     await s.api.post(`/api/v1/queue/items/${open.id}/release`, undefined, {
       token: t.sdr2.accessToken,
     });
-    const sdrPin = await s.api.put('/api/v1/queue/order', { order: [open.id] }, { token: t.sdr2.accessToken });
+    const sdrPin = await s.api.put(
+      '/api/v1/queue/order',
+      { order: [open.id] },
+      { token: t.sdr2.accessToken },
+    );
     expect(sdrPin.status).toBe(403);
-    const pin = await s.api.put('/api/v1/queue/order', { order: [open.id] }, { token: t.manager.accessToken });
+    const pin = await s.api.put(
+      '/api/v1/queue/order',
+      { order: [open.id] },
+      { token: t.manager.accessToken },
+    );
     expect(pin.status).toBe(200);
     expect(pin.body.items[0]).toMatchObject({ id: open.id, pinnedRank: 1 });
     const team2 = await s.api.get('/api/v1/queue/team', { token: t.manager.accessToken });
     expect(team2.status).toBe(200);
-    const sdr2Load = team2.body.members.find((m: { userId: string }) => m.userId === t.sdr2.userId);
+    const sdr2Load = (team2.body.members as { userId: string }[]).find(
+      (m) => m.userId === t.sdr2.userId,
+    );
     expect(sdr2Load).toMatchObject({ openItems: 1, openConversations: n / 2 });
     expect((await s.api.get('/api/v1/queue/team', { token: t.sdr1.accessToken })).status).toBe(403);
   });
@@ -165,11 +188,23 @@ describe.each(testDatabaseKinds())('inbox REST (%s)', (kind) => {
     const s = suite.server;
     const t = await team(s);
     const d = inboxDepsFor(s);
-    await s.api.put('/api/v1/inbox/settings', { routing: { rule: 'manual' } }, { token: t.admin.accessToken });
+    await s.api.put(
+      '/api/v1/inbox/settings',
+      { routing: { rule: 'manual' } },
+      { token: t.admin.accessToken },
+    );
     await sms(d, t.ws, newPhone());
     await sms(d, t.ws, newPhone());
-    const a = await s.api.post('/api/v1/queue/next', { commandId: 'cmd-next-1' }, { token: t.sdr1.accessToken });
-    const b = await s.api.post('/api/v1/queue/next', { commandId: 'cmd-next-1' }, { token: t.sdr1.accessToken });
+    const a = await s.api.post(
+      '/api/v1/queue/next',
+      { commandId: 'cmd-next-1' },
+      { token: t.sdr1.accessToken },
+    );
+    const b = await s.api.post(
+      '/api/v1/queue/next',
+      { commandId: 'cmd-next-1' },
+      { token: t.sdr1.accessToken },
+    );
     expect(a.body.item.id).toBeTruthy();
     expect(b.body).toEqual(a.body);
     const rows = await s.db.select().from(queueItem).where(eq(queueItem.workspaceId, t.ws));
@@ -196,9 +231,14 @@ describe.each(testDatabaseKinds())('inbox REST (%s)', (kind) => {
     const r = await sms(d, t.ws, newPhone(), 'Can you call me?');
     const push = await client.waitFor(
       (f): f is FrameOf<'change'> =>
-        f.type === 'change' && f.change.kind === 'fact' && f.change.entity === 'message' && f.change.id === r.messageId,
+        f.type === 'change' &&
+        f.change.kind === 'fact' &&
+        f.change.entity === 'message' &&
+        f.change.id === r.messageId,
     );
-    expect(push.change).toMatchObject({ data: { body: 'Can you call me?', assigneeId: t.sdr1.userId } });
+    expect(push.change).toMatchObject({
+      data: { body: 'Can you call me?', assigneeId: t.sdr1.userId },
+    });
     await client.waitFor(
       (f): f is FrameOf<'change'> =>
         f.type === 'change' &&
@@ -214,12 +254,24 @@ describe.each(testDatabaseKinds())('inbox REST (%s)', (kind) => {
       { token: t.sdr1.accessToken },
     );
     expect(note.status).toBe(201);
-    expect(note.body.message).toMatchObject({ direction: 'internal', mentions: [t.manager.userId] });
-    const inbox = await s.api.get('/api/v1/notifications?unread=true', { token: t.manager.accessToken });
+    expect(note.body.message).toMatchObject({
+      direction: 'internal',
+      mentions: [t.manager.userId],
+    });
+    const inbox = await s.api.get('/api/v1/notifications?unread=true', {
+      token: t.manager.accessToken,
+    });
     expect(inbox.body.items).toHaveLength(1);
-    expect(inbox.body.items[0]).toMatchObject({ category: 'mention', conversationId: r.conversationId });
+    expect(inbox.body.items[0]).toMatchObject({
+      category: 'mention',
+      conversationId: r.conversationId,
+    });
     expect(inbox.body.unreadCount).toBe(1);
-    const read = await s.api.post('/api/v1/notifications/read', { all: true }, { token: t.manager.accessToken });
+    const read = await s.api.post(
+      '/api/v1/notifications/read',
+      { all: true },
+      { token: t.manager.accessToken },
+    );
     expect(read.body.updated).toBe(1);
 
     // Send (idempotent by id), then list with filters.
@@ -231,7 +283,10 @@ describe.each(testDatabaseKinds())('inbox REST (%s)', (kind) => {
       token: t.sdr1.accessToken,
     });
     expect([first.status, again.status]).toEqual([201, 200]);
-    expect(again.body).toMatchObject({ duplicate: true, message: { id: 'out-1', status: 'queued' } });
+    expect(again.body).toMatchObject({
+      duplicate: true,
+      message: { id: 'out-1', status: 'queued' },
+    });
     const later = await s.api.post(
       `/api/v1/conversations/${r.conversationId}/messages`,
       { id: 'out-2', body: 'Tomorrow', sendAt: Date.now() + 86_400_000 },
@@ -241,22 +296,38 @@ describe.each(testDatabaseKinds())('inbox REST (%s)', (kind) => {
     const cancel = await s.api.delete('/api/v1/messages/out-2', { token: t.sdr1.accessToken });
     expect(cancel.body.status).toBe('canceled');
     // Once the provider has it, cancelling is too late.
-    await applyDeliveryStatus(d, { workspaceId: t.ws, messageId: 'out-1', status: 'sent', at: Date.now() });
+    await applyDeliveryStatus(d, {
+      workspaceId: t.ws,
+      messageId: 'out-1',
+      status: 'sent',
+      at: Date.now(),
+    });
     const cannot = await s.api.delete('/api/v1/messages/out-1', { token: t.sdr1.accessToken });
     expect(cannot.status).toBe(409);
     const msgs = await s.api.get(`/api/v1/conversations/${r.conversationId}/messages`, {
       token: t.sdr1.accessToken,
     });
-    expect(msgs.body.items.map((m: { id: string }) => m.id).slice(0, 3)).toEqual(['out-2', 'out-1', 'note-1']);
+    expect((msgs.body.items as { id: string }[]).map((m) => m.id).slice(0, 3)).toEqual([
+      'out-2',
+      'out-1',
+      'note-1',
+    ]);
     const mine = await s.api.get('/api/v1/conversations?mine=true&channel=sms', {
       token: t.sdr1.accessToken,
     });
-    expect(mine.body.items.map((c: { id: string }) => c.id)).toEqual([r.conversationId]);
-    const search = await s.api.get('/api/v1/conversations?q=tomorrow', { token: t.sdr1.accessToken });
+    expect((mine.body.items as { id: string }[]).map((c) => c.id)).toEqual([r.conversationId]);
+    const search = await s.api.get('/api/v1/conversations?q=tomorrow', {
+      token: t.sdr1.accessToken,
+    });
     expect(search.body.items).toHaveLength(1);
     const snooze = await s.api.patch(
       `/api/v1/conversations/${r.conversationId}`,
-      { status: 'snoozed', snoozedUntil: Date.now() + 3_600_000, labels: ['hot'], priority: 'high' },
+      {
+        status: 'snoozed',
+        snoozedUntil: Date.now() + 3_600_000,
+        labels: ['hot'],
+        priority: 'high',
+      },
       { token: t.sdr1.accessToken },
     );
     expect(snooze.body).toMatchObject({ status: 'snoozed', labels: ['hot'], priority: 'high' });
@@ -291,7 +362,10 @@ describe.each(testDatabaseKinds())('inbox REST (%s)', (kind) => {
     }
     const list = await s.api.get('/api/v1/conversations', { token: stranger.accessToken });
     expect(list.body.items).toEqual([]);
-    expect((await s.api.post('/api/v1/queue/next', undefined, { token: stranger.accessToken })).body.item).toBeNull();
+    expect(
+      (await s.api.post('/api/v1/queue/next', undefined, { token: stranger.accessToken })).body
+        .item,
+    ).toBeNull();
 
     // SDR 2 may not work SDR 1's conversation, nor assign it, nor change settings.
     const patch = await s.api.patch(
@@ -309,16 +383,26 @@ describe.each(testDatabaseKinds())('inbox REST (%s)', (kind) => {
     const settings = await s.api.put('/api/v1/inbox/settings', {}, { token: t.sdr2.accessToken });
     expect(settings.status).toBe(403);
     // Under `own` visibility SDR 2 does not see it at all.
-    await s.api.put('/api/v1/workspace/settings', { leadVisibility: 'own' }, { token: t.admin.accessToken });
+    await s.api.put(
+      '/api/v1/workspace/settings',
+      { leadVisibility: 'own' },
+      { token: t.admin.accessToken },
+    );
     s.sync.visibility.invalidate(t.ws);
-    const hidden = await s.api.get(`/api/v1/conversations/${r.conversationId}`, { token: t.sdr2.accessToken });
+    const hidden = await s.api.get(`/api/v1/conversations/${r.conversationId}`, {
+      token: t.sdr2.accessToken,
+    });
     expect(hidden.status).toBe(404);
 
     const before = await countRows(s.db);
     for (const [method, path, body] of [
       ['POST', `/api/v1/conversations/${r.conversationId}/messages`, { body: 'no id' }],
       ['POST', `/api/v1/conversations/${r.conversationId}/messages`, { id: 'bad id!', body: 'x' }],
-      ['POST', `/api/v1/conversations/${r.conversationId}/messages`, { id: 'm9', kind: 'fax', body: 'x' }],
+      [
+        'POST',
+        `/api/v1/conversations/${r.conversationId}/messages`,
+        { id: 'm9', kind: 'fax', body: 'x' },
+      ],
       ['PATCH', `/api/v1/conversations/${r.conversationId}`, { status: 'snoozed' }],
       ['PATCH', `/api/v1/conversations/${r.conversationId}`, {}],
       ['POST', `/api/v1/conversations/${r.conversationId}/assign`, { assigneeId: 'nobody-here' }],
@@ -391,11 +475,14 @@ describe.each(testDatabaseKinds())('inbox REST (%s)', (kind) => {
       receivedAt: d.now() + 1,
     });
     expect(thread.conversationId).toBe(mail.conversationId);
-    const [l] = await s.db.select().from(lead).where(eq(lead.id, created.body.id));
+    const [l] = await s.db
+      .select()
+      .from(lead)
+      .where(eq(lead.id, created.body.id as string));
     expect(l!.deleted).toBe(false);
 
     const doc = await s.api.get('/openapi.json');
-    const paths = Object.keys(doc.body.paths);
+    const paths = Object.keys(doc.body.paths as Record<string, unknown>);
     for (const p of [
       '/api/v1/conversations',
       '/api/v1/conversations/{id}',
@@ -425,7 +512,11 @@ describe.each(testDatabaseKinds())('inbox REST (%s)', (kind) => {
     const s = suite.server;
     const t = await team(s);
     const d = inboxDepsFor(s);
-    await s.api.put('/api/v1/inbox/settings', { routing: { rule: 'manual' } }, { token: t.admin.accessToken });
+    await s.api.put(
+      '/api/v1/inbox/settings',
+      { routing: { rule: 'manual' } },
+      { token: t.admin.accessToken },
+    );
     const r = await sms(d, t.ws, newPhone());
     const res = await createOutbound(d, {
       workspaceId: t.ws,
@@ -436,7 +527,10 @@ describe.each(testDatabaseKinds())('inbox REST (%s)', (kind) => {
       body: 'On it',
     });
     expect(res.message.assigneeId).toBe(t.sdr2.userId);
-    const [c] = await s.db.select().from(conversation).where(eq(conversation.id, r.conversationId!));
+    const [c] = await s.db
+      .select()
+      .from(conversation)
+      .where(eq(conversation.id, r.conversationId!));
     expect(c).toMatchObject({ assigneeId: t.sdr2.userId, unreadCount: 0 });
   });
 });

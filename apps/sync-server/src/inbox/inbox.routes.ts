@@ -108,7 +108,10 @@ const listConversationsRoute = createRoute({
     'Conversations the caller may see, newest activity first, with filters, search and unread counts',
   security: bearerSecurity,
   request: { query: ListConversationsQuery },
-  responses: { 200: jsonResponse(ConversationList, 'A page of conversations'), ...errors(400, 401) },
+  responses: {
+    200: jsonResponse(ConversationList, 'A page of conversations'),
+    ...errors(400, 401),
+  },
 });
 
 const getConversationRoute = createRoute({
@@ -193,7 +196,9 @@ const assignmentsRoute = createRoute({
   responses: { 200: jsonResponse(AssignmentList, 'History'), ...errors(401, 404) },
 });
 
-async function optionalJson(c: { req: { text(): Promise<string> } }): Promise<{ commandId?: string }> {
+async function optionalJson(c: {
+  req: { text(): Promise<string> };
+}): Promise<{ commandId?: string }> {
   const text = await c.req.text();
   if (text.trim() === '') return {};
   let raw: unknown;
@@ -205,7 +210,10 @@ async function optionalJson(c: { req: { text(): Promise<string> } }): Promise<{ 
   const r = CommandBody.safeParse(raw);
   if (!r.success) {
     throw new ApiError('invalid_input', 'The request is not valid.', {
-      issues: r.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+      issues: r.error.issues.map((i) => ({
+        path: i.path.map(String).join('.'),
+        message: i.message,
+      })),
     });
   }
   return r.data.commandId === undefined ? {} : { commandId: r.data.commandId };
@@ -268,7 +276,10 @@ function leadConversationsRoutes(deps: Deps, d: InboxDeps) {
     requireAuth({ db: deps.db, secret: deps.env.jwtSecret, clock: deps.clock }),
   );
   return router.openapi(startRoute, async (c) =>
-    c.json(await startConversation(d, c.var.auth, c.req.valid('param').id, c.req.valid('json')), 201),
+    c.json(
+      await startConversation(d, c.var.auth, c.req.valid('param').id, c.req.valid('json')),
+      201,
+    ),
   );
 }
 
@@ -317,7 +328,10 @@ const nextRoute = createRoute({
     'Claim the most urgent open item (own and unassigned team items); never the same item for two callers',
   security: bearerSecurity,
   request: { body: optionalBody },
-  responses: { 200: jsonResponse(QueueNextResult, 'The claimed item, or null'), ...errors(400, 401, 409) },
+  responses: {
+    200: jsonResponse(QueueNextResult, 'The claimed item, or null'),
+    ...errors(400, 401, 409),
+  },
 });
 
 const itemRoute = (action: 'claim' | 'release' | 'complete', summary: string) =>
@@ -352,7 +366,8 @@ const teamRoute = createRoute({
   method: 'get',
   path: '/team',
   tags: queueTags,
-  summary: 'Managers: per member open conversations vs capacity, open and claimed items, SLA breaches',
+  summary:
+    'Managers: per member open conversations vs capacity, open and claimed items, SLA breaches',
   security: bearerSecurity,
   responses: { 200: jsonResponse(TeamView, 'Team load'), ...errors(401, 403) },
 });
@@ -362,7 +377,9 @@ function queueRoutes(deps: Deps, d: InboxDeps) {
     .openapi(queueListRoute, async (c) =>
       c.json(await listQueue(d, c.var.auth, c.req.valid('query')), 200),
     )
-    .openapi(nextRoute, async (c) => c.json(await nextItem(d, c.var.auth, await optionalJson(c)), 200))
+    .openapi(nextRoute, async (c) =>
+      c.json(await nextItem(d, c.var.auth, await optionalJson(c)), 200),
+    )
     .openapi(claimRoute, async (c) =>
       c.json(await claimItem(d, c.var.auth, c.req.valid('param').id, await optionalJson(c)), 200),
     )
@@ -370,9 +387,14 @@ function queueRoutes(deps: Deps, d: InboxDeps) {
       c.json(await releaseItem(d, c.var.auth, c.req.valid('param').id, await optionalJson(c)), 200),
     )
     .openapi(completeRoute, async (c) =>
-      c.json(await completeItem(d, c.var.auth, c.req.valid('param').id, await optionalJson(c)), 200),
+      c.json(
+        await completeItem(d, c.var.auth, c.req.valid('param').id, await optionalJson(c)),
+        200,
+      ),
     )
-    .openapi(orderRoute, async (c) => c.json(await reorder(d, c.var.auth, c.req.valid('json')), 200))
+    .openapi(orderRoute, async (c) =>
+      c.json(await reorder(d, c.var.auth, c.req.valid('json')), 200),
+    )
     .openapi(teamRoute, async (c) => c.json(await teamView(d, c.var.auth), 200));
 }
 
@@ -423,7 +445,8 @@ const putSettingsRoute = createRoute({
   method: 'put',
   path: '/settings',
   tags,
-  summary: 'Managers and admins: replace the inbox settings (`InboxSettings`; omitted parts take defaults)',
+  summary:
+    'Managers and admins: replace the inbox settings (`InboxSettings`; omitted parts take defaults)',
   security: bearerSecurity,
   request: { body: jsonBody(z.record(z.string(), z.unknown()).openapi('InboxSettingsInput')) },
   responses: {

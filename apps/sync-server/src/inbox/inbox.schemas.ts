@@ -22,9 +22,13 @@ const Id = z.string().min(1).max(64);
 /** Client-chosen ids (messages): ULIDs, UUIDs, ... */
 const ClientId = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'Use letters, digits, "_", "-", "." or ":" (max 64)');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/,
+    'Use letters, digits, "_", "-", "." or ":" (max 64)',
+  );
 export const CommandId = ClientId.optional().openapi({
-  description: 'Idempotency key: repeating a command with the same commandId returns the first answer',
+  description:
+    'Idempotency key: repeating a command with the same commandId returns the first answer',
 });
 
 export const Attachment = z

@@ -53,10 +53,7 @@ describe.each(testDatabaseKinds())('inbox service (%s)', (kind) => {
       .where(eq(conversation.id, first.conversationId!));
     expect(c).toMatchObject({ unreadCount: 2, lastMessagePreview: 'Hello again', status: 'open' });
     expect(c!.sla.map((t) => t.kind)).toContain('first_response');
-    const items = await s.db
-      .select()
-      .from(queueItem)
-      .where(eq(queueItem.conversationId, c!.id));
+    const items = await s.db.select().from(queueItem).where(eq(queueItem.conversationId, c!.id));
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ kind: 'inbound_message', state: 'open' });
 

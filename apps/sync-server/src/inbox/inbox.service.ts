@@ -281,7 +281,9 @@ async function findConversation(
         const [c] = await tx
           .select()
           .from(conversation)
-          .where(and(eq(conversation.id, hit.conversationId), eq(conversation.workspaceId, workspaceId)));
+          .where(
+            and(eq(conversation.id, hit.conversationId), eq(conversation.workspaceId, workspaceId)),
+          );
         if (c) return c;
       }
     }
@@ -826,7 +828,11 @@ export async function applyDeliveryStatus(
     const at = input.at;
     const patch: Partial<MessageRow> = {};
     if (status !== m.status) patch.status = status;
-    if (status !== m.status && input.reason && ['failed', 'undelivered', 'bounced'].includes(status))
+    if (
+      status !== m.status &&
+      input.reason &&
+      ['failed', 'undelivered', 'bounced'].includes(status)
+    )
       patch.statusReason = input.reason.slice(0, 1000);
     if (SENT_STATUSES.has(status) && status !== 'sending' && m.sentAt === null) patch.sentAt = at;
     if ((status === 'delivered' || status === 'read') && m.deliveredAt === null)

@@ -46,7 +46,12 @@ async function takeConversation(
     tx,
     settings,
     conv,
-    { toUserId: auth.userId, byUserId: auth.userId, reason: 'Claimed from the queue', addItem: false },
+    {
+      toUserId: auth.userId,
+      byUserId: auth.userId,
+      reason: 'Claimed from the queue',
+      addItem: false,
+    },
     facts,
   );
 }
@@ -80,23 +85,28 @@ export async function nextItem(
   auth: AuthContext,
   body: { commandId?: string | undefined },
 ): Promise<{ item: QueueItemRow | null }> {
-  return runCommand(d, auth, { kind: 'queue.next', commandId: body.commandId }, async (tx, facts) => {
-    const [top] = await tx
-      .select({ id: queueItem.id })
-      .from(queueItem)
-      .where(
-        and(
-          eq(queueItem.workspaceId, auth.workspaceId),
-          eq(queueItem.state, 'open'),
-          mineOrTeam(auth.userId),
-        ),
-      )
-      .orderBy(asc(queueItem.pinnedRank), asc(queueItem.rankKey), asc(queueItem.id))
-      .limit(1)
-      .for('update', { skipLocked: true });
-    if (!top) return { item: null };
-    return { item: await claimRow(d, tx, auth, top.id, facts) };
-  });
+  return runCommand(
+    d,
+    auth,
+    { kind: 'queue.next', commandId: body.commandId },
+    async (tx, facts) => {
+      const [top] = await tx
+        .select({ id: queueItem.id })
+        .from(queueItem)
+        .where(
+          and(
+            eq(queueItem.workspaceId, auth.workspaceId),
+            eq(queueItem.state, 'open'),
+            mineOrTeam(auth.userId),
+          ),
+        )
+        .orderBy(asc(queueItem.pinnedRank), asc(queueItem.rankKey), asc(queueItem.id))
+        .limit(1)
+        .for('update', { skipLocked: true });
+      if (!top) return { item: null };
+      return { item: await claimRow(d, tx, auth, top.id, facts) };
+    },
+  );
 }
 
 async function lockItem(tx: Tx, auth: AuthContext, id: string): Promise<QueueItemRow> {
@@ -107,7 +117,13 @@ async function lockItem(tx: Tx, auth: AuthContext, id: string): Promise<QueueIte
     .for('update');
   const manager = roleAtLeast(auth.role, 'manager');
   // SDRs cannot see others' items: 404 as for anything outside their view.
-  if (!row || (!manager && row.assigneeId !== null && row.assigneeId !== auth.userId && row.claimedBy !== auth.userId)) {
+  if (
+    !row ||
+    (!manager &&
+      row.assigneeId !== null &&
+      row.assigneeId !== auth.userId &&
+      row.claimedBy !== auth.userId)
+  ) {
     throw new ApiError('not_found', 'No such queue item.');
   }
   return row;
@@ -134,12 +150,17 @@ export async function claimItem(
   id: string,
   body: { commandId?: string | undefined },
 ): Promise<{ item: QueueItemRow }> {
-  return runCommand(d, auth, { kind: 'queue.claim', commandId: body.commandId }, async (tx, facts) => {
-    const row = await lockItem(tx, auth, id);
-    if (row.state === 'claimed' && row.claimedBy === auth.userId) return { item: row };
-    if (row.state !== 'open') await conflict(tx, row, 'Cannot claim');
-    return { item: await claimRow(d, tx, auth, id, facts) };
-  });
+  return runCommand(
+    d,
+    auth,
+    { kind: 'queue.claim', commandId: body.commandId },
+    async (tx, facts) => {
+      const row = await lockItem(tx, auth, id);
+      if (row.state === 'claimed' && row.claimedBy === auth.userId) return { item: row };
+      if (row.state !== 'open') await conflict(tx, row, 'Cannot claim');
+      return { item: await claimRow(d, tx, auth, id, facts) };
+    },
+  );
 }
 
 export async function releaseItem(
@@ -148,22 +169,27 @@ export async function releaseItem(
   id: string,
   body: { commandId?: string | undefined },
 ): Promise<{ item: QueueItemRow }> {
-  return runCommand(d, auth, { kind: 'queue.release', commandId: body.commandId }, async (tx, facts) => {
-    const row = await lockItem(tx, auth, id);
-    if (row.state === 'open') return { item: row };
-    const mine = row.claimedBy === auth.userId;
-    if (row.state === 'done' || (!mine && !roleAtLeast(auth.role, 'manager'))) {
-      await conflict(tx, row, 'Cannot release');
-    }
-    const now = d.now();
-    const [updated] = await tx
-      .update(queueItem)
-      .set({ state: 'open', claimedBy: null, claimedAt: null, updatedAt: now })
-      .where(eq(queueItem.id, id))
-      .returning();
-    facts.push({ entity: 'queueItem', id });
-    return { item: updated! };
-  });
+  return runCommand(
+    d,
+    auth,
+    { kind: 'queue.release', commandId: body.commandId },
+    async (tx, facts) => {
+      const row = await lockItem(tx, auth, id);
+      if (row.state === 'open') return { item: row };
+      const mine = row.claimedBy === auth.userId;
+      if (row.state === 'done' || (!mine && !roleAtLeast(auth.role, 'manager'))) {
+        await conflict(tx, row, 'Cannot release');
+      }
+      const now = d.now();
+      const [updated] = await tx
+        .update(queueItem)
+        .set({ state: 'open', claimedBy: null, claimedAt: null, updatedAt: now })
+        .where(eq(queueItem.id, id))
+        .returning();
+      facts.push({ entity: 'queueItem', id });
+      return { item: updated! };
+    },
+  );
 }
 
 export async function completeItem(
@@ -172,31 +198,37 @@ export async function completeItem(
   id: string,
   body: { commandId?: string | undefined },
 ): Promise<{ item: QueueItemRow }> {
-  return runCommand(d, auth, { kind: 'queue.complete', commandId: body.commandId }, async (tx, facts) => {
-    const row = await lockItem(tx, auth, id);
-    if (row.state === 'done') {
-      if (row.claimedBy === auth.userId || roleAtLeast(auth.role, 'manager')) return { item: row };
-      await conflict(tx, row, 'Cannot complete');
-    }
-    const holder = row.state === 'claimed' ? row.claimedBy : null;
-    if (holder !== null && holder !== auth.userId && !roleAtLeast(auth.role, 'manager')) {
-      await conflict(tx, row, 'Cannot complete');
-    }
-    const now = d.now();
-    const [updated] = await tx
-      .update(queueItem)
-      .set({
-        state: 'done',
-        doneAt: now,
-        claimedBy: row.claimedBy ?? auth.userId,
-        claimedAt: row.claimedAt ?? now,
-        updatedAt: now,
-      })
-      .where(eq(queueItem.id, id))
-      .returning();
-    facts.push({ entity: 'queueItem', id });
-    return { item: updated! };
-  });
+  return runCommand(
+    d,
+    auth,
+    { kind: 'queue.complete', commandId: body.commandId },
+    async (tx, facts) => {
+      const row = await lockItem(tx, auth, id);
+      if (row.state === 'done') {
+        if (row.claimedBy === auth.userId || roleAtLeast(auth.role, 'manager'))
+          return { item: row };
+        await conflict(tx, row, 'Cannot complete');
+      }
+      const holder = row.state === 'claimed' ? row.claimedBy : null;
+      if (holder !== null && holder !== auth.userId && !roleAtLeast(auth.role, 'manager')) {
+        await conflict(tx, row, 'Cannot complete');
+      }
+      const now = d.now();
+      const [updated] = await tx
+        .update(queueItem)
+        .set({
+          state: 'done',
+          doneAt: now,
+          claimedBy: row.claimedBy ?? auth.userId,
+          claimedAt: row.claimedAt ?? now,
+          updatedAt: now,
+        })
+        .where(eq(queueItem.id, id))
+        .returning();
+      facts.push({ entity: 'queueItem', id });
+      return { item: updated! };
+    },
+  );
 }
 
 /** Managers pin items in the given order (pinnedRank 1..n) and unpin others. */
@@ -214,43 +246,50 @@ export async function reorder(
       issues: [{ path: 'unpin', message: `also in order: ${overlap.join(', ')}` }],
     });
   }
-  return runCommand(d, auth, { kind: 'queue.order', commandId: body.commandId }, async (tx, facts) => {
-    const ids = [...body.order, ...(body.unpin ?? [])];
-    if (ids.length === 0) return { items: [] };
-    const found = await tx
-      .select({ id: queueItem.id })
-      .from(queueItem)
-      .where(and(eq(queueItem.workspaceId, auth.workspaceId), inArray(queueItem.id, ids)))
-      .for('update');
-    const known = new Set(found.map((r) => r.id));
-    const missing = ids.filter((id) => !known.has(id));
-    if (missing.length > 0) {
-      throw new ApiError('invalid_input', 'Unknown queue items.', {
-        issues: [{ path: 'order', message: `not in this workspace: ${missing.slice(0, 10).join(', ')}` }],
-      });
-    }
-    const now = d.now();
-    const out: QueueItemRow[] = [];
-    for (const [i, id] of body.order.entries()) {
-      const [r] = await tx
-        .update(queueItem)
-        .set({ pinnedRank: i + 1, updatedAt: now })
-        .where(eq(queueItem.id, id))
-        .returning();
-      out.push(r!);
-      facts.push({ entity: 'queueItem', id });
-    }
-    for (const id of body.unpin ?? []) {
-      const [r] = await tx
-        .update(queueItem)
-        .set({ pinnedRank: null, updatedAt: now })
-        .where(eq(queueItem.id, id))
-        .returning();
-      out.push(r!);
-      facts.push({ entity: 'queueItem', id });
-    }
-    return { items: out };
-  });
+  return runCommand(
+    d,
+    auth,
+    { kind: 'queue.order', commandId: body.commandId },
+    async (tx, facts) => {
+      const ids = [...body.order, ...(body.unpin ?? [])];
+      if (ids.length === 0) return { items: [] };
+      const found = await tx
+        .select({ id: queueItem.id })
+        .from(queueItem)
+        .where(and(eq(queueItem.workspaceId, auth.workspaceId), inArray(queueItem.id, ids)))
+        .for('update');
+      const known = new Set(found.map((r) => r.id));
+      const missing = ids.filter((id) => !known.has(id));
+      if (missing.length > 0) {
+        throw new ApiError('invalid_input', 'Unknown queue items.', {
+          issues: [
+            { path: 'order', message: `not in this workspace: ${missing.slice(0, 10).join(', ')}` },
+          ],
+        });
+      }
+      const now = d.now();
+      const out: QueueItemRow[] = [];
+      for (const [i, id] of body.order.entries()) {
+        const [r] = await tx
+          .update(queueItem)
+          .set({ pinnedRank: i + 1, updatedAt: now })
+          .where(eq(queueItem.id, id))
+          .returning();
+        out.push(r!);
+        facts.push({ entity: 'queueItem', id });
+      }
+      for (const id of body.unpin ?? []) {
+        const [r] = await tx
+          .update(queueItem)
+          .set({ pinnedRank: null, updatedAt: now })
+          .where(eq(queueItem.id, id))
+          .returning();
+        out.push(r!);
+        facts.push({ entity: 'queueItem', id });
+      }
+      return { items: out };
+    },
+  );
 }
 
 /** Open and claimed items in queue order: the caller's and the team's, or everyone's (managers). */
