@@ -285,12 +285,18 @@ export class Inbox {
     const commands = this.o.store.commands(ws);
     const now = this.o.now();
     const slaKinds = new Map<string, ConversationRow['sla']>();
+    // Mine: my items, the team's unassigned ones, and any I acted on (a refused claim stays
+    // visible with its reason until dismissed).
+    const touched = new Set(commands.map(targetOf));
     const items = this.o.store
       .queueItems(ws)
       .filter((q) =>
         team && isManager(me.role)
           ? true
-          : q.assigneeId === me.userId || q.assigneeId === null || q.claimedBy === me.userId,
+          : q.assigneeId === me.userId ||
+            q.assigneeId === null ||
+            q.claimedBy === me.userId ||
+            touched.has(q.id),
       );
     const out: QueueItemDto[] = [];
     for (const item of items) {
@@ -659,10 +665,12 @@ export class Inbox {
       this.inFlight = c.id;
       try {
         await this.o.authed((token) => this.execute(token, c));
+        if (this.closed) return;
         this.o.store.removeCommand(c.id);
         this.retryMs = 0;
         this.changedAfter(c);
       } catch (err) {
+        if (this.closed) return;
         const code = err instanceof EngineFailure ? err.code : 'internal';
         const message = err instanceof Error ? err.message : String(err);
         if (PERMANENT.has(code)) {
@@ -737,10 +745,13 @@ export class Inbox {
         await api.queueItem(token, String(p.itemId), c.kind, { commandId });
         return;
       case 'reorder':
-        await api.reorder(token, { itemIds: p.itemIds, commandId });
+        await api.reorder(token, { order: p.itemIds, commandId });
         return;
       case 'notificationsRead':
-        await api.notificationsRead(token, { ...(p.ids ? { ids: p.ids } : {}), commandId });
+        await api.notificationsRead(token, {
+          ...(Array.isArray(p.ids) ? { ids: p.ids } : { all: true }),
+          commandId,
+        });
         return;
       default:
         throw new EngineFailure('invalid_input', `Unknown inbox command ${c.kind}`);
@@ -758,7 +769,8 @@ export class Inbox {
     try {
       const settings = await this.o.authed((token) => this.o.api.settings(token));
       this.settingsFetchedAt = this.o.now();
-      if (ws === this.account?.workspaceId) this.o.store.setSetting(SETTINGS_KEY(ws), settings);
+      if (!this.closed && ws === this.account?.workspaceId)
+        this.o.store.setSetting(SETTINGS_KEY(ws), settings);
     } catch (err) {
       // SDRs may not read them on every server, and offline is fine: the defaults stay.
       this.o.log.info('inbox settings not fetched', { error: String(err) });
