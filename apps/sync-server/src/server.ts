@@ -11,7 +11,7 @@ import type { ServerEnv } from './context.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
 import type { Db } from './db/schema.ts';
-import { loadEnv, loadSyncEnv, type EnvSource, type LogLevel } from './env.ts';
+import { loadEmailEnv, loadEnv, loadSyncEnv, type EnvSource, type LogLevel } from './env.ts';
 import { withJwtSecret } from './jwt-secret.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMailer } from './mail/mailer.ts';
@@ -19,6 +19,7 @@ import { seedDemoLeads } from './seed-leads.ts';
 import { seedDemo, type SeedResult } from './seed.ts';
 import { attachSyncSockets, type SyncSockets } from './sync/sockets.ts';
 import { createSyncCore, startPostgresBus, type SyncCore } from './sync/sync-core.ts';
+import { startMailboxWatcher, type MailboxWatcher } from './channels/email/mailbox-watcher.ts';
 import { TwilioSender } from './channels/twilio/twilio-sender.ts';
 import { secretBoxFor } from './crypto/secret-box.ts';
 import type { InboxDeps } from './inbox/inbox.deps.ts';
@@ -76,6 +77,8 @@ export interface RunningServer {
   outbox: Outbox;
   outboxWorker: OutboxWorker | null;
   webhookProcessor: WebhookProcessor | null;
+  /** IMAP IDLE/poll per active mailbox (`MAIL_WATCHER`; channels/email/mailbox-watcher.ts). */
+  mailboxWatcher: MailboxWatcher | null;
   /** SLA warnings/breaches and escalation, due tasks, snoozed conversations (`inbox/inbox.job.ts`). */
   inboxJob: InboxJob | null;
   close(): Promise<void>;
@@ -158,6 +161,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const webhookProcessor = background
       ? startWebhookProcessor({ db: handle.db, handlers: inboxWebhookHandlers(inboxDeps), logger })
       : null;
+    const emailEnv = loadEmailEnv(source);
+    const mailboxWatcher =
+      background && emailEnv.watcher
+        ? startMailboxWatcher({
+            db: handle.db,
+            box,
+            inbox: inboxDeps,
+            logger,
+            pollMs: emailEnv.pollMs,
+          })
+        : null;
     const inboxJob = background
       ? startInboxJob(inboxDeps, { intervalMs: options.inboxJobIntervalMs ?? 15_000, logger })
       : null;
@@ -184,10 +198,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       outbox,
       outboxWorker,
       webhookProcessor,
+      mailboxWatcher,
       inboxJob,
       async close() {
         if (closed) return;
         closed = true;
+        await mailboxWatcher?.stop();
         await inboxJob?.stop();
         await webhookProcessor?.stop();
         await outboxWorker?.stop();
