@@ -16,8 +16,7 @@
  *
  * Every conversation/task is handled in its own transaction, so instances running the job at the
  * same time serialise on the row and fire nothing twice. A tick handles at most `batch` rows of
- * each kind (the rest on the next tick). Breached timers stay candidates until answered (each
- * re-check writes nothing when nothing changed).
+ * each kind (the rest on the next tick).
  */
 import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import { chooseAssignee, escalationsDue, raisePriority, type SlaTimer } from '@sdr/domain';
@@ -237,17 +236,24 @@ async function checkConversation(
   return fired;
 }
 
+/**
+ * Conversations whose stored timer state is about to change: an `ok` timer whose warning time
+ * (dueAt - warnBeforeMinutes of its workspace) has come, or a `warning` one past due. Handling
+ * stores the new state, so a conversation is a candidate once per transition (breached ones do
+ * not come back every tick and cannot starve the others).
+ */
 async function slaCandidates(d: InboxDeps, now: number, batch: number): Promise<string[]> {
-  // A running timer whose warning time (dueAt - warnBeforeMinutes of its workspace) has come.
   const rows = await d.db.execute(sql`
     select c.id from conversation c
     left join workspace_inbox_settings s on s.workspace_id = c.workspace_id
     where c.status in ('open', 'pending')
       and jsonb_path_exists(
         c.sla,
-        '$[*] ? ((@.state == "ok" || @.state == "warning" || @.state == "breached") && @.dueAt <= $h)',
-        jsonb_build_object('h', ${now}::bigint
-          + coalesce((s.settings -> 'sla' ->> 'warnBeforeMinutes')::bigint, 15) * 60000))
+        '$[*] ? ((@.state == "ok" && @.dueAt <= $h) || (@.state == "warning" && @.dueAt <= $now))',
+        jsonb_build_object(
+          'now', ${now}::bigint,
+          'h', ${now}::bigint
+            + coalesce((s.settings -> 'sla' ->> 'warnBeforeMinutes')::bigint, 15) * 60000))
     order by c.updated_at
     limit ${batch}`);
   const list = Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows;

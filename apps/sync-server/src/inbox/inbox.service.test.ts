@@ -138,4 +138,108 @@ describe.each(testDatabaseKinds())('inbox service (%s)', (kind) => {
       .where(and(eq(notification.workspaceId, admin.workspaceId)));
     expect(none.every((n) => n.category !== 'mention')).toBe(true);
   });
+
+  it('labels auto-replies and bounces without treating them as replies', async () => {
+    const s = suite.server;
+    const admin = await signUp(s.api);
+    const d = inboxDepsFor(s);
+    const ws = admin.workspaceId;
+    const first = await ingestInbound(d, {
+      workspaceId: ws,
+      channel: 'email',
+      from: 'Lee <lee@example.org>',
+      fromName: 'Lee Park',
+      to: 'sales@acme.test',
+      subject: 'Hello',
+      body: 'Tell me more',
+      providerId: '<in-1@example.org>',
+      emailMessageId: 'in-1@example.org',
+      receivedAt: d.now(),
+    });
+    expect(first).toMatchObject({ createdLead: true });
+    const [l] = await s.db.select().from(lead).where(eq(lead.id, first.leadId!));
+    expect(l).toMatchObject({
+      email: 'lee@example.org',
+      firstName: 'Lee',
+      source: 'inbound email',
+    });
+    const out = await createOutbound(d, {
+      workspaceId: ws,
+      userId: admin.userId,
+      conversationId: first.conversationId!,
+      id: 'mail-out-1',
+      kind: 'message',
+      body: 'Here you go',
+    });
+    expect(d.sent.at(-1)).toMatchObject({ messageId: 'mail-out-1', channel: 'email' });
+    await s.db
+      .update(message)
+      .set({ emailMessageId: 'mail-out-1@acme.test', status: 'sent' })
+      .where(eq(message.id, out.message.id));
+    const convBefore = (
+      await s.db.select().from(conversation).where(eq(conversation.id, first.conversationId!))
+    )[0]!;
+
+    const auto = await ingestInbound(d, {
+      workspaceId: ws,
+      channel: 'email',
+      kind: 'auto_reply',
+      from: 'lee@example.org',
+      to: 'sales@acme.test',
+      subject: 'Out of office',
+      body: 'I am away',
+      providerId: '<ooo-1@example.org>',
+      emailMessageId: 'ooo-1@example.org',
+      inReplyTo: '<mail-out-1@acme.test>',
+      receivedAt: d.now() + 10,
+    });
+    const bounce = await ingestInbound(d, {
+      workspaceId: ws,
+      channel: 'email',
+      kind: 'bounce',
+      from: 'mailer-daemon@mx.example.org',
+      to: 'sales@acme.test',
+      subject: 'Undelivered Mail Returned to Sender',
+      body: '550 5.1.1 User unknown',
+      providerId: '<dsn-1@mx.example.org>',
+      references: ['<mail-out-1@acme.test>'],
+      receivedAt: d.now() + 20,
+    });
+    expect(auto.conversationId).toBe(first.conversationId);
+    expect(bounce.conversationId).toBe(first.conversationId);
+    const stray = await ingestInbound(d, {
+      workspaceId: ws,
+      channel: 'email',
+      kind: 'bounce',
+      from: 'mailer-daemon@elsewhere.test',
+      to: 'sales@acme.test',
+      body: 'bounce of something we do not know',
+      providerId: '<dsn-2@elsewhere.test>',
+      receivedAt: d.now() + 30,
+    });
+    expect(stray).toMatchObject({ messageId: null, ignored: 'bounce from an unknown sender' });
+
+    const [original] = await s.db.select().from(message).where(eq(message.id, 'mail-out-1'));
+    expect(original).toMatchObject({ status: 'bounced', statusReason: '550 5.1.1 User unknown' });
+    const kinds = await s.db
+      .select({ kind: message.kind })
+      .from(message)
+      .where(eq(message.conversationId, first.conversationId!));
+    expect(kinds.map((k) => k.kind).sort()).toEqual(['auto_reply', 'bounce', 'message', 'message']);
+    const convAfter = (
+      await s.db.select().from(conversation).where(eq(conversation.id, first.conversationId!))
+    )[0]!;
+    expect(convAfter).toMatchObject({
+      unreadCount: convBefore.unreadCount,
+      lastInboundAt: convBefore.lastInboundAt,
+      lastMessagePreview: convBefore.lastMessagePreview,
+    });
+    const leads = await s.db.select().from(lead).where(eq(lead.workspaceId, ws));
+    expect(leads).toHaveLength(1);
+    const open = await s.db
+      .select()
+      .from(queueItem)
+      .where(and(eq(queueItem.conversationId, first.conversationId!), eq(queueItem.state, 'open')));
+    expect(open).toHaveLength(0);
+  });
 });

@@ -389,16 +389,16 @@ export async function ingestInbound(d: InboxDeps, input: InboundInput): Promise<
   const address = normaliseAddress(input.channel, input.from);
   const threadKey = threadKeyOf(input, address);
 
-  // Auto-replies and bounces never create a lead; without a conversation they are dropped.
-  let resolved: { lead: LeadRowDb; created: boolean } | null = null;
-  if (kind === 'message') resolved = await resolveLead(d, input, address);
+  // The lead, before the transaction (creating a lead commits through the authority; PGlite has one
+  // connection). Auto-replies and bounces never create a lead: they only look one up, and
+  // without a conversation or a lead they are dropped.
+  const resolved = await resolveLead(d, input, address);
 
   try {
     return await inboxTx(d, ws, async (tx, facts) => {
       const { settings } = await loadInboxSettings(tx, ws);
       let conv = await findConversation(tx, ws, input, threadKey);
       if (!conv && kind !== 'message') {
-        resolved = await resolveLead(d, input, address);
         if (!resolved) {
           return {
             messageId: null,
