@@ -128,7 +128,8 @@ describe.each(testDatabaseKinds())('SmtpSender (%s)', (kind) => {
 
   it('sends a threaded reply with a stable Message-ID and X-SMTPAPI over one pooled connection', async () => {
     const u = await signUp(t.api);
-    await seed(t.db, u.workspaceId, u.userId);
+    const lead = `lea-${kind}-${Date.now()}@lead.example`; // the SMTP process outlives each test
+    await seed(t.db, u.workspaceId, u.userId, { leadAddress: lead });
     const sender = new SmtpSender({ db: t.db, box });
     try {
       const a = await outbound(t.db, u.workspaceId, '01JOUTA');
@@ -137,7 +138,7 @@ describe.each(testDatabaseKinds())('SmtpSender (%s)', (kind) => {
       expect(result).toEqual({ providerId: '01jouta@sdr.test', status: 'sent' });
       expect(outboundMessageId('01JOUTA', 'Rep@SDR.test')).toBe('01jouta@sdr.test');
 
-      const mail = await smtp.waitForMail('lea@lead.example');
+      const mail = await smtp.waitForMail(lead);
       expect(mail.from).toBe('rep@sdr.test');
       expect(mail.user).toBe('test');
       expect(mail.parsed.messageId).toBe('<01jouta@sdr.test>');
@@ -158,7 +159,7 @@ describe.each(testDatabaseKinds())('SmtpSender (%s)', (kind) => {
         inReplyTo: 'second@lead.example',
         references: ['root1@lead.example', 'second@lead.example'],
         fromAddress: 'rep@sdr.test',
-        toAddress: 'lea@lead.example',
+        toAddress: lead,
       });
 
       // A retry of the same message sends the same Message-ID.
@@ -166,7 +167,7 @@ describe.each(testDatabaseKinds())('SmtpSender (%s)', (kind) => {
       // The next message replies to our previous one; same pooled transport and connection.
       const b = await outbound(t.db, u.workspaceId, '01JOUTB', 'And a follow-up.');
       await sender.send(b.row, b.conv, ctx);
-      const all = (await smtp.messages()).filter((m) => m.to.includes('lea@lead.example'));
+      const all = (await smtp.messages()).filter((m) => m.to.includes(lead));
       expect(all.map((m) => m.parsed.messageId)).toEqual([
         '<01jouta@sdr.test>',
         '<01jouta@sdr.test>',
