@@ -20,6 +20,7 @@ import { seedDemo, type SeedResult } from './seed.ts';
 import { attachSyncSockets, type SyncSockets } from './sync/sockets.ts';
 import { createSyncCore, startPostgresBus, type SyncCore } from './sync/sync-core.ts';
 import { startMailboxWatcher, type MailboxWatcher } from './channels/email/mailbox-watcher.ts';
+import { SmtpSender } from './channels/email/smtp-sender.ts';
 import { TwilioSender } from './channels/twilio/twilio-sender.ts';
 import { secretBoxFor } from './crypto/secret-box.ts';
 import type { InboxDeps } from './inbox/inbox.deps.ts';
@@ -55,7 +56,7 @@ export interface StartServerOptions {
    * the server still enqueues sends and stores webhooks; another process works them off.
    */
   background?: boolean;
-  /** Extra channel senders for the outbox worker (e.g. `email`); Twilio's are built in. */
+  /** Channel senders replacing the built-in ones (Twilio SMS/WhatsApp, SMTP email). */
   senders?: Partial<Record<string, ChannelSender>>;
   /** Inbox job interval (SLA escalation, due tasks, snooze), ms; default 15 s; 0: off. */
   inboxJobIntervalMs?: number;
@@ -140,12 +141,18 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       publicBaseUrl: () => env.publicBaseUrl,
       apiBaseUrl: env.twilioApiBaseUrl,
     });
+    const smtpSender = new SmtpSender({ db: handle.db, box });
     const background = options.background ?? true;
     const outboxWorker = background
       ? startOutboxWorker({
           db: handle.db,
           boss,
-          senders: { sms: twilioSender, whatsapp: twilioSender, ...options.senders },
+          senders: {
+            sms: twilioSender,
+            whatsapp: twilioSender,
+            email: smtpSender,
+            ...options.senders,
+          },
           sync,
           logger,
         })
@@ -208,6 +215,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         await webhookProcessor?.stop();
         await outboxWorker?.stop();
         await boss.stop({ graceful: false, wait: true });
+        smtpSender.close();
         await sockets.close();
         await sync.close();
         await new Promise<void>((resolve) => {
