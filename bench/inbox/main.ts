@@ -1,0 +1,403 @@
+/**
+ * `pnpm bench:inbox`: the inbox's server-side figures on real Postgres (a fresh database, dropped
+ * afterwards), with the sync server as its own process and load from another process.
+ *
+ * - webhook_req_per_s / webhook_p99_ms / webhook_duplicates_stored: signed Twilio inbound
+ *   webhooks from `load.ts` (50 keep-alive connections, 10 % exact duplicates) against
+ *   `POST /webhooks/twilio/messaging`; the server's processor keeps ingesting meanwhile (it runs
+ *   in the same process, as in production). Duplicates stored = rows beyond the unique
+ *   MessageSids sent (missing rows are reported too).
+ * - inbound_to_client_p99_ms: one signed webhook at a time → the message fact arriving on a
+ *   connected `/sync` client (the load's processing backlog is marked done first, so each sample
+ *   measures one message, not the queue).
+ * - queue_next_p95_ms: `POST /api/v1/queue/next` with 10,000 open items (null when the route is
+ *   not mounted).
+ * - outbox_smtp_per_s: the server is stopped; one worker process (`outbox-worker.ts`, the email
+ *   channel's SmtpSender) sends M queued emails to a local SMTP server process; messages handed
+ *   over per second from the worker's start until every message is `sent`.
+ *
+ * The last line of output is one JSON object with those keys.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { conversation, mailbox, message, queueItem } from '../../packages/schema/src/pg.ts';
+import { createSecretBox } from '../../apps/sync-server/src/crypto/secret-box.ts';
+import { openPostgres } from '../../apps/sync-server/src/db/open.ts';
+import { sealSecrets } from '../../apps/sync-server/src/mailboxes/mailboxes.service.ts';
+import { createOutbox, startBossFor } from '../../apps/sync-server/src/outbox/outbox.ts';
+import { SyncTestClient } from '../../apps/sync-server/src/sync/test/sync-client.ts';
+import { startFakeTwilio } from '../../apps/sync-server/src/test/fake-twilio/fake-twilio.ts';
+import { newAccountCredentials } from '../../apps/sync-server/src/test/fake-twilio/messages.ts';
+import { twilioSignature, formEncode } from '../../apps/sync-server/src/test/fake-twilio/signature.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ADMIN_URL = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const SECRET_BOX_KEY = 'cd'.repeat(32);
+const OUR = '+442079460000';
+const WEBHOOK_SECONDS = Number(process.env['BENCH_WEBHOOK_SECONDS'] ?? 10);
+const OUTBOX_MESSAGES = Number(process.env['BENCH_OUTBOX_MESSAGES'] ?? 6000);
+const LATENCY_SAMPLES = 100;
+
+const log = (msg: string) => process.stderr.write(`[bench:inbox] ${msg}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+const round = (x: number) => Math.round(x * 10) / 10;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function runTs(file: string, args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', TSX, path.join(ROOT, file), ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+}
+
+/** Resolves with the first stdout line matching `pred` (parsed JSON). */
+function jsonLine<T>(child: ChildProcess, pred: (v: Record<string, unknown>) => boolean, timeoutMs = 120_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error('timed out waiting for child output')), timeoutMs);
+    child.stdout!.on('data', (c: Buffer) => {
+      buf += c.toString('utf8');
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        if (!line.startsWith('{')) continue;
+        try {
+          const v = JSON.parse(line) as Record<string, unknown>;
+          if (pred(v)) {
+            clearTimeout(timer);
+            resolve(v as T);
+          }
+        } catch {
+          // not JSON
+        }
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`child exited (${code})`)));
+  });
+}
+
+const stop = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+
+async function main() {
+  const adminHandle = openPostgres(ADMIN_URL);
+  if (adminHandle.kind !== 'postgres') throw new Error('unreachable');
+  const admin = adminHandle.client;
+  const dbName = `bench_inbox_${Date.now().toString(36)}`;
+  await admin.unsafe(`CREATE DATABASE "${dbName}"`);
+  const dbUrl = new URL(ADMIN_URL);
+  dbUrl.pathname = `/${dbName}`;
+  const DATABASE_URL = dbUrl.toString();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-inbox-'));
+  const fake = await startFakeTwilio();
+  const creds = newAccountCredentials();
+  fake.addAccount(creds.accountSid, creds.authToken);
+  const children: ChildProcess[] = [];
+  const result: Record<string, number | null> = {
+    webhook_req_per_s: null,
+    webhook_p99_ms: null,
+    webhook_duplicates_stored: null,
+    inbound_to_client_p99_ms: null,
+    outbox_smtp_per_s: null,
+    queue_next_p95_ms: null,
+  };
+  try {
+    // ---- the server, its own process ------------------------------------------------------
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const server = runTs('apps/sync-server/src/main.ts', [], {
+      DATABASE_URL,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_BASE_URL: base,
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'false',
+      DATA_DIR: dataDir,
+      JWT_SECRET: 'bench-secret-0123456789-0123456789-abcdef',
+      SECRET_BOX_KEY,
+      TWILIO_API_BASE_URL: fake.url,
+      AUTH_RATE_LIMIT: '1000',
+    });
+    children.push(server);
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${base}/healthz`)).ok) break;
+      } catch {
+        // not up yet
+      }
+      if (i > 600) throw new Error('server did not start');
+      await sleep(100);
+    }
+    log(`server up on ${base}`);
+    const api = async (method: string, p: string, body?: unknown, token?: string) => {
+      const res = await fetch(`${base}${p}`, {
+        method,
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : null };
+    };
+    const signup = await api('POST', '/api/v1/auth/signup', {
+      email: 'bench@example.com',
+      password: 'bench-password-123',
+      name: 'Bench Admin',
+      workspaceName: 'Bench',
+    });
+    if (signup.status !== 201) throw new Error(`signup ${signup.status}`);
+    const token = signup.body!['accessToken'] as string;
+    const workspaceId = (signup.body!['workspace'] as { id: string }).id;
+    const userId = (signup.body!['user'] as { id: string }).id;
+    const put = await api('PUT', '/api/v1/integrations/twilio', { ...creds, phoneNumbers: [OUR] }, token);
+    if (put.status !== 200) throw new Error(`twilio integration ${put.status}`);
+    const db = openPostgres(DATABASE_URL);
+    if (db.kind !== 'postgres') throw new Error('unreachable');
+    const q = <T>(text: string) => db.client.unsafe(text) as unknown as Promise<T[]>;
+
+    // ---- webhooks under load -------------------------------------------------------------
+    const froms = Array.from({ length: 20 }, (_, i) => `+4420794610${String(i).padStart(2, '0')}`);
+    const load = runTs('bench/inbox/load.ts', [
+      JSON.stringify({
+        url: `${base}/webhooks/twilio/messaging`,
+        accountSid: creds.accountSid,
+        authToken: creds.authToken,
+        to: OUR,
+        froms,
+        connections: 50,
+        durationMs: WEBHOOK_SECONDS * 1000,
+        warmupMs: 2000,
+        duplicateRatio: 0.1,
+      }),
+    ], {});
+    children.push(load);
+    const loadResult = await jsonLine<{
+      reqPerS: number;
+      p99: number;
+      p50: number;
+      requests: number;
+      errors: number;
+      statuses: Record<string, number>;
+      uniqueSent: number;
+    }>(load, (v) => 'reqPerS' in v);
+    const [{ n: stored }] = (await q<{ n: number }>(`select count(*)::int as n from webhook_event where provider = 'twilio_messaging'`));
+    log(
+      `webhooks: ${round(loadResult.reqPerS)} req/s, p50 ${round(loadResult.p50)} ms, p99 ${round(loadResult.p99)} ms, ` +
+        `statuses ${JSON.stringify(loadResult.statuses)}, errors ${loadResult.errors}, unique sent ${loadResult.uniqueSent}, rows ${stored}`,
+    );
+    result['webhook_req_per_s'] = Math.round(loadResult.reqPerS);
+    result['webhook_p99_ms'] = round(loadResult.p99);
+    result['webhook_duplicates_stored'] = Math.max(0, stored - loadResult.uniqueSent);
+    if (stored < loadResult.uniqueSent) log(`MISSING rows: ${loadResult.uniqueSent - stored}`);
+    const [{ n: processed }] = (await q<{ n: number }>(`select count(*)::int as n from webhook_event where processed_at is not null`));
+    log(`processor ingested ${processed} of ${stored} during/after the load; marking the rest done`);
+    await q(`update webhook_event set processed_at = 0 where processed_at is null`);
+    await sleep(1000);
+
+    // ---- inbound webhook → connected /sync client --------------------------------------------
+    const client = await SyncTestClient.connect(`ws://127.0.0.1:${port}`, token);
+    await client.hello({ clientId: 4242 });
+    const url = `${base}/webhooks/twilio/messaging`;
+    const samples: number[] = [];
+    for (let i = 0; i < LATENCY_SAMPLES; i++) {
+      const sid = `SM${'f'.repeat(24)}${i.toString(16).padStart(8, '0')}`;
+      const params = {
+        AccountSid: creds.accountSid,
+        ApiVersion: '2010-04-01',
+        Body: `Latency sample ${i}`,
+        From: '+442079469876',
+        MessageSid: sid,
+        NumMedia: '0',
+        SmsStatus: 'received',
+        To: OUR,
+      };
+      const from = client.frames.length;
+      const t0 = performance.now();
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilioSignature(creds.authToken, url, params),
+        },
+        body: formEncode(params),
+      });
+      await res.text();
+      await client.waitFor(
+        (f): f is typeof f =>
+          f.type === 'change' &&
+          f.change.kind === 'fact' &&
+          f.change.entity === 'message' &&
+          (f.change.data as { providerId?: string } | null)?.providerId === sid,
+        { from, timeoutMs: 10_000 },
+      );
+      samples.push(performance.now() - t0);
+      await sleep(20);
+    }
+    log(`inbound → client: p50 ${round(pct(samples, 50))} ms, p99 ${round(pct(samples, 99))} ms`);
+    result['inbound_to_client_p99_ms'] = round(pct(samples, 99));
+
+    // ---- queue next at 10k open items -------------------------------------------------------
+    const probe = await api('POST', '/api/v1/queue/next', {}, token);
+    if (probe.status === 404) {
+      log('POST /api/v1/queue/next is not mounted: queue_next_p95_ms = null');
+    } else {
+      const now = Date.now();
+      for (let b = 0; b < 10; b++) {
+        await db.db.insert(queueItem).values(
+          Array.from({ length: 1000 }, (_, i) => ({
+            id: `qi-bench-${b}-${i}`,
+            workspaceId,
+            kind: 'inbound_message' as const,
+            state: 'open' as const,
+            assigneeId: userId,
+            rankKey: now + Math.floor(Math.random() * 86_400_000),
+            title: `Bench item ${b * 1000 + i}`,
+            createdAt: now,
+            updatedAt: now,
+          })),
+        );
+      }
+      await q(`analyze queue_item`);
+      const times: number[] = [];
+      for (let i = 0; i < 300; i++) {
+        const t0 = performance.now();
+        const r = await api('POST', '/api/v1/queue/next', {}, token);
+        if (r.status !== 200) throw new Error(`queue next ${r.status}`);
+        times.push(performance.now() - t0);
+      }
+      log(`queue next: p50 ${round(pct(times, 50))} ms, p95 ${round(pct(times, 95))} ms`);
+      result['queue_next_p95_ms'] = round(pct(times, 95));
+    }
+    client.close();
+
+    // ---- outbox → SMTP, one worker process --------------------------------------------------
+    await stop(server);
+    log('server stopped; outbox → SMTP');
+    const smtp = runTs('apps/sync-server/src/test/smtp-server.ts', [], {});
+    children.push(smtp);
+    const { smtpPort, httpPort } = await jsonLine<{ smtpPort: number; httpPort: number }>(smtp, (v) => 'smtpPort' in v);
+    const box = createSecretBox(Buffer.from(SECRET_BOX_KEY, 'hex'));
+    const mailboxId = 'mbx-bench';
+    const now = Date.now();
+    await db.db.insert(mailbox).values({
+      id: mailboxId,
+      workspaceId,
+      userId,
+      address: 'sdr@bench.example.com',
+      imapHost: '127.0.0.1',
+      imapPort: 1,
+      imapSecure: false,
+      imapUser: 'test',
+      smtpHost: '127.0.0.1',
+      smtpPort,
+      smtpSecure: false,
+      smtpUser: 'test',
+      secretEnc: sealSecrets(box, mailboxId, { imapPassword: 'x', smtpPassword: 'secret' }),
+      createdAt: now,
+      updatedAt: now,
+    });
+    const boss = await startBossFor(db, DATABASE_URL, { supervise: false, poolSize: 2 });
+    const outbox = createOutbox(boss, db.db);
+    const perConversation = 60;
+    for (let c = 0; c < OUTBOX_MESSAGES / perConversation; c++) {
+      const convId = `conv-bench-${c}`;
+      await db.db.transaction(async (tx) => {
+        await tx.insert(conversation).values({
+          id: convId,
+          workspaceId,
+          leadId: `lead-bench-${c}`,
+          channel: 'email',
+          labels: [],
+          sla: [],
+          escalations: [],
+          subject: `Bench thread ${c}`,
+          ourAddress: 'sdr@bench.example.com',
+          leadAddress: `lead${c}@example.org`,
+          mailboxId,
+          threadKey: `<root-${c}@bench.example.com>`,
+          createdAt: now,
+          updatedAt: now,
+        });
+        const ids = Array.from({ length: perConversation }, (_, i) => `msg-bench-${c}-${i}`);
+        await tx.insert(message).values(
+          ids.map((id, i) => ({
+            id,
+            conversationId: convId,
+            leadId: `lead-bench-${c}`,
+            workspaceId,
+            channel: 'email' as const,
+            direction: 'out' as const,
+            kind: 'message' as const,
+            authorId: userId,
+            subject: `Bench thread ${c}`,
+            body: `Hello ${c}/${i}, this is a benchmark message.`,
+            attachments: [],
+            status: 'queued' as const,
+            createdAt: now + i,
+            updatedAt: now + i,
+          })),
+        );
+        for (const id of ids) {
+          await outbox.enqueueSend(tx, { workspaceId, messageId: id, channel: 'email' });
+        }
+      });
+    }
+    await boss.stop({ graceful: false, wait: true });
+    log(`${OUTBOX_MESSAGES} emails queued`);
+    const worker = runTs('bench/inbox/outbox-worker.ts', [], { DATABASE_URL, SECRET_BOX_KEY });
+    children.push(worker);
+    await jsonLine(worker, (v) => v['ready'] === true);
+    const t0 = performance.now();
+    for (;;) {
+      const [{ sent, failed }] = (await q<{ sent: number; failed: number }>(`select count(*) filter (where status = 'sent')::int as sent,
+                   count(*) filter (where status = 'failed')::int as failed
+            from message where channel = 'email'`));
+      if (sent + failed >= OUTBOX_MESSAGES) {
+        const secs = (performance.now() - t0) / 1000;
+        log(`outbox: ${sent} sent, ${failed} failed in ${round(secs)} s`);
+        result['outbox_smtp_per_s'] = Math.round(sent / secs);
+        break;
+      }
+      if (performance.now() - t0 > 600_000) throw new Error('outbox did not finish in 10 minutes');
+      await sleep(50);
+    }
+    const received = (await (await fetch(`http://127.0.0.1:${httpPort}/messages`)).json()) as unknown[];
+    log(`SMTP server received ${received.length} messages`);
+    await stop(worker);
+    await db.close();
+  } finally {
+    for (const c of children) await stop(c);
+    await fake.close();
+    await admin.unsafe(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await adminHandle.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+await main();

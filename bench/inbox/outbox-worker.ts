@@ -1,0 +1,43 @@
+/**
+ * One outbox worker process for `pnpm bench:inbox` (outbox_smtp_per_s): pg-boss on
+ * DATABASE_URL, the email channel's `SmtpSender` (nodemailer pooled per mailbox), facts stamped
+ * as in production. Prints `{"ready":true}`; stops on SIGTERM and prints its stats.
+ */
+import { SmtpSender } from '../../apps/sync-server/src/channels/email/smtp-sender.ts';
+import { loadSecretBox } from '../../apps/sync-server/src/crypto/secret-box.ts';
+import { openPostgres } from '../../apps/sync-server/src/db/open.ts';
+import { createLogger } from '../../apps/sync-server/src/logger.ts';
+import { startBossFor } from '../../apps/sync-server/src/outbox/outbox.ts';
+import { startOutboxWorker } from '../../apps/sync-server/src/outbox/worker.ts';
+import { createSyncCore } from '../../apps/sync-server/src/sync/sync-core.ts';
+
+const url = process.env['DATABASE_URL']!;
+const key = process.env['SECRET_BOX_KEY']!;
+const logger = createLogger('warn');
+const handle = openPostgres(url);
+const boss = await startBossFor(handle, url, { supervise: false, poolSize: 4 });
+const sync = createSyncCore({ db: handle.db, logger, background: false });
+const smtp = new SmtpSender({ db: handle.db, box: loadSecretBox('', key), maxConnections: 10 });
+const worker = startOutboxWorker({
+  db: handle.db,
+  boss,
+  senders: { email: smtp },
+  sync,
+  logger,
+  batchSize: Number(process.env['OUTBOX_BATCH'] ?? 200),
+  concurrency: Number(process.env['OUTBOX_CONCURRENCY'] ?? 40),
+  loops: Number(process.env['OUTBOX_LOOPS'] ?? 2),
+  pollMs: 50,
+});
+process.stdout.write(JSON.stringify({ ready: true }) + '\n');
+process.once('SIGTERM', () => {
+  void (async () => {
+    await worker.stop();
+    smtp.close();
+    await boss.stop({ graceful: false, wait: true });
+    await sync.close();
+    await handle.close();
+    process.stdout.write(JSON.stringify({ stats: worker.stats }) + '\n');
+    process.exit(0);
+  })();
+});
