@@ -50,7 +50,7 @@ test('an inbound SMS reaches the SDR inbox and queue with a notification; the re
     window.Notification = new Proxy(Real, {
       construct(target, args: [string, NotificationOptions?]) {
         shown.push({ title: args[0], body: args[1]?.body ?? '' });
-        return Reflect.construct(target, args) as Notification;
+        return Reflect.construct<[string, NotificationOptions?], Notification>(target, args);
       },
     });
   });
