@@ -90,7 +90,9 @@ export async function nextItem(
     auth,
     { kind: 'queue.next', commandId: body.commandId },
     async (tx, facts) => {
-      const [top] = await tx
+      const now = d.now();
+      // One statement: pick the top open row nobody holds a lock on, and claim it.
+      const top = tx
         .select({ id: queueItem.id })
         .from(queueItem)
         .where(
@@ -103,8 +105,21 @@ export async function nextItem(
         .orderBy(asc(queueItem.pinnedRank), asc(queueItem.rankKey), asc(queueItem.id))
         .limit(1)
         .for('update', { skipLocked: true });
-      if (!top) return { item: null };
-      return { item: await claimRow(d, tx, auth, top.id, facts) };
+      const [row] = await tx
+        .update(queueItem)
+        .set({
+          state: 'claimed',
+          claimedBy: auth.userId,
+          claimedAt: now,
+          assigneeId: sql`coalesce(${queueItem.assigneeId}, ${auth.userId})`,
+          updatedAt: now,
+        })
+        .where(and(sql`${queueItem.id} = (${top})`, eq(queueItem.state, 'open')))
+        .returning();
+      if (!row) return { item: null };
+      facts.push({ entity: 'queueItem', id: row.id });
+      await takeConversation(d, tx, auth, row, facts);
+      return { item: row };
     },
   );
 }
