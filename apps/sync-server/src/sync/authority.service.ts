@@ -18,7 +18,7 @@ import type {
   ServerWriteRequest,
   ServerWriteResult,
 } from './authority.types.ts';
-import type { ChangeBus } from './change-bus.ts';
+import type { ChangeBus, Wakeup } from './change-bus.ts';
 import { commitBatch, type BatchItem } from './commit-batch.ts';
 import type { DocCache } from './doc-cache.ts';
 import type { Fanout } from './fanout.ts';
@@ -114,8 +114,21 @@ export class SyncAuthority {
 
   private async run(batch: BatchItem[]): Promise<void> {
     const { cache, bus, fanout } = this.o;
+    let committing: readonly Wakeup[] = [];
     try {
-      const out = await commitBatch({ db: this.o.db, cache, bus, newId: this.o.newId }, batch);
+      const out = await commitBatch(
+        {
+          db: this.o.db,
+          cache,
+          bus,
+          newId: this.o.newId,
+          committing: (w) => {
+            committing = w;
+            fanout.expectLocal(w);
+          },
+        },
+        batch,
+      );
       for (const w of out.docs) {
         if (w.workspaceId === null || w.state === null) cache.delete(w.name);
         else
@@ -125,6 +138,8 @@ export class SyncAuthority {
             workspaceId: w.workspaceId,
             ownerId: w.ownerId,
             state: w.state,
+            // The projection the batch ended with: the next change's "before" without projecting.
+            ...(w.last ? { last: w.last } : {}),
           });
       }
       for (const resolve of out.resolutions) resolve();
@@ -136,6 +151,7 @@ export class SyncAuthority {
         });
       }
     } catch (err) {
+      fanout.localAborted(committing);
       this.o.logger.error({ err: loggableError(err) }, 'sync commit failed');
       for (const item of batch) cache.delete(item.req.docName);
       const message = 'The change could not be saved; retry later.';

@@ -87,6 +87,8 @@ export interface BatchContext {
   readonly cache: DocCache;
   readonly bus: ChangeBus;
   readonly newId: () => string;
+  /** The seqs this batch will commit, once known (before COMMIT; see `Fanout.expectLocal`). */
+  readonly committing?: (wakeups: readonly Wakeup[]) => void;
 }
 
 function isEmptyUpdate(update: Uint8Array): boolean {
@@ -145,6 +147,7 @@ async function lockAndLoad(tx: Executor, ctx: BatchContext, names: readonly stri
         state: cached.state,
         dirty: false,
         poisoned: false,
+        ...(cached.last ? { last: cached.last } : {}),
       });
       continue;
     }
@@ -469,6 +472,7 @@ export async function commitBatch(ctx: BatchContext, items: BatchItem[]): Promis
     let wakeups: Wakeup[] = [];
     if (entries.length > 0) {
       wakeups = await allocateSeqs(tx, entries);
+      ctx.committing?.(wakeups);
       await persist(tx, ctx, entries, wakeups);
     }
     for (const e of entries) e.work.seq = e.seq;

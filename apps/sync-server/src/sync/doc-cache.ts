@@ -4,6 +4,7 @@
  * Only the commit queue touches entries, one batch at a time.
  */
 import type * as Y from 'yjs';
+import type { LeadState } from './activity.ts';
 
 export interface CachedDoc {
   doc: Y.Doc;
@@ -13,6 +14,8 @@ export interface CachedDoc {
   ownerId: string | null;
   /** The doc's encoded state at `seq` (what `lead.y_state` holds). */
   state: Uint8Array;
+  /** The doc projected at `seq` (the timeline's "before" of the next change), when known. */
+  last?: LeadState;
 }
 
 export class DocCache {

@@ -45,6 +45,8 @@ const PAGE = 500;
 
 export class Fanout {
   private readonly feeds = new Map<string, WorkspaceFeed>();
+  /** Per workspace, the highest seq this instance is committing (see `expectLocal`). */
+  private readonly committing = new Map<string, number>();
   private readonly unsubscribeBus: () => void;
   private readonly timer: NodeJS.Timeout | null;
 
@@ -108,11 +110,35 @@ export class Fanout {
     this.localCommit(facts);
   }
 
+  /**
+   * This instance is committing changes up to these seqs. Their wake-ups (its own NOTIFY can
+   * arrive before the commit returns) are left to `localCommit`, which follows with the changes
+   * from memory, instead of a read of the change log that only delays the push.
+   */
+  expectLocal(wakeups: readonly Wakeup[]): void {
+    for (const w of wakeups) {
+      this.committing.set(w.workspaceId, Math.max(w.seq, this.committing.get(w.workspaceId) ?? 0));
+    }
+  }
+
+  /** The commit announced by `expectLocal` failed: wake-ups skipped meanwhile are looked for. */
+  localAborted(wakeups: readonly Wakeup[]): void {
+    for (const w of wakeups) {
+      if (this.committing.get(w.workspaceId) === w.seq) this.committing.delete(w.workspaceId);
+      const feed = this.feeds.get(w.workspaceId);
+      if (!feed) continue;
+      this.enqueue(feed, async () => {
+        if (feed.lastSeen >= 0) await this.readFromLog(w.workspaceId, feed);
+      });
+    }
+  }
+
   /** This instance's commits (in seq order per workspace), straight from memory. */
   localCommit(changes: readonly FeedItem[]): void {
     const byWs = new Map<string, FeedItem[]>();
     for (const c of changes) byWs.set(c.workspaceId, [...(byWs.get(c.workspaceId) ?? []), c]);
     for (const [ws, list] of byWs) {
+      if ((this.committing.get(ws) ?? Infinity) <= list.at(-1)!.seq) this.committing.delete(ws);
       const feed = this.feeds.get(ws);
       if (!feed) continue;
       this.enqueue(feed, async () => {
@@ -131,6 +157,8 @@ export class Fanout {
   private onWakeup(w: Wakeup): void {
     const feed = this.feeds.get(w.workspaceId);
     if (!feed || w.seq <= feed.lastSeen) return;
+    // This instance's own commit, on its way from memory (`expectLocal`).
+    if (w.seq <= (this.committing.get(w.workspaceId) ?? -1)) return;
     this.enqueue(feed, async () => {
       if (feed.lastSeen >= 0 && w.seq > feed.lastSeen) await this.readFromLog(w.workspaceId, feed);
     });

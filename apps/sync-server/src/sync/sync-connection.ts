@@ -85,6 +85,7 @@ export class SyncConnection {
   private chain: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
   private helloPending: Promise<void> | null = null;
+  private corked = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -296,7 +297,20 @@ export class SyncConnection {
   }
 
   private sendNow(bytes: Uint8Array): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(bytes);
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    // Frames sent in one go (a fan-out batch, the acks of a commit) leave in one write: the
+    // socket is corked until the current microtasks are done (one writev instead of one per
+    // frame: the fan-out's syscalls were ~10% of the server's CPU under load).
+    const socket = (this.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    if (socket && !this.corked) {
+      this.corked = true;
+      socket.cork();
+      queueMicrotask(() => {
+        this.corked = false;
+        socket.uncork();
+      });
+    }
+    this.ws.send(bytes);
   }
 
   error(code: ProtocolErrorCode, message: string, clientSeq: number | null = null): void {
