@@ -64,7 +64,7 @@ describe.each(testDatabaseKinds())('mailbox watcher (%s)', (kind) => {
     user: string;
     address: string;
     d: InboxDeps;
-    start(): MailboxWatcher;
+    start(extra?: { useIdle?: boolean; pollMs?: number }): MailboxWatcher;
     messages(): Promise<(typeof message.$inferSelect)[]>;
   }
 
@@ -101,7 +101,7 @@ describe.each(testDatabaseKinds())('mailbox watcher (%s)', (kind) => {
       user,
       address: user,
       d,
-      start() {
+      start(extra = {}) {
         const w = startMailboxWatcher({
           db: s.db,
           box,
@@ -110,6 +110,7 @@ describe.each(testDatabaseKinds())('mailbox watcher (%s)', (kind) => {
           pollMs: 60_000, // only IDLE can be this quick
           refreshMs: 100,
           backoff: { initialMs: 100, maxMs: 500 },
+          ...extra,
         });
         watchers.push(w);
         return w;
@@ -414,6 +415,17 @@ describe.each(testDatabaseKinds())('mailbox watcher (%s)', (kind) => {
     const [after] = await suite.db.select().from(mailbox).where(eq(mailbox.id, mbId()));
     expect(after!.imapUidValidity).toBe(Number(status && status.uidValidity));
     expect(after!.imapLastUid).toBe(3);
+  });
+
+  it('without IDLE the poll finds new mail', async () => {
+    const t = await setup();
+    const w = t.start({ useIdle: false, pollMs: 1000 });
+    await w.idle(mbId());
+    await dovecot.deliver(
+      t.user,
+      plainMail({ from: 'P <p@lead.example>', messageId: '<p1@lead.example>' }),
+    );
+    await until('the polled message', async () => (await t.messages()).length === 1, 5000);
   });
 
   it('a refused login marks the mailbox error (with the reason) until the password is fixed', async () => {

@@ -46,6 +46,8 @@ export interface MailboxWatcherOptions {
   logger: Logger;
   /** Safety-net poll, and the NOOP interval on servers without IDLE (ms, default 60 s). */
   pollMs?: number;
+  /** false: never IDLE, only poll every `pollMs` (servers whose IDLE misbehaves); default true. */
+  useIdle?: boolean;
   /** How often the mailbox list is re-read (ms, default 15 s). */
   refreshMs?: number;
   /** Messages larger than this are streamed (bytes, default 2 MB). */
@@ -220,6 +222,7 @@ class MailboxSession {
       maxIdleTime: Math.min(pollMs, 5 * 60_000),
       missingIdleCommand: 'NOOP',
       autoIdleDelay: 500,
+      disableAutoIdle: this.o.useIdle === false,
     });
     this.client = client;
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
@@ -230,7 +233,10 @@ class MailboxSession {
       await client.mailboxOpen('INBOX');
       connected();
       await this.clearError();
-      this.log.info({ idle: client.capabilities.has('IDLE') }, 'watching mailbox');
+      this.log.info(
+        { idle: this.o.useIdle !== false && client.capabilities.has('IDLE') },
+        'watching mailbox',
+      );
       client.on('exists', () => this.kick());
       const poll = setInterval(() => this.kick(), pollMs);
       try {
@@ -289,6 +295,8 @@ class MailboxSession {
   }
 
   private async catchUp(client: ImapFlow): Promise<void> {
+    // Without IDLE the server reports new mail (EXISTS) only in answer to a command.
+    await client.noop();
     const box = client.mailbox;
     if (!box) return;
     const row = await this.reload();

@@ -186,6 +186,25 @@ describe.each(testDatabaseKinds())('SmtpSender (%s)', (kind) => {
     }
   });
 
+  it('closes a mailbox transport that was not used for idleMs', async () => {
+    const u = await signUp(t.api);
+    await seed(t.db, u.workspaceId, u.userId, {
+      leadAddress: `idle-${kind}-${Date.now()}@lead.example`,
+    });
+    const sender = new SmtpSender({ db: t.db, box, idleMs: 200 });
+    try {
+      const a = await outbound(t.db, u.workspaceId, '01JIDLE');
+      await sender.send(a.row, a.conv, { workspaceId: u.workspaceId, now: Date.now(), logger });
+      expect(sender.openTransports).toBe(1);
+      const deadline = Date.now() + 5000;
+      while (sender.openTransports > 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(sender.openTransports).toBe(0);
+    } finally {
+      sender.close();
+    }
+  });
+
   it('5xx is permanent, 4xx transient, a refused login permanent', async () => {
     const u = await signUp(t.api);
     await seed(t.db, u.workspaceId, u.userId, { leadAddress: 'reject-me@lead.example' });
