@@ -37,7 +37,11 @@ function nextRequest(): { body: string; signature: string; sid: string | null } 
     return { ...prev, sid: null };
   }
   const n = ++counter;
-  const sid = 'SM' + n.toString(16).padStart(8, '0') + process.pid.toString(16).padStart(8, '0') + '0'.repeat(16);
+  const sid =
+    'SM' +
+    n.toString(16).padStart(8, '0') +
+    process.pid.toString(16).padStart(8, '0') +
+    '0'.repeat(16);
   const params: Record<string, string> = {
     AccountSid: input.accountSid,
     ApiVersion: '2010-04-01',
@@ -118,7 +122,8 @@ const measured = performance.now();
 await run(measured + input.durationMs, true);
 const elapsed = (performance.now() - measured) / 1000;
 latencies.sort((a, b) => a - b);
-const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+const pct = (p: number) =>
+  latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
 process.stdout.write(
   JSON.stringify({
     requests,

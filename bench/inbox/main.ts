@@ -19,7 +19,7 @@
  * The last line of output is one JSON object with those keys.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -33,10 +33,14 @@ import { createOutbox, startBossFor } from '../../apps/sync-server/src/outbox/ou
 import { SyncTestClient } from '../../apps/sync-server/src/sync/test/sync-client.ts';
 import { startFakeTwilio } from '../../apps/sync-server/src/test/fake-twilio/fake-twilio.ts';
 import { newAccountCredentials } from '../../apps/sync-server/src/test/fake-twilio/messages.ts';
-import { twilioSignature, formEncode } from '../../apps/sync-server/src/test/fake-twilio/signature.ts';
+import {
+  twilioSignature,
+  formEncode,
+} from '../../apps/sync-server/src/test/fake-twilio/signature.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const ADMIN_URL = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN_URL =
+  process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const SECRET_BOX_KEY = 'cd'.repeat(32);
 const OUR = '+442079460000';
@@ -44,6 +48,8 @@ const WEBHOOK_SECONDS = Number(process.env['BENCH_WEBHOOK_SECONDS'] ?? 10);
 const OUTBOX_MESSAGES = Number(process.env['BENCH_OUTBOX_MESSAGES'] ?? 6000);
 const LATENCY_SAMPLES = 100;
 
+const CHILD_LOG = path.join(tmpdir(), 'bench-inbox-children.log');
+const logFile = createWriteStream(CHILD_LOG);
 const log = (msg: string) => process.stderr.write(`[bench:inbox] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number) => {
@@ -61,18 +67,35 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Children's stdout is read for JSON lines; the rest of it (server logs) goes to CHILD_LOG. */
 function runTs(file: string, args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', TSX, path.join(ROOT, file), ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  // BENCH_PROFILE=<dir>: CPU profiles of every child (written when it exits).
+  const prof = process.env['BENCH_PROFILE'];
+  const nodeArgs = prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : [];
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', TSX, path.join(ROOT, file), ...args],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  child.stdout?.pipe(logFile, { end: false });
+  return child;
 }
 
 /** Resolves with the first stdout line matching `pred` (parsed JSON). */
-function jsonLine<T>(child: ChildProcess, pred: (v: Record<string, unknown>) => boolean, timeoutMs = 120_000): Promise<T> {
+function jsonLine<T>(
+  child: ChildProcess,
+  pred: (v: Record<string, unknown>) => boolean,
+  timeoutMs = 120_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     let buf = '';
-    const timer = setTimeout(() => reject(new Error('timed out waiting for child output')), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error('timed out waiting for child output')),
+      timeoutMs,
+    );
     child.stdout!.on('data', (c: Buffer) => {
       buf += c.toString('utf8');
       let nl;
@@ -151,7 +174,7 @@ async function main() {
       if (i > 600) throw new Error('server did not start');
       await sleep(100);
     }
-    log(`server up on ${base}`);
+    log(`server up on ${base} (child logs: ${CHILD_LOG})`);
     const api = async (method: string, p: string, body?: unknown, token?: string) => {
       const res = await fetch(`${base}${p}`, {
         method,
@@ -162,7 +185,10 @@ async function main() {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await res.text();
-      return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : null };
+      return {
+        status: res.status,
+        body: text ? (JSON.parse(text) as Record<string, unknown>) : null,
+      };
     };
     const signup = await api('POST', '/api/v1/auth/signup', {
       email: 'bench@example.com',
@@ -174,27 +200,36 @@ async function main() {
     const token = signup.body!['accessToken'] as string;
     const workspaceId = (signup.body!['workspace'] as { id: string }).id;
     const userId = (signup.body!['user'] as { id: string }).id;
-    const put = await api('PUT', '/api/v1/integrations/twilio', { ...creds, phoneNumbers: [OUR] }, token);
+    const put = await api(
+      'PUT',
+      '/api/v1/integrations/twilio',
+      { ...creds, phoneNumbers: [OUR] },
+      token,
+    );
     if (put.status !== 200) throw new Error(`twilio integration ${put.status}`);
     const db = openPostgres(DATABASE_URL);
     if (db.kind !== 'postgres') throw new Error('unreachable');
-    const q = <T>(text: string) => db.client.unsafe(text) as unknown as Promise<T[]>;
+    const q = <T>(text: string) => db.client.unsafe(text) as unknown as Promise<[T, ...T[]]>;
 
     // ---- webhooks under load -------------------------------------------------------------
     const froms = Array.from({ length: 20 }, (_, i) => `+4420794610${String(i).padStart(2, '0')}`);
-    const load = runTs('bench/inbox/load.ts', [
-      JSON.stringify({
-        url: `${base}/webhooks/twilio/messaging`,
-        accountSid: creds.accountSid,
-        authToken: creds.authToken,
-        to: OUR,
-        froms,
-        connections: 50,
-        durationMs: WEBHOOK_SECONDS * 1000,
-        warmupMs: 2000,
-        duplicateRatio: 0.1,
-      }),
-    ], {});
+    const load = runTs(
+      'bench/inbox/load.ts',
+      [
+        JSON.stringify({
+          url: `${base}/webhooks/twilio/messaging`,
+          accountSid: creds.accountSid,
+          authToken: creds.authToken,
+          to: OUR,
+          froms,
+          connections: 50,
+          durationMs: WEBHOOK_SECONDS * 1000,
+          warmupMs: 2000,
+          duplicateRatio: 0.1,
+        }),
+      ],
+      {},
+    );
     children.push(load);
     const loadResult = await jsonLine<{
       reqPerS: number;
@@ -205,7 +240,9 @@ async function main() {
       statuses: Record<string, number>;
       uniqueSent: number;
     }>(load, (v) => 'reqPerS' in v);
-    const [{ n: stored }] = (await q<{ n: number }>(`select count(*)::int as n from webhook_event where provider = 'twilio_messaging'`));
+    const [{ n: stored }] = await q<{ n: number }>(
+      `select count(*)::int as n from webhook_event where provider = 'twilio_messaging'`,
+    );
     log(
       `webhooks: ${round(loadResult.reqPerS)} req/s, p50 ${round(loadResult.p50)} ms, p99 ${round(loadResult.p99)} ms, ` +
         `statuses ${JSON.stringify(loadResult.statuses)}, errors ${loadResult.errors}, unique sent ${loadResult.uniqueSent}, rows ${stored}`,
@@ -214,10 +251,22 @@ async function main() {
     result['webhook_p99_ms'] = round(loadResult.p99);
     result['webhook_duplicates_stored'] = Math.max(0, stored - loadResult.uniqueSent);
     if (stored < loadResult.uniqueSent) log(`MISSING rows: ${loadResult.uniqueSent - stored}`);
-    const [{ n: processed }] = (await q<{ n: number }>(`select count(*)::int as n from webhook_event where processed_at is not null`));
-    log(`processor ingested ${processed} of ${stored} during/after the load; marking the rest done`);
+    const [{ n: processed }] = await q<{ n: number }>(
+      `select count(*)::int as n from webhook_event where processed_at is not null`,
+    );
+    log(
+      `processor ingested ${processed} of ${stored} during/after the load; marking the rest done`,
+    );
     await q(`update webhook_event set processed_at = 0 where processed_at is null`);
-    await sleep(1000);
+    // Events the processor had already claimed finish first (they set processed_at again).
+    for (let i = 0; i < 1200; i++) {
+      const [{ n }] = await q<{ n: number }>(
+        `select count(*)::int as n from webhook_event where processed_at = 0 and attempts > 0`,
+      );
+      if (n === 0) break;
+      await sleep(100);
+    }
+    await sleep(500);
 
     // ---- inbound webhook → connected /sync client --------------------------------------------
     const client = await SyncTestClient.connect(`ws://127.0.0.1:${port}`, token);
@@ -300,7 +349,10 @@ async function main() {
     log('server stopped; outbox → SMTP');
     const smtp = runTs('apps/sync-server/src/test/smtp-server.ts', [], {});
     children.push(smtp);
-    const { smtpPort, httpPort } = await jsonLine<{ smtpPort: number; httpPort: number }>(smtp, (v) => 'smtpPort' in v);
+    const { smtpPort, httpPort } = await jsonLine<{ smtpPort: number; httpPort: number }>(
+      smtp,
+      (v) => 'smtpPort' in v,
+    );
     const box = createSecretBox(Buffer.from(SECRET_BOX_KEY, 'hex'));
     const mailboxId = 'mbx-bench';
     const now = Date.now();
@@ -374,9 +426,12 @@ async function main() {
     await jsonLine(worker, (v) => v['ready'] === true);
     const t0 = performance.now();
     for (;;) {
-      const [{ sent, failed }] = (await q<{ sent: number; failed: number }>(`select count(*) filter (where status = 'sent')::int as sent,
+      const [{ sent, failed }] = await q<{
+        sent: number;
+        failed: number;
+      }>(`select count(*) filter (where status = 'sent')::int as sent,
                    count(*) filter (where status = 'failed')::int as failed
-            from message where channel = 'email'`));
+            from message where channel = 'email'`);
       if (sent + failed >= OUTBOX_MESSAGES) {
         const secs = (performance.now() - t0) / 1000;
         log(`outbox: ${sent} sent, ${failed} failed in ${round(secs)} s`);
@@ -386,7 +441,9 @@ async function main() {
       if (performance.now() - t0 > 600_000) throw new Error('outbox did not finish in 10 minutes');
       await sleep(50);
     }
-    const received = (await (await fetch(`http://127.0.0.1:${httpPort}/messages`)).json()) as unknown[];
+    const received = (await (
+      await fetch(`http://127.0.0.1:${httpPort}/messages`)
+    ).json()) as unknown[];
     log(`SMTP server received ${received.length} messages`);
     await stop(worker);
     await db.close();

@@ -132,7 +132,7 @@ async function apply(h: WebhookHandlers, e: EventRow): Promise<void> {
 }
 
 export function startWebhookProcessor(o: WebhookProcessorOptions): WebhookProcessor {
-  const batchSize = o.batchSize ?? 200;
+  const batchSize = o.batchSize ?? 50;
   const concurrency = o.concurrency ?? 4;
   const pollMs = o.pollMs ?? 1000;
   const maxAttempts = o.maxAttempts ?? 12;
