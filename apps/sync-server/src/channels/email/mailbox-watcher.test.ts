@@ -22,7 +22,13 @@ import { useSyncSuite } from '../../sync/test/sync-harness.ts';
 import { startDovecot, type Dovecot } from '../../test/dovecot.ts';
 import { signUp, testDatabaseKinds, type SignedUp } from '../../test/harness.ts';
 import { startMailboxWatcher, type MailboxWatcher } from './mailbox-watcher.ts';
-import { gmailVacation, outlookOutOfOffice, plainMail, postfixDsn } from './test/fixtures.ts';
+import {
+  gmailVacation,
+  largeMail,
+  outlookOutOfOffice,
+  plainMail,
+  postfixDsn,
+} from './test/fixtures.ts';
 
 const box = createSecretBox(Buffer.alloc(32, 3));
 const logger = createLogger(process.env['EMAIL_TEST_LOG'] === '1' ? 'debug' : 'silent');
@@ -64,7 +70,12 @@ describe.each(testDatabaseKinds())('mailbox watcher (%s)', (kind) => {
     user: string;
     address: string;
     d: InboxDeps;
-    start(extra?: { useIdle?: boolean; pollMs?: number }): MailboxWatcher;
+    start(extra?: {
+      useIdle?: boolean;
+      pollMs?: number;
+      largeMessageBytes?: number;
+      maxBodyChars?: number;
+    }): MailboxWatcher;
     messages(): Promise<(typeof message.$inferSelect)[]>;
   }
 
@@ -415,6 +426,34 @@ describe.each(testDatabaseKinds())('mailbox watcher (%s)', (kind) => {
     const [after] = await suite.db.select().from(mailbox).where(eq(mailbox.id, mbId()));
     expect(after!.imapUidValidity).toBe(Number(status && status.uidValidity));
     expect(after!.imapLastUid).toBe(3);
+  });
+
+  it('streams a large message: attachment metadata pointing at the IMAP part, body capped', async () => {
+    const t = await setup();
+    const w = t.start({ largeMessageBytes: 1024 * 1024, maxBodyChars: 500 });
+    await w.idle(mbId());
+    await dovecot.deliver(
+      t.user,
+      largeMail({
+        from: 'Big <big@lead.example>',
+        messageId: '<big1@lead.example>',
+        attachmentBytes: 2 * 1024 * 1024,
+        bodyChars: 2000,
+      }),
+    );
+    const m = await until('the large message', async () =>
+      (await t.messages()).find((x) => x.providerId === 'big1@lead.example'),
+    );
+    const [row] = await suite.db.select().from(mailbox).where(eq(mailbox.id, mbId()));
+    expect(m.body).toHaveLength(500);
+    expect(m.attachments).toEqual([
+      {
+        fileId: `imap:${mbId()}:${row!.imapUidValidity}:1:2`,
+        name: 'deck.pdf',
+        size: 2 * 1024 * 1024,
+        contentType: 'application/pdf',
+      },
+    ]);
   });
 
   it('without IDLE the poll finds new mail', async () => {
