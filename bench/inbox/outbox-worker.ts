@@ -17,15 +17,19 @@ const logger = createLogger('warn');
 const handle = openPostgres(url);
 const boss = await startBossFor(handle, url, { supervise: false, poolSize: 4 });
 const sync = createSyncCore({ db: handle.db, logger, background: false });
-const smtp = new SmtpSender({ db: handle.db, box: loadSecretBox('', key), maxConnections: 10 });
+const smtp = new SmtpSender({
+  db: handle.db,
+  box: loadSecretBox('', key),
+  maxConnections: Number(process.env['OUTBOX_SMTP_CONNECTIONS'] ?? 20),
+});
 const worker = startOutboxWorker({
   db: handle.db,
   boss,
   senders: { email: smtp },
   sync,
   logger,
-  batchSize: Number(process.env['OUTBOX_BATCH'] ?? 200),
-  concurrency: Number(process.env['OUTBOX_CONCURRENCY'] ?? 40),
+  batchSize: Number(process.env['OUTBOX_BATCH'] ?? 300),
+  concurrency: Number(process.env['OUTBOX_CONCURRENCY'] ?? 60),
   loops: Number(process.env['OUTBOX_LOOPS'] ?? 2),
   pollMs: 50,
 });
