@@ -64,7 +64,17 @@ export function connectParentPort(port: ParentPortLike, log: Logger) {
 
   return {
     box,
-    notify: (title: string, body: string) => post({ type: 'notify', title, body }),
+    notify: (
+      title: string,
+      body: string,
+      open?: { conversationId: string | null; queueItemId: string | null },
+    ) =>
+      post({
+        type: 'notify',
+        title: title.slice(0, 200),
+        body: body.slice(0, 1000),
+        ...(open ? { open } : {}),
+      }),
     /** Starts answering contract requests (queued ones first) and forwarding events. */
     attach(ready: Engine) {
       engine = ready;

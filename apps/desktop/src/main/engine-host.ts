@@ -55,8 +55,18 @@ export function startEngineHost(opts: { entry: string; dataDir: string; log: Log
     if (secret.success) return child.postMessage(answerSecret(secret.data));
     const notify = NotifyMessage.safeParse(message);
     if (notify.success) {
-      if (Notification.isSupported())
-        new Notification({ title: notify.data.title, body: notify.data.body }).show();
+      if (Notification.isSupported()) {
+        const shown = new Notification({ title: notify.data.title, body: notify.data.body });
+        const open = notify.data.open;
+        // A click opens what it is about (the renderer's `notifications:open`).
+        if (open) {
+          shown.on('click', () => {
+            const frame: EventFrame = { type: 'event', event: 'notifications:open', payload: open };
+            for (const listener of listeners) listener(frame);
+          });
+        }
+        shown.show();
+      }
       return;
     }
     const frame = message as EngineFrame;

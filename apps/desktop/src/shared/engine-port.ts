@@ -32,10 +32,16 @@ export const SecretResponse = z.discriminatedUnion('ok', [
 ]);
 export type SecretResponse = z.infer<typeof SecretResponse>;
 
-/** Engine → main: show an OS notification. */
+/**
+ * Engine → main: show an OS notification. `open` (inbox notifications): what a click opens; main
+ * forwards it to the renderer as a `notifications:open` event.
+ */
 export const NotifyMessage = z.object({
   type: z.literal('notify'),
   title: z.string().max(200),
   body: z.string().max(1000),
+  open: z
+    .object({ conversationId: z.string().nullable(), queueItemId: z.string().nullable() })
+    .optional(),
 });
 export type NotifyMessage = z.infer<typeof NotifyMessage>;
