@@ -410,7 +410,6 @@ export async function ingestInbound(d: InboxDeps, input: InboundInput): Promise<
           } satisfies InboundResult;
         }
       }
-      let created = false;
       if (!conv) {
         const now = d.now();
         const [ins] = await tx
@@ -434,7 +433,6 @@ export async function ingestInbound(d: InboxDeps, input: InboundInput): Promise<
           })
           .onConflictDoNothing()
           .returning();
-        created = ins !== undefined;
         conv = ins ?? (await findConversation(tx, ws, input, threadKey));
         if (!conv) throw new ApiError('internal', 'Conversation vanished.');
       }
@@ -517,7 +515,7 @@ export async function ingestInbound(d: InboxDeps, input: InboundInput): Promise<
         conversationId: conv.id,
         leadId: conv.leadId,
         duplicate: false,
-        createdLead: created && resolved !== null && resolved.created,
+        createdLead: resolved?.created ?? false,
       } satisfies InboundResult;
     });
   } catch (err) {
