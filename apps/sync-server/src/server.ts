@@ -13,7 +13,7 @@ import { openDatabase } from './db/open.ts';
 import type { Db } from './db/schema.ts';
 import { loadEmailEnv, loadEnv, loadSyncEnv, type EnvSource, type LogLevel } from './env.ts';
 import { withJwtSecret } from './jwt-secret.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { createLogger, loggableError, type Logger } from './logger.ts';
 import { createMailer } from './mail/mailer.ts';
 import { seedDemoLeads } from './seed-leads.ts';
 import { seedDemo, type SeedResult } from './seed.ts';
@@ -132,7 +132,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       });
       logger.info({ leads }, 'demo leads seeded');
     }
-    const boss = await startBossFor(handle, env.databaseUrl);
+    const boss = await startBossFor(handle, env.databaseUrl, {
+      onError: (err) => logger.warn({ err: loggableError(err) }, 'pg-boss error'),
+    });
     const outbox = createOutbox(boss, handle.db);
     const box = secretBoxFor(env);
     const twilioSender = new TwilioSender({

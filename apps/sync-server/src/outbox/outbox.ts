@@ -137,6 +137,8 @@ export interface StartBossOptions extends OutboxSettings {
   maintenanceIntervalSeconds?: number;
   /** Connections of pg-boss's own pool (Postgres only). Default 4. */
   poolSize?: number;
+  /** Where pg-boss's background errors (maintenance, pool) go; default: dropped. */
+  onError?: (err: unknown) => void;
 }
 
 /**
@@ -158,7 +160,7 @@ export async function startBoss(
       ? new PgBoss({ ...common, connectionString: target.url, max: o.poolSize ?? 4 })
       : new PgBoss({ ...common, db: bossDbForPglite(target.client) });
   // pg-boss emits 'error' for failed maintenance; without a listener it would throw.
-  boss.on('error', () => {});
+  boss.on('error', (err) => o.onError?.(err));
   await boss.start();
   await ensureOutboxQueue(boss, o);
   return boss;
