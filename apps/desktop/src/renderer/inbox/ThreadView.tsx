@@ -125,8 +125,9 @@ export function ThreadView({
         <div className="thread__title">
           <h2>{name || conv.leadAddress || 'Unknown lead'}</h2>
           <p className="thread__sub">
-            {[lead?.title, lead?.company].filter(Boolean).join(' · ')}
-            {conv.leadAddress ? ` · ${conv.leadAddress}` : ''}
+            {[lead?.title, lead?.company, conv.leadAddress !== name ? conv.leadAddress : null]
+              .filter(Boolean)
+              .join(' · ')}
           </p>
         </div>
         <div className="thread__badges">
