@@ -125,7 +125,7 @@ export function ThreadView({
         <div className="thread__title">
           <h2>{name || conv.leadAddress || 'Unknown lead'}</h2>
           <p className="thread__sub">
-            {[lead?.title, lead?.company, conv.leadAddress !== name ? conv.leadAddress : null]
+            {[lead?.title, lead?.company, name ? conv.leadAddress : null]
               .filter(Boolean)
               .join(' · ')}
           </p>
