@@ -15,6 +15,7 @@ import { conversation, lead, mailbox, message, queueItem } from '@sdr/schema/pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '../../crypto/secret-box.ts';
 import type { InboxDeps } from '../../inbox/inbox.deps.ts';
+import { ingestInbound } from '../../inbox/inbox.service.ts';
 import { inboxDepsFor } from '../../inbox/test/inbox-kit.ts';
 import { createLogger } from '../../logger.ts';
 import { sealSecrets } from '../../mailboxes/mailboxes.service.ts';
@@ -454,6 +455,43 @@ describe.each(testDatabaseKinds())('mailbox watcher (%s)', (kind) => {
         contentType: 'application/pdf',
       },
     ]);
+  });
+
+  it('a message the inbox keeps failing on is retried, then skipped; the next one still arrives', async () => {
+    const t = await setup();
+    let attempts = 0;
+    const w = startMailboxWatcher({
+      db: suite.db,
+      box,
+      inbox: t.d,
+      logger,
+      refreshMs: 100,
+      backoff: { initialMs: 50, maxMs: 100 },
+      ingest: async (d, input) => {
+        if (input.providerId === 'poison@lead.example') {
+          attempts += 1;
+          throw new Error('boom');
+        }
+        return ingestInbound(d, input);
+      },
+    });
+    watchers.push(w);
+    await w.idle(mbId());
+    await dovecot.deliver(
+      t.user,
+      plainMail({ from: 'X <x@lead.example>', messageId: '<poison@lead.example>' }),
+    );
+    await dovecot.deliver(
+      t.user,
+      plainMail({ from: 'Y <y@lead.example>', messageId: '<fine@lead.example>' }),
+    );
+    await until(
+      'the next message',
+      async () => (await t.messages()).find((m) => m.providerId === 'fine@lead.example'),
+      15_000,
+    );
+    expect(attempts).toBe(5);
+    expect((await t.messages()).map((m) => m.providerId)).toEqual(['fine@lead.example']);
   });
 
   it('without IDLE the poll finds new mail', async () => {

@@ -72,6 +72,8 @@ export interface MailboxWatcher {
 }
 
 const FIRST_SIGHT_MARGIN_MS = 5 * 60_000;
+/** Ingest attempts of one message before it is skipped (logged as an error). */
+const MAX_ATTEMPTS = 5;
 
 export function startMailboxWatcher(o: MailboxWatcherOptions): MailboxWatcher {
   const sessions = new Map<string, MailboxSession>();
@@ -154,6 +156,8 @@ class MailboxSession {
   private again = false;
   private waiters: (() => void)[] = [];
   private syncs = 0;
+  /** Failed ingest attempts per UID (see processOne). */
+  private readonly failures = new Map<number, number>();
 
   constructor(
     private readonly o: MailboxWatcherOptions,
@@ -434,10 +438,23 @@ class MailboxSession {
         },
         'inbound email',
       );
+      this.failures.delete(item.uid);
     } catch (err) {
       // Input the inbox refuses (e.g. a sender address it cannot read) is skipped, not retried.
       if (err instanceof ApiError && err.status === 400) {
         this.log.warn({ uid: item.uid, err: loggableError(err) }, 'inbound email refused');
+        return;
+      }
+      // Anything else is retried after a reconnect, but one poisonous message must not hold
+      // the mailbox forever (the database being down fails earlier, at the reload).
+      const n = (this.failures.get(item.uid) ?? 0) + 1;
+      this.failures.set(item.uid, n);
+      if (n >= MAX_ATTEMPTS) {
+        this.failures.delete(item.uid);
+        this.log.error(
+          { uid: item.uid, err: loggableError(err) },
+          `inbound email skipped after ${n} failed attempts`,
+        );
         return;
       }
       throw err;
