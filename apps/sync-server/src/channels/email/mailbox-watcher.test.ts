@@ -533,5 +533,12 @@ describe.each(testDatabaseKinds())('mailbox watcher (%s)', (kind) => {
     );
     await until('the message', async () => (await t.messages()).length === 1);
     expect(w.watching()).toEqual([mbId()]);
+    // Disabled or removed mailboxes are let go.
+    await suite.db.update(mailbox).set({ status: 'disabled' }).where(eq(mailbox.id, mbId()));
+    await until('the session to stop', async () => w.watching().length === 0);
+    await suite.db.update(mailbox).set({ status: 'active' }).where(eq(mailbox.id, mbId()));
+    await until('the session to start again', async () => w.watching().length === 1);
+    await suite.db.delete(mailbox).where(eq(mailbox.id, mbId()));
+    await until('the session to stop', async () => w.watching().length === 0);
   });
 });
