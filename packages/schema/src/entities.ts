@@ -20,6 +20,7 @@ import {
   notification,
   queueItem,
   sendgridIntegration,
+  storedFile,
   twilioIntegration,
   webhookEvent,
   workspaceInboxSettings,
@@ -95,4 +96,5 @@ export const ENTITIES = [
   webhookEvent,
   inboxCommand,
   commandResult,
+  storedFile,
 ] as const;

@@ -35,3 +35,4 @@ export const sendgridIntegration = pgTables.sendgridIntegration;
 export const mailbox = pgTables.mailbox;
 export const webhookEvent = pgTables.webhookEvent;
 export const commandResult = pgTables.commandResult;
+export const storedFile = pgTables.storedFile;

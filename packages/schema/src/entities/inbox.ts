@@ -362,6 +362,32 @@ export const webhookEvent = defineEntity(
 );
 
 /**
+ * Server: a file attached to a message (uploaded by a member or received with an inbound email /
+ * MMS). The bytes live in the row (`bytea`, at most 20 MB, see apps/sync-server/src/files), so
+ * every server instance reads them from the shared database without a shared disk.
+ */
+export const storedFile = defineEntity(
+  'storedFile',
+  {
+    id: col.id(),
+    workspaceId: col.text().notNull().references('workspace'),
+    name: col.text().notNull(),
+    contentType: col.text().notNull(),
+    size: col.integer().notNull(),
+    /** Hex SHA-256 of the bytes. */
+    sha256: col.text().notNull(),
+    /** The member who uploaded it; null for files received from a provider. */
+    createdBy: col.text(),
+    createdAt: col.bigint().notNull(),
+    bytes: col.bytes().notNull(),
+  },
+  {
+    placement: 'server',
+    indexes: [{ name: 'stored_file_ws_ix', columns: ['workspaceId', 'createdAt'] }],
+  },
+);
+
+/**
  * Server: the answer of an inbox REST command sent with a `commandId` (the engine's outbox id).
  * A repeat of the same command id in the workspace returns the stored answer instead of running
  * again, so an engine resending after a crash or a lost response changes nothing twice.
