@@ -16,7 +16,7 @@ import { queryRows } from './sql.ts';
 import { CLOSE_CODES } from './close-codes.ts';
 import { SyncConnection } from './sync-connection.ts';
 import type { SyncCore } from './sync-core.ts';
-import { YjsHub } from './yjs-hub.ts';
+import { PRESENCE_PREFIX, YjsHub } from './yjs-hub.ts';
 
 export interface SyncSocketsOptions {
   readonly secret: string;
@@ -99,7 +99,8 @@ export function attachSyncSockets(
     open.add(tracked);
     ws.once('close', () => open.delete(tracked));
     if (docName !== null) {
-      if (parseDocName(docName)?.type !== 'lead')
+      // Lead records, and awareness-only presence rooms of conversations (yjs-hub.ts).
+      if (parseDocName(docName)?.type !== 'lead' && !docName.startsWith(PRESENCE_PREFIX))
         return ws.close(CLOSE_CODES.forbidden, 'unknown doc');
       return hub.join(ws, auth, docName, early);
     }

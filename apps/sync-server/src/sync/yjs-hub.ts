@@ -7,25 +7,39 @@
  * through the authority path; every committed change of the doc — from here, `/sync`, REST or
  * another instance — reaches the room through the fan-out, compensations included. A doc of
  * another workspace, or one the user cannot (or can no longer) see, closes the socket with 4403.
+ *
+ * **Presence rooms** `conversation:<id>` carry awareness only ("who else is viewing this
+ * conversation"): nothing is stored or relayed for their doc. The server answers sync step 1 with
+ * an empty step 2 (a stock provider becomes `synced`) and ignores every step 2 / update. Admission
+ * follows the conversation's visibility (`canSeeFact`: another workspace, an unknown conversation
+ * or one the user may not see → 4403; a reassignment that takes it out of their view closes the
+ * socket too). An awareness state must name its sender (`user.id` = the token's user) or be null;
+ * an update that claims to be someone else is dropped.
  */
 import type WebSocket from 'ws';
+import { sql } from 'drizzle-orm';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate } from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { canSeeLead, type Viewer } from '@sdr/domain';
+import { canSeeFact, canSeeLead, type Viewer } from '@sdr/domain';
 import type { Logger } from '../logger.ts';
 import { loggableError } from '../logger.ts';
 import type { FeedItem } from './fanout.ts';
 import { CLOSE_CODES } from './close-codes.ts';
 import type { Backlog, SocketAuth } from './socket-auth.ts';
+import { queryRows } from './sql.ts';
 import type { SyncCore } from './sync-core.ts';
 import { syncStep1Bytes, syncStep2Bytes, syncUpdateBytes } from './sync-messages.ts';
 
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
 export const MESSAGE_QUERY_AWARENESS = 3;
+/** Awareness-only rooms: `conversation:<conversationId>`. */
+export const PRESENCE_PREFIX = 'conversation:';
+/** An empty doc's update (sync step 2 of a presence room). */
+const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
 
 interface Member {
   readonly auth: SocketAuth;
@@ -35,6 +49,8 @@ interface Member {
 
 interface Room {
   readonly docName: string;
+  /** Awareness only (a `conversation:` room): no doc content. */
+  readonly presence: boolean;
   readonly workspaceId: string;
   readonly members: Map<WebSocket, Member>;
   readonly awareness: awarenessProtocol.Awareness;
@@ -72,9 +88,22 @@ export class YjsHub {
   async join(ws: WebSocket, auth: SocketAuth, docName: string, early: Backlog): Promise<void> {
     const { workspaceId, userId, role } = auth;
     const viewer = await this.core.visibility.viewer(workspaceId, userId, role);
-    const stored = await this.core.authority.readDoc(docName);
+    const presence = docName.startsWith(PRESENCE_PREFIX);
+    const stored = presence ? null : await this.core.authority.readDoc(docName);
     const policy = await this.core.visibility.policy(workspaceId);
-    if (
+    if (presence) {
+      const [conv] = await queryRows<{ workspace_id: string; assignee_id: string | null }>(
+        this.core.db,
+        sql`select workspace_id, assignee_id from conversation where id = ${docName.slice(PRESENCE_PREFIX.length)}`,
+      );
+      if (
+        !conv ||
+        conv.workspace_id !== workspaceId ||
+        !canSeeFact(viewer, 'conversation', { assigneeId: conv.assignee_id }, policy)
+      ) {
+        return ws.close(CLOSE_CODES.forbidden, 'not available');
+      }
+    } else if (
       stored &&
       (stored.workspaceId !== workspaceId ||
         !canSeeLead(viewer, { ownerId: stored.ownerId }, policy))
@@ -88,7 +117,7 @@ export class YjsHub {
     if (!room) {
       const awareness = new awarenessProtocol.Awareness(new Y.Doc());
       awareness.setLocalState(null);
-      room = { docName, workspaceId, members: new Map(), awareness };
+      room = { docName, presence, workspaceId, members: new Map(), awareness };
       const r = room;
       awareness.on(
         'update',
@@ -141,6 +170,13 @@ export class YjsHub {
       case MESSAGE_SYNC: {
         const kind = decoding.readVarUint(d);
         const body = decoding.readVarUint8Array(d);
+        if (room.presence) {
+          // Awareness only: an empty doc for step 1; content is never stored or relayed.
+          if (kind === messageYjsSyncStep1) {
+            send(ws, envelope(MESSAGE_SYNC, syncStep2Bytes(EMPTY_UPDATE)));
+          }
+          return;
+        }
         if (kind === messageYjsSyncStep1) {
           const stored = await this.core.authority.readDoc(room.docName);
           const state = stored?.state ?? Y.encodeStateAsUpdate(new Y.Doc());
@@ -150,9 +186,12 @@ export class YjsHub {
         }
         return;
       }
-      case MESSAGE_AWARENESS:
-        awarenessProtocol.applyAwarenessUpdate(room.awareness, decoding.readVarUint8Array(d), ws);
+      case MESSAGE_AWARENESS: {
+        const update = decoding.readVarUint8Array(d);
+        if (room.presence && !statesNameSender(update, member.auth.userId)) return;
+        awarenessProtocol.applyAwarenessUpdate(room.awareness, update, ws);
         return;
+      }
       case MESSAGE_QUERY_AWARENESS: {
         const ids = [...room.awareness.getStates().keys()];
         send(ws, awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(room.awareness, ids)));
@@ -184,7 +223,18 @@ export class YjsHub {
   }
 
   private onChange(c: FeedItem, rooms: Map<string, Room>): void {
-    if (c.kind === 'fact') return; // server-owned facts are not Yjs docs
+    if (c.kind === 'fact') {
+      // Server-owned facts are not Yjs docs; a conversation's change may end someone's view of it.
+      const room = c.entity === 'conversation' ? rooms.get(PRESENCE_PREFIX + c.id) : undefined;
+      if (!room) return;
+      const policy = this.core.visibility.policyNow(room.workspaceId);
+      for (const [ws, m] of room.members) {
+        if (c.data === null || !canSeeFact(m.viewer, 'conversation', c.data, policy)) {
+          ws.close(CLOSE_CODES.forbidden, 'no longer visible');
+        }
+      }
+      return;
+    }
     const room = rooms.get(c.docName);
     if (!room) return;
     const update = c.update ?? c.state;
@@ -242,6 +292,26 @@ export class YjsHub {
   close(): void {
     for (const entry of this.workspaces.values()) entry.unsubscribe();
     this.workspaces.clear();
+  }
+}
+
+/**
+ * True when every state in an awareness update is null (gone) or names `userId` as its `user.id`
+ * (wire format: count, then per client: clientID, clock, JSON state).
+ */
+export function statesNameSender(update: Uint8Array, userId: string): boolean {
+  try {
+    const d = decoding.createDecoder(update);
+    const n = decoding.readVarUint(d);
+    for (let i = 0; i < n; i++) {
+      decoding.readVarUint(d);
+      decoding.readVarUint(d);
+      const state = JSON.parse(decoding.readVarString(d)) as { user?: { id?: unknown } } | null;
+      if (state !== null && state.user?.id !== userId) return false;
+    }
+    return true;
+  } catch {
+    return false;
   }
 }
 
