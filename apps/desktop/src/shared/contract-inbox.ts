@@ -12,6 +12,7 @@ import { z } from 'zod';
 import {
   Channel,
   ConversationStatus,
+  InboxSettings,
   MessageStatus,
   NotificationCategory,
   NotificationPrefs,
@@ -189,6 +190,45 @@ export const TeamMemberLoad = z.object({
 });
 export type TeamMemberLoad = z.infer<typeof TeamMemberLoad>;
 
+/** A member's load in the manager's team view (`queue:team`). */
+export const TeamLoadDto = TeamMemberLoad.extend({
+  /** Known when the server answered (`GET /queue/team`); null from the local computation. */
+  name: z.string().nullable(),
+  capacity: z.number().int().nullable(),
+  claimedItems: z.number().int().nullable(),
+});
+export type TeamLoadDto = z.infer<typeof TeamLoadDto>;
+
+export const TeamView = z.object({
+  /** `server`: `GET /api/v1/queue/team` (online); `local`: computed from the local copies. */
+  source: z.enum(['server', 'local']),
+  members: z.array(TeamLoadDto),
+});
+export type TeamView = z.infer<typeof TeamView>;
+
+/** The workspace's inbox settings as the engine has them. */
+export const InboxSettingsDto = z.object({
+  settings: InboxSettings,
+  updatedAt: z.number().nullable(),
+  updatedBy: z.string().nullable(),
+  /** `server`: just read from it; `cache`: as last synced (offline); `defaults`: never synced. */
+  source: z.enum(['server', 'cache', 'defaults']),
+});
+export type InboxSettingsDto = z.infer<typeof InboxSettingsDto>;
+
+/** Where a conversation can be started from: our Twilio numbers, my mailboxes. */
+export const InboxChannelsDto = z.object({
+  sms: z.array(z.string()),
+  whatsapp: z.array(z.string()),
+  email: z.array(z.string()),
+  /** `server`: just read; `cache`: as last read (offline); `none`: never read. */
+  source: z.enum(['server', 'cache', 'none']),
+});
+export type InboxChannelsDto = z.infer<typeof InboxChannelsDto>;
+
+export const StartableChannel = z.enum(['email', 'sms', 'whatsapp']);
+export type StartableChannel = z.infer<typeof StartableChannel>;
+
 export const NotificationDto = z.object({
   id: z.string(),
   category: NotificationCategory,
@@ -292,6 +332,14 @@ export const inboxChannels = {
   },
   'inbox:update': { input: ConversationPatch, output: CommandAnswer },
   'inbox:markRead': { input: z.object({ conversationId: Id }).strict(), output: CommandAnswer },
+  /**
+   * Presence: the conversation the renderer shows (null: none) and whether I am composing in it.
+   * The engine joins that conversation's awareness room while online and emits `inbox:presence`.
+   */
+  'inbox:view': {
+    input: z.object({ conversationId: Id.nullable(), typing: z.boolean().default(false) }).strict(),
+    output: Ok,
+  },
   /** Commands not confirmed yet and commands the server refused. */
   'inbox:commands': { input: z.object({}).strict(), output: z.array(InboxCommandDto) },
   /** Forgets a refused command (its optimistic state goes with it). */
@@ -323,8 +371,31 @@ export const inboxChannels = {
     input: z.object({ itemIds: z.array(Id).min(1).max(500) }).strict(),
     output: CommandAnswer,
   },
-  /** Managers: load per member (open conversations, unread, queue items, SLA breaches). */
-  'queue:team': { input: z.object({}).strict(), output: z.array(TeamMemberLoad) },
+  /**
+   * Managers: load per member (open conversations vs capacity, queue items, claimed, SLA
+   * breaches): the server's view when online, else computed from the local copies.
+   */
+  'queue:team': { input: z.object({}).strict(), output: TeamView },
+  /** The workspace's inbox settings: fresh from the server when online, else the cached copy. */
+  'inbox:settings': { input: z.object({}).strict(), output: InboxSettingsDto },
+  /** Managers/admins: replace them on the server (online only; `invalid_input` issues by path). */
+  'inbox:saveSettings': { input: InboxSettings, output: InboxSettingsDto },
+  /** Our Twilio numbers and my mailboxes (read when online, cached). */
+  'inbox:channels': { input: z.object({}).strict(), output: InboxChannelsDto },
+  /**
+   * Starts (or, SMS/WhatsApp on the same numbers, finds) a conversation with a lead on a channel,
+   * assigned to me (online only). The conversation is stored locally at once.
+   */
+  'inbox:startConversation': {
+    input: z
+      .object({
+        leadId: Id,
+        channel: StartableChannel,
+        subject: z.string().max(998).optional(),
+      })
+      .strict(),
+    output: ConversationDto,
+  },
   'notifications:list': {
     input: z.object({ limit: z.number().int().min(1).max(200).default(50) }).strict(),
     output: z.object({ items: z.array(NotificationDto), unread: z.number().int() }),
@@ -359,12 +430,19 @@ export const inboxEvents = {
     /** True when the engine raised the OS notification itself (Electron). */
     shown: z.boolean(),
   }),
+  /** The inbox settings changed (saved here, or read fresh from the server and different). */
+  'inbox:settingsChanged': InboxSettingsDto,
   /** The server refused a command for good (it is listed as failed until dismissed). */
   'inbox:commandFailed': z.object({
     id: z.string(),
     kind: z.string(),
     message: z.string(),
     target: z.string().nullable(),
+  }),
+  /** Who else is viewing the conversation I view (other users; empty when nobody or offline). */
+  'inbox:presence': z.object({
+    conversationId: z.string(),
+    viewers: z.array(z.object({ userId: z.string(), name: z.string(), typing: z.boolean() })),
   }),
   /** Electron: a notification was clicked; open what it is about. */
   'notifications:open': z.object({

@@ -2,11 +2,14 @@
  * The sync server's inbox REST endpoints the command outbox calls (apps/sync-server/src/inbox/).
  * Every command carries its `commandId`, so a resend after a crash is a no-op on the server.
  * Answers are read loosely: what the server changed reaches the engine as facts through the sync
- * stream, so only `queue/next`'s claimed item id and the inbox settings are read here. HTTP errors
+ * stream, so only `queue/next`'s claimed item id, the inbox settings, a started conversation, the
+ * team view and the channels one can start a conversation on (Twilio numbers, mailboxes) are read
+ * here. HTTP errors
  * map to engine codes like `server-api.ts` (the server's code kept as `serverCode`); a network
  * failure or timeout is `server_unreachable`.
  */
 import { ErrorBody, InboxSettings } from '@sdr/schema';
+import { z } from 'zod';
 import { EngineFailure } from '../errors.ts';
 import { engineCodeFor } from '../server-api.ts';
 
@@ -90,15 +93,86 @@ export function createInboxApi(opts: { baseUrl: string; fetch?: Fetch; timeoutMs
       call('PUT', `/queue/order`, token, body),
     notificationsRead: (token: string, body: Record<string, unknown>) =>
       call('POST', `/notifications/read`, token, body),
-    settings: async (token: string): Promise<InboxSettings> => {
-      const r = (await call('GET', `/inbox/settings`, token)) as { settings?: unknown } | undefined;
-      const parsed = InboxSettings.safeParse(r?.settings ?? r);
-      if (!parsed.success) {
-        throw new EngineFailure('server_error', 'The sync server sent unreadable inbox settings');
+    settings: async (token: string): Promise<StoredSettings> =>
+      storedSettings(await call('GET', `/inbox/settings`, token)),
+    /** Managers/admins: replaces the settings; a 400 carries zod issues by path. */
+    saveSettings: async (token: string, settings: InboxSettings): Promise<StoredSettings> =>
+      storedSettings(await call('PUT', `/inbox/settings`, token, settings)),
+    /** Starts (or finds) a conversation with a lead; the server's conversation row. */
+    startConversation: async (
+      token: string,
+      leadId: string,
+      body: Record<string, unknown>,
+    ): Promise<Record<string, unknown>> => {
+      const r = await call('POST', `/leads/${id(leadId)}/conversations`, token, body);
+      if (!r || typeof r !== 'object' || typeof (r as { id?: unknown }).id !== 'string') {
+        throw new EngineFailure('server_error', 'The sync server sent an unreadable conversation');
       }
-      return parsed.data;
+      return r as Record<string, unknown>;
+    },
+    /** The workspace's Twilio numbers (empty when not connected). */
+    twilioNumbers: async (token: string): Promise<string[]> => {
+      const r = TwilioView.safeParse(await call('GET', `/integrations/twilio`, token));
+      return r.success && r.data.connected ? r.data.phoneNumbers : [];
+    },
+    /** Mailboxes the caller may see (admins: every one of the workspace), with their owner. */
+    mailboxes: async (token: string): Promise<{ userId: string; address: string }[]> => {
+      const r = MailboxList.safeParse(await call('GET', `/mailboxes`, token));
+      if (!r.success) {
+        throw new EngineFailure('server_error', 'The sync server sent unreadable mailboxes');
+      }
+      return r.data.items.filter((m) => m.status !== 'disabled');
+    },
+    /** Managers: the team's load (`GET /queue/team`). */
+    team: async (token: string): Promise<ServerTeamView> => {
+      const r = ServerTeamView.safeParse(await call('GET', `/queue/team`, token));
+      if (!r.success) {
+        throw new EngineFailure('server_error', 'The sync server sent an unreadable team view');
+      }
+      return r.data;
     },
   };
 }
 
 export type InboxApi = ReturnType<typeof createInboxApi>;
+
+/** `GET/PUT /inbox/settings` answers. */
+export interface StoredSettings {
+  settings: InboxSettings;
+  updatedAt: number | null;
+  updatedBy: string | null;
+}
+
+function storedSettings(r: unknown): StoredSettings {
+  const body = (r ?? {}) as { settings?: unknown; updatedAt?: unknown; updatedBy?: unknown };
+  const parsed = InboxSettings.safeParse(body.settings ?? r);
+  if (!parsed.success) {
+    throw new EngineFailure('server_error', 'The sync server sent unreadable inbox settings');
+  }
+  return {
+    settings: parsed.data,
+    updatedAt: typeof body.updatedAt === 'number' ? body.updatedAt : null,
+    updatedBy: typeof body.updatedBy === 'string' ? body.updatedBy : null,
+  };
+}
+
+const TwilioView = z.object({ connected: z.boolean(), phoneNumbers: z.array(z.string()) });
+const MailboxList = z.object({
+  items: z.array(z.object({ userId: z.string(), address: z.string(), status: z.string() })),
+});
+const Count = z.number().int();
+const ServerTeamView = z.object({
+  members: z.array(
+    z.object({
+      userId: z.string(),
+      name: z.string(),
+      openConversations: Count,
+      capacity: Count,
+      openItems: Count,
+      claimedItems: Count,
+      breaches: Count,
+    }),
+  ),
+  unassigned: z.object({ openConversations: Count, openItems: Count, breaches: Count }),
+});
+export type ServerTeamView = z.infer<typeof ServerTeamView>;

@@ -15,12 +15,16 @@ export function createInboxHandlers(inbox: Inbox): InboxHandlers {
     'inbox:assign': async (input) => inbox.assign(input),
     'inbox:update': async (input) => inbox.update(input),
     'inbox:markRead': async ({ conversationId }) => inbox.markRead(conversationId),
+    'inbox:view': async ({ conversationId, typing }) => {
+      inbox.view(conversationId, typing);
+      return { ok: true as const };
+    },
     'inbox:commands': async () => inbox.commands(),
     'inbox:dismissCommand': async ({ id }) => {
       inbox.dismissCommand(id);
       return { ok: true as const };
     },
-    'inbox:templates': async () => inbox.templates(),
+    'inbox:templates': () => inbox.templates(),
     'inbox:saveSnippets': async ({ snippets }) => inbox.saveSnippets(snippets),
     'queue:list': async ({ team }) => inbox.queue(team),
     'queue:next': async () => inbox.next(),
@@ -28,7 +32,11 @@ export function createInboxHandlers(inbox: Inbox): InboxHandlers {
     'queue:release': async ({ id }) => inbox.queueAction('release', id),
     'queue:complete': async ({ id }) => inbox.queueAction('complete', id),
     'queue:reorder': async ({ itemIds }) => inbox.reorder(itemIds),
-    'queue:team': async () => inbox.team(),
+    'queue:team': () => inbox.teamView(),
+    'inbox:settings': () => inbox.settings(),
+    'inbox:saveSettings': (settings) => inbox.saveSettings(settings),
+    'inbox:channels': () => inbox.channels(),
+    'inbox:startConversation': (input) => inbox.startConversation(input),
     'notifications:list': async ({ limit }) => inbox.notifications(limit),
     'notifications:markRead': async ({ ids }) => inbox.markNotificationsRead(ids),
     'notifications:getPrefs': async () => inbox.prefs(),

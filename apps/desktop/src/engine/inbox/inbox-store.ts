@@ -10,6 +10,7 @@
 import type Database from 'better-sqlite3';
 import type { ConversationStatus, NotificationCategory } from '@sdr/schema';
 import type { InboxView, ThreadLead } from '../../shared/contract.ts';
+import { FactStore } from './fact-store.ts';
 
 export interface ConversationRow {
   id: string;
@@ -242,6 +243,7 @@ const PENDING_READ = `c.id IN (SELECT json_extract(payload, '$.conversationId') 
   WHERE workspace_id = c.workspace_id AND kind = 'markRead' AND state = 'pending')`;
 
 export function createInboxStore(sqlite: Database.Database) {
+  const facts = new FactStore(sqlite);
   const cache = new Map<string, Database.Statement>();
   const stmt = (sql: string) => {
     let s = cache.get(sql);
@@ -494,6 +496,15 @@ export function createInboxStore(sqlite: Database.Database) {
         error,
         id,
       );
+    },
+
+    /**
+     * A row a REST answer returned (e.g. a conversation just started), stored as the sync
+     * stream would store its fact (the stream's copy replaces it when it comes; never older).
+     */
+    applyFact(ws: string, entity: 'conversation', row: Record<string, unknown>): boolean {
+      const r = facts.apply(ws, entity, String(row.id), row);
+      return r !== null && !('error' in r);
     },
 
     // ---- local settings (JSON values) ----

@@ -18,8 +18,13 @@
  *   is weighed with `shouldNotify` against my preferences (engine-local setting) and raised as an
  *   OS notification (the `notify` hook: Electron main) and a `notifications:new` event (the web
  *   shell's renderer shows it with the Web Notifications API, or a toast).
+ * - **Presence** (`presence.ts`): `inbox:view` names the conversation on screen; while online the
+ *   engine joins its awareness room on the server and emits `inbox:presence` (who else views it).
  * - **Settings**: the workspace's inbox settings (templates, queue weights) are fetched when
- *   online and cached; personal snippets and notification preferences are engine-local.
+ *   online and cached; managers save them through the server (online only). Personal snippets
+ *   and notification preferences are engine-local.
+ * - **Online-only reads and actions**: the team view from the server (local computation as the
+ *   fallback), the channels one can start a conversation on (cached), starting a conversation.
  */
 import { compareQueueItems, explainPriority, shouldNotify } from '@sdr/domain';
 import {
@@ -34,14 +39,18 @@ import { z } from 'zod';
 import type {
   AuthState,
   ConversationDto,
+  InboxChannelsDto,
   InboxCommandDto,
   InboxCounts,
+  InboxSettingsDto,
   MessageDto,
   NotificationDto,
   QueueItemDto,
   Snippet,
   SyncStatus,
+  StartableChannel,
   TeamMemberLoad,
+  TeamView,
   ThreadDto,
   inboxChannels,
 } from '../../shared/contract.ts';
@@ -50,7 +59,8 @@ import { EngineFailure } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 import type { AppliedFact } from './fact-store.ts';
-import type { InboxApi } from './inbox-api.ts';
+import type { Presence } from './presence.ts';
+import type { InboxApi, StoredSettings } from './inbox-api.ts';
 import type {
   CommandRow,
   ConversationRow,
@@ -78,6 +88,8 @@ export interface InboxOptions {
   log: Logger;
   now: () => number;
   timing?: { retryBaseMs?: number; retryCapMs?: number; settingsEveryMs?: number };
+  /** Who else views the open conversation (absent: no presence). */
+  presence?: Presence | undefined;
 }
 
 interface Account {
@@ -93,6 +105,12 @@ const OWNER_KEY = (ws: string) => `inbox.user.${ws}`;
 const SETTINGS_KEY = (ws: string) => `inbox.settings.${ws}`;
 const PREFS_KEY = (userId: string) => `inbox.notificationPrefs.${userId}`;
 const SNIPPETS_KEY = (userId: string) => `inbox.snippets.${userId}`;
+/** When and by whom the cached settings were saved on the server. */
+const SETTINGS_META_KEY = (ws: string) => `inbox.settingsMeta.${ws}`;
+/** Our Twilio numbers and my mailboxes (where conversations can be started), as last read. */
+const CHANNELS_KEY = (ws: string, userId: string) => `inbox.channels.${ws}.${userId}`;
+/** Reads that refresh from the server on demand do so at most this often. */
+const REFRESH_MS = 5_000;
 
 /** Engine codes that mean the server refused the command for good. */
 const PERMANENT = new Set(['invalid_input', 'forbidden', 'not_found', 'conflict']);
@@ -144,6 +162,7 @@ export class Inbox {
           }
         : null;
     const next = this.account;
+    this.o.presence?.account(next ? { id: next.userId, name: next.name } : null);
     if (next) {
       this.workspaces.add(next.workspaceId);
       const owner = this.o.store.getSetting(OWNER_KEY(next.workspaceId));
@@ -168,6 +187,7 @@ export class Inbox {
     const online = ws !== undefined && status.workspaceId === ws && status.connection === 'online';
     const was = this.online;
     this.online = online;
+    this.o.presence?.setOnline(online);
     if (online && !was) {
       this.retryMs = 0;
       this.kick();
@@ -186,6 +206,7 @@ export class Inbox {
 
   close(): void {
     this.closed = true;
+    this.o.presence?.close();
     for (const t of [this.retryTimer, this.settingsTimer, this.changedTimer])
       if (t) clearTimeout(t);
   }
@@ -207,6 +228,12 @@ export class Inbox {
       }
     }
     this.changedLocally(ids.size > 50 ? null : ids, queue, notes);
+  }
+
+  /** The conversation on screen (null: none) and whether I am composing in it (presence). */
+  view(conversationId: string | null, typing: boolean): void {
+    if (conversationId !== null) this.me();
+    this.o.presence?.view(conversationId, typing);
   }
 
   // ---- reads -------------------------------------------------------------------------------
@@ -403,6 +430,50 @@ export class Inbox {
     );
   }
 
+  /** Managers: the server's team view when online (capacity, claimed), else `team()`. */
+  async teamView(): Promise<TeamView> {
+    const local = this.team();
+    if (this.online) {
+      try {
+        const view = await this.o.authed((token) => this.o.api.team(token));
+        const unread = new Map(local.map((l) => [l.userId, l.unread]));
+        return {
+          source: 'server',
+          members: [
+            ...view.members.map((m) => ({
+              userId: m.userId,
+              name: m.name,
+              openConversations: m.openConversations,
+              capacity: m.capacity,
+              unread: unread.get(m.userId) ?? 0,
+              queueItems: m.openItems,
+              claimedItems: m.claimedItems,
+              breaches: m.breaches,
+            })),
+            {
+              userId: null,
+              name: null,
+              openConversations: view.unassigned.openConversations,
+              capacity: null,
+              unread: unread.get(null) ?? 0,
+              queueItems: view.unassigned.openItems,
+              claimedItems: null,
+              breaches: view.unassigned.breaches,
+            },
+          ],
+        };
+      } catch (err) {
+        if (err instanceof EngineFailure && ['unauthenticated', 'forbidden'].includes(err.code))
+          throw err;
+        this.o.log.info('team view not fetched; computed locally', { error: String(err) });
+      }
+    }
+    return {
+      source: 'local',
+      members: local.map((l) => ({ ...l, name: null, capacity: null, claimedItems: null })),
+    };
+  }
+
   notifications(limit: number): { items: NotificationDto[]; unread: number } {
     const me = this.me();
     const pendingRead = this.pendingNotificationReads();
@@ -447,9 +518,111 @@ export class Inbox {
     return cached?.success ? cached.data : DEFAULT_INBOX_SETTINGS;
   }
 
-  templates(): { workspace: InboxSettings['templates']; personal: Snippet[] } {
+  /** Workspace templates (fresh from the server when online, at most every few seconds). */
+  async templates(): Promise<{ workspace: InboxSettings['templates']; personal: Snippet[] }> {
     const me = this.me();
+    if (this.online && this.o.now() - this.settingsFetchedAt >= REFRESH_MS) {
+      await this.refreshSettings();
+    }
     return { workspace: this.inboxSettings().templates, personal: this.snippets(me.userId) };
+  }
+
+  /** The settings: read from the server when online (the cache offline, or when it fails). */
+  async settings(): Promise<InboxSettingsDto> {
+    this.me();
+    const fresh = this.online && (await this.refreshSettings());
+    return this.settingsDto(fresh ? 'server' : 'cache');
+  }
+
+  /** Managers/admins: saves them on the server (online only), then caches what it stored. */
+  async saveSettings(settings: InboxSettings): Promise<InboxSettingsDto> {
+    const me = this.me();
+    const ws = this.o.workspace.editable();
+    if (!isManager(me.role)) {
+      throw new EngineFailure('forbidden', 'Only managers and admins change the inbox settings');
+    }
+    const stored = await this.onlineOnly(
+      'Inbox settings are saved on the server, which cannot be reached now. Try again when the app is back online.',
+      (token) => this.o.api.saveSettings(token, settings),
+    );
+    this.settingsFetchedAt = this.o.now();
+    if (ws === this.account?.workspaceId) this.cacheSettings(ws, stored);
+    return this.settingsDto('server');
+  }
+
+  /**
+   * Where I can start conversations: the workspace's Twilio numbers (SMS: plain numbers;
+   * WhatsApp: any, as the server derives `whatsapp:` from a plain one) and my own mailboxes.
+   * Read from the server when online (at most every few seconds), else as last read.
+   */
+  async channels(): Promise<InboxChannelsDto> {
+    const me = this.me();
+    const key = CHANNELS_KEY(me.workspaceId, me.userId);
+    const Cached = z.object({
+      numbers: z.array(z.string()),
+      mailboxes: z.array(z.string()),
+      at: z.number(),
+    });
+    let cached = Cached.safeParse(this.o.store.getSetting(key));
+    let source: InboxChannelsDto['source'] = cached.success ? 'cache' : 'none';
+    if (this.online && (!cached.success || this.o.now() - cached.data.at >= REFRESH_MS)) {
+      try {
+        const [numbers, mailboxes] = await this.o.authed((token) =>
+          Promise.all([this.o.api.twilioNumbers(token), this.o.api.mailboxes(token)]),
+        );
+        const value = {
+          numbers,
+          mailboxes: mailboxes.filter((m) => m.userId === me.userId).map((m) => m.address),
+          at: this.o.now(),
+        };
+        this.o.store.setSetting(key, value);
+        cached = Cached.safeParse(value);
+        source = 'server';
+      } catch (err) {
+        if (err instanceof EngineFailure && err.code === 'unauthenticated') throw err;
+        this.o.log.info('inbox channels not fetched', { error: String(err) });
+      }
+    }
+    const numbers = cached.success ? cached.data.numbers : [];
+    return {
+      sms: numbers.filter((n) => !n.startsWith('whatsapp:')),
+      whatsapp: numbers.map((n) => (n.startsWith('whatsapp:') ? n : `whatsapp:${n}`)),
+      email: cached.success ? cached.data.mailboxes : [],
+      source,
+    };
+  }
+
+  /**
+   * Starts (or finds) a conversation with a lead on a channel, assigned to me. Online only: the
+   * server picks our address and may return an existing conversation, so there is nothing to
+   * show before it answers. The answer is stored locally at once (the sync stream's fact follows).
+   */
+  async startConversation(input: {
+    leadId: string;
+    channel: StartableChannel;
+    subject?: string | undefined;
+  }): Promise<ConversationDto> {
+    const me = this.me();
+    const ws = this.o.workspace.editable();
+    const row = await this.onlineOnly(
+      'Starting a conversation needs the server, which cannot be reached now. Try again when the app is back online.',
+      (token) =>
+        this.o.api.startConversation(token, input.leadId, {
+          channel: input.channel,
+          ...(input.subject ? { subject: input.subject } : {}),
+          commandId: newId(),
+        }),
+    );
+    const id = String(row.id);
+    if (!this.o.store.conversation(ws, id) && !this.o.store.applyFact(ws, 'conversation', row)) {
+      this.o.log.warn('started conversation not stored locally', { id });
+    }
+    this.changedLocally([id], false, false);
+    const stored = this.o.store.conversation(ws, id);
+    if (!stored)
+      throw new EngineFailure('server_error', 'The conversation could not be stored here');
+    const pending = this.o.store.commands(me.workspaceId).filter((c) => c.state === 'pending');
+    return this.conversationDto(stored, pending);
   }
 
   saveSnippets(snippets: Snippet[]): Snippet[] {
@@ -766,15 +939,52 @@ export class Inbox {
     this.settingsTimer = setTimeout(() => void this.fetchSettings(), every);
     this.settingsTimer.unref?.();
     if (this.o.now() - this.settingsFetchedAt < 10_000) return;
+    await this.refreshSettings();
+  }
+
+  /** Reads the settings from the server into the cache; false when it could not. */
+  private async refreshSettings(): Promise<boolean> {
+    const ws = this.account?.workspaceId;
+    if (!ws || !this.online || this.closed) return false;
     try {
-      const settings = await this.o.authed((token) => this.o.api.settings(token));
+      const stored = await this.o.authed((token) => this.o.api.settings(token));
       this.settingsFetchedAt = this.o.now();
-      if (!this.closed && ws === this.account?.workspaceId)
-        this.o.store.setSetting(SETTINGS_KEY(ws), settings);
+      if (!this.closed && ws === this.account?.workspaceId) this.cacheSettings(ws, stored);
+      return true;
     } catch (err) {
       // SDRs may not read them on every server, and offline is fine: the defaults stay.
       this.o.log.info('inbox settings not fetched', { error: String(err) });
+      return false;
     }
+  }
+
+  private cacheSettings(ws: string, stored: StoredSettings): void {
+    const before = JSON.stringify(this.o.store.getSetting(SETTINGS_KEY(ws)) ?? null);
+    this.o.store.tx(() => {
+      this.o.store.setSetting(SETTINGS_KEY(ws), stored.settings);
+      this.o.store.setSetting(SETTINGS_META_KEY(ws), {
+        updatedAt: stored.updatedAt,
+        updatedBy: stored.updatedBy,
+      });
+    });
+    if (before !== JSON.stringify(stored.settings) && ws === this.account?.workspaceId) {
+      this.o.emit('inbox:settingsChanged', this.settingsDto('server'));
+      this.changedLocally([], true, false); // queue explanations use the weights
+    }
+  }
+
+  private settingsDto(source: InboxSettingsDto['source']): InboxSettingsDto {
+    const ws = this.me().workspaceId;
+    const cached = InboxSettings.safeParse(this.o.store.getSetting(SETTINGS_KEY(ws)));
+    const meta = z
+      .object({ updatedAt: z.number().nullable(), updatedBy: z.string().nullable() })
+      .safeParse(this.o.store.getSetting(SETTINGS_META_KEY(ws)));
+    return {
+      settings: cached.success ? cached.data : DEFAULT_INBOX_SETTINGS,
+      updatedAt: meta.success ? meta.data.updatedAt : null,
+      updatedBy: meta.success ? meta.data.updatedBy : null,
+      source: cached.success ? source : 'defaults',
+    };
   }
 
   // ---- notifications -----------------------------------------------------------------------
@@ -832,6 +1042,19 @@ export class Inbox {
   }
 
   // ---- helpers -----------------------------------------------------------------------------
+
+  /** A call that needs the server now: refused with `offline` as the reason when unreachable. */
+  private async onlineOnly<T>(offline: string, fn: (token: string) => Promise<T>): Promise<T> {
+    if (!this.online) throw new EngineFailure('server_unreachable', offline);
+    try {
+      return await this.o.authed(fn);
+    } catch (err) {
+      if (err instanceof EngineFailure && err.code === 'server_unreachable') {
+        throw new EngineFailure('server_unreachable', offline, { cause: err });
+      }
+      throw err;
+    }
+  }
 
   private me(): Account {
     if (!this.account) throw new EngineFailure('unauthenticated', 'Sign in first');

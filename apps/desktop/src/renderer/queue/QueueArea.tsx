@@ -4,11 +4,12 @@
  * (`explainPriority` lines as the title tooltip). "Next" (or `n`) takes the top item: the server
  * decides who gets it, so until it answers the claim shows as unconfirmed (offline too); a claim
  * the server refuses shows why. Managers switch to the team's queue, reorder items by drag and
- * drop (pins) and see each member's load and SLA breaches.
+ * drop (pins) and see each member's load against their capacity, claimed items and SLA breaches
+ * (the server's `GET /queue/team` when online, computed from the local copies offline).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Badge, Button, EmptyState, Kbd, PageHeader, SegmentedControl, useToast } from '@sdr/ui';
-import type { QueueItemDto, TeamMemberLoad } from '../../shared/contract.ts';
+import type { QueueItemDto, TeamView } from '../../shared/contract.ts';
 import { engine } from '../engine.ts';
 import { errorMessage } from '../errors.ts';
 import { useInboxChanged, useNow } from '../inbox/hooks.ts';
@@ -43,7 +44,7 @@ export function QueueArea() {
   const manager = me.role === 'manager' || me.role === 'admin';
   const [team, setTeam] = useState(false);
   const [items, setItems] = useState<QueueItemDto[] | null>(null);
-  const [loads, setLoads] = useState<TeamMemberLoad[]>([]);
+  const [loads, setLoads] = useState<TeamView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [dragId, setDragId] = useState<string | null>(null);
   const seq = useRef(0);
@@ -136,28 +137,48 @@ export function QueueArea() {
           </>
         }
       />
-      {team && loads.length > 0 ? (
+      {team && loads && loads.members.length > 0 ? (
         <table className="queue__team">
-          <caption>Team load</caption>
+          <caption>
+            Team load{' '}
+            {loads.source === 'local' ? (
+              <Badge tone="warning">Offline: computed from this device&apos;s copy</Badge>
+            ) : null}
+          </caption>
           <thead>
             <tr>
               <th scope="col">Member</th>
               <th scope="col">Open conversations</th>
               <th scope="col">Unread</th>
               <th scope="col">Queue items</th>
+              <th scope="col">Claimed</th>
               <th scope="col">SLA breaches</th>
             </tr>
           </thead>
           <tbody>
-            {loads.map((l) => (
-              <tr key={l.userId ?? '-'}>
-                <td>{memberName(members, l.userId, me.user.id)}</td>
-                <td>{l.openConversations}</td>
-                <td>{l.unread}</td>
-                <td>{l.queueItems}</td>
-                <td className={l.breaches > 0 ? 'queue__breach' : ''}>{l.breaches}</td>
-              </tr>
-            ))}
+            {loads.members.map((l) => {
+              const full = l.capacity !== null && l.openConversations >= l.capacity;
+              return (
+                <tr key={l.userId ?? '-'}>
+                  <td>
+                    {l.userId === null
+                      ? 'Unassigned'
+                      : l.userId === me.user.id
+                        ? 'Me'
+                        : (l.name ?? memberName(members, l.userId, me.user.id))}
+                  </td>
+                  <td className={full ? 'queue__breach' : ''}>
+                    {l.capacity !== null && l.userId !== null
+                      ? `${l.openConversations} / ${l.capacity}`
+                      : l.openConversations}
+                  </td>
+                  <td>{l.unread}</td>
+                  <td>{l.queueItems}</td>
+                  <td>{l.claimedItems ?? '–'}</td>
+                  <td className={l.breaches > 0 ? 'queue__breach' : ''}>{l.breaches}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       ) : null}
