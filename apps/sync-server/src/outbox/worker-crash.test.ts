@@ -74,7 +74,7 @@ describe.each(testDatabaseKinds())('outbox under a killed worker (%s)', (kind) =
       // Set up: workspace, integration, N queued messages with their jobs.
       let handle = await open();
       await migrateDatabase(handle);
-      const settings = { expireInSeconds: 2, retryDelaySeconds: 1, maxAttempts: 5 };
+      const settings = { expireInSeconds: 4, retryDelaySeconds: 1, maxAttempts: 5 };
       const boss = await startBossFor(handle, pg?.url, {
         supervise: false,
         poolSize: 2,

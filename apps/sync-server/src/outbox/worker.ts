@@ -10,7 +10,7 @@
  *    user sees "may not have been sent" and decides). `canceled` (a canceled send-later) and
  *    anything else already past sending are skipped.
  * 2. **Send** the claimed messages, `concurrency` at a time.
- * 3. **Record** (one transaction): `sent` + providerId, or `failed` + reason (permanent error,
+ * 3. **Record** (one transaction per `flushEvery` outcomes, as they complete): `sent` + providerId, or `failed` + reason (permanent error,
  *    last attempt, or an ambiguous error: in doubt); a transient error before the last attempt
  *    puts the message back to `queued` and the job is failed so pg-boss retries it with backoff.
  *    Statuses only move forward (`nextStatus`), so a delivery callback that overtook the worker
@@ -55,6 +55,8 @@ export interface OutboxWorkerOptions {
   concurrency?: number;
   /** Batches processed in parallel (default 2). */
   loops?: number;
+  /** Outcomes recorded per transaction as sends complete (default 25). */
+  flushEvery?: number;
   /** Idle poll interval (ms, default 500). */
   pollMs?: number;
   /** How often jobs abandoned by a dead worker are expired here (ms, default 5000; 0 = never). */
@@ -95,6 +97,7 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
   const concurrency = o.concurrency ?? 20;
   const loops = o.loops ?? 2;
   const pollMs = o.pollMs ?? 500;
+  const flushEvery = o.flushEvery ?? 25;
   const clock = o.clock ?? Date.now;
   const newId = o.newId ?? (() => ulid());
   const log = o.logger.child({ component: 'outbox' });
@@ -294,25 +297,47 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       seen.add(j.data.messageId);
       return true;
     });
-    const outcomes: Outcome[] = [];
-    if (work.length > 0) {
-      const ids = work.map((j) => j.data.messageId);
-      const messages = await o.db.select().from(message).where(inArray(message.id, ids));
-      const byId = new Map(messages.map((m) => [m.id, m]));
-      const convIds = [...new Set(messages.map((m) => m.conversationId))];
-      const convs = await o.db.select().from(conversation).where(inArray(conversation.id, convIds));
-      const convById = new Map(convs.map((c) => [c.id, c]));
-      let next = 0;
-      const runners = Array.from({ length: Math.min(concurrency, work.length) }, async () => {
-        while (next < work.length) {
-          const job = work[next++]!;
-          const m = byId.get(job.data.messageId);
-          if (!m) continue;
-          outcomes.push(await sendOne(job, m, convById.get(m.conversationId), now));
-        }
-      });
-      await Promise.all(runners);
+    if (finished.length > 0) {
+      await o.boss.complete(
+        OUTBOX_QUEUE,
+        finished.map((j) => j.id),
+      );
     }
+    if (work.length === 0) return;
+    // Outcomes are recorded in small groups as they come in (not once per batch), so a crash
+    // leaves only the sends of the last moments in doubt.
+    let pending: Outcome[] = [];
+    let chain: Promise<void> = Promise.resolve();
+    const flush = (): Promise<void> => {
+      const group = pending;
+      pending = [];
+      if (group.length > 0) chain = chain.then(() => settle(group));
+      return chain;
+    };
+    const ids = work.map((j) => j.data.messageId);
+    const messages = await o.db.select().from(message).where(inArray(message.id, ids));
+    const byId = new Map(messages.map((m) => [m.id, m]));
+    const convIds = [...new Set(messages.map((m) => m.conversationId))];
+    const convs = await o.db.select().from(conversation).where(inArray(conversation.id, convIds));
+    const convById = new Map(convs.map((c) => [c.id, c]));
+    let next = 0;
+    const runners = Array.from({ length: Math.min(concurrency, work.length) }, async () => {
+      while (next < work.length) {
+        const job = work[next++]!;
+        const m = byId.get(job.data.messageId);
+        if (!m) continue;
+        // Await first: `pending` is replaced by flush() meanwhile.
+        const outcome = await sendOne(job, m, convById.get(m.conversationId), now);
+        pending.push(outcome);
+        if (pending.length >= flushEvery) flush().catch(() => {});
+      }
+    });
+    await Promise.all(runners);
+    await flush();
+  }
+
+  /** Step 3 + 4 for a group of outcomes. */
+  async function settle(outcomes: Outcome[]): Promise<void> {
     const recorded = await record(outcomes, clock());
     await publish(recorded);
     const retry = outcomes.filter((x) => x.kind === 'retry');
@@ -322,7 +347,7 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       else if (x.kind === 'in_doubt') stats.inDoubt++;
       else stats.retried++;
     }
-    const complete = [...finished, ...outcomes.filter((x) => x.kind !== 'retry').map((x) => x.job)];
+    const complete = outcomes.filter((x) => x.kind !== 'retry').map((x) => x.job);
     if (complete.length > 0) {
       await o.boss.complete(
         OUTBOX_QUEUE,
@@ -390,13 +415,12 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     });
     await publish(stamps);
   }
-  let ticks = 0;
   const expireTimer =
     expireEveryMs > 0
       ? setInterval(() => {
           void (async () => {
             await (o.boss as unknown as { expire(): Promise<void> }).expire();
-            if (ticks++ % 12 === 0) await sweepAbandoned();
+            await sweepAbandoned();
           })().catch((err: unknown) =>
             log.warn({ err: loggableError(err) }, 'outbox maintenance failed'),
           );

@@ -5,8 +5,9 @@
  *   SECRET_BOX_KEY=<64 hex>  [OUTBOX_EXIT_WHEN_DONE=1]  tsx worker-process.ts
  *
  * Prints `{"ready":true}` once working; with OUTBOX_EXIT_WHEN_DONE it exits 0 when the queue has
- * no created/retry/active send jobs left, printing its stats. Jobs abandoned by a killed worker
- * are expired (every 300 ms here) and come back to this one.
+ * no created/retry/active send jobs and no message in `sending` left, printing its stats. Jobs abandoned by a killed worker
+ * are expired (every 300 ms here) and come back to this one. OUTBOX_DEBUG=1 prints the state now
+ * and then (statuses, job states, messages still `sending`) to stderr.
  */
 import { sql } from 'drizzle-orm';
 import { TwilioSender } from '../../channels/twilio/twilio-sender.ts';
@@ -34,7 +35,7 @@ const handle = url ? openPostgres(url) : await openPglite(dir);
 const boss = await startBossFor(handle, url, {
   supervise: false,
   poolSize: 2,
-  expireInSeconds: 2,
+  expireInSeconds: 4,
   retryDelaySeconds: 1,
   maxAttempts: 5,
 });
@@ -56,6 +57,7 @@ const worker = startOutboxWorker({
   loops: 2,
   pollMs: 50,
   expireEveryMs: 300,
+  flushEvery: 3,
 });
 process.stdout.write(JSON.stringify({ ready: true, pid: process.pid }) + '\n');
 
@@ -64,9 +66,25 @@ if (process.env['OUTBOX_EXIT_WHEN_DONE']) {
     await new Promise((r) => setTimeout(r, 200));
     const [row] = await queryRows<{ n: unknown }>(
       handle.db,
-      sql`select count(*) as n from pgboss.job where name = ${OUTBOX_QUEUE} and state in ('created', 'retry', 'active')`,
+      sql`select (select count(*) from pgboss.job where name = ${OUTBOX_QUEUE}
+                    and state in ('created', 'retry', 'active'))
+               + (select count(*) from message where status = 'sending') as n`,
     );
     if (Number(row?.n ?? 1) === 0) break;
+    if (process.env['OUTBOX_DEBUG'] && Math.random() < 0.05) {
+      const stuck = await queryRows(
+        handle.db,
+        sql`select m.id, m.status, m.provider_id, m.updated_at, m.sent_at, j.state::text as job, j.retry_count
+            from message m left join pgboss.job j on j.data->>'messageId' = m.id where m.status = 'sending'`,
+      );
+      process.stderr.write(JSON.stringify({ stuck }) + '\n');
+      const st = await queryRows(
+        handle.db,
+        sql`select 'm:' || status as k, count(*) as n from message group by status
+            union all select 'j:' || state::text, count(*) from pgboss.job where name = ${OUTBOX_QUEUE} group by state`,
+      );
+      process.stderr.write(JSON.stringify({ stats: worker.stats, st }) + '\n');
+    }
   }
   await worker.stop();
   await boss.stop({ graceful: false, wait: true });
