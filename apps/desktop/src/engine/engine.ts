@@ -16,11 +16,12 @@ import { BulkJobs } from './leads/bulk/bulk-jobs.ts';
 import { createInboxApi } from './inbox/inbox-api.ts';
 import { createInboxStore } from './inbox/inbox-store.ts';
 import { Inbox, type InboxOptions } from './inbox/inbox.ts';
+import { Presence, type PresenceOptions } from './inbox/presence.ts';
 import { createImportRunner } from './import/import-runner.ts';
 import { selectLeads } from './leads/select-leads.ts';
 import { LeadReplica } from './leads/lead-replica.ts';
 import { createLeadsApi } from './leads/leads-api.ts';
-import { openLeadQueryLayer } from './leads/query/lead-query-layer.ts';
+import { openLeadQueryLayer, type LeadQueryLayerOptions } from './leads/query/lead-query-layer.ts';
 import type { Logger } from './logger.ts';
 import { createRouter, type Dispatch } from './router.ts';
 import type { SecretBox } from './secret-box.ts';
@@ -53,10 +54,14 @@ export interface EngineOptions {
   demoLogin?: { email: string; password: string } | null;
   /** Sync client tuning (tests shorten the reconnect backoff). */
   sync?: SyncManagerOptions['client'];
+  /** Catch-up mode tuning (leads/query/catch-up-mode.ts; tests lower its threshold). */
+  catchUp?: LeadQueryLayerOptions['catchUp'];
   /** Views/lists/tasks replication timing (tests shorten the push delay and pull interval). */
   workspaceData?: WorkspaceDataOptions['timing'];
   /** Inbox command outbox timing (tests shorten the retry backoff). */
   inbox?: InboxOptions['timing'];
+  /** Presence room reconnect backoff (tests shorten it). */
+  presence?: PresenceOptions['timing'];
 }
 
 export interface Engine {
@@ -98,6 +103,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     workspace: signedInWorkspace,
     scoring: (ws) =>
       ws === signedInWorkspace() ? workspaceData?.leadSettings().scoring : undefined,
+    ...(opts.catchUp ? { catchUp: opts.catchUp } : {}),
   });
   listeners.add((event, payload) => {
     if (event === 'leads:changed') {
@@ -151,6 +157,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     emit,
     log: opts.log.child('sync'),
     ...(opts.sync ? { client: opts.sync } : {}),
+    catchUp: leadQuery.catchUp,
     onStatus: (status) => {
       workspaceData?.syncStatus(status);
       inbox?.syncStatus(status);
@@ -190,6 +197,13 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     log: opts.log.child('inbox'),
     now,
     ...(opts.inbox ? { timing: opts.inbox } : {}),
+    presence: new Presence({
+      serverUrl: opts.serverUrl,
+      token: () => session.authed(async (token) => token),
+      onViewers: (conversationId, viewers) => emit('inbox:presence', { conversationId, viewers }),
+      log: opts.log.child('presence'),
+      ...(opts.presence ? { timing: opts.presence } : {}),
+    }),
   });
   if (stored?.success) inbox.follow({ status: 'signed-in', me: stored.data, offline: true });
 

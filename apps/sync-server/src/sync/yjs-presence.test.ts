@@ -58,13 +58,19 @@ describe.each(testDatabaseKinds())('/yjs presence rooms for conversations (%s)',
       [ben, 'East'],
       [cat, 'West'],
     ] as const) {
-      expect((await s.api.patch(`/api/v1/members/${member.userId}`, { team }, asAdmin)).status).toBe(
-        200,
-      );
+      expect(
+        (await s.api.patch(`/api/v1/members/${member.userId}`, { team }, asAdmin)).status,
+      ).toBe(200);
     }
     expect(
-      (await s.api.request('PUT', '/api/v1/workspace/settings', { leadVisibility: 'team' }, asAdmin))
-        .status,
+      (
+        await s.api.request(
+          'PUT',
+          '/api/v1/workspace/settings',
+          { leadVisibility: 'team' },
+          asAdmin,
+        )
+      ).status,
     ).toBe(200);
     const inbound = await sms(inboxDepsFor(s), admin.workspaceId, newPhone(), 'Hi there');
     const id = inbound.conversationId!;
