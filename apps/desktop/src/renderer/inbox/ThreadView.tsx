@@ -2,7 +2,8 @@
  * One conversation opened: the lead's whole history across channels and conversations (every
  * message, note and call in time order, with where each stands), the conversation's controls
  * (status, snooze, priority, labels, assign with a note) and the composer. Opening it marks it
- * read. Everything is a command in the engine's outbox, shown at once.
+ * read. Everything is a command in the engine's outbox, shown at once. The header shows who else
+ * is viewing it (presence, `ViewersStrip.tsx`).
  */
 import { useCallback, useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import { Badge, Button, Popover, SelectField, Spinner, TagInput } from '@sdr/ui';
@@ -23,6 +24,7 @@ import {
   toLocalInput,
 } from './model.ts';
 import { memberName, useMembers } from './useMembers.ts';
+import { useViewing, ViewersStrip } from './ViewersStrip.tsx';
 
 export type ThreadHandle = {
   focusThread: () => void;
@@ -54,6 +56,7 @@ export function ThreadView({
   const historyRef = useRef<HTMLOListElement>(null);
   const seq = useRef(0);
   const markedRead = useRef<string | null>(null);
+  const presence = useViewing(conversationId);
 
   const load = useCallback(async () => {
     const mine = ++seq.current;
@@ -144,6 +147,7 @@ export function ThreadView({
           ) : null}
           {conv.pending ? <span className="inbox__pending">syncing…</span> : null}
         </div>
+        <ViewersStrip viewers={presence.viewers} />
       </header>
 
       <div className="thread__controls">
@@ -331,7 +335,15 @@ export function ThreadView({
         })}
       </ol>
 
-      <Composer key={conv.id} conversation={conv} lead={lead} members={members} onError={onError} />
+      <div className="thread__composing" onInput={presence.keystroke}>
+        <Composer
+          key={conv.id}
+          conversation={conv}
+          lead={lead}
+          members={members}
+          onError={onError}
+        />
+      </div>
     </div>
   );
 }
