@@ -321,6 +321,10 @@ describe.each(testDatabaseKinds())('app (%s)', (kind) => {
         'POST /api/v1/notifications/read',
         'GET /api/v1/inbox/settings',
         'PUT /api/v1/inbox/settings',
+        // Attachments: the file store and its signed media URLs.
+        'POST /api/v1/files',
+        'GET /api/v1/files/{id}',
+        'GET /media/{id}',
       ].sort(),
     );
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({

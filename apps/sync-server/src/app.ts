@@ -33,6 +33,7 @@ import { inboxRouters } from './inbox/inbox.routes.ts';
 import { integrationsRoutes } from './integrations/integrations.routes.ts';
 import { webhooksRoutes } from './webhooks/webhooks.routes.ts';
 import type { Outbox } from './outbox/outbox.ts';
+import { filesRoutes, mediaRoutes } from './files/files.routes.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 /**
@@ -42,6 +43,8 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 export const MEMBERS_BODY_LIMIT_BYTES = 1024 * 1024;
 const LARGE_BODY_PATH =
   /^\/api\/v1\/(lists\/[^/]+\/members|leads(\/[^/]+)?)$|^\/webhooks\/email\/sendgrid$/;
+/** File uploads (up to 20 MB) enforce their own limit while reading (files/files.routes.ts). */
+const FILE_UPLOAD_PATH = /^\/api\/v1\/files\/?$/;
 
 /** POST endpoints limited per client IP + path. */
 export const RATE_LIMITED_PATHS = [
@@ -113,10 +116,12 @@ export function createApp(input: AppDeps & { sync?: SyncCore; outbox?: Outbox })
   const smallBodies = limitBody(BODY_LIMIT_BYTES);
   const largeBodies = limitBody(MEMBERS_BODY_LIMIT_BYTES);
   app.use('*', (c, next) =>
-    (LARGE_BODY_PATH.test(c.req.path) ? largeBodies : smallBodies)(
-      c as Context<AppEnv, string>,
-      next,
-    ),
+    FILE_UPLOAD_PATH.test(c.req.path)
+      ? next()
+      : (LARGE_BODY_PATH.test(c.req.path) ? largeBodies : smallBodies)(
+          c as Context<AppEnv, string>,
+          next,
+        ),
   );
   app.on('POST', RATE_LIMITED_PATHS, rateLimit(deps.env.authRateLimit));
 
@@ -153,6 +158,8 @@ export function createApp(input: AppDeps & { sync?: SyncCore; outbox?: Outbox })
     .route('/api/v1/integrations', integrationsRoutes(deps))
     .route('/webhooks', webhooksRoutes(deps))
     .route('/api/v1/mailboxes', mailboxesRoutes(deps))
+    .route('/api/v1/files', filesRoutes(deps))
+    .route('/media', mediaRoutes(deps))
     .route('/', pagesRoutes(deps));
   // Inbox, live queue, notifications (issue 5): several prefixes, mounted one by one.
   for (const [path, router] of inboxRouters(deps, sync, input.outbox)) routes.route(path, router);

@@ -142,6 +142,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       box,
       publicBaseUrl: () => env.publicBaseUrl,
       apiBaseUrl: env.twilioApiBaseUrl,
+      mediaSecret: env.jwtSecret,
     });
     const smtpSender = new SmtpSender({ db: handle.db, box });
     const background = options.background ?? true;

@@ -38,6 +38,7 @@ import { conversation, lead, membership, message, queueItem, user } from '@sdr/s
 import { ApiError } from '../errors.ts';
 import { leadDocName } from '../sync/lead-row.ts';
 import type { FactRef } from '../sync/facts.ts';
+import { attachmentOf, fileMetas } from '../files/files.service.ts';
 import { inboxTx, type InboxDeps, type Tx } from './inbox.deps.ts';
 import { loadInboxSettings, lockInboxRouting, saveRoutingCursor } from './inbox.settings.ts';
 import {
@@ -667,10 +668,46 @@ async function storedOutbound(d: InboxDeps, input: OutboundInput): Promise<Outbo
   return { message: m, duplicate: true };
 }
 
+/**
+ * The attachments of an outbound message as the file store has them (files/): every `fileId` must
+ * be a file of the workspace (else 400 `invalid_input`); name, size and type come from the store.
+ */
+async function storedAttachments(
+  d: InboxDeps,
+  ws: string,
+  given: readonly AttachmentValue[],
+): Promise<AttachmentValue[]> {
+  if (given.length === 0) return [];
+  const found = new Map(
+    (
+      await fileMetas(
+        d.db,
+        ws,
+        given.map((a) => a.fileId),
+      )
+    ).map((f) => [f.id, f]),
+  );
+  const issues = given.flatMap((a, i) =>
+    found.has(a.fileId)
+      ? []
+      : [
+          {
+            path: `attachments.${i}.fileId`,
+            message: 'no such file in this workspace (upload it first)',
+          },
+        ],
+  );
+  if (issues.length > 0) {
+    throw new ApiError('invalid_input', 'An attachment is not a stored file.', { issues });
+  }
+  return given.map((a) => attachmentOf(found.get(a.fileId)!));
+}
+
 export async function createOutbound(d: InboxDeps, input: OutboundInput): Promise<OutboundResult> {
   const stored = await storedOutbound(d, input);
   if (stored) return stored;
   const ws = input.workspaceId;
+  const attachments = await storedAttachments(d, ws, input.attachments ?? []);
   try {
     return await inboxTx(d, ws, async (tx, facts) => {
       const now = d.now();
@@ -727,7 +764,7 @@ export async function createOutbound(d: InboxDeps, input: OutboundInput): Promis
           toAddress: input.kind === 'message' ? conv.leadAddress : null,
           subject: input.subject ?? (input.kind === 'message' ? conv.subject : null),
           body: input.body,
-          attachments: [...(input.attachments ?? [])],
+          attachments,
           status: input.kind === 'message' ? (later ? 'scheduled' : 'queued') : 'sent',
           sendAt: later ? sendAt : null,
           sentAt: input.kind === 'message' ? null : now,

@@ -21,6 +21,7 @@ import { applyDeliveryStatus, ingestInbound } from '../inbox/inbox.service.ts';
 import { loggableError, type Logger } from '../logger.ts';
 import { num, queryRows } from '../sync/sql.ts';
 import { onWebhookStored, type WebhookProvider } from './webhook-store.ts';
+import { twilioMediaAttachments } from '../channels/twilio/twilio-media.ts';
 
 export interface WebhookHandlers {
   inbound(input: InboundInput): Promise<unknown>;
@@ -86,6 +87,7 @@ async function apply(h: WebhookHandlers, e: EventRow): Promise<void> {
       to: one(p, 'To') ?? '',
       fromName: one(p, 'ProfileName') ?? null,
       body: one(p, 'Body') ?? '',
+      attachments: twilioMediaAttachments((name) => one(p, name)),
       providerId: one(p, 'MessageSid') ?? e.event_key,
       receivedAt,
     });

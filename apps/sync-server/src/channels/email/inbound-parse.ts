@@ -11,9 +11,11 @@
  * 30 MB attachment never sits in memory. Mailparser still collects the text parts whole; the body
  * we store is capped either way.
  *
- * Attachments: the server has no file store yet, so only metadata is stored; `fileId` names where
- * the content lives on the mail server (`imap:<mailbox>:<uidvalidity>:<uid>:<part>`), from which a
- * file store can fetch it later.
+ * Attachments: with `keepAttachmentBytes` the content of every attachment up to that size is kept
+ * (`InboundMail.attachmentBytes`, parallel to `attachments`; in the streaming path too, buffered
+ * one attachment at a time) so the caller can put it into the file store (files/) and replace the
+ * `fileId`. Larger attachments (null there) keep metadata only: their `fileId` names where the
+ * content lives on the mail server (`imap:<mailbox>:<uidvalidity>:<uid>:<part>`).
  */
 import type { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
@@ -53,6 +55,8 @@ export interface InboundMail {
   /** The thread root: first References id, else In-Reply-To, else the message's own id. */
   readonly threadKey: string | null;
   readonly attachments: readonly AttachmentValue[];
+  /** The bytes of `attachments[i]` when kept (`keepAttachmentBytes`), else null. */
+  readonly attachmentBytes: readonly (Buffer | null)[];
   readonly classification: EmailClassification;
 }
 
@@ -61,6 +65,8 @@ export interface ParseOptions {
   readonly maxBodyChars?: number;
   /** `fileId` of attachment `part` (see the file comment). */
   readonly attachmentRef?: (part: string) => string;
+  /** Keep the content of attachments up to this size (bytes; default 0: none). */
+  readonly keepAttachmentBytes?: number;
 }
 
 /** What both parsers give us, before it is turned into an `InboundMail`. */
@@ -79,6 +85,8 @@ interface RawView {
     related: boolean;
     /** Kept for the DSN parts only. */
     content: string | null;
+    /** The whole content, when within `keepAttachmentBytes`. */
+    bytes: Buffer | null;
   }[];
   /** Hash input for messages without a Message-ID. */
   fingerprint: string;
@@ -118,6 +126,7 @@ export async function parseInboundBuffer(raw: Buffer, o: ParseOptions = {}): Pro
         content: DSN_PARTS.has(a.contentType)
           ? a.content.subarray(0, DSN_KEEP_BYTES).toString('utf8')
           : null,
+        bytes: a.size <= (o.keepAttachmentBytes ?? 0) ? a.content : null,
       })),
       fingerprint: createHash('sha256').update(raw).digest('hex'),
     },
@@ -160,11 +169,15 @@ export function parseInboundStream(source: Readable, o: ParseOptions = {}): Prom
         return;
       }
       const keep = DSN_PARTS.has(data.contentType);
+      const limit = o.keepAttachmentBytes ?? 0;
       const chunks: Buffer[] = [];
+      let whole: Buffer[] | null = limit > 0 ? [] : null;
       let size = 0;
       data.content.on('data', (chunk: Buffer) => {
         if (keep && size < DSN_KEEP_BYTES) chunks.push(chunk);
         size += chunk.length;
+        if (whole && size <= limit) whole.push(chunk);
+        else whole = null; // over the limit: metadata only
       });
       data.content.on('end', () => {
         view.attachments.push({
@@ -174,6 +187,7 @@ export function parseInboundStream(source: Readable, o: ParseOptions = {}): Prom
           partId: data.partId,
           related: data.related === true,
           content: keep ? Buffer.concat(chunks).subarray(0, DSN_KEEP_BYTES).toString('utf8') : null,
+          bytes: whole ? Buffer.concat(whole, size) : null,
         });
         data.release();
       });
@@ -242,6 +256,7 @@ function toInbound(v: RawView, o: ParseOptions): InboundMail {
   const max = o.maxBodyChars ?? 100_000;
   const text = (v.text ?? '').replace(/\r\n/g, '\n');
   const ref = o.attachmentRef ?? ((part: string) => `part:${part}`);
+  const listed = v.attachments.filter((a) => !a.related);
   return {
     messageId,
     providerId: messageId ?? `sha256:${v.fingerprint}`,
@@ -260,16 +275,15 @@ function toInbound(v: RawView, o: ParseOptions): InboundMail {
       inReplyTo: inReplyTo ? [inReplyTo] : null,
       references,
     }),
-    attachments: v.attachments
-      .filter((a) => !a.related)
-      .map((a, i) => ({
-        fileId: ref(a.partId ?? String(i + 1)),
-        name:
-          a.filename ??
-          (DSN_PARTS.has(a.contentType) ? a.contentType.replace('/', '-') : `attachment-${i + 1}`),
-        size: a.size,
-        contentType: a.contentType,
-      })),
+    attachmentBytes: listed.map((a) => a.bytes),
+    attachments: listed.map((a, i) => ({
+      fileId: ref(a.partId ?? String(i + 1)),
+      name:
+        a.filename ??
+        (DSN_PARTS.has(a.contentType) ? a.contentType.replace('/', '-') : `attachment-${i + 1}`),
+      size: a.size,
+      contentType: a.contentType,
+    })),
     classification,
   };
 }

@@ -76,6 +76,7 @@ describe.each(testDatabaseKinds())('mailbox watcher (%s)', (kind) => {
       pollMs?: number;
       largeMessageBytes?: number;
       maxBodyChars?: number;
+      attachmentLimitBytes?: number;
     }): MailboxWatcher;
     messages(): Promise<(typeof message.$inferSelect)[]>;
   }
@@ -429,9 +430,13 @@ describe.each(testDatabaseKinds())('mailbox watcher (%s)', (kind) => {
     expect(after!.imapLastUid).toBe(3);
   });
 
-  it('streams a large message: attachment metadata pointing at the IMAP part, body capped', async () => {
+  it('streams a large message: an attachment over the limit is metadata pointing at the IMAP part, body capped', async () => {
     const t = await setup();
-    const w = t.start({ largeMessageBytes: 1024 * 1024, maxBodyChars: 500 });
+    const w = t.start({
+      largeMessageBytes: 1024 * 1024,
+      maxBodyChars: 500,
+      attachmentLimitBytes: 1024 * 1024,
+    });
     await w.idle(mbId());
     await dovecot.deliver(
       t.user,
@@ -455,6 +460,47 @@ describe.each(testDatabaseKinds())('mailbox watcher (%s)', (kind) => {
         contentType: 'application/pdf',
       },
     ]);
+  });
+
+  it('stores attachments in the file store (also when streamed); the file downloads intact', async () => {
+    const t = await setup();
+    const w = t.start({ largeMessageBytes: 1024 * 1024 });
+    await w.idle(mbId());
+    await dovecot.deliver(
+      t.user,
+      largeMail({
+        from: 'Small <small@lead.example>',
+        messageId: '<att1@lead.example>',
+        attachmentBytes: 40_000,
+      }),
+    );
+    await dovecot.deliver(
+      t.user,
+      largeMail({
+        from: 'Big <big2@lead.example>',
+        messageId: '<att2@lead.example>',
+        attachmentBytes: 1536 * 1024, // streamed (over largeMessageBytes), under 20 MB: stored
+      }),
+    );
+    const got = await until('both messages', async () => {
+      const list = await t.messages();
+      return list.length === 2 ? list : null;
+    });
+    for (const [m, size] of [
+      [got.find((x) => x.providerId === 'att1@lead.example')!, 40_000],
+      [got.find((x) => x.providerId === 'att2@lead.example')!, 1536 * 1024],
+    ] as const) {
+      expect(m.attachments).toHaveLength(1);
+      const a = m.attachments[0]!;
+      expect(a).toMatchObject({ name: 'deck.pdf', size, contentType: 'application/pdf' });
+      expect(a.fileId).not.toContain(':');
+      const res = await fetch(`${suite.server.url}/api/v1/files/${a.fileId}`, {
+        headers: { authorization: `Bearer ${t.u.accessToken}` },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-disposition')).toMatch(/filename="deck.pdf"/);
+      expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.alloc(size, 7))).toBe(true);
+    }
   });
 
   it('a message the inbox keeps failing on is retried, then skipped; the next one still arrives', async () => {

@@ -22,15 +22,26 @@
  *   `GET /api/v1/mailboxes`) and keeps retrying at the slow end; the next successful login
  *   clears it.
  * - Mailboxes added, changed (settings) or removed are noticed every `refreshMs`.
+ * - Attachments up to `attachmentLimitBytes` (default 20 MB, the file store's limit) are put into
+ *   the file store (files/) under an id derived from the message (a re-processed message stores
+ *   nothing twice) and the message carries those file ids; larger ones keep metadata only, with
+ *   an `imap:<mailbox>:<uidvalidity>:<uid>:<part>` fileId (the marker: not downloadable here).
  * - One watcher per deployment: run it on one instance (`MAIL_WATCHER=false` on the others);
  *   two would only duplicate work (ingest is idempotent), not messages.
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
+import type { AttachmentValue } from '@sdr/schema';
 import { mailbox, message } from '@sdr/schema/pg';
 import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { Db } from '../../db/schema.ts';
 import { ApiError } from '../../errors.ts';
+import {
+  attachmentOf,
+  derivedFileId,
+  FILE_LIMIT_BYTES,
+  storeFile,
+} from '../../files/files.service.ts';
 import type { InboxDeps } from '../../inbox/inbox.deps.ts';
 import { ingestInbound, type InboundInput, type InboundResult } from '../../inbox/inbox.service.ts';
 import { loggableError, type Logger } from '../../logger.ts';
@@ -54,6 +65,8 @@ export interface MailboxWatcherOptions {
   largeMessageBytes?: number;
   /** Longest body stored (characters, default 100,000). */
   maxBodyChars?: number;
+  /** Attachments up to this size go into the file store (bytes, default `FILE_LIMIT_BYTES`). */
+  attachmentLimitBytes?: number;
   /** After a UIDVALIDITY change, mail of this period is read again (ms, default 7 days). */
   resyncWindowMs?: number;
   backoff?: { initialMs: number; maxMs: number };
@@ -357,6 +370,29 @@ class MailboxSession {
     }
   }
 
+  /** Puts the kept attachment bytes into the file store; returns the message's attachments. */
+  private async storeAttachments(mail: InboundMail, row: MailboxRow): Promise<AttachmentValue[]> {
+    const out: AttachmentValue[] = [];
+    for (const [i, a] of mail.attachments.entries()) {
+      const bytes = mail.attachmentBytes[i];
+      if (!bytes) {
+        out.push(a);
+        continue;
+      }
+      const f = await storeFile(this.o.db, {
+        id: derivedFileId(row.workspaceId, 'email', mail.providerId, String(i)),
+        workspaceId: row.workspaceId,
+        name: a.name,
+        contentType: a.contentType,
+        bytes,
+        createdBy: null,
+        now: this.o.inbox.now(),
+      });
+      out.push(attachmentOf(f));
+    }
+    return out;
+  }
+
   private async save(uidValidity: number, lastUid: number): Promise<void> {
     await this.o.db
       .update(mailbox)
@@ -373,6 +409,10 @@ class MailboxSession {
     const parseOptions = {
       maxBodyChars: this.o.maxBodyChars ?? 100_000,
       attachmentRef: (part: string) => `imap:${row.id}:${uidValidity}:${item.uid}:${part}`,
+      keepAttachmentBytes: Math.min(
+        this.o.attachmentLimitBytes ?? FILE_LIMIT_BYTES,
+        FILE_LIMIT_BYTES,
+      ),
     };
     let mail: InboundMail;
     try {
@@ -427,7 +467,8 @@ class MailboxSession {
       receivedAt,
     };
     try {
-      const r = await (this.o.ingest ?? ingestInbound)(this.o.inbox, input);
+      const attachments = await this.storeAttachments(mail, row);
+      const r = await (this.o.ingest ?? ingestInbound)(this.o.inbox, { ...input, attachments });
       this.log.info(
         {
           uid: item.uid,

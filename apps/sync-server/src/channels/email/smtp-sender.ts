@@ -17,8 +17,9 @@
  * Failures → `SendError`: SMTP 5xx (and a refused login or TLS problem) permanent; 4xx and
  * connection trouble before the message was handed over transient; a connection lost or timed
  * out mid-session ambiguous (the server may have the message: in doubt, not resent).
- * Attachments: the server has no file store yet, so a message with attachments fails permanently
- * with a clear reason instead of going out without them.
+ * Attachments: read from the server's file store (files/) and attached with their stored name
+ * and type; an attachment that is not in the store (deleted, or an `imap:`/`twilio:` reference)
+ * fails the message permanently with a clear reason instead of sending it without the file.
  */
 import { and, asc, desc, eq, isNotNull, ne } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
@@ -27,6 +28,11 @@ import { normaliseSubject } from '@sdr/domain';
 import { mailbox, message as messageTable } from '@sdr/schema/pg';
 import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { Db } from '../../db/schema.ts';
+import {
+  isStoredFileId,
+  readStoredFile,
+  type StoredFileWithBytes,
+} from '../../files/files.service.ts';
 import { openSecrets, type MailboxRow } from '../../mailboxes/mailboxes.service.ts';
 import {
   SendError,
@@ -151,17 +157,33 @@ export class SmtpSender implements ChannelSender {
     return mb;
   }
 
+  /** The message's attachments with their bytes, from the file store (missing → permanent). */
+  private async attachmentFiles(
+    m: MessageRow,
+    workspaceId: string,
+  ): Promise<StoredFileWithBytes[]> {
+    const out: StoredFileWithBytes[] = [];
+    for (const a of m.attachments) {
+      const f = isStoredFileId(a.fileId)
+        ? await readStoredFile(this.o.db, workspaceId, a.fileId)
+        : null;
+      if (!f) {
+        throw new SendError(`The attachment ${a.name} is not in the file store.`, {
+          permanent: true,
+        });
+      }
+      out.push(f);
+    }
+    return out;
+  }
+
   async send(m: MessageRow, c: ConversationRow, ctx: SendContext): Promise<SendResult> {
     if (m.channel !== 'email')
       throw new SendError(`SMTP cannot send ${m.channel}`, { permanent: true });
     const to = m.toAddress ?? c.leadAddress;
     if (!to || !to.includes('@'))
       throw new SendError('The lead has no email address.', { permanent: true });
-    if (m.attachments.length > 0) {
-      throw new SendError('Attachments cannot be sent yet (the server has no file store).', {
-        permanent: true,
-      });
-    }
+    const files = await this.attachmentFiles(m, ctx.workspaceId);
     const mb = await this.mailboxFor(m, c, ctx.workspaceId);
     const messageId = outboundMessageId(m.id, mb.address);
 
@@ -215,6 +237,15 @@ export class SmtpSender implements ChannelSender {
         to,
         subject,
         text: m.body,
+        ...(files.length > 0
+          ? {
+              attachments: files.map((f) => ({
+                filename: f.name,
+                contentType: f.contentType,
+                content: Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength),
+              })),
+            }
+          : {}),
         messageId: `<${messageId}>`,
         date: new Date(ctx.now),
         ...(inReplyTo ? { inReplyTo: `<${inReplyTo}>` } : {}),

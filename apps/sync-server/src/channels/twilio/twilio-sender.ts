@@ -8,9 +8,16 @@
  * `SendError`: Twilio's permanent codes (bad number, opted out, auth) fail at once; timeouts,
  * resets and 5xx are ambiguous (Twilio may have the message: in doubt, not resent); refused
  * connections and 429 are retried.
+ *
+ * Attachments (MMS / WhatsApp media): each must be a file of the server's file store; Twilio gets
+ * it as a `MediaUrl`, a signed URL on PUBLIC_BASE_URL that expires after `MEDIA_URL_TTL_MS`
+ * (files/media-url.ts) so Twilio can fetch it without our credentials. A missing file, or no
+ * signing secret, fails the message permanently rather than sending it without its media.
  */
 import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { Db } from '../../db/schema.ts';
+import { fileMetas } from '../../files/files.service.ts';
+import { MEDIA_URL_TTL_MS, signedMediaUrl } from '../../files/media-url.ts';
 import { twilioAccountOfWorkspace } from '../../integrations/integrations.service.ts';
 import {
   SendError,
@@ -35,6 +42,8 @@ export interface TwilioSenderOptions {
   /** TWILIO_API_BASE_URL (tests: the fake); undefined = api.twilio.com. */
   apiBaseUrl?: string | undefined;
   timeoutMs?: number;
+  /** Signs the media URLs of attachments (the server secret, JWT_SECRET). */
+  mediaSecret?: string;
 }
 
 function whatsapp(address: string): string {
@@ -59,6 +68,31 @@ export class TwilioSender implements ChannelSender {
     return client;
   }
 
+  /** Signed media URLs of the message's attachments (see the file comment). */
+  private async mediaUrls(m: MessageRow, ctx: SendContext, base: string): Promise<string[]> {
+    if (m.attachments.length === 0) return [];
+    const secret = this.o.mediaSecret;
+    if (!secret)
+      throw new SendError('Media cannot be sent (no signing secret).', { permanent: true });
+    const found = new Set(
+      (
+        await fileMetas(
+          this.o.db,
+          ctx.workspaceId,
+          m.attachments.map((a) => a.fileId),
+        )
+      ).map((f) => f.id),
+    );
+    return m.attachments.map((a) => {
+      if (!found.has(a.fileId)) {
+        throw new SendError(`The attachment ${a.name} is not in the file store.`, {
+          permanent: true,
+        });
+      }
+      return signedMediaUrl(base, secret, a.fileId, ctx.now + MEDIA_URL_TTL_MS);
+    });
+  }
+
   async send(m: MessageRow, c: ConversationRow, ctx: SendContext): Promise<SendResult> {
     if (m.channel !== 'sms' && m.channel !== 'whatsapp') {
       throw new SendError(`Twilio cannot send ${m.channel}`, { permanent: true });
@@ -78,12 +112,16 @@ export class TwilioSender implements ChannelSender {
       from = whatsapp(from);
       to = whatsapp(to);
     }
+    const base =
+      typeof this.o.publicBaseUrl === 'function' ? this.o.publicBaseUrl() : this.o.publicBaseUrl;
+    const mediaUrl = await this.mediaUrls(m, ctx, base);
     try {
       const sent = await sendTwilioMessage(this.client(account.accountSid, account.authToken), {
         from,
         to,
         body: m.body,
-        statusCallback: `${typeof this.o.publicBaseUrl === 'function' ? this.o.publicBaseUrl() : this.o.publicBaseUrl}/webhooks/twilio/status`,
+        statusCallback: `${base}/webhooks/twilio/status`,
+        ...(mediaUrl.length > 0 ? { mediaUrl } : {}),
       });
       return { providerId: sent.sid, status: 'sent' };
     } catch (err) {
