@@ -52,9 +52,18 @@ export function Composer({
   const now = useNow(60_000);
 
   useEffect(() => {
-    void engine.invoke('inbox:templates', {}).then((r) => {
-      if (r.ok) setTemplates(r.data);
-    });
+    let current = true;
+    const load = () =>
+      void engine.invoke('inbox:templates', {}).then((r) => {
+        if (current && r.ok) setTemplates(r.data);
+      });
+    load();
+    // A manager saved new templates (here or elsewhere, read by the engine).
+    const off = engine.on('inbox:settingsChanged', load);
+    return () => {
+      current = false;
+      off();
+    };
   }, [me.workspace.id]);
 
   // `r` (or a queue item opened to reply): the reply box takes focus.

@@ -2,13 +2,23 @@
  * The Inbox area: filters (mine / unassigned / team with unread counts, status, channel,
  * priority, label, search) and the conversation list on the left, the open conversation's
  * thread (the lead's whole history across channels) with its composer on the right. Answers come
- * from the engine's local copy (`inbox:*`), reloaded on `inbox:changed`. Keyboard: j/k move,
+ * from the engine's local copy (`inbox:*`), reloaded on `inbox:changed`. The list is virtualised
+ * (TanStack Virtual) over pages of 100 fetched around the viewport (the leads table's
+ * `PageCache` over `inbox:conversations` offset/limit), so every conversation of a view is
+ * reachable, and its length is the view's count. Keyboard: j/k move,
  * Enter opens, r reply, e close, s snooze, `/` search.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { Badge, EmptyState, PageHeader, SelectField, useToast } from '@sdr/ui';
-import type { ConversationDto, InboxCounts, InboxView } from '../../shared/contract.ts';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { Badge, EmptyState, PageHeader, SelectField, Skeleton, useToast } from '@sdr/ui';
+import type {
+  ConversationDto,
+  ConversationQuery,
+  InboxCounts,
+  InboxView,
+} from '../../shared/contract.ts';
 import { engine } from '../engine.ts';
+import { PageCache, queryKey } from '../leads/page-cache.ts';
 import { errorMessage } from '../errors.ts';
 import { isTypingTarget } from '../shortcuts.ts';
 import { useSignedIn } from '../stores/auth.ts';
@@ -32,54 +42,170 @@ const VIEWS: { value: InboxView; label: string }[] = [
 
 const time = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
 
+type ListQuery = Omit<ConversationQuery, 'limit' | 'offset'>;
+
+const PAGE_SIZE = 100;
+/** A row's height before it is measured (two lines and the badges). */
+const ROW_ESTIMATE = 78;
+
+/** Pages of the conversation list (`inbox:conversations` offset/limit) and its count. */
+function createConversationPages() {
+  const listeners = new Set<() => void>();
+  const cache = new PageCache<ListQuery, ConversationDto>({
+    pageSize: PAGE_SIZE,
+    fetchPage: async (query, offset, limit) => {
+      const r = await engine.invoke('inbox:conversations', { ...query, offset, limit });
+      return r.ok
+        ? { ok: true, data: r.data.items }
+        : { ok: false, message: errorMessage(r.error) };
+    },
+    fetchCount: async (query) => {
+      const r = await engine.invoke('inbox:conversations', { ...query, limit: 1 });
+      return r.ok
+        ? { ok: true, data: r.data.total }
+        : { ok: false, message: errorMessage(r.error) };
+    },
+    onChange: () => {
+      for (const listener of listeners) listener();
+    },
+  });
+  return {
+    cache,
+    refresh: () => cache.refresh(),
+    subscribe: (listener: () => void) => {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+  };
+}
+
+/** Where `id` is among the loaded rows (-1: not loaded or not in the list). */
+function indexOf(
+  cache: PageCache<ListQuery, ConversationDto>,
+  total: number,
+  id: string | null,
+): number {
+  if (id === null) return -1;
+  for (let i = 0; i < total; i++) if (cache.row(i)?.id === id) return i;
+  return -1;
+}
+
+function ConversationItem({
+  c,
+  now,
+  selected,
+  onSelect,
+}: {
+  c: ConversationDto;
+  now: number;
+  selected: boolean;
+  onSelect: () => void;
+}) {
+  const sla = slaText(c.slaDueAt, now);
+  return (
+    <button
+      type="button"
+      data-id={c.id}
+      className={`inbox__item${selected ? ' inbox__item--on' : ''}${c.unreadCount > 0 ? ' inbox__item--unread' : ''}`}
+      aria-current={selected ? 'true' : undefined}
+      onClick={onSelect}
+    >
+      <span className="inbox__item-top">
+        <span className="inbox__item-name">{c.leadName || c.leadAddress || 'Unknown lead'}</span>
+        <span className="inbox__item-time">
+          {c.lastMessageAt ? time.format(c.lastMessageAt) : ''}
+        </span>
+      </span>
+      <span className="inbox__item-preview">
+        {c.subject ? `${c.subject} — ` : ''}
+        {c.lastMessagePreview ?? ''}
+      </span>
+      <span className="inbox__item-meta">
+        <Badge>{CHANNEL_LABELS[c.channel]}</Badge>
+        {c.status !== 'open' ? <Badge>{STATUS_LABELS[c.status]}</Badge> : null}
+        {c.priority === 'high' || c.priority === 'urgent' ? (
+          <Badge tone="warning">{PRIORITY_LABELS[c.priority]}</Badge>
+        ) : null}
+        {c.unreadCount > 0 ? <Badge tone="accent">{`${c.unreadCount} new`}</Badge> : null}
+        {sla && c.status !== 'closed' ? (
+          <span className={`inbox__sla inbox__sla--${sla.tone}`}>{sla.text}</span>
+        ) : null}
+        {c.pending ? <span className="inbox__pending">syncing…</span> : null}
+      </span>
+    </button>
+  );
+}
+
 export function InboxArea() {
   const { me } = useSignedIn();
   const s = useInbox();
   const toast = useToast();
   const now = useNow(1000);
-  const [items, setItems] = useState<ConversationDto[] | null>(null);
-  const [total, setTotal] = useState(0);
   const [counts, setCounts] = useState<InboxCounts | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
-  const listRef = useRef<HTMLUListElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
   const threadRef = useRef<ThreadHandle>(null);
   const seq = useRef(0);
+  const [pages] = useState(createConversationPages);
+  useSyncExternalStore(pages.subscribe, () => pages.cache.version);
+  const { cache } = pages;
 
-  const load = useCallback(async () => {
-    const mine = ++seq.current;
-    const { view, status, channel, priority, label, q } = useInbox.getState();
-    const [list, c] = await Promise.all([
-      engine.invoke('inbox:conversations', {
-        view,
-        ...(status === 'active' ? {} : { status: [status] }),
-        ...(channel ? { channel } : {}),
-        ...(priority ? { priority } : {}),
-        ...(label ? { label } : {}),
-        ...(q.trim() ? { q: q.trim() } : {}),
-        limit: 200,
-      }),
-      engine.invoke('inbox:counts', {}),
-    ]);
-    if (mine !== seq.current) return;
-    if (list.ok) {
-      setItems(list.data.items);
-      setTotal(list.data.total);
-      setError(null);
-    } else setError(errorMessage(list.error));
-    if (c.ok) setCounts(c.data);
-  }, []);
-
+  const query = useMemo<ListQuery>(
+    () => ({
+      view: s.view,
+      ...(s.status === 'active' ? {} : { status: [s.status] }),
+      ...(s.channel ? { channel: s.channel } : {}),
+      ...(s.priority ? { priority: s.priority } : {}),
+      ...(s.label ? { label: s.label } : {}),
+      ...(s.q.trim() ? { q: s.q.trim() } : {}),
+    }),
+    [s.view, s.status, s.channel, s.priority, s.label, s.q],
+  );
+  const key = `${me.workspace.id}:${queryKey(query)}`;
   useEffect(() => {
-    const t = window.setTimeout(() => void load(), s.q ? 150 : 0);
+    const t = window.setTimeout(() => cache.setQuery(key, query), query.q ? 150 : 0);
     return () => window.clearTimeout(t);
-  }, [load, s.view, s.status, s.channel, s.priority, s.label, s.q, me.workspace.id]);
-  useInboxChanged(() => void load());
+    // `key` stands for `query`.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, cache]);
+
+  const loadCounts = useCallback(async () => {
+    const mine = ++seq.current;
+    const c = await engine.invoke('inbox:counts', {});
+    if (mine === seq.current && c.ok) setCounts(c.data);
+  }, []);
+  useEffect(() => {
+    void loadCounts();
+  }, [loadCounts, me.workspace.id]);
+  useInboxChanged(() => {
+    pages.refresh();
+    void loadCounts();
+  });
+
+  const total = cache.total() ?? 0;
+  const error = cache.error();
+  // The app does not use the React Compiler; TanStack Virtual re-renders through its own state.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => listRef.current,
+    estimateSize: () => ROW_ESTIMATE,
+    overscan: 8,
+    getItemKey: (index) => cache.row(index)?.id ?? `row-${index}`,
+  });
+  const rows = virtualizer.getVirtualItems();
+  const first = rows[0]?.index ?? 0;
+  const last = rows.at(-1)?.index ?? 0;
+  useEffect(() => {
+    cache.ensure(first, Math.max(last, first + 20));
+  }, [cache, first, last, key, total]);
 
   // The keyboard for the whole area (not while typing or while a dialog is open).
-  const latest = useRef({ items, selectedId: s.selectedId });
+  const latest = useRef({ cache, total, virtualizer, selectedId: s.selectedId });
   useEffect(() => {
-    latest.current = { items, selectedId: s.selectedId };
+    latest.current = { cache, total, virtualizer, selectedId: s.selectedId };
   });
   useEffect(() => {
     const press = createInboxKeys();
@@ -94,26 +220,32 @@ export function InboxArea() {
         typing: isTypingTarget(event.target),
       });
       if (!command || document.querySelector('dialog[open]')) return;
-      const { items: list, selectedId } = latest.current;
+      const { cache: rowsOf, total: count, virtualizer: v, selectedId } = latest.current;
       const store = useInbox.getState();
       const onButton = (event.target as Element | null)?.closest?.('button, a') != null;
       switch (command.type) {
         case 'move': {
-          if (!list || list.length === 0) return;
-          const at = list.findIndex((c) => c.id === selectedId);
-          const next = Math.min(list.length - 1, Math.max(0, at + command.delta));
-          const id = list[at < 0 ? 0 : next]?.id ?? null;
+          if (count === 0) return;
+          const at = indexOf(rowsOf, count, selectedId);
+          const next = at < 0 ? 0 : Math.min(count - 1, Math.max(0, at + command.delta));
+          const id = rowsOf.row(next)?.id ?? null;
+          if (!id) return;
           store.select(id);
-          listRef.current
-            ?.querySelector<HTMLElement>(`[data-id="${CSS.escape(id ?? '')}"]`)
-            ?.focus();
+          v.scrollToIndex(next, { align: 'auto' });
+          window.requestAnimationFrame(() =>
+            listRef.current
+              ?.querySelector<HTMLElement>(`[data-id="${CSS.escape(id)}"]`)
+              ?.focus({ preventScroll: true }),
+          );
           break;
         }
-        case 'open':
+        case 'open': {
           if (onButton && !listRef.current?.contains(event.target as Node)) return;
-          if (!selectedId && list?.[0]) store.select(list[0].id);
+          const top = rowsOf.row(0);
+          if (!selectedId && top) store.select(top.id);
           threadRef.current?.focusThread();
           break;
+        }
         case 'reply':
           if (!selectedId) return;
           store.reply();
@@ -237,7 +369,7 @@ export function InboxArea() {
             </p>
           ) : null}
           {error ? <p className="inbox__error">{error}</p> : null}
-          {items && items.length === 0 ? (
+          {cache.total() === 0 ? (
             <EmptyState
               icon="inbox"
               headingLevel={3}
@@ -251,50 +383,43 @@ export function InboxArea() {
               }
             />
           ) : (
-            <ul ref={listRef} className="inbox__list" aria-label={`${total} conversations`}>
-              {(items ?? []).map((c) => {
-                const sla = slaText(c.slaDueAt, now);
-                const selected = c.id === s.selectedId;
-                return (
-                  <li key={c.id}>
-                    <button
-                      type="button"
-                      data-id={c.id}
-                      className={`inbox__item${selected ? ' inbox__item--on' : ''}${c.unreadCount > 0 ? ' inbox__item--unread' : ''}`}
-                      aria-current={selected ? 'true' : undefined}
-                      onClick={() => s.select(c.id)}
+            <div ref={listRef} className="inbox__list">
+              <ul
+                className="inbox__list-inner"
+                aria-label={`${total} conversations`}
+                aria-busy={cache.loading() ? true : undefined}
+                style={{ height: virtualizer.getTotalSize() }}
+              >
+                {rows.map((r) => {
+                  const c = cache.row(r.index);
+                  return (
+                    <li
+                      key={r.key}
+                      data-index={r.index}
+                      ref={virtualizer.measureElement}
+                      className="inbox__row"
+                      style={{ transform: `translateY(${r.start}px)` }}
+                      aria-setsize={total}
+                      aria-posinset={r.index + 1}
                     >
-                      <span className="inbox__item-top">
-                        <span className="inbox__item-name">
-                          {c.leadName || c.leadAddress || 'Unknown lead'}
-                        </span>
-                        <span className="inbox__item-time">
-                          {c.lastMessageAt ? time.format(c.lastMessageAt) : ''}
-                        </span>
-                      </span>
-                      <span className="inbox__item-preview">
-                        {c.subject ? `${c.subject} — ` : ''}
-                        {c.lastMessagePreview ?? ''}
-                      </span>
-                      <span className="inbox__item-meta">
-                        <Badge>{CHANNEL_LABELS[c.channel]}</Badge>
-                        {c.status !== 'open' ? <Badge>{STATUS_LABELS[c.status]}</Badge> : null}
-                        {c.priority === 'high' || c.priority === 'urgent' ? (
-                          <Badge tone="warning">{PRIORITY_LABELS[c.priority]}</Badge>
-                        ) : null}
-                        {c.unreadCount > 0 ? (
-                          <Badge tone="accent">{`${c.unreadCount} new`}</Badge>
-                        ) : null}
-                        {sla && c.status !== 'closed' ? (
-                          <span className={`inbox__sla inbox__sla--${sla.tone}`}>{sla.text}</span>
-                        ) : null}
-                        {c.pending ? <span className="inbox__pending">syncing…</span> : null}
-                      </span>
-                    </button>
-                  </li>
-                );
-              })}
-            </ul>
+                      {c ? (
+                        <ConversationItem
+                          c={c}
+                          now={now}
+                          selected={c.id === s.selectedId}
+                          onSelect={() => s.select(c.id)}
+                        />
+                      ) : (
+                        <div className="inbox__item inbox__item--loading">
+                          <Skeleton width="60%" />
+                          <Skeleton width="85%" />
+                        </div>
+                      )}
+                    </li>
+                  );
+                })}
+              </ul>
+            </div>
           )}
         </aside>
         <section className="inbox__main" aria-label="Conversation">

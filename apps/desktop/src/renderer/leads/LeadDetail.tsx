@@ -2,7 +2,8 @@
  * The lead detail panel (beside the table; Esc closes it). Every field is edited in place and
  * saved with `leads:update` on Enter or blur; what is wrong shows under the field (parsed here
  * first, and the engine's `invalid_input` issues mapped to their fields). Status follows the
- * workspace pipeline and asks for a reason where the stage wants one. Also: notes
+ * workspace pipeline and asks for a reason where the stage wants one. Also: SMS / WhatsApp / Email
+ * buttons that start a conversation in the Inbox (`inbox/StartConversation.tsx`), notes
  * (`leads:editNotes`), tasks, the sync conflict log with "keep the other value", and the
  * server's reverts of local edits.
  */
@@ -43,6 +44,7 @@ import {
   parseTextField,
   TEXT_FIELDS,
 } from './lead-values.ts';
+import { StartConversation } from '../inbox/StartConversation.tsx';
 import { ScoreExplanation } from './score/ScoreExplanation.tsx';
 import { useLeads } from './store.ts';
 import type { LeadSettings } from './store.ts';
@@ -227,6 +229,7 @@ export function LeadDetail({ id, onClose }: { id: string; onClose: () => void })
           </Alert>
         ))}
         <FieldError id={`${titleId}-form`} message={formError ?? undefined} />
+        <StartConversation lead={lead} />
 
         <section className="lead-detail__section" aria-label="Status and owner">
           <StatusEditor

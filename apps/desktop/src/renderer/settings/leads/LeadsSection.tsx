@@ -25,6 +25,12 @@ import { useLeads } from '../../leads/store.ts';
 import { useSignedIn } from '../../stores/auth.ts';
 import { CustomFieldsEditor } from './CustomFieldsEditor.tsx';
 import { issueCounts, issuesByPath, type Issues } from './draft.ts';
+import {
+  issuesSummary,
+  received,
+  same,
+  type Editing as GenericEditing,
+} from '../settings-draft.ts';
 import { PipelineEditor } from './PipelineEditor.tsx';
 import { RoutingEditor } from './RoutingEditor.tsx';
 import { ScoringEditor } from './ScoringEditor.tsx';
@@ -38,16 +44,7 @@ const PARTS: readonly { value: Part; label: string }[] = [
   { value: 'routing', label: 'Routing' },
 ];
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
-/** The settings as saved, the draft being edited, and whether others saved during the edit. */
-type Editing = { saved: LeadSettings; draft: LeadSettings; elsewhere: boolean };
-
-/** Settings saved elsewhere arrived: taken unless the user is mid-edit (then they are told). */
-function received(e: Editing | null, next: LeadSettings): Editing {
-  if (e === null || same(e.draft, e.saved)) return { saved: next, draft: next, elsewhere: false };
-  return { saved: next, draft: e.draft, elsewhere: e.elsewhere || !same(e.draft, next) };
-}
+type Editing = GenericEditing<LeadSettings>;
 
 export function LeadsSection() {
   const { me } = useSignedIn();
@@ -112,9 +109,7 @@ function LeadSettingsCard() {
       setIssues(byPath);
       const first = PARTS.find((p) => issueCounts(byPath)[p.value] > 0);
       if (first) setPart(first.value);
-      setFormError(
-        `${error.issues.length === 1 ? 'One thing needs' : `${error.issues.length} things need`} attention before saving.`,
-      );
+      setFormError(issuesSummary(error.issues.length));
     } else setFormError(errorMessage(error));
   }
 

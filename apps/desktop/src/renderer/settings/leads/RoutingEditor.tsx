@@ -293,7 +293,7 @@ function TargetEditor({
   );
 }
 
-function memberOptions(members: readonly MemberDto[] | null, ids: readonly string[]) {
+export function memberOptions(members: readonly MemberDto[] | null, ids: readonly string[]) {
   const known = (members ?? []).map((m) => ({ value: m.userId, label: m.name }));
   const unknown = ids
     .filter((id) => id && !known.some((o) => o.value === id))
@@ -302,7 +302,7 @@ function memberOptions(members: readonly MemberDto[] | null, ids: readonly strin
 }
 
 /** Checkboxes of the members, in the chosen order first (round-robin order). */
-function MemberPicker({
+export function MemberPicker({
   legend,
   chosen,
   members,
