@@ -132,7 +132,8 @@ describe('lead import (engine + real server)', () => {
   });
 
   it('updates existing leads in `update` mode and creates duplicates only in `create` mode', async () => {
-    const engine = await open();
+    const dataDir = tempDir();
+    const engine = await open(dataDir);
     await signUp(engine, 'import-modes');
     await waitOnline(engine);
     await call(engine, 'leads:create', {
@@ -158,6 +159,26 @@ describe('lead import (engine + real server)', () => {
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ firstName: 'New', title: 'CTO' });
     expect(items[0]!.tags.sort()).toEqual(['fresh', 'keep']);
+
+    // Without the dedupe lookups' indexes (catch-up mode drops them while a big catch-up is
+    // stored; here another connection does), the lookups still find the lead.
+    const other = openDb(dataDir);
+    other.sqlite.exec('DROP INDEX lead_ws_email_ix; DROP INDEX lead_ws_phone_ix');
+    const again = await importDone(
+      engine,
+      (
+        await call<ImportJobDto>(engine, 'import:start', {
+          fileId: file.id,
+          mapping,
+          options: { dedupe: 'update' },
+        })
+      ).id,
+    );
+    expect(again).toMatchObject({ updated: 1, created: 0 });
+    other.sqlite.exec(
+      'CREATE INDEX lead_ws_email_ix ON lead (workspace_id, email); CREATE INDEX lead_ws_phone_ix ON lead (workspace_id, phone)',
+    );
+    other.close();
 
     const dup = await importDone(
       engine,

@@ -125,14 +125,29 @@ export function createImportRunner(d: ImportRunnerDeps) {
        WHERE job_id = ? ORDER BY row_number, rowid LIMIT ? OFFSET ?`,
     ),
     issueCount: d.sqlite.prepare(`SELECT count(*) AS n FROM import_issue WHERE job_id = ?`),
-    // INDEXED BY: with the query layer's many indexes SQLite's planner picked a scan of the
-    // workspace per row (quadratic imports); these lookups are always one index probe.
-    byEmail: d.sqlite.prepare(
-      `SELECT id FROM lead INDEXED BY lead_ws_email_ix WHERE workspace_id = ? AND email = ? AND deleted = 0 LIMIT 1`,
-    ),
-    byPhone: d.sqlite.prepare(
-      `SELECT id FROM lead INDEXED BY lead_ws_phone_ix WHERE workspace_id = ? AND phone = ? AND deleted = 0 LIMIT 1`,
-    ),
+  };
+  // INDEXED BY: with the query layer's many indexes SQLite's planner picked a scan of the
+  // workspace per row (quadratic imports); these lookups are always one index probe. Catch-up mode
+  // (leads/query/catch-up-mode.ts) drops the indexes while a big catch-up is stored: the lookups
+  // then go without them (slower, still right), so they are prepared again when the schema moved.
+  let lookups: { schema: number; byEmail: Database.Statement; byPhone: Database.Statement } | null =
+    null;
+  const schemaVersion = d.sqlite.prepare('PRAGMA schema_version').pluck();
+  const dedupeLookups = () => {
+    const schema = schemaVersion.get() as number;
+    if (lookups?.schema === schema) return lookups;
+    const by = (column: 'email' | 'phone') => {
+      const index = `lead_ws_${column}_ix`;
+      const exists = d.sqlite
+        .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?`)
+        .get(index);
+      return d.sqlite.prepare(
+        `SELECT id FROM lead ${exists ? `INDEXED BY ${index}` : ''}
+         WHERE workspace_id = ? AND ${column} = ? AND deleted = 0 LIMIT 1`,
+      );
+    };
+    lookups = { schema, byEmail: by('email'), byPhone: by('phone') };
+    return lookups;
   };
   const active = new Map<string, { cancel: boolean }>();
 
@@ -190,6 +205,7 @@ export function createImportRunner(d: ImportRunnerDeps) {
   }
 
   function existingId(workspaceId: string, f: ImportedLead): string | null {
+    const q = dedupeLookups();
     const byEmail = f.email
       ? (q.byEmail.get(workspaceId, f.email) as { id: string } | undefined)
       : undefined;

@@ -32,6 +32,15 @@ import { syncSocketUrl } from './sync-url.ts';
 
 export type Connection = 'offline' | 'connecting' | 'online';
 
+/**
+ * Bulk storage of a big catch-up (leads/query/catch-up-mode.ts): told before each page of a
+ * connection's first catch-up how much is left, and when it is done or stopped.
+ */
+export interface CatchUpHooks {
+  beforePage(workspaceId: string, backlog: number): void;
+  caughtUp(workspaceId: string): void;
+}
+
 export interface SyncClientOptions {
   serverUrl: string;
   workspaceId: string;
@@ -46,6 +55,7 @@ export interface SyncClientOptions {
   /** Server-owned facts applied (a catch-up page or a live change); `live`: pushed as it happened. */
   onFacts?: (facts: AppliedFact[], live: boolean) => void;
   onReverted: (reverted: LeadReverted) => void;
+  catchUp?: CatchUpHooks;
   random?: () => number;
   backoff?: BackoffOptions;
   pageLimit?: number;
@@ -112,6 +122,7 @@ export class SyncClient {
   stop(): Promise<void> {
     this.stopped = true;
     this.clearTimers();
+    this.o.catchUp?.caughtUp(this.o.workspaceId);
     const ws = this.ws;
     if (!ws) return Promise.resolve();
     this.closed ??= new Promise<void>((resolve) => {
@@ -279,6 +290,8 @@ export class SyncClient {
     const cursor = this.advance(Math.max(this.cursor, page.nextSeq));
     // Ask for the next page before storing this one: the server reads while we write.
     if (!page.done && this.outstandingPages === 0) this.requestPage(cursor);
+    if (!this.caughtUp)
+      this.o.catchUp?.beforePage(this.o.workspaceId, this.progress.head - this.cursor);
     const applied = applyChanges(this.o.replica, this.o.workspaceId, page.changes, cursor);
     this.cursor = cursor;
     this.progress.rows += applied.rows;
@@ -291,6 +304,7 @@ export class SyncClient {
     }
     if (this.above.size > 0) this.scheduleGapFill();
     if (!this.caughtUp) {
+      this.o.catchUp?.caughtUp(this.o.workspaceId);
       if (!this.o.replica.syncState.get(this.o.workspaceId).initialSyncDone) {
         this.o.replica.syncState.markInitialSyncDone(this.o.workspaceId);
       }

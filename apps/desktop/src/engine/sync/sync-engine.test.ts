@@ -6,6 +6,7 @@
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LeadConflict, LeadDto, LeadReverted, SyncStatus } from '../../shared/contract.ts';
+import { openDb } from '../db.ts';
 import type { Engine } from '../engine.ts';
 import { recordEvents, startTestServer, tempDir } from '../test/harness.ts';
 import {
@@ -321,7 +322,16 @@ describe('engine sync against the real server', () => {
     );
     expect(results.every((r) => r.ok)).toBe(true);
 
-    const fresh = track(await openSyncEngine(server.url, tempDir(), { pageLimit: 400 }));
+    // Catch-up mode from 1,000 pending changes; its index rebuilds wait (checked below).
+    const freshDir = tempDir();
+    const fresh = track(
+      await openSyncEngine(
+        server.url,
+        freshDir,
+        { pageLimit: 400 },
+        { catchUp: { minBacklog: 1000, gapMs: 600_000 } },
+      ),
+    );
     const events = recordEvents(fresh);
     const started = Date.now();
     await call(fresh, 'auth:login', { email: admin.email, password: admin.password });
@@ -343,5 +353,38 @@ describe('engine sync against the real server', () => {
     expect(progress.at(-1)!.received).toBeGreaterThan(0);
     expect(progress.every((p) => p.received <= p.total)).toBe(true);
     expect(elapsed).toBeLessThan(10_000);
+
+    // The leads were stored in catch-up mode: its indexes are still to be rebuilt, and yet search,
+    // counts and sorted pages are right at once.
+    const view = openDb(freshDir);
+    const mode = () =>
+      view.sqlite
+        .prepare(`SELECT value FROM lead_query_meta WHERE key = 'catch_up_mode'`)
+        .pluck()
+        .get() as string | undefined;
+    expect(JSON.parse(mode()!)).toMatchObject({ phase: 'indexing' });
+    const found = await call<{ items: LeadDto[] }>(fresh, 'leads:query', {
+      search: 'bulk2999',
+      limit: 10,
+    });
+    expect(found.items.map((l) => l.firstName)).toEqual(['Bulk2999']);
+    const counted = await call<{ count: number }>(fresh, 'leads:count', { search: 'co' });
+    expect(counted.count).toBe(N);
+    const page = await call<{ items: LeadDto[] }>(fresh, 'leads:query', {
+      sort: [{ field: 'firstName', dir: 'desc' }],
+      limit: 3,
+    });
+    expect(page.items.map((l) => l.firstName)).toEqual(['Bulk999', 'Bulk998', 'Bulk997']);
+    // A restart finishes the rebuilds before the query layer opens.
+    fresh.close();
+    const reopened = track(await openSyncEngine(server.url, freshDir));
+    expect(mode()).toBeUndefined();
+    const indexes = view.sqlite
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'lead_q_%'`)
+      .pluck()
+      .all();
+    expect(indexes).toContain('lead_q_updated');
+    expect((await call<{ count: number }>(reopened, 'leads:count', {})).count).toBe(N);
+    view.close();
   });
 });

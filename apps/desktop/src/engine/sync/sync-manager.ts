@@ -11,7 +11,7 @@ import type { AppliedFact } from '../inbox/fact-store.ts';
 import type { LeadReplica } from '../leads/lead-replica.ts';
 import type { Logger } from '../logger.ts';
 import type { OutboxEntry } from './outbox-store.ts';
-import { SyncClient, type SyncClientOptions } from './sync-client.ts';
+import { SyncClient, type CatchUpHooks, type SyncClientOptions } from './sync-client.ts';
 
 export interface SignedInAccount {
   userId: string;
@@ -29,6 +29,8 @@ export interface SyncManagerOptions {
   log: Logger;
   /** Passed to each client (tests shorten the backoff). */
   client?: Pick<SyncClientOptions, 'backoff' | 'pageLimit' | 'random' | 'gapFillDelayMs'>;
+  /** Bulk storage of big catch-ups (the lead query layer's catch-up mode). */
+  catchUp?: CatchUpHooks;
   /** Coalescing window of `sync:status` and `leads:changed` events. */
   eventDelayMs?: number;
   /** Called with every `sync:status` emitted (workspace data replication follows `connection`). */
@@ -202,6 +204,7 @@ export class SyncManager {
   private newClient(workspaceId: string): SyncClient {
     return new SyncClient({
       ...this.o.client,
+      ...(this.o.catchUp ? { catchUp: this.o.catchUp } : {}),
       serverUrl: this.o.serverUrl,
       workspaceId,
       replica: this.o.replica,

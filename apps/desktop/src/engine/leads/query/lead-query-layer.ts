@@ -1,7 +1,8 @@
 /**
  * The lead query layer as the engine opens it: derived structures (search-index.ts) created or
- * upgraded, connection settings for big replicas, the query service, the background notes indexer
- * and the score keeper (../score/score-keeper.ts: lead scores for sorting, filtering and display).
+ * upgraded, connection settings for big replicas, the query service, the background notes indexer,
+ * the score keeper (../score/score-keeper.ts: lead scores for sorting, filtering and display) and
+ * catch-up mode (catch-up-mode.ts: big catch-ups store leads first, derived structures after).
  */
 import type Database from 'better-sqlite3';
 import {
@@ -12,6 +13,7 @@ import {
 } from '@sdr/schema';
 import type { Logger } from '../../logger.ts';
 import { ScoreKeeper, type ScoreKeeperOptions } from '../score/score-keeper.ts';
+import { CatchUpMode, type CatchUpModeOptions } from './catch-up-mode.ts';
 import { createLeadQuery, type LeadQueryService } from './lead-query.ts';
 import { NotesIndexer, type NotesIndexerOptions } from './notes-indexer.ts';
 import type { CountCacheOptions } from './count-cache.ts';
@@ -41,12 +43,15 @@ export interface LeadQueryLayerOptions {
   scores?: Pick<ScoreKeeperOptions, 'budgetMs' | 'maxBatch' | 'gapMs' | 'pollMs' | 'busyMs'>;
   /** Start the background indexer and score keeper (default true; tests drive them by hand). */
   background?: boolean;
+  /** Catch-up mode tuning (catch-up-mode.ts). */
+  catchUp?: Pick<CatchUpModeOptions, 'minBacklog' | 'gapMs'>;
 }
 
 export interface LeadQueryLayer {
   query: LeadQueryService;
   indexer: NotesIndexer;
   scores: ScoreKeeper;
+  catchUp: CatchUpMode;
   close(): void;
 }
 
@@ -60,6 +65,20 @@ export function openLeadQueryLayer(
   // 64 MB of page cache (the default is 16): a lead write touches a page of each lead index, and
   // a page of a million-lead table reads the top of several indexes.
   sqlite.pragma('cache_size = -65536');
+  let query: LeadQueryService | null = null;
+  let indexer: NotesIndexer | null = null;
+  let scores: ScoreKeeper | null = null;
+  const catchUp = new CatchUpMode(sqlite, {
+    ...o.catchUp,
+    log: o.log.child('catch-up'),
+    onChanged: () => query?.invalidate(),
+    onQueued: () => {
+      indexer?.changed(null);
+      scores?.changed(null);
+    },
+  });
+  // Before anything else looks at the derived structures: a catch-up cut short is finished.
+  catchUp.recover();
   const t0 = performance.now();
   const ensured = ensureLeadQueryStructures(sqlite);
   if (ensured.rebuilt || ensured.created.length > 0 || ensured.dropped.length > 0) {
@@ -71,37 +90,41 @@ export function openLeadQueryLayer(
   // Statistics for the planner: cheap (sampled) and only where they are missing or stale.
   sqlite.pragma('analysis_limit = 1000');
   sqlite.pragma('optimize = 0x10002');
-  const scores = new ScoreKeeper(sqlite, {
+  scores = new ScoreKeeper(sqlite, {
     ...o.scores,
+    paused: () => catchUp.paused(),
     log: o.log.child('scores'),
     now: o.now,
     config: o.scoring ?? (() => DEFAULT_LEAD_SETTINGS.scoring),
     workspace: o.workspace ?? (() => null),
   });
-  const query = createLeadQuery(sqlite, {
+  query = createLeadQuery(sqlite, {
     scores,
+    catchUp,
     now: o.now,
     settings: (workspaceId) => o.settings?.(workspaceId) ?? DEFAULT_LEAD_SETTINGS,
     ...(o.timeZone ? { timeZone: o.timeZone } : {}),
     ...(o.planner ? { planner: o.planner } : {}),
     ...(o.counts ? { counts: o.counts } : {}),
   });
-  const indexer = new NotesIndexer(sqlite, {
+  indexer = new NotesIndexer(sqlite, {
     ...o.indexer,
+    paused: () => catchUp.paused(),
     log: o.log.child('search-indexer'),
-    maintenance: (idle) => query.maintain(idle),
+    maintenance: (idle) => query?.maintain(idle),
   });
   if (o.background !== false) {
     indexer.start();
     scores.start();
   }
+  const layer = { query, indexer, scores };
   return {
-    query,
-    indexer,
-    scores,
+    ...layer,
+    catchUp,
     close() {
-      indexer.stop();
-      scores.stop();
+      layer.indexer.stop();
+      layer.scores.stop();
+      catchUp.close();
     },
   };
 }

@@ -74,6 +74,12 @@ export interface LeadQueryOptions {
   counts?: CountCacheOptions;
   /** Queued score updates applied before a read that sorts or filters by score (default 5000). */
   maxScoreFlush?: number;
+  /**
+   * Catch-up mode (catch-up-mode.ts): while a workspace's leads are loaded without their insert
+   * triggers, counts are recounted rather than followed, and searches and reads by score first
+   * queue the leads stored so far.
+   */
+  catchUp?: { active(): string | null; beforeRead(): void };
   /** The score keeper (leads/score/score-keeper.ts); without it `score` reads as null. */
   scores?: {
     flush(limit?: number): number;
@@ -245,6 +251,7 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
 
   /** Makes the FTS index current for a search (see `maxSyncFlush`). */
   const freshSearch = (): void => {
+    o.catchUp?.beforeRead();
     searchQueue.flush(maxSyncFlush);
   };
 
@@ -305,6 +312,7 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
 
   const fromFor = (...sql: string[]): string => {
     const scored = sql.some(readsScore);
+    if (scored) o.catchUp?.beforeRead();
     // A read that depends on scores sees every committed write (as far as `maxScoreFlush` goes).
     o.scores?.flush(scored ? maxScoreFlush : SCORE_FLUSH_ON_READ);
     return scored ? `lead AS ${L} ${SCORE_JOIN}` : `lead AS ${L}`;
@@ -436,7 +444,8 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
           params: c.params,
           nowColumns,
           workspaceId,
-          followable: !readsScore(c.where) && !c.list?.members,
+          // While leads are stored without the change log's trigger, only a recount is right.
+          followable: !readsScore(c.where) && !c.list?.members && !o.catchUp?.active(),
         },
         at,
       );

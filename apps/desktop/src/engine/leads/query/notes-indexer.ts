@@ -32,6 +32,8 @@ export interface NotesIndexerOptions {
   maintenance?: (idle: boolean) => void;
   /** Quiet time after which the engine counts as idle for slow housekeeping (default 5 s). */
   idleMs?: number;
+  /** True while the loop must wait (catch-up mode: leads are being loaded). */
+  paused?: () => boolean;
 }
 
 interface PendingRow {
@@ -76,6 +78,7 @@ export class NotesIndexer {
       optimizeAfter: 10_000,
       maintenance: () => undefined,
       idleMs: 5000,
+      paused: () => false,
       ...options,
     };
     this.write = createNotesWriter(sqlite);
@@ -184,6 +187,10 @@ export class NotesIndexer {
     if (this.stopped) return;
     if (!this.sqlite.open) {
       this.stop();
+      return;
+    }
+    if (this.o.paused()) {
+      this.schedule(this.o.pollMs);
       return;
     }
     try {

@@ -53,6 +53,8 @@ export interface ScoreKeeperOptions {
   pollMs?: number;
   /** How long after a request the engine counts as busy (ms). */
   busyMs?: number;
+  /** True while the loop must wait (catch-up mode: leads are being loaded). */
+  paused?: () => boolean;
 }
 
 export interface LeadScoreView {
@@ -132,6 +134,7 @@ export class ScoreKeeper {
       gapMs: 5,
       pollMs: 1000,
       busyMs: 250,
+      paused: () => false,
       ...options,
     };
     ensureScoreQueue(sqlite);
@@ -414,6 +417,7 @@ export class ScoreKeeper {
     this.timer = null;
     if (this.stopped) return;
     if (!this.sqlite.open) return this.stop();
+    if (this.o.paused()) return this.schedule(this.o.pollMs);
     let done = 0;
     this.safely(() => {
       // Signed out, or the engine is still starting: nothing's configuration is known.

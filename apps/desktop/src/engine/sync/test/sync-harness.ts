@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { RoleName } from '@sdr/schema';
 import type { AuthState, LeadDto, SyncStatus } from '../../../shared/contract.ts';
-import type { Engine } from '../../engine.ts';
+import type { Engine, EngineOptions } from '../../engine.ts';
 import { newAccount, openEngine, tempDir, type startTestServer } from '../../test/harness.ts';
 import { waitFor } from './wait.ts';
 
@@ -30,12 +30,14 @@ export function openSyncEngine(
   serverUrl: string,
   dataDir = tempDir(),
   sync: { pageLimit?: number } = {},
+  engine: Pick<EngineOptions, 'catchUp'> = {},
 ): Promise<Engine> {
   return openEngine({
     dataDir,
     serverUrl,
     fetch: ownFetch(),
     sync: { backoff: { baseMs: 40, capMs: 300 }, gapFillDelayMs: 50, ...sync },
+    ...engine,
   });
 }
 
