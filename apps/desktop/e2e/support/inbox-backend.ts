@@ -36,6 +36,8 @@ export type InboxBackend = {
   rest<T = unknown>(method: string, url: string, token: string | null, body?: unknown): Promise<T>;
   /** An admin signs up elsewhere, invites `sdr` and the invitation is accepted. */
   adminWithSdr(admin: Account, sdr: Account): Promise<{ adminToken: string; sdrId: string }>;
+  /** The admin invites `account` with `role` and the invitation is accepted; its user id. */
+  addMember(adminToken: string, account: Account, role: 'sdr' | 'manager'): Promise<string>;
   dispose(): Promise<void>;
 };
 
@@ -108,6 +110,24 @@ export async function launchInboxBackend(): Promise<InboxBackend> {
     return token!;
   }
 
+  async function addMember(adminToken: string, account: Account, role: 'sdr' | 'manager') {
+    await rest('POST', '/api/v1/invitations', adminToken, { email: account.email, role });
+    const token = await invitationToken(account.email);
+    await rest('POST', '/api/v1/invitations/accept', null, {
+      token,
+      password: account.password,
+      name: account.name,
+    });
+    const members = await rest<{ items: { userId: string; email: string }[] }>(
+      'GET',
+      '/api/v1/members',
+      adminToken,
+    );
+    const id = members.items.find((m) => m.email === account.email)?.userId;
+    if (!id) throw new Error(`${account.email} is not a member`);
+    return id;
+  }
+
   return {
     serverUrl,
     twilioUrl: twilio.url,
@@ -145,25 +165,10 @@ export async function launchInboxBackend(): Promise<InboxBackend> {
         null,
         admin,
       );
-      await rest('POST', '/api/v1/invitations', signed.accessToken, {
-        email: sdr.email,
-        role: 'sdr',
-      });
-      const token = await invitationToken(sdr.email);
-      await rest('POST', '/api/v1/invitations/accept', null, {
-        token,
-        password: sdr.password,
-        name: sdr.name,
-      });
-      const members = await rest<{ items: { userId: string; email: string }[] }>(
-        'GET',
-        '/api/v1/members',
-        signed.accessToken,
-      );
-      const sdrId = members.items.find((m) => m.email === sdr.email)?.userId;
-      if (!sdrId) throw new Error('the SDR is not a member');
+      const sdrId = await addMember(signed.accessToken, sdr, 'sdr');
       return { adminToken: signed.accessToken, sdrId };
     },
+    addMember,
     async dispose() {
       await server.stop();
       await twilio.stop();

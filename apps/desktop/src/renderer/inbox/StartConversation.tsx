@@ -3,7 +3,8 @@
  * same numbers, reopen) a conversation with the lead through the server
  * (`inbox:startConversation`, online only) and open it in the Inbox with the composer focused.
  * A button is enabled when the lead has the address (phone / email) and the workspace has the
- * channel: a Twilio number, a mailbox of mine (`inbox:channels`, cached by the engine).
+ * channel: a Twilio number, a mailbox of mine (`inbox:channels`, cached by the engine), and the
+ * lead itself has reached the server (not `pending`).
  */
 import { useEffect, useState } from 'react';
 import { Button, useToast } from '@sdr/ui';
@@ -23,11 +24,12 @@ const BUTTONS: { channel: StartableChannel; label: string; address: 'phone' | 'e
 /** Why a channel's button is disabled (null: enabled). */
 export function startBlocker(
   channel: StartableChannel,
-  lead: { phone: string; email: string },
+  lead: { phone: string; email: string; pending: boolean },
   channels: InboxChannelsDto | null,
   online: boolean,
 ): string | null {
   const byPhone = channel !== 'email';
+  if (lead.pending) return 'The lead is waiting to sync: the server does not know it yet';
   if (byPhone && !lead.phone.trim()) return 'The lead has no phone number';
   if (!byPhone && !lead.email.trim()) return 'The lead has no email address';
   if (channels === null) return 'Checking the channels…';
@@ -43,7 +45,7 @@ export function startBlocker(
 export function StartConversation({
   lead,
 }: {
-  lead: { id: string; phone: string; email: string };
+  lead: { id: string; phone: string; email: string; pending: boolean };
 }) {
   const toast = useToast();
   const sync = useSyncStatus();
