@@ -3,7 +3,9 @@
  * own items and the team's unassigned ones) in one statement with `FOR UPDATE SKIP LOCKED`: two
  * SDRs asking at once lock different rows, so nobody ever gets an item someone else holds.
  * Order: manager pins first (`pinnedRank`, lower first), then `rankKey` (the domain's effective
- * deadline), then id (index `queue_item_next_ix`).
+ * deadline), then id (index `queue_item_next_ix`). The common case runs as ONE statement that
+ * also stamps the fact and stores the command's answer (`queue-next.sql.ts`); when the top item's
+ * conversation is unassigned (claiming assigns it) the transaction below runs instead.
  *
  * Claim/release/complete by id answer `409 conflict` naming who holds the item. Claiming an
  * unassigned team item assigns its conversation to the claimer. Managers and admins pin items
@@ -14,12 +16,14 @@ import { and, asc, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import { inboxCapacity, roleAtLeast } from '@sdr/domain';
 import { conversation, membership, queueItem, user } from '@sdr/schema/pg';
 import type { AuthContext } from '../context.ts';
+import { isUniqueViolation } from '../db/helpers.ts';
 import { ApiError } from '../errors.ts';
 import type { FactRef } from '../sync/facts.ts';
 import { runCommand } from './inbox.command.ts';
 import type { InboxDeps, Tx } from './inbox.deps.ts';
 import { loadInboxSettings } from './inbox.settings.ts';
 import { assignConversation, type QueueItemRow } from './inbox.writes.ts';
+import { claimNextFast, publishClaim } from './queue-next.sql.ts';
 
 function mineOrTeam(userId: string) {
   return or(eq(queueItem.assigneeId, userId), isNull(queueItem.assigneeId));
@@ -85,6 +89,17 @@ export async function nextItem(
   auth: AuthContext,
   body: { commandId?: string | undefined },
 ): Promise<{ item: QueueItemRow | null }> {
+  try {
+    const fast = await claimNextFast(d, auth, body.commandId);
+    if (fast.kind === 'claimed') {
+      publishClaim(d, auth.workspaceId, fast.item, fast.seq);
+      return { item: fast.item };
+    }
+    if (fast.kind === 'empty') return { item: null };
+  } catch (err) {
+    // A concurrent copy of this commandId stored its answer first: the path below returns it.
+    if (!isUniqueViolation(err)) throw err;
+  }
   return runCommand(
     d,
     auth,
