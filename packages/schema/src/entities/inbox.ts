@@ -201,8 +201,10 @@ export const queueItem = defineEntity(
     indexes: [
       { name: 'queue_item_ws_seq_ix', columns: ['workspaceId', 'seq'] },
       {
+        // "Next": ws + open, in (pin, rank, id) order: the scan stops at the first row that is
+        // mine or the team's (no sort; id breaks ties), see apps/sync-server queue-next.sql.ts.
         name: 'queue_item_next_ix',
-        columns: ['workspaceId', 'state', 'pinnedRank', 'rankKey'],
+        columns: ['workspaceId', 'state', 'pinnedRank', 'rankKey', 'id'],
       },
       { name: 'queue_item_conversation_ix', columns: ['conversationId'] },
     ],

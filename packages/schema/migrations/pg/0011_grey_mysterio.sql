@@ -1,0 +1,2 @@
+DROP INDEX "queue_item_next_ix";--> statement-breakpoint
+CREATE INDEX "queue_item_next_ix" ON "queue_item" USING btree ("workspace_id","state","pinned_rank","rank_key","id");
