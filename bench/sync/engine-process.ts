@@ -25,6 +25,15 @@ export interface EngineCommands {
     { email: string; password: string; expectedRows: number; timeoutMs: number },
     { totalMs: number; loginMs: number; firstRowsMs: number; rows: number; hwmKb: number },
   ];
+  /**
+   * After `signIn` (not in its time): how long from its start until the background work the
+   * sync left is done (null: not within `timeoutMs`): every index rebuilt (catch-up mode over),
+   * search and score queues empty, every lead's notes decoded.
+   */
+  settled: [
+    { timeoutMs: number },
+    { indexesMs: number | null; queuesMs: number | null; notesMs: number | null },
+  ];
   status: [
     Record<string, never>,
     { connection: string; pending: number; done: boolean; cursor: number },
@@ -67,10 +76,13 @@ export class EngineProcess {
   }
 
   /** Starts an engine process (not yet opened on a data dir). */
+  /** Node flags of every engine process (`--profile-engine` sets `--cpu-prof`). */
+  static nodeArgs: readonly string[] = [];
+
   static async spawn(nodeArgs: readonly string[] = []): Promise<EngineProcess> {
     const child = fork(WORKER, [], {
       cwd: ROOT,
-      execArgv: [...nodeArgs, '--import', 'tsx'],
+      execArgv: [...EngineProcess.nodeArgs, ...nodeArgs, '--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     await new Promise<void>((resolve, reject) => {

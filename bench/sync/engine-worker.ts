@@ -21,6 +21,8 @@ let workspaceId: string | null = null;
 /** The connection as of the engine's last `sync:status` event (polling the contract would run
  * the engine's own outbox count each time and slow the engine we are timing). */
 let connection = 'offline';
+/** When the last `signIn` started (performance.now()). */
+let signInAt = 0;
 
 async function call<T>(channel: string, input: unknown = {}): Promise<T> {
   const r = await engine!.dispatch(channel, input);
@@ -66,6 +68,7 @@ const handlers: {
 
   async signIn({ email, password, expectedRows, timeoutMs }) {
     const t0 = performance.now();
+    signInAt = t0;
     let firstRowsAt: number | null = null;
     const state = await call<{ status: string }>('auth:login', { email, password });
     if (state.status !== 'signed-in') throw new Error(`login: ${state.status}`);
@@ -96,6 +99,31 @@ const handlers: {
         );
       await sleep(5);
     }
+  },
+
+  async settled({ timeoutMs }) {
+    const one = (q: string) => sqlite!.prepare(q).get() !== undefined;
+    // Tables of engine-local DDL: absent means nothing of that kind was ever queued.
+    const exists = (t: string) =>
+      one(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '${t}'`);
+    const empty = (t: string) => !exists(t) || !one(`SELECT 1 FROM ${t} LIMIT 1`);
+    const out = {
+      indexesMs: null as number | null,
+      queuesMs: null as number | null,
+      notesMs: null as number | null,
+    };
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline) {
+      const at = performance.now() - signInAt;
+      out.indexesMs ??= !one(`SELECT 1 FROM lead_query_meta WHERE key = 'catch_up_mode'`)
+        ? at
+        : null;
+      out.queuesMs ??= empty('lead_search_dirty') && empty('lead_score_dirty') ? at : null;
+      out.notesMs ??= empty('lead_search_pending') ? at : null;
+      if (out.indexesMs !== null && out.queuesMs !== null && out.notesMs !== null) break;
+      await sleep(50);
+    }
+    return out;
   },
 
   async status() {

@@ -42,10 +42,21 @@ interface Args {
   leads: number | null;
   reps: number | null;
   only: string[] | null;
+  /** Write a V8 CPU profile of the main server process into this folder (on exit). */
+  profileServer: string | null;
+  /** Write V8 CPU profiles of the engine processes into this folder (on exit). */
+  profileEngine: string | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, leads: null, reps: null, only: null };
+  const a: Args = {
+    quick: false,
+    leads: null,
+    reps: null,
+    only: null,
+    profileServer: null,
+    profileEngine: null,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -58,7 +69,12 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--leads') a.leads = Number(value());
     else if (arg === '--reps') a.reps = Number(value());
     else if (arg === '--only') a.only = value().split(',');
-    else throw new Error(`unknown argument ${arg} (use --quick, --leads N, --reps N, --only a,b)`);
+    else if (arg === '--profile-server') a.profileServer = value();
+    else if (arg === '--profile-engine') a.profileEngine = value();
+    else
+      throw new Error(
+        `unknown argument ${arg} (use --quick, --leads N, --reps N, --only a,b, --profile-server DIR, --profile-engine DIR)`,
+      );
   }
   if (a.leads !== null && !(Number.isInteger(a.leads) && a.leads > 0))
     throw new Error('--leads must be a positive integer');
@@ -208,6 +224,9 @@ async function engineRssMb(server: ServerProcess, dataDir: string, rows: number)
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.profileEngine) {
+    EngineProcess.nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${args.profileEngine}`];
+  }
   const quick = args.quick;
   const sizes: Record<string, number> = { initial_sync_100k: quick ? 2_000 : 100_000 };
   if (args.leads !== null) sizes['initial_sync_1m'] = args.leads;
@@ -238,6 +257,9 @@ async function main(): Promise<void> {
       databaseUrl: ctx.db.url,
       jwtSecret: ctx.jwtSecret,
       label: 'server',
+      ...(args.profileServer
+        ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${args.profileServer}`] }
+        : {}),
     });
     for (const scenario of SCENARIOS) {
       if (args.only && !args.only.includes(scenario.name)) {
