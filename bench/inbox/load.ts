@@ -92,6 +92,7 @@ const latencies: number[] = [];
 const statuses: Record<string, number> = {};
 const uniqueSids = new Set<string>();
 let requests = 0;
+let totalRequests = 0;
 let errors = 0;
 
 async function run(untilMs: number, record: boolean) {
@@ -102,6 +103,7 @@ async function run(untilMs: number, record: boolean) {
         const t0 = performance.now();
         try {
           const status = await post(r.body, r.signature);
+          totalRequests++;
           if (record) {
             latencies.push(performance.now() - t0);
             statuses[status] = (statuses[status] ?? 0) + 1;
@@ -136,6 +138,7 @@ process.stdout.write(
     statuses,
     uniqueSent: uniqueSids.size,
     totalSent: counter,
+    totalRequests,
   }) + '\n',
 );
 agent.destroy();

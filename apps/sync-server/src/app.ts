@@ -31,7 +31,7 @@ import { tasksRoutes } from './tasks/tasks.routes.ts';
 import { viewsRoutes } from './views/views.routes.ts';
 import { inboxRouters } from './inbox/inbox.routes.ts';
 import { integrationsRoutes } from './integrations/integrations.routes.ts';
-import { webhooksRoutes } from './webhooks/webhooks.routes.ts';
+import { SELF_LIMITED_BODY_PATH, webhooksRoutes } from './webhooks/webhooks.routes.ts';
 import type { Outbox } from './outbox/outbox.ts';
 import { filesRoutes, mediaRoutes } from './files/files.routes.ts';
 
@@ -116,7 +116,7 @@ export function createApp(input: AppDeps & { sync?: SyncCore; outbox?: Outbox })
   const smallBodies = limitBody(BODY_LIMIT_BYTES);
   const largeBodies = limitBody(MEMBERS_BODY_LIMIT_BYTES);
   app.use('*', (c, next) =>
-    FILE_UPLOAD_PATH.test(c.req.path)
+    FILE_UPLOAD_PATH.test(c.req.path) || SELF_LIMITED_BODY_PATH.test(c.req.path)
       ? next()
       : (LARGE_BODY_PATH.test(c.req.path) ? largeBodies : smallBodies)(
           c as Context<AppEnv, string>,

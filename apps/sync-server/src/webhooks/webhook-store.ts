@@ -8,10 +8,15 @@
  * promise resolves when the statement that holds its event has committed, so a 2xx still means
  * "stored". Up to `maxInFlight` batches are written at once. After each batch the in-process
  * processor is woken (`onWebhookStored`).
+ *
+ * On Postgres the batch is ONE prepared statement whatever its size (`unnest` over six arrays,
+ * sent through postgres.js directly: no drizzle query building per request, no new statement per
+ * batch size); PGlite gets the same insert as a multi-row VALUES through drizzle.
  */
 import { sql } from 'drizzle-orm';
-import { ulid } from 'ulid';
+import type postgres from 'postgres';
 import type { Db } from '../db/schema.ts';
+import { fastUlid } from '../fast-ulid.ts';
 import { queryRows } from '../sync/sql.ts';
 
 export type WebhookProvider = 'twilio_messaging' | 'twilio_status' | 'sendgrid';
@@ -61,6 +66,58 @@ export function webhookStoreFor(db: Db, o: WebhookStoreOptions = {}): WebhookSto
   return s;
 }
 
+const INSERT_UNNEST = `insert into webhook_event (id, provider, event_key, workspace_id, payload, received_at)
+  select id, provider, event_key, workspace_id, payload::jsonb, received_at
+  from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+    as t(id, provider, event_key, workspace_id, payload, received_at)
+  on conflict (provider, event_key) do nothing
+  returning provider, event_key`;
+
+/** The postgres.js client under a drizzle database, or null (PGlite). */
+function postgresClient(db: Db): postgres.Sql | null {
+  const client = (db as unknown as { $client?: unknown }).$client as
+    (postgres.Sql & { begin?: unknown }) | undefined;
+  return client && typeof client.unsafe === 'function' && typeof client.begin === 'function'
+    ? client
+    : null;
+}
+
+/** Inserts the rows; returns the (provider, event_key) of those that were new. */
+function inserter(
+  db: Db,
+): (rows: IncomingEvent[]) => Promise<{ provider: string; event_key: string }[]> {
+  const pg = postgresClient(db);
+  if (pg) {
+    return async (rows) =>
+      (await pg.unsafe(
+        INSERT_UNNEST,
+        [
+          rows.map(() => fastUlid()),
+          rows.map((e) => e.provider),
+          rows.map((e) => e.eventKey),
+          rows.map((e) => e.workspaceId),
+          rows.map((e) => JSON.stringify(e.payload)),
+          rows.map((e) => e.receivedAt),
+        ] as never[],
+        { prepare: true },
+      )) as unknown as { provider: string; event_key: string }[];
+  }
+  return (rows) =>
+    queryRows<{ provider: string; event_key: string }>(
+      db,
+      sql`insert into webhook_event (id, provider, event_key, workspace_id, payload, received_at)
+          values ${sql.join(
+            rows.map(
+              (e) =>
+                sql`(${fastUlid()}, ${e.provider}, ${e.eventKey}, ${e.workspaceId}, ${JSON.stringify(e.payload)}::jsonb, ${e.receivedAt})`,
+            ),
+            sql`, `,
+          )}
+          on conflict (provider, event_key) do nothing
+          returning provider, event_key`,
+    );
+}
+
 export function createWebhookStore(db: Db, o: WebhookStoreOptions = {}): WebhookStore {
   const windowMs = o.windowMs ?? 2;
   const maxBatch = o.maxBatch ?? 500;
@@ -68,6 +125,7 @@ export function createWebhookStore(db: Db, o: WebhookStoreOptions = {}): Webhook
   const queue: Pending[] = [];
   let timer: NodeJS.Timeout | null = null;
   let inFlight = 0;
+  const insertRows = inserter(db);
 
   async function write(batch: Pending[]): Promise<void> {
     // One row per key; later duplicates in the batch wait on the first.
@@ -80,19 +138,7 @@ export function createWebhookStore(db: Db, o: WebhookStoreOptions = {}): Webhook
     }
     try {
       const rows = [...first.values()].map(([p]) => p!.event);
-      const inserted = await queryRows<{ provider: string; event_key: string }>(
-        db,
-        sql`insert into webhook_event (id, provider, event_key, workspace_id, payload, received_at)
-            values ${sql.join(
-              rows.map(
-                (e) =>
-                  sql`(${ulid()}, ${e.provider}, ${e.eventKey}, ${e.workspaceId}, ${JSON.stringify(e.payload)}::jsonb, ${e.receivedAt})`,
-              ),
-              sql`, `,
-            )}
-            on conflict (provider, event_key) do nothing
-            returning provider, event_key`,
-      );
+      const inserted = await insertRows(rows);
       const stored = new Set(inserted.map((r) => `${r.provider}\u0000${r.event_key}`));
       for (const [k, list] of first) {
         list.forEach((p, i) => p.resolve(i === 0 && stored.has(k)));
