@@ -161,6 +161,27 @@ export function loadEmailEnv(source: EnvSource): EmailEnv {
   return { watcher: parsed.data.MAIL_WATCHER, pollMs: parsed.data.MAIL_POLL_MS };
 }
 
+const BackgroundEnvSchema = z.object({
+  /**
+   * Run the background jobs (outbox worker, webhook processor, mailbox watcher, inbox job) in this
+   * instance. `false` on web-only instances: they still store webhooks and enqueue sends.
+   */
+  BACKGROUND_JOBS: booleanish.default(true),
+});
+
+/** Whether this instance runs the background jobs (`BACKGROUND_JOBS`), parsed like `loadEnv`. */
+export function loadBackgroundEnv(source: EnvSource): { backgroundJobs: boolean } {
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = BackgroundEnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new EnvError(`Invalid sync-server environment:\n${lines.join('\n')}`);
+  }
+  return { backgroundJobs: parsed.data.BACKGROUND_JOBS };
+}
+
 /** Test-only settings (read by the test harness, never by the server). */
 export function loadTestEnv(source: EnvSource): { testDatabaseUrl: string | undefined } {
   const url = source['TEST_DATABASE_URL'];

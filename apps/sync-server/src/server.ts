@@ -11,7 +11,15 @@ import type { ServerEnv } from './context.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
 import type { Db } from './db/schema.ts';
-import { loadEmailEnv, loadEnv, loadSyncEnv, type EnvSource, type LogLevel } from './env.ts';
+import {
+  loadBackgroundEnv,
+  loadEmailEnv,
+  loadEnv,
+  loadSyncEnv,
+  type EnvSource,
+  type LogLevel,
+} from './env.ts';
+import { fastUlid } from './fast-ulid.ts';
 import { withJwtSecret } from './jwt-secret.ts';
 import { createLogger, loggableError, type Logger } from './logger.ts';
 import { createMailer } from './mail/mailer.ts';
@@ -34,7 +42,6 @@ import {
   type WebhookProcessor,
 } from './webhooks/webhook-processor.ts';
 import type PgBoss from 'pg-boss';
-import { ulid } from 'ulid';
 
 export interface StartServerOptions {
   /** Base environment (e.g. `process.env` from an app's env.ts); the fields below override it. */
@@ -52,8 +59,9 @@ export interface StartServerOptions {
   /** Defaults to a pino logger at `logLevel`. */
   logger?: Logger;
   /**
-   * Run the outbox worker and the webhook processor in this process (default true). With false
-   * the server still enqueues sends and stores webhooks; another process works them off.
+   * Run the outbox worker and the webhook processor in this process (default: `BACKGROUND_JOBS`,
+   * true). With false the server still enqueues sends and stores webhooks; another process works
+   * them off.
    */
   background?: boolean;
   /** Channel senders replacing the built-in ones (Twilio SMS/WhatsApp, SMTP email). */
@@ -145,7 +153,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       mediaSecret: env.jwtSecret,
     });
     const smtpSender = new SmtpSender({ db: handle.db, box });
-    const background = options.background ?? true;
+    const background = options.background ?? loadBackgroundEnv(source).backgroundJobs;
     const outboxWorker = background
       ? startOutboxWorker({
           db: handle.db,
@@ -163,7 +171,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const inboxDeps: InboxDeps = {
       db: handle.db,
       sync,
-      newId: () => ulid(),
+      newId: fastUlid,
       now: () => Date.now(),
       enqueueSend: (tx, job) => outbox.enqueueSend(tx, job),
       logger,

@@ -12,6 +12,12 @@
  * `maxAttempts` (then `processed_at` is set and `last_error` kept). A status callback for a
  * message whose provider id the outbox worker has not stored yet fails as "not found" and is
  * retried the same way.
+ *
+ * Throughput: batches of `batchSize` (200) are applied by `concurrency` (8) runners, each taking
+ * the events of one sender (inbound: workspace + From; statuses: the message) in arrival order,
+ * so concurrent runners never wait on each other's conversation lock while holding a pooled
+ * connection, and a burst drains as fast as the ingest itself allows. After a full batch the
+ * next is claimed at once.
  */
 import { mapSendGridEvent, mapTwilioStatus } from '@sdr/domain';
 import { sql } from 'drizzle-orm';
@@ -72,6 +78,19 @@ const one = (p: Params, name: string): string | undefined => {
 };
 
 class NotYet extends Error {}
+
+/** Events that touch the same conversation (or message) share a key. */
+function groupKey(e: EventRow): string {
+  if (e.provider === 'twilio_messaging') {
+    return `${e.workspace_id}\u0000in\u0000${one(e.payload as Params, 'From') ?? ''}`;
+  }
+  if (e.provider === 'twilio_status') {
+    return `${e.workspace_id}\u0000st\u0000${one(e.payload as Params, 'MessageSid') ?? e.event_key}`;
+  }
+  const ev = e.payload as Record<string, unknown>;
+  const id = typeof ev['sdr_message_id'] === 'string' ? ev['sdr_message_id'] : e.event_key;
+  return `${e.workspace_id}\u0000sg\u0000${id}`;
+}
 
 async function apply(h: WebhookHandlers, e: EventRow): Promise<void> {
   const workspaceId = e.workspace_id;
@@ -134,8 +153,8 @@ async function apply(h: WebhookHandlers, e: EventRow): Promise<void> {
 }
 
 export function startWebhookProcessor(o: WebhookProcessorOptions): WebhookProcessor {
-  const batchSize = o.batchSize ?? 50;
-  const concurrency = o.concurrency ?? 4;
+  const batchSize = o.batchSize ?? 200;
+  const concurrency = o.concurrency ?? 8;
   const pollMs = o.pollMs ?? 1000;
   const maxAttempts = o.maxAttempts ?? 12;
   const clock = o.clock ?? Date.now;
@@ -167,25 +186,35 @@ export function startWebhookProcessor(o: WebhookProcessorOptions): WebhookProces
     );
     if (rows.length === 0) return 0;
     rows.sort((a, b) => num(a.received_at) - num(b.received_at));
+    // One group per sender (or message): applied in order by one runner.
+    const groups = new Map<string, EventRow[]>();
+    for (const e of rows) {
+      const k = groupKey(e);
+      const g = groups.get(k);
+      if (g) g.push(e);
+      else groups.set(k, [e]);
+    }
+    const queue = [...groups.values()];
     const done: string[] = [];
     const failed: { id: string; error: string; dead: boolean }[] = [];
     let next = 0;
     await Promise.all(
-      Array.from({ length: Math.min(concurrency, rows.length) }, async () => {
-        while (next < rows.length) {
-          const e = rows[next++]!;
-          try {
-            await apply(o.handlers, e);
-            done.push(e.id);
-          } catch (err) {
-            const error = err instanceof Error ? err.message : String(err);
-            const dead = num(e.attempts) >= maxAttempts;
-            failed.push({ id: e.id, error, dead });
-            if (!(err instanceof NotYet) || dead) {
-              log.warn(
-                { eventId: e.id, provider: e.provider, dead, err: loggableError(err) },
-                'webhook event failed',
-              );
+      Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+        while (next < queue.length) {
+          for (const e of queue[next++]!) {
+            try {
+              await apply(o.handlers, e);
+              done.push(e.id);
+            } catch (err) {
+              const error = err instanceof Error ? err.message : String(err);
+              const dead = num(e.attempts) >= maxAttempts;
+              failed.push({ id: e.id, error, dead });
+              if (!(err instanceof NotYet) || dead) {
+                log.warn(
+                  { eventId: e.id, provider: e.provider, dead, err: loggableError(err) },
+                  'webhook event failed',
+                );
+              }
             }
           }
         }
