@@ -45,7 +45,10 @@ dbUrl.pathname = `/${dbName}`;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-queue-'));
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+// QUEUE_BENCH_PROFILE=<dir>: a CPU profile of the server process.
+const prof = process.env['QUEUE_BENCH_PROFILE'];
+const profArgs = prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : [];
+const server = spawn(process.execPath, [...profArgs, '--import', 'tsx', MAIN], {
   env: {
     ...process.env,
     DATABASE_URL: dbUrl.toString(),
