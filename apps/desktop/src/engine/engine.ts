@@ -184,8 +184,10 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   if (stored?.success) {
     workspaceData.follow({ status: 'signed-in', me: stored.data, offline: true });
   }
+  const files = createFileStore(opts.dataDir, now);
   inbox = new Inbox({
     store: createInboxStore(sqlite),
+    files,
     api: createInboxApi({ baseUrl: opts.serverUrl, ...(opts.fetch ? { fetch: opts.fetch } : {}) }),
     authed: (fn) => session.authed(fn),
     workspace: {
@@ -217,7 +219,6 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     }
   }
 
-  const files = createFileStore(opts.dataDir, now);
   const profile = () => MeResponse.safeParse(store.load()?.profile);
   const importer = createImportRunner({
     sqlite,

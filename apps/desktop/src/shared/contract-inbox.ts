@@ -9,6 +9,7 @@
  * (with the reason) until dismissed.
  */
 import { z } from 'zod';
+import { StoredFileDto } from './contract-import.ts';
 import {
   Channel,
   ConversationStatus,
@@ -69,6 +70,32 @@ export const ConversationDto = z.object({
 });
 export type ConversationDto = z.infer<typeof ConversationDto>;
 
+/**
+ * A file attached to a message. `fileId`: the server file store's id (downloadable with
+ * `inbox:attachment`); `local:<id>` while it is still only in the engine's file store (a message
+ * waiting to be sent); an id with another `scheme:` (`imap:`, `twilio:`) is a file the server did
+ * not store (too large, or provider media): metadata only, not downloadable.
+ */
+export const AttachmentDto = z.object({
+  fileId: z.string(),
+  name: z.string(),
+  size: z.number(),
+  contentType: z.string(),
+});
+export type AttachmentDto = z.infer<typeof AttachmentDto>;
+
+/** A file for `inbox:send`: staged in the engine's file store first (web shell `POST /files`). */
+export const LocalAttachment = z
+  .object({
+    /** The engine file store's id (`StoredFileDto.id`). */
+    localFileId: Id,
+    contentType: z.string().max(200).default('application/octet-stream'),
+  })
+  .strict();
+
+/** Largest attachment (the server's limit). */
+export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
+
 /** Where a message composed here stands locally, before/besides the server's own status. */
 export const LocalMessageState = z.enum(['waiting', 'failed']);
 
@@ -84,6 +111,7 @@ export const MessageDto = z.object({
   toAddress: z.string().nullable(),
   subject: z.string().nullable(),
   body: z.string(),
+  attachments: z.array(AttachmentDto),
   status: MessageStatus,
   statusReason: z.string().nullable(),
   sendAt: z.number().nullable(),
@@ -276,9 +304,11 @@ export const SendInput = z
     mentions: z.array(Id).max(100).optional(),
     callDurationS: z.number().int().min(0).max(86_400).optional(),
     callOutcome: z.string().max(200).optional(),
+    /** Files to send with it (uploaded to the server before the message is posted). */
+    attachments: z.array(LocalAttachment).max(10).optional(),
   })
   .strict()
-  .refine((s) => s.kind === 'call' || s.body.trim() !== '', {
+  .refine((s) => s.kind === 'call' || s.body.trim() !== '' || (s.attachments ?? []).length > 0, {
     message: 'Write something first',
     path: ['body'],
   });
@@ -317,6 +347,14 @@ export const inboxChannels = {
   'inbox:send': {
     input: SendInput,
     output: z.object({ commandId: z.string(), messageId: z.string() }),
+  },
+  /**
+   * A message's attachment for download: the engine fetches it from the server (online; cached in
+   * its file store) and answers where the web shell serves it (`url`, `/files/<id>`).
+   */
+  'inbox:attachment': {
+    input: z.object({ fileId: z.string().min(1).max(2000) }).strict(),
+    output: StoredFileDto,
   },
   /** Cancels a scheduled (send later) message, or drops one still waiting in the outbox. */
   'inbox:cancelMessage': { input: z.object({ messageId: Id }).strict(), output: CommandAnswer },

@@ -63,9 +63,65 @@ export function createInboxApi(opts: { baseUrl: string; fetch?: Fetch; timeoutMs
     return json;
   }
 
+  /** A non-JSON request (file upload/download): the response when 2xx, else the mapped error. */
+  async function raw(
+    method: Method,
+    path: string,
+    token: string,
+    init: { body?: Uint8Array; headers?: Record<string, string>; timeoutMs?: number } = {},
+  ): Promise<Response> {
+    let res: Response;
+    try {
+      res = await fetchImpl(`${opts.baseUrl}/api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...init.headers },
+        ...(init.body ? { body: init.body as unknown as ArrayBuffer } : {}),
+        signal: AbortSignal.timeout(init.timeoutMs ?? 120_000),
+      });
+    } catch (cause) {
+      throw new EngineFailure('server_unreachable', 'Cannot reach the sync server', { cause });
+    }
+    if (res.ok) return res;
+    const text = await res.text().catch(() => '');
+    let json: unknown;
+    try {
+      json = text ? (JSON.parse(text) as unknown) : undefined;
+    } catch {
+      json = undefined;
+    }
+    const err = ErrorBody.safeParse(json);
+    const serverCode = err.success ? err.data.error.code : '';
+    throw new EngineFailure(
+      engineCodeFor(serverCode, res.status),
+      err.success ? err.data.error.message : `The sync server answered ${res.status}`,
+      serverCode ? { serverCode } : {},
+    );
+  }
+
   const id = (v: string) => encodeURIComponent(v);
   return {
     call,
+    /** `POST /files` (raw body): the server file store's id of the uploaded bytes. */
+    uploadFile: async (
+      token: string,
+      file: { bytes: Uint8Array; name: string; contentType: string },
+    ): Promise<{ id: string; name: string; size: number; contentType: string }> => {
+      const res = await raw('POST', '/files', token, {
+        body: file.bytes,
+        headers: {
+          'content-type': file.contentType,
+          'x-file-name': encodeURIComponent(file.name),
+          accept: 'application/json',
+        },
+      });
+      const r = UploadedFile.safeParse(await res.json().catch(() => null));
+      if (!r.success) {
+        throw new EngineFailure('server_error', 'The sync server sent an unreadable upload answer');
+      }
+      return r.data;
+    },
+    /** `GET /files/{id}`: the response (stream its body). */
+    downloadFile: (token: string, fileId: string) => raw('GET', `/files/${id(fileId)}`, token),
     sendMessage: (token: string, conversationId: string, body: Record<string, unknown>) =>
       call('POST', `/conversations/${id(conversationId)}/messages`, token, body),
     cancelMessage: (token: string, messageId: string, commandId: string) =>
@@ -156,6 +212,12 @@ function storedSettings(r: unknown): StoredSettings {
   };
 }
 
+const UploadedFile = z.object({
+  id: z.string(),
+  name: z.string(),
+  size: z.number(),
+  contentType: z.string(),
+});
 const TwilioView = z.object({ connected: z.boolean(), phoneNumbers: z.array(z.string()) });
 const MailboxList = z.object({
   items: z.array(z.object({ userId: z.string(), address: z.string(), status: z.string() })),

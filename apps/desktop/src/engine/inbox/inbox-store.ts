@@ -48,6 +48,7 @@ export interface MessageRow {
   toAddress: string | null;
   subject: string | null;
   body: string;
+  attachments: { fileId: string; name: string; size: number; contentType: string }[];
   status: string;
   statusReason: string | null;
   sendAt: number | null;
@@ -172,6 +173,7 @@ function messageRow(r: Raw): MessageRow {
     toAddress: str(r.to_address),
     subject: str(r.subject),
     body: txt(r.body),
+    attachments: json<MessageRow['attachments']>(r.attachments, []),
     status: String(r.status),
     statusReason: str(r.status_reason),
     sendAt: num(r.send_at),
@@ -403,6 +405,16 @@ export function createInboxStore(sqlite: Database.Database) {
       );
     },
 
+    /** Messages of the workspace carrying the attachment `fileId`. */
+    messagesWithAttachment(ws: string, fileId: string): MessageRow[] {
+      return (
+        stmt(
+          `SELECT m.* FROM message m, json_each(m.attachments) a
+           WHERE m.workspace_id = ? AND json_extract(a.value, '$.fileId') = ? LIMIT 5`,
+        ).all(ws, fileId) as Raw[]
+      ).map(messageRow);
+    },
+
     message(ws: string, id: string): MessageRow | null {
       const r = stmt(`SELECT * FROM message WHERE workspace_id = ? AND id = ?`).get(ws, id) as
         Raw | undefined;
@@ -489,6 +501,11 @@ export function createInboxStore(sqlite: Database.Database) {
       stmt(
         `UPDATE inbox_command SET state = 'failed', error = ?, attempts = attempts + 1 WHERE id = ?`,
       ).run(error, id);
+    },
+
+    /** Replaces a pending command's payload (e.g. a send whose files were uploaded meanwhile). */
+    setCommandPayload(id: string, payload: Record<string, unknown>): void {
+      stmt(`UPDATE inbox_command SET payload = ? WHERE id = ?`).run(JSON.stringify(payload), id);
     },
 
     retried(id: string, error: string): void {

@@ -23,9 +23,21 @@
  * - **Settings**: the workspace's inbox settings (templates, queue weights) are fetched when
  *   online and cached; managers save them through the server (online only). Personal snippets
  *   and notification preferences are engine-local.
+ * - **Attachments**: `inbox:send` names files staged in the engine's file store (web shell
+ *   `POST /files`); the command keeps them (`files` in its payload) and the thread shows them as
+ *   `local:<id>` while waiting. When the sender reaches the command (online, in order) it first
+ *   uploads each file not yet uploaded to the server's `POST /api/v1/files`, writing the server
+ *   file id back into the command (a retry or a restart does not upload it again), then posts the
+ *   message with the server ids. A file gone from the engine's store, or refused by the server
+ *   (over 20 MB), fails the message like any refusal. `inbox:attachment` downloads a message's
+ *   file from the server into the engine's file store (cached by server id) for the web shell's
+ *   `/files/<id>`.
  * - **Online-only reads and actions**: the team view from the server (local computation as the
  *   fallback), the channels one can start a conversation on (cached), starting a conversation.
  */
+import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { compareQueueItems, explainPriority, shouldNotify } from '@sdr/domain';
 import {
   DEFAULT_INBOX_SETTINGS,
@@ -47,6 +59,7 @@ import type {
   NotificationDto,
   QueueItemDto,
   Snippet,
+  StoredFileDto,
   SyncStatus,
   StartableChannel,
   TeamMemberLoad,
@@ -60,6 +73,7 @@ import { newId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 import type { AppliedFact } from './fact-store.ts';
 import type { Presence } from './presence.ts';
+import type { FileStore } from '../files/file-store.ts';
 import type { InboxApi, StoredSettings } from './inbox-api.ts';
 import type {
   CommandRow,
@@ -90,6 +104,26 @@ export interface InboxOptions {
   timing?: { retryBaseMs?: number; retryCapMs?: number; settingsEveryMs?: number };
   /** Who else views the open conversation (absent: no presence). */
   presence?: Presence | undefined;
+  /** The engine's file store (attachments); absent: sending files is refused. */
+  files?: FileStore | undefined;
+}
+
+/** A file of a `send` command: staged locally, `fileId` once uploaded to the server. */
+interface CommandFile {
+  localFileId: string;
+  name: string;
+  size: number;
+  contentType: string;
+  fileId: string | null;
+}
+
+/** Where a downloaded attachment sits in the engine's file store (by server file id). */
+const ATTACHMENT_CACHE_KEY = (ws: string, fileId: string) => `inbox.attachment.${ws}.${fileId}`;
+/** The server's limit per file. */
+const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
+
+function commandFiles(p: Record<string, unknown>): CommandFile[] {
+  return Array.isArray(p.files) ? (p.files as CommandFile[]) : [];
 }
 
 interface Account {
@@ -645,7 +679,36 @@ export class Inbox {
 
   // ---- commands ----------------------------------------------------------------------------
 
-  send(input: In<'inbox:send'>): { commandId: string; messageId: string } {
+  /** `inbox:send` with its attachments looked up in the engine's file store first. */
+  async sendWithFiles(input: In<'inbox:send'>): Promise<{ commandId: string; messageId: string }> {
+    const wanted = input.attachments ?? [];
+    if (wanted.length === 0) return this.send(input);
+    const store = this.o.files;
+    if (!store) throw new EngineFailure('invalid_input', 'Files cannot be attached here');
+    const files: CommandFile[] = [];
+    for (const a of wanted) {
+      const info = await store.info(a.localFileId);
+      if (info.size > MAX_ATTACHMENT_BYTES) {
+        throw new EngineFailure('invalid_input', `${info.name} is larger than 20 MB`);
+      }
+      files.push({
+        localFileId: info.id,
+        name: info.name,
+        size: info.size,
+        contentType: a.contentType,
+        fileId: null,
+      });
+    }
+    return this.send(input, files);
+  }
+
+  send(
+    input: In<'inbox:send'>,
+    files: CommandFile[] = [],
+  ): { commandId: string; messageId: string } {
+    if ((input.attachments?.length ?? 0) !== files.length) {
+      throw new EngineFailure('invalid_input', 'Attachments go through sendWithFiles');
+    }
     const me = this.me();
     const ws = this.o.workspace.editable();
     const conv = this.o.store.conversation(ws, input.conversationId);
@@ -665,6 +728,7 @@ export class Inbox {
       ...(input.mentions?.length ? { mentions: input.mentions } : {}),
       ...(input.callDurationS !== undefined ? { callDurationS: input.callDurationS } : {}),
       ...(input.callOutcome !== undefined ? { callOutcome: input.callOutcome } : {}),
+      ...(files.length > 0 ? { files } : {}),
     };
     const commandId = this.enqueue(ws, 'send', payload, [conv.id]);
     return { commandId, messageId };
@@ -883,14 +947,97 @@ export class Inbox {
     this.retryTimer.unref?.();
   }
 
+  /**
+   * Uploads the send command's files that are not on the server yet, recording each server id in
+   * the command as soon as it has one; answers the message's attachments (server ids).
+   */
+  private async uploadFiles(
+    token: string,
+    c: CommandRow,
+  ): Promise<{ fileId: string; name: string; size: number; contentType: string }[]> {
+    const files = commandFiles(c.payload).map((f) => ({ ...f }));
+    for (const f of files) {
+      if (f.fileId) continue;
+      const store = this.o.files;
+      let bytes: Buffer;
+      try {
+        if (!store) throw new Error('no file store');
+        bytes = await readFile(store.pathOf(f.localFileId));
+      } catch (cause) {
+        throw new EngineFailure('invalid_input', `The attachment ${f.name} is no longer here`, {
+          cause,
+        });
+      }
+      const up = await this.o.api.uploadFile(token, {
+        bytes,
+        name: f.name,
+        contentType: f.contentType,
+      });
+      f.fileId = up.id;
+      this.o.store.setCommandPayload(c.id, { ...c.payload, files });
+    }
+    return files.map((f) => ({
+      fileId: f.fileId!,
+      name: f.name,
+      size: f.size,
+      contentType: f.contentType,
+    }));
+  }
+
+  /**
+   * A message's attachment, downloaded from the server into the engine's file store (once per
+   * server file id), as the web shell serves it.
+   */
+  async attachment(fileId: string): Promise<StoredFileDto> {
+    const store = this.o.files;
+    if (!store) throw new EngineFailure('not_found', 'Files cannot be downloaded here');
+    const dto = (f: { id: string; name: string; size: number }): StoredFileDto => ({
+      id: f.id,
+      name: f.name,
+      size: f.size,
+      url: `/files/${f.id}`,
+    });
+    if (fileId.startsWith('local:')) return dto(await store.info(fileId.slice('local:'.length)));
+    if (fileId.includes(':')) {
+      throw new EngineFailure(
+        'not_found',
+        'This attachment was not stored by the server (too large, or kept by the provider)',
+      );
+    }
+    const ws = this.o.workspace.readable();
+    const cached = this.o.store.getSetting(ATTACHMENT_CACHE_KEY(ws, fileId));
+    if (typeof cached === 'string') {
+      const hit = await store.info(cached).catch(() => null);
+      if (hit) return dto(hit);
+    }
+    const m = this.o.store
+      .messagesWithAttachment(ws, fileId)
+      .flatMap((r) => r.attachments)
+      .find((a) => a.fileId === fileId);
+    const res = await this.o.authed((token) => this.o.api.downloadFile(token, fileId));
+    if (!res.body) throw new EngineFailure('server_error', 'The sync server sent no file');
+    const saved = await store.stageFromStream(
+      Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
+      m?.name ?? fileNameOf(res.headers.get('content-disposition')) ?? 'attachment',
+      MAX_ATTACHMENT_BYTES,
+    );
+    this.o.store.setSetting(ATTACHMENT_CACHE_KEY(ws, fileId), saved.id);
+    return dto(saved);
+  }
+
   private async execute(token: string, c: CommandRow): Promise<void> {
     const { api } = this.o;
     const p = c.payload;
     const commandId = c.id;
     switch (c.kind) {
       case 'send': {
-        const { conversationId, authorId: _a, ...body } = p;
-        await api.sendMessage(token, String(conversationId), { ...body, commandId });
+        const { conversationId, authorId: _a, files: _f, ...body } = p;
+        const attachments = await this.uploadFiles(token, c);
+        await api.sendMessage(token, String(conversationId), {
+          ...body,
+          ...(attachments.length > 0 ? { attachments } : {}),
+          commandId,
+        });
         return;
       }
       case 'cancelMessage':
@@ -1174,6 +1321,12 @@ function localMessage(c: CommandRow, conv: ConversationRow, userId: string): Mes
     toAddress: conv.leadAddress,
     subject: (p.subject as string | undefined) ?? null,
     body: txt(p.body),
+    attachments: commandFiles(p).map((f) => ({
+      fileId: f.fileId ?? `local:${f.localFileId}`,
+      name: f.name,
+      size: f.size,
+      contentType: f.contentType,
+    })),
     status: sendAt !== null && kind === 'message' ? 'scheduled' : 'queued',
     statusReason: null,
     sendAt,
@@ -1184,6 +1337,20 @@ function localMessage(c: CommandRow, conv: ConversationRow, userId: string): Mes
     callOutcome: (p.callOutcome as string | undefined) ?? null,
     createdAt: c.createdAt,
   };
+}
+
+/** The file name of a `Content-Disposition` header (`filename*=UTF-8''…` first). */
+function fileNameOf(header: string | null): string | null {
+  if (!header) return null;
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(header);
+  if (star?.[1]) {
+    try {
+      return decodeURIComponent(star[1]);
+    } catch {
+      // fall through to the plain name
+    }
+  }
+  return /filename="([^"]*)"/i.exec(header)?.[1] ?? null;
 }
 
 function notificationDto(n: NotificationRow, pendingRead: Set<string> | 'all'): NotificationDto {

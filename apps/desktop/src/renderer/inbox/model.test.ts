@@ -108,6 +108,7 @@ describe('message status line', () => {
     toAddress: null,
     subject: null,
     body: 'hi',
+    attachments: [],
     status: 'queued',
     statusReason: null,
     sendAt: null,
