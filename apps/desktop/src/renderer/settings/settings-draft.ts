@@ -3,6 +3,7 @@
  * server (Settings → Leads, Settings → Inbox): the settings as saved, the draft being edited,
  * and whether someone else saved meanwhile; plus the summary of a refusal with field issues.
  */
+import { issuesByPath, type Issues } from './leads/draft.ts';
 
 export const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -18,4 +19,23 @@ export function received<T>(e: Editing<T> | null, next: T): Editing<T> {
 /** "One thing needs attention…" above the save buttons when the engine listed field issues. */
 export function issuesSummary(count: number): string {
   return `${count === 1 ? 'One thing needs' : `${count} things need`} attention before saving.`;
+}
+
+/**
+ * A refused save: with field issues, the issues by path, the first part that has some (to show
+ * it) and the summary; otherwise no issues and null (the caller shows the error message).
+ */
+export function refusedWithIssues<P extends string>(
+  issues: readonly { path: string; message: string }[] | undefined,
+  parts: readonly { value: P }[],
+  countsOf: (byPath: Issues) => Record<P, number>,
+): { issues: Issues; part: P | null; message: string } | null {
+  if (!issues?.length) return null;
+  const byPath = issuesByPath(issues);
+  const counts = countsOf(byPath);
+  return {
+    issues: byPath,
+    part: parts.find((p) => counts[p.value] > 0)?.value ?? null,
+    message: issuesSummary(issues.length),
+  };
 }

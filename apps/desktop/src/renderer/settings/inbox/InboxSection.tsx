@@ -6,17 +6,8 @@
  * the settings read-only, and everyone does while the server cannot be reached (the engine's
  * cached copy). Same draft state machine and part editors' building blocks as Settings → Leads.
  */
-import { useEffect, useMemo, useState } from 'react';
-import {
-  Alert,
-  Badge,
-  Button,
-  Card,
-  FormActions,
-  SegmentedControl,
-  Spinner,
-  useToast,
-} from '@sdr/ui';
+import { useEffect, useState } from 'react';
+import { Badge, Card, SegmentedControl, useToast } from '@sdr/ui';
 import type { InboxSettings, MemberDto } from '@sdr/schema';
 import type { InboxSettingsDto } from '../../../shared/contract.ts';
 import { engine } from '../../engine.ts';
@@ -24,8 +15,9 @@ import { errorMessage } from '../../errors.ts';
 import { useEngineQuery } from '../../hooks/useEngineQuery.ts';
 import { useSyncStatus } from '../../hooks/useSyncStatus.ts';
 import { useSignedIn } from '../../stores/auth.ts';
-import { issuesByPath, type Issues } from '../leads/draft.ts';
-import { issuesSummary, received, same, type Editing } from '../settings-draft.ts';
+import type { Issues } from '../leads/draft.ts';
+import { DraftBody } from '../DraftBody.tsx';
+import { useDraft } from '../useDraft.ts';
 import { HoursEditor } from './HoursEditor.tsx';
 import { INBOX_PARTS, inboxIssueCounts, type InboxPart } from './inbox-draft.ts';
 import { InboxRoutingEditor } from './InboxRoutingEditor.tsx';
@@ -44,71 +36,46 @@ function InboxSettingsCard() {
   const { me } = useSignedIn();
   const sync = useSyncStatus();
   const toast = useToast();
-  const [editing, setEditing] = useState<Editing<InboxSettings> | null>(null);
   const [source, setSource] = useState<InboxSettingsDto['source'] | null>(null);
-  const [issues, setIssues] = useState<Issues>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [part, setPart] = useState<InboxPart>('routing');
   const members = useEngineQuery(() => engine.invoke('members:list', {}), me.workspace.id);
+  const d = useDraft<InboxSettings, InboxPart>({
+    parts: INBOX_PARTS,
+    countsOf: inboxIssueCounts,
+    save: async (draft) => {
+      const r = await engine.invoke('inbox:saveSettings', draft);
+      if (!r.ok) return r;
+      setSource(r.data.source);
+      return { ok: true, data: r.data.settings };
+    },
+    onSaved: () => toast('Inbox settings saved', 'success'),
+  });
+  const { editing, receive, setFormError } = d;
 
   const mayEdit = me.role === 'manager' || me.role === 'admin';
   const online = sync?.connection === 'online';
   const readOnly = !mayEdit || !online;
-  const dirty = editing !== null && !same(editing.draft, editing.saved);
 
   useEffect(() => {
     let current = true;
     void engine.invoke('inbox:settings', {}).then((r) => {
       if (!current) return;
       if (r.ok) {
-        setEditing((e) => received(e, r.data.settings));
+        receive(r.data.settings);
         setSource(r.data.source);
       } else setFormError(errorMessage(r.error));
     });
     // Saved elsewhere (another manager, another device), read when the engine refreshed them.
     const off = engine.on('inbox:settingsChanged', (next) => {
-      setEditing((e) => received(e, next.settings));
+      receive(next.settings);
       setSource(next.source);
     });
     return () => {
       current = false;
       off();
     };
+    // Again when back online (fresh from the server); `receive`/`setFormError` only set state.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [online]);
-
-  const counts = useMemo(() => inboxIssueCounts(issues), [issues]);
-
-  async function save() {
-    if (!editing) return;
-    setSaving(true);
-    setFormError(null);
-    const result = await engine.invoke('inbox:saveSettings', editing.draft);
-    setSaving(false);
-    if (result.ok) {
-      setEditing({ saved: result.data.settings, draft: result.data.settings, elsewhere: false });
-      setSource(result.data.source);
-      setIssues({});
-      toast('Inbox settings saved', 'success');
-      return;
-    }
-    const { error } = result;
-    if (error.code === 'invalid_input' && error.issues?.length) {
-      const byPath = issuesByPath(error.issues);
-      setIssues(byPath);
-      const first = INBOX_PARTS.find((p) => inboxIssueCounts(byPath)[p.value] > 0);
-      if (first) setPart(first.value);
-      setFormError(issuesSummary(error.issues.length));
-    } else setFormError(errorMessage(error));
-  }
-
-  const change = (draft: InboxSettings) => setEditing((e) => (e ? { ...e, draft } : e));
-
-  function discard() {
-    setEditing((e) => (e ? { saved: e.saved, draft: e.saved, elsewhere: false } : e));
-    setIssues({});
-    setFormError(null);
-  }
 
   const description = !mayEdit
     ? 'Who gets new conversations, business hours, response targets, escalation and shared templates. Only managers and admins change these.'
@@ -121,51 +88,32 @@ function InboxSettingsCard() {
       className="lead-settings inbox-settings"
       actions={readOnly ? <Badge>Read-only</Badge> : null}
     >
-      {mayEdit && !online && sync !== null ? (
-        <Alert tone="info">
-          The server cannot be reached: these are the inbox settings as last synced
-          {source === 'defaults' ? ' (never synced: the defaults)' : ''}, read-only until the app is
-          back online.
-        </Alert>
-      ) : null}
-      {editing?.elsewhere ? (
-        <Alert tone="info">
-          Someone else saved the inbox settings meanwhile. Saving yours replaces theirs;{' '}
-          <button type="button" className="link-button" onClick={discard}>
-            load theirs
-          </button>{' '}
-          to start again from them.
-        </Alert>
-      ) : null}
-      {!editing ? (
-        formError ? (
-          <Alert>{formError}</Alert>
-        ) : (
-          <Spinner label="Loading inbox settings" />
-        )
-      ) : (
-        <Editors
-          draft={editing.draft}
-          part={part}
-          onPart={setPart}
-          counts={counts}
-          issues={issues}
-          readOnly={readOnly}
-          members={members.data}
-          onChange={change}
-        />
-      )}
-      {editing && formError ? <Alert>{formError}</Alert> : null}
-      {editing && !readOnly ? (
-        <FormActions>
-          <Button disabled={!dirty || saving} onClick={discard}>
-            Discard changes
-          </Button>
-          <Button variant="primary" loading={saving} disabled={!dirty} onClick={() => void save()}>
-            Save inbox settings
-          </Button>
-        </FormActions>
-      ) : null}
+      <DraftBody
+        noun="inbox settings"
+        mayEdit={mayEdit}
+        online={online}
+        syncKnown={sync !== null}
+        editing={editing}
+        formError={d.formError}
+        saving={d.saving}
+        saveLabel="Save inbox settings"
+        offlineNote={source === 'defaults' ? ' (never synced: the defaults)' : ''}
+        onDiscard={d.discard}
+        onSave={() => void d.save()}
+      >
+        {editing ? (
+          <Editors
+            draft={editing.draft}
+            part={d.part}
+            onPart={d.setPart}
+            counts={d.counts}
+            issues={d.issues}
+            readOnly={readOnly}
+            members={members.data}
+            onChange={d.change}
+          />
+        ) : null}
+      </DraftBody>
     </Card>
   );
 }

@@ -4,17 +4,8 @@
  * (`leadSettings:save`); what the engine or the server refuses shows under the field it is about.
  * SDRs see the settings read-only, and everyone does while the server cannot be reached.
  */
-import { useEffect, useMemo, useState } from 'react';
-import {
-  Alert,
-  Badge,
-  Button,
-  Card,
-  FormActions,
-  SegmentedControl,
-  Spinner,
-  useToast,
-} from '@sdr/ui';
+import { useEffect } from 'react';
+import { Badge, Card, SegmentedControl, useToast } from '@sdr/ui';
 import { canEditLeadSettings } from '@sdr/domain';
 import type { LeadSettings, MemberDto } from '@sdr/schema';
 import { engine } from '../../engine.ts';
@@ -24,13 +15,10 @@ import { useSyncStatus } from '../../hooks/useSyncStatus.ts';
 import { useLeads } from '../../leads/store.ts';
 import { useSignedIn } from '../../stores/auth.ts';
 import { CustomFieldsEditor } from './CustomFieldsEditor.tsx';
-import { issueCounts, issuesByPath, type Issues } from './draft.ts';
-import {
-  issuesSummary,
-  received,
-  same,
-  type Editing as GenericEditing,
-} from '../settings-draft.ts';
+import { issueCounts, type Issues } from './draft.ts';
+import { DraftBody } from '../DraftBody.tsx';
+import type { Editing as GenericEditing } from '../settings-draft.ts';
+import { useDraft } from '../useDraft.ts';
 import { PipelineEditor } from './PipelineEditor.tsx';
 import { RoutingEditor } from './RoutingEditor.tsx';
 import { ScoringEditor } from './ScoringEditor.tsx';
@@ -56,44 +44,12 @@ function LeadSettingsCard() {
   const { me } = useSignedIn();
   const sync = useSyncStatus();
   const toast = useToast();
-  const [editing, setEditing] = useState<Editing | null>(null);
-  const [issues, setIssues] = useState<Issues>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [part, setPart] = useState<Part>('pipeline');
   const members = useEngineQuery(() => engine.invoke('members:list', {}), me.workspace.id);
-
-  const mayEdit = canEditLeadSettings(me.role);
-  const online = sync?.connection === 'online';
-  const readOnly = !mayEdit || !online;
-  const dirty = editing !== null && !same(editing.draft, editing.saved);
-
-  useEffect(() => {
-    let current = true;
-    void engine.invoke('leadSettings:get', {}).then((r) => {
-      if (!current) return;
-      if (r.ok) setEditing({ saved: r.data, draft: r.data, elsewhere: false });
-      else setFormError(errorMessage(r.error));
-    });
-    // Saved elsewhere (another manager, another device of this user).
-    const off = engine.on('leadSettings:changed', (next) => setEditing((e) => received(e, next)));
-    return () => {
-      current = false;
-      off();
-    };
-  }, []);
-
-  const counts = useMemo(() => issueCounts(issues), [issues]);
-
-  async function save() {
-    if (!editing) return;
-    setSaving(true);
-    setFormError(null);
-    const result = await engine.invoke('leadSettings:save', editing.draft);
-    setSaving(false);
-    if (result.ok) {
-      setEditing({ saved: result.data, draft: result.data, elsewhere: false });
-      setIssues({});
+  const d = useDraft<LeadSettings, Part>({
+    parts: PARTS,
+    countsOf: issueCounts,
+    save: (draft) => engine.invoke('leadSettings:save', draft),
+    onSaved: () => {
       toast('Lead settings saved', 'success');
       // The Leads area is not mounted to hear `leadSettings:changed`: its stages and fields.
       const leads = useLeads.getState();
@@ -101,27 +57,30 @@ function LeadSettingsCard() {
         void leads.loadSettings();
         void leads.loadFields();
       }
-      return;
-    }
-    const { error } = result;
-    if (error.code === 'invalid_input' && error.issues?.length) {
-      const byPath = issuesByPath(error.issues);
-      setIssues(byPath);
-      const first = PARTS.find((p) => issueCounts(byPath)[p.value] > 0);
-      if (first) setPart(first.value);
-      setFormError(issuesSummary(error.issues.length));
-    } else setFormError(errorMessage(error));
-  }
+    },
+  });
+  const { editing, receive, setFormError } = d;
 
-  function change(draft: LeadSettings) {
-    setEditing((e) => (e ? { ...e, draft } : e));
-  }
+  const mayEdit = canEditLeadSettings(me.role);
+  const online = sync?.connection === 'online';
+  const readOnly = !mayEdit || !online;
 
-  function discard() {
-    setEditing((e) => (e ? { saved: e.saved, draft: e.saved, elsewhere: false } : e));
-    setIssues({});
-    setFormError(null);
-  }
+  useEffect(() => {
+    let current = true;
+    void engine.invoke('leadSettings:get', {}).then((r) => {
+      if (!current) return;
+      if (r.ok) receive(r.data);
+      else setFormError(errorMessage(r.error));
+    });
+    // Saved elsewhere (another manager, another device of this user).
+    const off = engine.on('leadSettings:changed', receive);
+    return () => {
+      current = false;
+      off();
+    };
+    // Once: `receive` and `setFormError` only set state.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   const description = !mayEdit
     ? 'How leads move through the pipeline, their custom fields, scoring and routing. Only managers and admins change these.'
@@ -134,50 +93,31 @@ function LeadSettingsCard() {
       className="lead-settings"
       actions={readOnly ? <Badge>Read-only</Badge> : null}
     >
-      {mayEdit && !online && sync !== null ? (
-        <Alert tone="info">
-          The server cannot be reached: these are the settings as last synced, read-only until the
-          app is back online.
-        </Alert>
-      ) : null}
-      {editing?.elsewhere ? (
-        <Alert tone="info">
-          Someone else saved the lead settings meanwhile. Saving yours replaces theirs;{' '}
-          <button type="button" className="link-button" onClick={discard}>
-            load theirs
-          </button>{' '}
-          to start again from them.
-        </Alert>
-      ) : null}
-      {!editing ? (
-        formError ? (
-          <Alert>{formError}</Alert>
-        ) : (
-          <Spinner label="Loading lead settings" />
-        )
-      ) : (
-        <Editors
-          editing={editing}
-          part={part}
-          onPart={setPart}
-          counts={counts}
-          issues={issues}
-          readOnly={readOnly}
-          members={members.data}
-          onChange={change}
-        />
-      )}
-      {editing && formError ? <Alert>{formError}</Alert> : null}
-      {editing && !readOnly ? (
-        <FormActions>
-          <Button disabled={!dirty || saving} onClick={discard}>
-            Discard changes
-          </Button>
-          <Button variant="primary" loading={saving} disabled={!dirty} onClick={() => void save()}>
-            Save changes
-          </Button>
-        </FormActions>
-      ) : null}
+      <DraftBody
+        noun="lead settings"
+        mayEdit={mayEdit}
+        online={online}
+        syncKnown={sync !== null}
+        editing={editing}
+        formError={d.formError}
+        saving={d.saving}
+        saveLabel="Save changes"
+        onDiscard={d.discard}
+        onSave={() => void d.save()}
+      >
+        {editing ? (
+          <Editors
+            editing={editing}
+            part={d.part}
+            onPart={d.setPart}
+            counts={d.counts}
+            issues={d.issues}
+            readOnly={readOnly}
+            members={members.data}
+            onChange={d.change}
+          />
+        ) : null}
+      </DraftBody>
     </Card>
   );
 }
