@@ -19,6 +19,8 @@ export interface FakeSms {
   to: string;
   from: string;
   body: string;
+  /** The `MediaUrl` parameters of the create request. */
+  mediaUrls: string[];
 }
 
 export interface FakeTwilioProcess {
@@ -78,9 +80,24 @@ export async function startFakeTwilio(): Promise<FakeTwilioProcess> {
     },
     async messages() {
       const state = await control<{
-        messages: { sid: string; to: string; from: string; body: string }[];
+        messages: {
+          sid: string;
+          to: string;
+          from: string;
+          body: string;
+          params: Record<string, string | string[]>;
+        }[];
       }>('GET', 'state');
-      return state.messages.map((m) => ({ sid: m.sid, to: m.to, from: m.from, body: m.body }));
+      return state.messages.map((m) => {
+        const media = m.params['MediaUrl'];
+        return {
+          sid: m.sid,
+          to: m.to,
+          from: m.from,
+          body: m.body,
+          mediaUrls: media === undefined ? [] : Array.isArray(media) ? media : [media],
+        };
+      });
     },
     sendInbound: (input) => control('POST', 'inbound', input),
     close: () =>
