@@ -180,7 +180,10 @@ describe.each(testDatabaseKinds())('inbox REST (%s)', (kind) => {
     const sdr2Load = (team2.body.members as { userId: string }[]).find(
       (m) => m.userId === t.sdr2.userId,
     );
-    expect(sdr2Load).toMatchObject({ openItems: 1, openConversations: n / 2 });
+    // Each claim assigned its conversation to the claimer; how the racing calls split the items
+    // between the two SDRs is up to the race (6/6 usually, 7/5 sometimes).
+    const sdr2Claims = claimed.filter((r) => r.who === t.sdr2.userId).length;
+    expect(sdr2Load).toMatchObject({ openItems: 1, openConversations: sdr2Claims });
     expect((await s.api.get('/api/v1/queue/team', { token: t.sdr1.accessToken })).status).toBe(403);
   });
 
