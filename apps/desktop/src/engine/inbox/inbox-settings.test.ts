@@ -18,7 +18,7 @@ import type {
   ThreadDto,
 } from '../../shared/contract.ts';
 import type { Engine } from '../engine.ts';
-import { recordEvents, tempDir } from '../test/harness.ts';
+import { recordEvents, startTestServer, tempDir } from '../test/harness.ts';
 import {
   addMember,
   call,
@@ -56,16 +56,7 @@ describe('engine inbox settings, starting conversations and the team view (real 
 
   beforeAll(async () => {
     fake = await startFakeTwilio();
-    const { startServer } = await import('@sdr/sync-server');
-    server = await startServer({
-      port: 0,
-      host: '127.0.0.1',
-      dataDir: tempDir('sdr-server-'),
-      jwtSecret: 'engine-tests-secret-0123456789abcdef',
-      seedDemo: false,
-      logLevel: 'silent',
-      env: { AUTH_RATE_LIMIT: '10000', TWILIO_API_BASE_URL: fake.url },
-    });
+    server = await startTestServer({ env: { TWILIO_API_BASE_URL: fake.url } });
   }, 90_000);
   afterAll(async () => {
     for (const engine of engines) engine.close();

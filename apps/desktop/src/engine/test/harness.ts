@@ -50,7 +50,13 @@ export function rawExchange(url: string, payload: string | Buffer): Promise<unkn
 
 /** A real sync server (PGlite in a temp folder) on a free loopback port. */
 export async function startTestServer(
-  opts: { dataDir?: string; port?: number; jwtSecret?: string } = {},
+  opts: {
+    dataDir?: string;
+    port?: number;
+    jwtSecret?: string;
+    /** More server environment (e.g. `TWILIO_API_BASE_URL` of the fake Twilio). */
+    env?: Record<string, string>;
+  } = {},
 ) {
   const { startServer } = await import('@sdr/sync-server');
   return startServer({
@@ -60,7 +66,7 @@ export async function startTestServer(
     jwtSecret: opts.jwtSecret ?? 'engine-tests-secret-0123456789abcdef',
     seedDemo: false,
     logLevel: 'silent',
-    env: { AUTH_RATE_LIMIT: '10000' },
+    env: { AUTH_RATE_LIMIT: '10000', ...opts.env },
   });
 }
 
