@@ -36,14 +36,14 @@ interface Side {
 let withMode: Side;
 let plain: Side;
 
-function open(dir: string, minBacklog: number): Side {
+function open(dir: string, minBacklog: number, gapMs = 0): Side {
   const db = openDb(dir);
   const layer = openLeadQueryLayer(db.sqlite, {
     now: () => 1_750_000_000_000,
     log,
     background: false,
     timeZone: 'UTC',
-    catchUp: { minBacklog, gapMs: 0 },
+    catchUp: { minBacklog, gapMs },
   });
   const replica = new LeadReplica(
     db.sqlite,
@@ -254,6 +254,21 @@ describe('catch-up mode', () => {
     settle(withMode);
     settle(plain);
     expectSame('second catch-up');
+  });
+
+  it('keeps the indexes a catch-up had still to rebuild when the next one begins', () => {
+    close(withMode);
+    withMode = open(withMode.dir, 500, 600_000);
+    const indexes = names(withMode, 'index');
+    catchUp(0, 600);
+    withMode.layer.catchUp.caughtUp(W);
+    withMode.layer.catchUp.beforePage('ws-second', 5000);
+    expect(withMode.layer.catchUp.active()).toBe('ws-second');
+    withMode.layer.catchUp.caughtUp('ws-second');
+    // A restart builds whatever is left: every index of either catch-up.
+    close(withMode);
+    withMode = open(withMode.dir, 500);
+    expect(names(withMode, 'index')).toBe(indexes);
   });
 
   it('finishes a catch-up cut short by a restart when the database opens again', () => {

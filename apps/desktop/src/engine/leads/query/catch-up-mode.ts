@@ -209,11 +209,13 @@ export class CatchUpMode {
       }
       for (const i of indexes) sqlite.exec(`DROP INDEX "${i.name}"`);
       const mark = (sqlite.prepare(`SELECT max(rowid) FROM lead`).pluck().get() as number) ?? 0;
+      // Indexes an earlier catch-up had still to rebuild stay on the list.
+      const pending = this.state?.phase === 'indexing' ? this.state.indexes : [];
       const s: State = {
         workspaceId,
         phase: 'loading',
         triggers: replaced,
-        indexes,
+        indexes: [...pending.filter((p) => !indexes.some((i) => i.name === p.name)), ...indexes],
         mark,
         startedAt: Date.now(),
       };
