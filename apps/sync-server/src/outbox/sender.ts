@@ -50,6 +50,16 @@ export class SendError extends Error {
 
 export interface ChannelSender {
   send(message: MessageRow, conversation: ConversationRow, ctx: SendContext): Promise<SendResult>;
+  /**
+   * Optional: called once per claimed batch before its sends, with every message of the batch
+   * for this sender, so per-message lookups can be done in a few queries for the whole batch.
+   * `send` must still work (fall back to its own lookups) for a message that was not prepared or
+   * when this throws.
+   */
+  prepare?(
+    items: { message: MessageRow; conversation: ConversationRow }[],
+    ctx: { now: number; logger: Logger },
+  ): Promise<void>;
 }
 
 /** `message.statusReason` of a message that may or may not have reached the provider. */

@@ -26,8 +26,8 @@ import type { MessageStatus } from '@sdr/schema';
 import { conversation, message } from '@sdr/schema/pg';
 import { inArray, sql } from 'drizzle-orm';
 import type PgBoss from 'pg-boss';
-import { ulid } from 'ulid';
 import type { Db } from '../db/schema.ts';
+import { fastUlid } from '../fast-ulid.ts';
 import { loggableError, type Logger } from '../logger.ts';
 import type { ChangeBus } from '../sync/change-bus.ts';
 import { publishFacts, stampFacts, type FactStamp } from '../sync/facts.ts';
@@ -99,7 +99,7 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
   const pollMs = o.pollMs ?? 500;
   const flushEvery = o.flushEvery ?? 25;
   const clock = o.clock ?? Date.now;
-  const newId = o.newId ?? (() => ulid());
+  const newId = o.newId ?? fastUlid;
   const log = o.logger.child({ component: 'outbox' });
   const stats: OutboxWorkerStats = { sent: 0, failed: 0, inDoubt: 0, retried: 0, skipped: 0 };
   let stopped = false;
@@ -320,6 +320,7 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     const convIds = [...new Set(messages.map((m) => m.conversationId))];
     const convs = await o.db.select().from(conversation).where(inArray(conversation.id, convIds));
     const convById = new Map(convs.map((c) => [c.id, c]));
+    await prepareSenders(messages, convById, now);
     let next = 0;
     const runners = Array.from({ length: Math.min(concurrency, work.length) }, async () => {
       while (next < work.length) {
@@ -334,6 +335,33 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     });
     await Promise.all(runners);
     await flush();
+  }
+
+  /** Batch lookups of the senders that offer them (a failure only means per-message lookups). */
+  async function prepareSenders(
+    messages: MessageRow[],
+    convById: Map<string, ConversationRow>,
+    now: number,
+  ): Promise<void> {
+    const bySender = new Map<
+      ChannelSender,
+      { message: MessageRow; conversation: ConversationRow }[]
+    >();
+    for (const m of messages) {
+      const sender = o.senders[m.channel];
+      const c = convById.get(m.conversationId);
+      if (!sender?.prepare || !c) continue;
+      const list = bySender.get(sender) ?? [];
+      list.push({ message: m, conversation: c });
+      bySender.set(sender, list);
+    }
+    await Promise.all(
+      [...bySender].map(([sender, items]) =>
+        sender.prepare!(items, { now, logger: log }).catch((err: unknown) =>
+          log.warn({ err: loggableError(err) }, 'batch preparation failed; sending one by one'),
+        ),
+      ),
+    );
   }
 
   /** Step 3 + 4 for a group of outcomes. */

@@ -186,6 +186,65 @@ describe.each(testDatabaseKinds())('SmtpSender (%s)', (kind) => {
     }
   });
 
+  it('prepares a batch in a few statements with the same headers as sending one by one', async () => {
+    const u = await signUp(t.api);
+    const lead = `batch-${kind}-${Date.now()}@lead.example`;
+    await seed(t.db, u.workspaceId, u.userId, { leadAddress: lead });
+    const sender = new SmtpSender({ db: t.db, box });
+    try {
+      const a = await outbound(t.db, u.workspaceId, '01JBATA', 'First.');
+      await new Promise((r) => setTimeout(r, 5)); // created later: answers A
+      const b = await outbound(t.db, u.workspaceId, '01JBATB', 'Second.');
+      const ctx = { workspaceId: u.workspaceId, now: Date.now(), logger };
+      await sender.prepare(
+        [
+          { message: b.row, conversation: b.conv },
+          { message: a.row, conversation: a.conv },
+        ],
+        ctx,
+      );
+      // Headers are stored before any send.
+      const stored = await t.db.select().from(message).where(eq(message.conversationId, 'c1'));
+      const byId = new Map(stored.map((m) => [m.id, m]));
+      expect(byId.get('01JBATA')).toMatchObject({
+        emailMessageId: '01jbata@sdr.test',
+        inReplyTo: 'second@lead.example',
+        references: ['root1@lead.example', 'second@lead.example'],
+        fromAddress: 'rep@sdr.test',
+        toAddress: lead,
+        subject: 'Re: Pricing question',
+      });
+      expect(byId.get('01JBATB')).toMatchObject({
+        emailMessageId: '01jbatb@sdr.test',
+        inReplyTo: '01jbata@sdr.test',
+        references: ['root1@lead.example', 'second@lead.example', '01jbata@sdr.test'],
+      });
+      // Sent concurrently, in any order: the headers are the prepared ones.
+      await Promise.all([sender.send(b.row, b.conv, ctx), sender.send(a.row, a.conv, ctx)]);
+      const all = (await smtp.messages()).filter((m) => m.to.includes(lead));
+      const mb = all.find((m) => m.parsed.messageId === '<01jbatb@sdr.test>')!;
+      expect(mb.parsed.inReplyTo).toBe('<01jbata@sdr.test>');
+      expect(mb.parsed.references).toEqual([
+        '<root1@lead.example>',
+        '<second@lead.example>',
+        '<01jbata@sdr.test>',
+      ]);
+      expect(mb.parsed.subject).toBe('Re: Pricing question');
+      const ma = all.find((m) => m.parsed.messageId === '<01jbata@sdr.test>')!;
+      expect(ma.parsed.inReplyTo).toBe('<second@lead.example>');
+      // A message prepared without an address fails with its reason at send time.
+      const noAddr = { ...a.conv, leadAddress: null };
+      const c = await outbound(t.db, u.workspaceId, '01JBATC', 'Third.');
+      await sender.prepare([{ message: c.row, conversation: noAddr }], ctx);
+      await expect(sender.send(c.row, noAddr, ctx)).rejects.toMatchObject({
+        permanent: true,
+        reason: 'The lead has no email address.',
+      });
+    } finally {
+      sender.close();
+    }
+  });
+
   it('closes a mailbox transport that was not used for idleMs', async () => {
     const u = await signUp(t.api);
     await seed(t.db, u.workspaceId, u.userId, {

@@ -20,8 +20,16 @@
  * Attachments: read from the server's file store (files/) and attached with their stored name
  * and type; an attachment that is not in the store (deleted, or an `imap:`/`twilio:` reference)
  * fails the message permanently with a clear reason instead of sending it without the file.
+ *
+ * Batches: the outbox worker calls `prepare` once per claimed batch. It resolves the mailboxes
+ * (one query for the batch's workspaces), the thread of every conversation (one query: its latest
+ * email with a Message-ID outside the batch; the batch's own messages then follow one another in
+ * creation order, as if sent one by one) and stores the headers of all of them in one UPDATE, so
+ * `send` only builds and hands over the message. Without `prepare` (or when it failed) `send`
+ * does the same lookups for its one message. Transports: `maxMessages: Infinity` (no reconnect and
+ * re-login every 100 messages).
  */
-import { and, asc, desc, eq, isNotNull, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, ne, sql } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { normaliseSubject } from '@sdr/domain';
@@ -34,6 +42,8 @@ import {
   type StoredFileWithBytes,
 } from '../../files/files.service.ts';
 import { openSecrets, type MailboxRow } from '../../mailboxes/mailboxes.service.ts';
+import type { Logger } from '../../logger.ts';
+import { queryRows } from '../../sync/sql.ts';
 import {
   SendError,
   type ChannelSender,
@@ -71,8 +81,79 @@ export function outboundMessageId(id: string, address: string): string {
 
 const MAX_REFERENCES = 20;
 
+/** What `send` needs besides the message: resolved by `prepare` or by `send` itself. */
+interface Envelope {
+  mb: MailboxRow;
+  to: string;
+  messageId: string;
+  inReplyTo: string | null;
+  references: string[];
+  subject: string;
+}
+
+/** A prepared message: its envelope (headers already stored) or the error to fail it with. */
+interface Prepared {
+  envelope: Envelope | null;
+  error: SendError | null;
+  at: number;
+}
+
+/** The thread a message answers: the previous email's Message-ID, References and subject. */
+interface ThreadPrev {
+  emailMessageId: string | null;
+  references: string[] | null;
+  subject: string | null;
+}
+
+/** In-Reply-To, References and subject of `m` answering `prev` (or the conversation's root). */
+function threadHeaders(
+  m: MessageRow,
+  c: ConversationRow,
+  prev: ThreadPrev | undefined,
+  messageId: string,
+): { inReplyTo: string | null; references: string[]; subject: string } {
+  const inReplyTo =
+    prev?.emailMessageId ?? (c.threadKey && c.threadKey.includes('@') ? c.threadKey : null);
+  const references: string[] = [];
+  for (const id of [...(prev?.references ?? []), ...(inReplyTo ? [inReplyTo] : [])]) {
+    if (id !== messageId && !references.includes(id)) references.push(id);
+  }
+  if (references.length > MAX_REFERENCES) references.splice(1, references.length - MAX_REFERENCES); // keep the root
+  const base = m.subject ?? prev?.subject ?? c.subject ?? '';
+  const subject = inReplyTo ? `Re: ${normaliseSubject(base)}`.trimEnd() : base || '(no subject)';
+  return { inReplyTo, references, subject };
+}
+
+/** The sending mailbox among `all` (sorted by creation): the conversation's, the author's, the first. */
+function pickMailbox(
+  all: MailboxRow[],
+  m: MessageRow,
+  c: ConversationRow,
+  workspaceId: string,
+): MailboxRow {
+  const inWs = all.filter((x) => x.workspaceId === workspaceId);
+  const mb =
+    (c.mailboxId ? inWs.find((x) => x.id === c.mailboxId) : undefined) ??
+    (m.authorId ? inWs.find((x) => x.userId === m.authorId) : undefined) ??
+    inWs.find((x) => x.status !== 'disabled');
+  return checkMailbox(mb);
+}
+
+function checkMailbox(mb: MailboxRow | undefined): MailboxRow {
+  if (!mb)
+    throw new SendError('No mailbox is connected to send this email from.', { permanent: true });
+  if (mb.status === 'disabled') {
+    throw new SendError(`The mailbox ${mb.address} is disabled.`, { permanent: true });
+  }
+  return mb;
+}
+
+const PREPARED_TTL_MS = 10 * 60_000;
+
 export class SmtpSender implements ChannelSender {
   private readonly pool = new Map<string, Pooled>();
+  /** Messages of the current batches, by id (taken by `send`). */
+  private readonly prepared = new Map<string, Prepared>();
   private readonly sweeper: NodeJS.Timeout;
   /** Transports built so far (tests: a second send on one mailbox reuses the first). */
   transportsCreated = 0;
@@ -89,6 +170,8 @@ export class SmtpSender implements ChannelSender {
   }
 
   private sweep(idleMs: number): void {
+    const stale = Date.now() - PREPARED_TTL_MS;
+    for (const [id, p] of this.prepared) if (p.at < stale) this.prepared.delete(id);
     const cutoff = Date.now() - idleMs;
     for (const [id, p] of this.pool) {
       if (p.inFlight === 0 && p.lastUsed < cutoff) {
@@ -113,7 +196,7 @@ export class SmtpSender implements ChannelSender {
     const transport = nodemailer.createTransport({
       pool: true,
       maxConnections: this.o.maxConnections ?? 3,
-      maxMessages: 100,
+      maxMessages: Infinity,
       host: mb.smtpHost,
       port: mb.smtpPort,
       secure: mb.smtpSecure,
@@ -145,16 +228,111 @@ export class SmtpSender implements ChannelSender {
           .orderBy(asc(mailbox.createdAt))
           .limit(1)
       )[0];
-    const mb =
+    return checkMailbox(
       (c.mailboxId ? await pick(eq(mailbox.id, c.mailboxId)) : undefined) ??
-      (m.authorId ? await pick(eq(mailbox.userId, m.authorId)) : undefined) ??
-      (await pick(ne(mailbox.status, 'disabled')));
-    if (!mb)
-      throw new SendError('No mailbox is connected to send this email from.', { permanent: true });
-    if (mb.status === 'disabled') {
-      throw new SendError(`The mailbox ${mb.address} is disabled.`, { permanent: true });
+        (m.authorId ? await pick(eq(mailbox.userId, m.authorId)) : undefined) ??
+        (await pick(ne(mailbox.status, 'disabled'))),
+    );
+  }
+
+  /**
+   * The batch's lookups in three statements (see the file comment). Messages that cannot be sent
+   * (no address, no mailbox) are prepared with their error; anything unexpected throws and the
+   * worker falls back to `send`'s own lookups.
+   */
+  async prepare(
+    items: { message: MessageRow; conversation: ConversationRow }[],
+    _ctx: { now: number; logger: Logger },
+  ): Promise<void> {
+    const emails = items.filter((x) => x.message.channel === 'email');
+    if (emails.length === 0) return;
+    const at = Date.now();
+    const workspaces = [...new Set(emails.map((x) => x.message.workspaceId))];
+    const mailboxes = await this.o.db
+      .select()
+      .from(mailbox)
+      .where(inArray(mailbox.workspaceId, workspaces))
+      .orderBy(asc(mailbox.createdAt), asc(mailbox.id));
+    const batchIds = emails.map((x) => x.message.id);
+    const convIds = [...new Set(emails.map((x) => x.conversation.id))];
+    // Each conversation's latest email with a Message-ID outside this batch.
+    const prevRows = await queryRows<{
+      conversation_id: string;
+      email_message_id: string;
+      references: string[] | null;
+      subject: string | null;
+    }>(
+      this.o.db,
+      sql`select distinct on (conversation_id) conversation_id, email_message_id, "references", subject
+          from message
+          where conversation_id in (${sql.join(
+            convIds.map((id) => sql`${id}`),
+            sql`, `,
+          )})
+            and email_message_id is not null
+            and id not in (${sql.join(
+              batchIds.map((id) => sql`${id}`),
+              sql`, `,
+            )})
+          order by conversation_id, created_at desc, id desc`,
+    );
+    const prevByConv = new Map<string, ThreadPrev>(
+      prevRows.map((r) => [
+        r.conversation_id,
+        { emailMessageId: r.email_message_id, references: r.references, subject: r.subject },
+      ]),
+    );
+    // One conversation's batch messages answer one another in creation order.
+    const ordered = [...emails].sort(
+      (a, b) =>
+        a.message.createdAt - b.message.createdAt ||
+        (a.message.id < b.message.id ? -1 : a.message.id > b.message.id ? 1 : 0),
+    );
+    const values: ReturnType<typeof sql>[] = [];
+    const ready = new Map<string, Prepared>();
+    for (const { message: m, conversation: c } of ordered) {
+      const ws = m.workspaceId;
+      try {
+        if (m.attachments.length > 0) continue; // file reads stay in send()
+        const to = m.toAddress ?? c.leadAddress;
+        if (!to || !to.includes('@'))
+          throw new SendError('The lead has no email address.', { permanent: true });
+        const mb = pickMailbox(mailboxes, m, c, ws);
+        const messageId = outboundMessageId(m.id, mb.address);
+        const { inReplyTo, references, subject } = threadHeaders(
+          m,
+          c,
+          prevByConv.get(c.id),
+          messageId,
+        );
+        prevByConv.set(c.id, { emailMessageId: messageId, references, subject });
+        ready.set(m.id, {
+          envelope: { mb, to, messageId, inReplyTo, references, subject },
+          error: null,
+          at,
+        });
+        values.push(
+          sql`(${m.id}, ${ws}, ${messageId}, ${inReplyTo}, ${JSON.stringify(references)}, ${mb.address}, ${to}, ${subject})`,
+        );
+      } catch (err) {
+        if (!(err instanceof SendError)) throw err;
+        ready.set(m.id, { envelope: null, error: err, at });
+      }
     }
-    return mb;
+    if (values.length > 0) {
+      await this.o.db.execute(sql`
+        update message m set
+          email_message_id = v.email_message_id,
+          in_reply_to = v.in_reply_to,
+          "references" = v.refs::jsonb,
+          from_address = v.from_address,
+          to_address = v.to_address,
+          subject = v.subject
+        from (values ${sql.join(values, sql`, `)})
+          as v(id, workspace_id, email_message_id, in_reply_to, refs, from_address, to_address, subject)
+        where m.id = v.id and m.workspace_id = v.workspace_id`);
+    }
+    for (const [id, p] of ready) this.prepared.set(id, p);
   }
 
   /** The message's attachments with their bytes, from the file store (missing → permanent). */
@@ -177,13 +355,11 @@ export class SmtpSender implements ChannelSender {
     return out;
   }
 
-  async send(m: MessageRow, c: ConversationRow, ctx: SendContext): Promise<SendResult> {
-    if (m.channel !== 'email')
-      throw new SendError(`SMTP cannot send ${m.channel}`, { permanent: true });
+  /** `send`'s own lookups for one message (not prepared): mailbox, thread, stored headers. */
+  private async envelope(m: MessageRow, c: ConversationRow, ctx: SendContext): Promise<Envelope> {
     const to = m.toAddress ?? c.leadAddress;
     if (!to || !to.includes('@'))
       throw new SendError('The lead has no email address.', { permanent: true });
-    const files = await this.attachmentFiles(m, ctx.workspaceId);
     const mb = await this.mailboxFor(m, c, ctx.workspaceId);
     const messageId = outboundMessageId(m.id, mb.address);
 
@@ -205,16 +381,7 @@ export class SmtpSender implements ChannelSender {
       )
       .orderBy(desc(messageTable.createdAt), desc(messageTable.id))
       .limit(1);
-    const inReplyTo =
-      prev?.emailMessageId ?? (c.threadKey && c.threadKey.includes('@') ? c.threadKey : null);
-    const references: string[] = [];
-    for (const id of [...(prev?.references ?? []), ...(inReplyTo ? [inReplyTo] : [])]) {
-      if (id !== messageId && !references.includes(id)) references.push(id);
-    }
-    if (references.length > MAX_REFERENCES)
-      references.splice(1, references.length - MAX_REFERENCES); // keep the root
-    const base = m.subject ?? prev?.subject ?? c.subject ?? '';
-    const subject = inReplyTo ? `Re: ${normaliseSubject(base)}`.trimEnd() : base || '(no subject)';
+    const { inReplyTo, references, subject } = threadHeaders(m, c, prev, messageId);
 
     await this.o.db
       .update(messageTable)
@@ -228,7 +395,20 @@ export class SmtpSender implements ChannelSender {
       })
       .where(and(eq(messageTable.id, m.id), eq(messageTable.workspaceId, ctx.workspaceId)));
 
+    return { mb, to, messageId, inReplyTo, references, subject };
+  }
+
+  async send(m: MessageRow, c: ConversationRow, ctx: SendContext): Promise<SendResult> {
+    if (m.channel !== 'email')
+      throw new SendError(`SMTP cannot send ${m.channel}`, { permanent: true });
+    const prepared = this.prepared.get(m.id);
+    this.prepared.delete(m.id);
+    if (prepared?.error) throw prepared.error;
+    const { mb, to, messageId, inReplyTo, references, subject } =
+      prepared?.envelope ?? (await this.envelope(m, c, ctx));
+    const files = await this.attachmentFiles(m, ctx.workspaceId);
     const pooled = this.transport(mb);
+
     pooled.inFlight += 1;
     pooled.lastUsed = Date.now();
     try {
