@@ -256,18 +256,34 @@ export class CatchUpMode {
    * field, and (`log`) the count cache's change log.
    */
   private requeue(workspaceId: string, range: string, log: boolean): void {
-    const where = `WHERE ${range} workspace_id = ?`;
-    const run = (sql: string) => this.sqlite.prepare(sql).run(workspaceId);
-    run(`INSERT OR IGNORE INTO lead_search_dirty (lead_rowid) SELECT rowid FROM lead ${where}`);
-    run(
+    const sqlite = this.sqlite;
+    // One pass over the (wide, unindexed meanwhile) rows into a temporary list, then one insert per
+    // queue from it.
+    sqlite.exec(
+      `CREATE TEMP TABLE IF NOT EXISTS catch_up_rows (rid INTEGER PRIMARY KEY, has_state INTEGER NOT NULL)`,
+    );
+    sqlite.exec(`DELETE FROM temp.catch_up_rows`);
+    sqlite
+      .prepare(
+        `INSERT INTO temp.catch_up_rows (rid, has_state)
+         SELECT rowid, y_state IS NOT NULL FROM lead WHERE ${range} workspace_id = ?`,
+      )
+      .run(workspaceId);
+    sqlite.exec(
+      `INSERT OR IGNORE INTO lead_search_dirty (lead_rowid) SELECT rid FROM temp.catch_up_rows`,
+    );
+    sqlite.exec(
       `INSERT OR IGNORE INTO lead_search_pending (lead_rowid)
-       SELECT rowid FROM lead ${where} AND y_state IS NOT NULL`,
+       SELECT rid FROM temp.catch_up_rows WHERE has_state`,
     );
-    run(
-      `INSERT INTO lead_score_dirty (lead_rowid, fields) SELECT rowid, ${ALL_FIT_BITS} FROM lead ${where}
-       ON CONFLICT(lead_rowid) DO UPDATE SET fields = ${ALL_FIT_BITS}`,
+    sqlite.exec(
+      `INSERT INTO lead_score_dirty (lead_rowid, fields) SELECT rid, ${ALL_FIT_BITS} FROM temp.catch_up_rows
+       WHERE true ON CONFLICT(lead_rowid) DO UPDATE SET fields = ${ALL_FIT_BITS}`,
     );
-    if (log) run(`INSERT INTO lead_change_log (lead_rowid) SELECT rowid FROM lead ${where}`);
+    if (log) {
+      sqlite.exec(`INSERT INTO lead_change_log (lead_rowid) SELECT rid FROM temp.catch_up_rows`);
+    }
+    sqlite.exec(`DELETE FROM temp.catch_up_rows`);
   }
 
   private schedule(): void {
