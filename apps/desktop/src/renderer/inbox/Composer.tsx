@@ -6,20 +6,49 @@
  * filled in when sending, and missing ones are named before that. "Send later" schedules it (the
  * server honours the time). Ctrl/Cmd+Enter sends. Sending works offline: the message waits in the
  * engine's outbox and shows as "Waiting to send".
+ *
+ * Attachments (replies and notes): "Attach" (file picker) or dropping files on the composer hands
+ * each file to the engine (web shell `POST /files`, `import/upload.ts`), which keeps it in its
+ * file store; the message names them and the engine uploads them to the server before sending
+ * (offline: once back online). At most 10 files of 20 MB each.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Button, Dialog, SegmentedControl, TextField } from '@sdr/ui';
 import { TEMPLATE_VARIABLES, parseMentions, renderTemplate } from '@sdr/domain';
 import type { MemberDto, ReplyTemplate } from '@sdr/schema';
-import type { ConversationDto, Snippet, ThreadLead } from '../../shared/contract.ts';
+import {
+  MAX_ATTACHMENT_BYTES,
+  type ConversationDto,
+  type Snippet,
+  type ThreadLead,
+} from '../../shared/contract.ts';
 import { engine } from '../engine.ts';
 import { errorMessage } from '../errors.ts';
+import { uploadFile } from '../import/upload.ts';
 import { useSignedIn } from '../stores/auth.ts';
 import { useNow } from './hooks.ts';
 import { fromLocalInput, templateVars, toLocalInput } from './model.ts';
 import { useInbox } from './store.ts';
 
 type Mode = 'message' | 'note' | 'call';
+
+/** A file picked for the message: being handed to the engine, or staged there (`localFileId`). */
+interface Picked {
+  key: string;
+  name: string;
+  size: number;
+  contentType: string;
+  localFileId: string | null;
+  progress: number;
+}
+
+const MAX_FILES = 10;
+
+function sizeLabel(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
 
 export function Composer({
   conversation,
@@ -48,7 +77,10 @@ export function Composer({
   const [snippetOpen, setSnippetOpen] = useState(false);
   const [snippetName, setSnippetName] = useState('');
   const [sending, setSending] = useState(false);
+  const [files, setFiles] = useState<Picked[]>([]);
+  const [dragging, setDragging] = useState(false);
   const textRef = useRef<HTMLTextAreaElement>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
   const now = useNow(60_000);
 
   useEffect(() => {
@@ -104,8 +136,52 @@ export function Composer({
     });
   }
 
+  function attach(list: FileList | null) {
+    if (!list) return;
+    const chosen = [...list];
+    if (files.length + chosen.length > MAX_FILES) {
+      onError(`At most ${MAX_FILES} files per message`);
+      return;
+    }
+    for (const file of chosen) {
+      if (file.size > MAX_ATTACHMENT_BYTES) {
+        onError(`${file.name} is larger than 20 MB`);
+        continue;
+      }
+      const key = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+      const picked: Picked = {
+        key,
+        name: file.name,
+        size: file.size,
+        contentType: file.type || 'application/octet-stream',
+        localFileId: null,
+        progress: 0,
+      };
+      setFiles((f) => [...f, picked]);
+      const upload = uploadFile(file, (p) =>
+        setFiles((f) =>
+          f.map((x) => (x.key === key ? { ...x, progress: p.total ? p.loaded / p.total : 0 } : x)),
+        ),
+      );
+      void upload.done.then((r) => {
+        if (!r.ok) {
+          onError(`${file.name}: ${errorMessage(r.error)}`);
+          setFiles((f) => f.filter((x) => x.key !== key));
+          return;
+        }
+        setFiles((f) =>
+          f.map((x) => (x.key === key ? { ...x, localFileId: r.data.id, progress: 1 } : x)),
+        );
+      });
+    }
+  }
+
   async function send() {
     if (sending) return;
+    if (files.some((f) => f.localFileId === null)) {
+      onError('Wait until the files are attached');
+      return;
+    }
     const at = later ? fromLocalInput(sendAt) : null;
     if (later && (at === null || at <= Date.now())) {
       onError('Pick a time in the future to send it');
@@ -126,6 +202,14 @@ export function Composer({
         ? { callDurationS: Math.round(minutes * 60) }
         : {}),
       ...(mode === 'call' && callOutcome.trim() ? { callOutcome: callOutcome.trim() } : {}),
+      ...(mode !== 'call' && files.length > 0
+        ? {
+            attachments: files.map((f) => ({
+              localFileId: f.localFileId!,
+              contentType: f.contentType,
+            })),
+          }
+        : {}),
     });
     setSending(false);
     if (!r.ok) {
@@ -134,6 +218,7 @@ export function Composer({
     }
     setBody('');
     setSubject('');
+    setFiles([]);
     setLater(false);
     setSendAt('');
     setCallMinutes('');
@@ -152,14 +237,26 @@ export function Composer({
   }
 
   const label = mode === 'message' ? 'Reply' : mode === 'note' ? 'Internal note' : 'Call notes';
-  const canSend = mode === 'call' || body.trim() !== '';
+  const canSend = mode === 'call' || body.trim() !== '' || (files.length > 0 && mode === 'message');
 
   return (
     <form
-      className={`composer composer--${mode}`}
+      className={`composer composer--${mode}${dragging ? ' composer--drop' : ''}`}
       onSubmit={(e) => {
         e.preventDefault();
         void send();
+      }}
+      onDragOver={(e) => {
+        if (mode === 'call' || !e.dataTransfer.types.includes('Files')) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => {
+        if (mode === 'call') return;
+        e.preventDefault();
+        setDragging(false);
+        attach(e.dataTransfer.files);
       }}
     >
       <div className="composer__bar">
@@ -260,6 +357,26 @@ export function Composer({
             .join(', ')}
         </p>
       ) : null}
+      {mode !== 'call' && files.length > 0 ? (
+        <ul className="composer__files" aria-label="Attachments">
+          {files.map((f) => (
+            <li key={f.key} className="composer__file">
+              <span>{f.name}</span>{' '}
+              <span className="composer__hint">
+                {f.localFileId ? sizeLabel(f.size) : `${Math.round(f.progress * 100)} %`}
+              </span>
+              <Button
+                size="sm"
+                variant="ghost"
+                aria-label={`Remove ${f.name}`}
+                onClick={() => setFiles((list) => list.filter((x) => x.key !== f.key))}
+              >
+                ×
+              </Button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {mode === 'call' ? (
         <div className="composer__call">
           <TextField
@@ -292,6 +409,24 @@ export function Composer({
               />
             ) : null}
           </label>
+        ) : null}
+        {mode !== 'call' ? (
+          <>
+            <input
+              ref={fileRef}
+              type="file"
+              multiple
+              hidden
+              aria-label="Attach files"
+              onChange={(e) => {
+                attach(e.target.files);
+                e.target.value = '';
+              }}
+            />
+            <Button size="sm" variant="ghost" onClick={() => fileRef.current?.click()}>
+              Attach
+            </Button>
+          </>
         ) : null}
         {mode !== 'call' ? (
           <Button

@@ -11,6 +11,7 @@ import type { ConversationDto, ThreadDto } from '../../shared/contract.ts';
 import { engine } from '../engine.ts';
 import { errorMessage } from '../errors.ts';
 import { useSignedIn } from '../stores/auth.ts';
+import { Attachments } from './Attachments.tsx';
 import { Composer } from './Composer.tsx';
 import { useInboxChanged, useNow } from './hooks.ts';
 import {
@@ -309,6 +310,7 @@ export function ThreadView({
               </div>
               {m.subject ? <p className="msg__subject">{m.subject}</p> : null}
               <p className="msg__body">{m.body}</p>
+              <Attachments items={m.attachments} onError={onError} />
               {m.kind === 'call' && (m.callDurationS !== null || m.callOutcome) ? (
                 <p className="msg__call">
                   {m.callDurationS !== null ? `${Math.round(m.callDurationS / 60)} min` : ''}
