@@ -147,8 +147,9 @@ export function HoursEditor({
           );
         })}
       </ul>
+      <p className="lead-settings__muted">Holidays are whole days off in that time zone.</p>
       <TagInput
-        label="Holidays (days off, in the workspace time zone)"
+        label="Holidays"
         values={value.holidays}
         disabled={readOnly}
         placeholder="YYYY-MM-DD, e.g. 2026-12-25"
