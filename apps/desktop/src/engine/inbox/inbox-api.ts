@@ -12,56 +12,13 @@ import { ErrorBody, InboxSettings } from '@sdr/schema';
 import { z } from 'zod';
 import { EngineFailure } from '../errors.ts';
 import { engineCodeFor } from '../server-api.ts';
-
-type Fetch = typeof globalThis.fetch;
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+import { createJsonCall, type Fetch, type Method } from '../json-call.ts';
 
 export function createInboxApi(opts: { baseUrl: string; fetch?: Fetch; timeoutMs?: number }) {
   const fetchImpl = opts.fetch ?? globalThis.fetch;
   const timeoutMs = opts.timeoutMs ?? 15_000;
 
-  async function call(
-    method: Method,
-    path: string,
-    token: string,
-    body?: unknown,
-  ): Promise<unknown> {
-    let res: Response;
-    try {
-      res = await fetchImpl(`${opts.baseUrl}/api/v1${path}`, {
-        method,
-        headers: {
-          accept: 'application/json',
-          authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (cause) {
-      throw new EngineFailure('server_unreachable', 'Cannot reach the sync server', { cause });
-    }
-    const text = await res.text().catch(() => '');
-    let json: unknown;
-    try {
-      json = text ? (JSON.parse(text) as unknown) : undefined;
-    } catch {
-      json = undefined;
-    }
-    if (!res.ok) {
-      const err = ErrorBody.safeParse(json);
-      const serverCode = err.success ? err.data.error.code : '';
-      throw new EngineFailure(
-        engineCodeFor(serverCode, res.status),
-        err.success ? err.data.error.message : `The sync server answered ${res.status}`,
-        {
-          ...(serverCode ? { serverCode } : {}),
-          ...(err.success && err.data.error.issues ? { issues: err.data.error.issues } : {}),
-        },
-      );
-    }
-    return json;
-  }
+  const call = createJsonCall({ ...opts, fetch: fetchImpl, timeoutMs });
 
   /** A non-JSON request (file upload/download): the response when 2xx, else the mapped error. */
   async function raw(

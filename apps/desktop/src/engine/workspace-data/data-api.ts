@@ -6,7 +6,6 @@
  */
 import type { z } from 'zod';
 import {
-  ErrorBody,
   LeadListRow,
   LeadSettingsResponse,
   ListMembersResult,
@@ -19,13 +18,10 @@ import {
   type TaskPut,
 } from '@sdr/schema';
 import { EngineFailure } from '../errors.ts';
-import { engineCodeFor } from '../server-api.ts';
-
-type Fetch = typeof globalThis.fetch;
+import { createJsonCall, type Fetch } from '../json-call.ts';
 
 export function createDataApi(opts: { baseUrl: string; fetch?: Fetch; timeoutMs?: number }) {
-  const fetchImpl = opts.fetch ?? globalThis.fetch;
-  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const request = createJsonCall(opts);
 
   async function call<S extends z.ZodType>(
     method: 'GET' | 'PUT' | 'POST',
@@ -34,40 +30,7 @@ export function createDataApi(opts: { baseUrl: string; fetch?: Fetch; timeoutMs?
     token: string,
     body?: unknown,
   ): Promise<z.infer<S>> {
-    let res: Response;
-    try {
-      res = await fetchImpl(`${opts.baseUrl}/api/v1${path}`, {
-        method,
-        headers: {
-          accept: 'application/json',
-          authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (cause) {
-      throw new EngineFailure('server_unreachable', 'Cannot reach the sync server', { cause });
-    }
-    const text = await res.text().catch(() => '');
-    let json: unknown;
-    try {
-      json = text ? (JSON.parse(text) as unknown) : undefined;
-    } catch {
-      json = undefined;
-    }
-    if (!res.ok) {
-      const err = ErrorBody.safeParse(json);
-      const serverCode = err.success ? err.data.error.code : '';
-      throw new EngineFailure(
-        engineCodeFor(serverCode, res.status),
-        err.success ? err.data.error.message : `The sync server answered ${res.status}`,
-        {
-          ...(serverCode ? { serverCode } : {}),
-          ...(err.success && err.data.error.issues ? { issues: err.data.error.issues } : {}),
-        },
-      );
-    }
+    const json = await request(method, path, token, body);
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       throw new EngineFailure('server_error', 'The sync server sent an unexpected response', {
