@@ -164,6 +164,7 @@ describe('catch-up mode', () => {
       applyChanges(s.replica, W, [record(0)], 1);
     }
     expect(withMode.layer.catchUp.active()).toBeNull();
+    for (const q of SELECTIONS) count(withMode, q); // cached, to be followed meanwhile
     const queued = withMode.layer.scores.queued();
     catchUp(1, 600);
     expect(withMode.layer.catchUp.active()).toBe(W);
@@ -192,7 +193,10 @@ describe('catch-up mode', () => {
     for (const q of SEARCHES.filter((q) => q !== 'pricing'))
       expect(ids(withMode, q), `loading: ${q}`).toEqual(ids(plain, q));
     expect(ids(withMode, 'pricing')).toEqual([]);
+    const stats = withMode.layer.query.countStats();
     for (const q of SELECTIONS) expect(count(withMode, q)).toBe(count(plain, q));
+    // …as deltas of the leads stored since (logged when the count asked), not recounts.
+    expect(withMode.layer.query.countStats().full).toBe(stats.full);
     // Another workspace's insert meanwhile went through its trigger as usual.
     expect(withMode.layer.query.ids(OTHER, { includeDeleted: false, search: 'emile' })).toEqual([
       'O00001',

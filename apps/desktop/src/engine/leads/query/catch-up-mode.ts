@@ -7,7 +7,7 @@
  * search-index.ts, the change log of count-cache.ts, the score queue of ../score/score-queue.ts)
  * and updates about ten secondary indexes whose keys come in no useful order; each catch-up page
  * is one transaction, so its WAL commit rewrites most index pages again. Measured at 100k leads:
- * ~80-90 µs per stored lead with all of it, ~20-30 µs without; a CREATE INDEX afterwards sorts
+ * ~70 µs per stored lead with all of it, ~20 µs without; a CREATE INDEX afterwards sorts
  * once (~0.1-0.3 s per index at 100k, ~2 s for all of them).
  *
  * - **Begin** (`beforePage`, from the sync client before it stores a page of its first catch-up):
@@ -17,12 +17,11 @@
  *   indexes are dropped; their SQL is kept in `lead_query_meta` (`catch_up_mode`), so a crash loses
  *   nothing. UPDATE and DELETE triggers stay: a live change or a local edit of a lead stored
  *   meanwhile is queued as usual.
- * - **Meanwhile** queries answer: lead counts are recounted instead of followed through the change
- *   log (the query layer asks `active()`); a search or a read by score first queues the leads
- *   stored since the last such read (`beforeRead`), as far as they are found by rowid; the
- *   background indexer and score keeper pause (`paused()`); the indexes a query may force
- *   (`INDEXED BY`) are not dropped (import dedupe, duplicates) and the page planner is told which
- *   ones are gone.
+ * - **Meanwhile** queries answer: a search, a count or a read by score first queues and logs the
+ *   leads stored since the last such read (`beforeRead`: the workspace's rows above a rowid mark,
+ *   one INSERT … SELECT per queue), so cached counts follow them as deltas; the background indexer
+ *   and score keeper pause (`paused()`); the indexes a query may force with `INDEXED BY` are kept
+ *   (the duplicate finder's) and the page planner is told which ones are gone.
  * - **Finish** (`caughtUp`, after the last page; or the sync client stops; or at the next open):
  *   one transaction recreates the triggers and queues every lead of the workspace exactly as the
  *   INSERT triggers would have (search and notes queues, the change log, the score queue with
@@ -74,7 +73,7 @@ interface State {
 
 export interface CatchUpModeOptions {
   log: Logger;
-  /** Indexes were dropped or rebuilt, or counts must be recounted (the query layer's caches). */
+  /** Indexes were dropped or rebuilt (the query layer's page planner looks again). */
   onChanged: () => void;
   /** The derived structures were queued (the background loops have work). */
   onQueued?: () => void;
@@ -155,8 +154,9 @@ export class CatchUpMode {
   }
 
   /**
-   * A search or a read by score is about to run while leads are loaded: queue the leads stored
-   * since the last call, so it sees them.
+   * A search, a count or a read by score is about to run while leads are loaded: the leads stored
+   * since the last call are queued and logged, as the INSERT triggers would have done, so it sees
+   * them (and a cached count follows them as deltas).
    */
   beforeRead(): void {
     const s = this.state;
@@ -164,7 +164,7 @@ export class CatchUpMode {
     const max = (this.sqlite.prepare(`SELECT max(rowid) FROM lead`).pluck().get() as number) ?? 0;
     if (max <= s.mark) return;
     this.sqlite.transaction(() => {
-      this.requeue(s.workspaceId, `rowid > ${s.mark} AND rowid <= ${max} AND`, false);
+      this.requeue(s.workspaceId, `rowid > ${s.mark} AND rowid <= ${max} AND`, true);
       s.mark = max;
       this.write(s);
     })();

@@ -71,7 +71,7 @@ export function openLeadQueryLayer(
   const catchUp = new CatchUpMode(sqlite, {
     ...o.catchUp,
     log: o.log.child('catch-up'),
-    onChanged: () => query?.invalidate(),
+    onChanged: () => query?.indexesChanged(),
     onQueued: () => {
       indexer?.changed(null);
       scores?.changed(null);

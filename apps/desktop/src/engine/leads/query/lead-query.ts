@@ -76,10 +76,9 @@ export interface LeadQueryOptions {
   maxScoreFlush?: number;
   /**
    * Catch-up mode (catch-up-mode.ts): while a workspace's leads are loaded without their insert
-   * triggers, counts are recounted rather than followed, and searches and reads by score first
-   * queue the leads stored so far.
+   * triggers, counts, searches and reads by score first queue and log the leads stored so far.
    */
-  catchUp?: { active(): string | null; beforeRead(): void };
+  catchUp?: { beforeRead(): void };
   /** The score keeper (leads/score/score-keeper.ts); without it `score` reads as null. */
   scores?: {
     flush(limit?: number): number;
@@ -393,6 +392,8 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
 
     count(workspaceId: string, s: LeadSelection): { count: number; tookMs: number } {
       const t0 = performance.now();
+      // Leads stored in catch-up mode reach the change log the count cache follows.
+      o.catchUp?.beforeRead();
       const at = o.now();
       const catalog = catalogOf(workspaceId);
       const c = compile(workspaceId, s, catalog);
@@ -444,8 +445,7 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
           params: c.params,
           nowColumns,
           workspaceId,
-          // While leads are stored without the change log's trigger, only a recount is right.
-          followable: !readsScore(c.where) && !c.list?.members && !o.catchUp?.active(),
+          followable: !readsScore(c.where) && !c.list?.members,
         },
         at,
       );
@@ -488,6 +488,11 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
 
     fields(workspaceId: string): LeadFieldInfo[] {
       return catalogOf(workspaceId).fields;
+    },
+
+    /** Indexes on `lead` were dropped or built (catch-up mode): plans are looked at again. */
+    indexesChanged(): void {
+      planner.reset();
     },
 
     /** Forgets cached counts (tests; lead settings changed). */
