@@ -102,14 +102,37 @@ export class Session {
     return this.establish(await this.deps.api.login(input));
   }
 
+  /**
+   * The switch spends the refresh token like a refresh does, so it holds the same single slot: a
+   * refresh started meanwhile (another caller's 401) waits and then uses the new token, instead of
+   * presenting the one being spent (the server would take that for reuse and end the session).
+   */
   async switchWorkspace(workspaceId: string): Promise<AuthState> {
-    const auth = await this.authed((token) =>
-      this.deps.api.switchWorkspace(token, {
-        workspaceId,
-        refreshToken: this.requireLive().refreshToken,
-      }),
-    );
-    return this.establish(auth);
+    while (this.refreshing) await this.refreshing.catch(() => undefined);
+    let release!: () => void;
+    this.refreshing = new Promise<void>((resolve) => (release = resolve)).finally(() => {
+      this.refreshing = null;
+    });
+    try {
+      const live = this.requireLive();
+      if (!live.accessToken || this.deps.now() >= live.refreshAt) await this.doRefresh();
+      const send = () =>
+        this.deps.api.switchWorkspace(this.requireLive().accessToken!, {
+          workspaceId,
+          refreshToken: this.requireLive().refreshToken,
+        });
+      let auth: AuthResponse;
+      try {
+        auth = await send();
+      } catch (err) {
+        if (!isAuthFailure(err)) throw err;
+        await this.doRefresh();
+        auth = await send();
+      }
+      return await this.establish(auth);
+    } finally {
+      release();
+    }
   }
 
   async logout(): Promise<AuthState> {
