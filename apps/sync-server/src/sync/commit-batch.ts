@@ -34,7 +34,7 @@ import type { ChangeBus, Wakeup } from './change-bus.ts';
 import type { DocCache } from './doc-cache.ts';
 import type { FanoutChange } from './fanout.ts';
 import { leadIdOf, rowFromProjection, type LeadRow } from './lead-row.ts';
-import { bytes, num, queryRows, type Executor } from './sql.ts';
+import { bytes, num, queryPrepared, queryRows, type Executor } from './sql.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -106,16 +106,16 @@ function isEmptyUpdate(update: Uint8Array): boolean {
  * (the state only when the cached doc is stale): two statements sent together, one round trip.
  * The read must reach the connection after the lock (it then starts once the locks are held and
  * sees every earlier commit of these docs): drizzle and postgres.js send a query when it is first
- * awaited, so both start here, in this order, through the same path (`queryRows`).
+ * awaited, so both start here, in this order, through the same path (`queryPrepared`).
  */
 async function lockAndLoad(tx: Executor, ctx: BatchContext, names: readonly string[]) {
-  const locked = queryRows(
+  const locked = queryPrepared(
     tx,
     sql`select pg_advisory_xact_lock(s.h) from (select distinct hashtext(t.d) as h
         from json_array_elements_text(${JSON.stringify(names)}::json) as t(d) order by 1 offset 0) as s`,
   );
   const keys = names.map((n) => ({ id: leadIdOf(n), cseq: ctx.cache.peek(n)?.seq ?? -1 }));
-  const read = queryRows<{
+  const read = queryPrepared<{
     id: string;
     workspace_id: string;
     owner_id: string | null;
@@ -310,14 +310,13 @@ function applyServer(
 async function allocateSeqs(tx: Executor, entries: readonly Entry[]): Promise<Wakeup[]> {
   const counts = new Map<string, number>();
   for (const e of entries) counts.set(e.workspaceId, (counts.get(e.workspaceId) ?? 0) + 1);
-  const sorted = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const rows = await queryRows<{ workspace_id: string; last_seq: unknown }>(
+  // In workspace order: two batches lock the counter rows they share in the same order.
+  const rows = await queryPrepared<{ workspace_id: string; last_seq: unknown }>(
     tx,
     sql`insert into workspace_seq (workspace_id, last_seq)
-        values ${sql.join(
-          sorted.map(([ws, n]) => sql`(${ws}, ${n})`),
-          sql`, `,
-        )}
+        select c.ws, c.n from json_to_recordset(${JSON.stringify(
+          [...counts].map(([ws, n]) => ({ ws, n })),
+        )}::json) as c(ws text, n bigint) order by c.ws
         on conflict (workspace_id) do update set last_seq = workspace_seq.last_seq + excluded.last_seq
         returning workspace_id, last_seq`,
   );
@@ -393,8 +392,11 @@ async function persist(
   );
   if (activity.length > 0) statements.push(insertActivity(activity));
   const notify = ctx.bus.inTransaction(wakeups);
-  if (notify) statements.push(notify);
-  await Promise.all(statements.map((s) => queryRows(tx, s)));
+  await Promise.all([
+    ...statements.map((s) => queryPrepared(tx, s)),
+    // Its text depends on the number of workspaces: not worth a prepared statement each.
+    ...(notify ? [queryRows(tx, notify)] : []),
+  ]);
 }
 
 /**
