@@ -19,6 +19,12 @@ export interface Wakeup {
 export type WakeupListener = (w: Wakeup) => void;
 
 export interface ChangeBus {
+  /**
+   * The NOTIFY channel, when wake-ups travel as `NOTIFY <channel>, 'workspaceId:seq'`
+   * (`encodeWakeup`): the commit batch sends them from its own statement. Otherwise it runs
+   * `inTransaction`.
+   */
+  readonly notifyChannel?: string;
   /** A statement for the commit transaction that sends the wake-ups on commit, or null. */
   inTransaction(wakeups: readonly Wakeup[]): SQL | null;
   /** Called after commit (the in-process bus publishes here). */
@@ -70,6 +76,7 @@ export function inProcessBusFor(db: object): InProcessBus {
 
 /** Postgres LISTEN/NOTIFY through postgres.js (`sql.listen` holds one dedicated connection). */
 export class PostgresBus implements ChangeBus {
+  readonly notifyChannel = SYNC_CHANNEL;
   private readonly listeners = new Set<WakeupListener>();
   private unlisten: (() => Promise<void>) | null = null;
 

@@ -2,10 +2,10 @@
  * One batch of writes, one transaction (design §6, with group commit): lock every doc of the batch
  * (`pg_advisory_xact_lock`, in hash order so instances never deadlock) and read their lead rows
  * (state only when the cached doc is stale), run the authority on each write in order, take the
- * next seqs of each workspace in one statement, then insert the change log, upsert the lead rows,
- * insert the field conflicts and the timeline rows, and queue the wake-ups (NOTIFY) to go out on
- * commit. Statements that do not wait for each other are sent together (pipelined): BEGIN, lock +
- * read, seqs, the writes, COMMIT: five round trips per batch whatever its size.
+ * next seqs of each workspace, insert the change log, upsert the lead rows, insert the field
+ * conflicts and the timeline rows and queue the wake-ups (NOTIFY, out on commit), all in one
+ * statement (batch-writes.ts). BEGIN, lock + read (two statements sent together), the writes,
+ * COMMIT: four round trips per batch whatever its size; the statements are prepared.
  */
 import { sql } from 'drizzle-orm';
 import * as Y from 'yjs';
@@ -28,7 +28,7 @@ import type {
   ServerWriteResult,
 } from './authority.types.ts';
 import { diffActivity, type Activity, type LeadState } from './activity.ts';
-import { insertActivity, insertChangeLog, insertConflicts, upsertLeads } from './batch-writes.ts';
+import { writeBatch } from './batch-writes.ts';
 import { routeNewLeads } from './routing.ts';
 import type { ChangeBus, Wakeup } from './change-bus.ts';
 import type { DocCache } from './doc-cache.ts';
@@ -307,96 +307,74 @@ function applyServer(
   return () => ({ ok: true, seq: entry.seq, changed: true, row, notes });
 }
 
-async function allocateSeqs(tx: Executor, entries: readonly Entry[]): Promise<Wakeup[]> {
-  const counts = new Map<string, number>();
-  for (const e of entries) counts.set(e.workspaceId, (counts.get(e.workspaceId) ?? 0) + 1);
-  // In workspace order: two batches lock the counter rows they share in the same order.
-  const rows = await queryPrepared<{ workspace_id: string; last_seq: unknown }>(
-    tx,
-    sql`insert into workspace_seq (workspace_id, last_seq)
-        select c.ws, c.n from json_to_recordset(${JSON.stringify(
-          [...counts].map(([ws, n]) => ({ ws, n })),
-        )}::json) as c(ws text, n bigint) order by c.ws
-        on conflict (workspace_id) do update set last_seq = workspace_seq.last_seq + excluded.last_seq
-        returning workspace_id, last_seq`,
-  );
-  const next = new Map<string, number>();
-  for (const r of rows) next.set(r.workspace_id, num(r.last_seq) - counts.get(r.workspace_id)! + 1);
-  for (const e of entries) {
-    const s = next.get(e.workspaceId)!;
-    e.seq = s;
-    next.set(e.workspaceId, s + 1);
-  }
-  return rows.map((r) => ({ workspaceId: r.workspace_id, seq: num(r.last_seq) }));
-}
-
 /**
- * The change log, the lead rows, the conflicts, the timeline and the wake-ups: one statement each
- * (batch-writes.ts), sent together so they cost one round trip.
+ * Takes the next seqs and writes the change log, the lead rows, the conflicts, the timeline and the
+ * wake-ups: one statement (batch-writes.ts), one round trip. Sets each entry's seq; returns each
+ * workspace's last seq.
  */
-async function persist(
-  tx: Tx,
-  ctx: BatchContext,
-  entries: readonly Entry[],
-  wakeups: readonly Wakeup[],
-): Promise<void> {
+async function persist(tx: Tx, ctx: BatchContext, entries: readonly Entry[]): Promise<Wakeup[]> {
+  const n = new Map<string, number>();
+  const k = new Map<Entry, number>();
+  for (const e of entries) {
+    const i = (n.get(e.workspaceId) ?? 0) + 1;
+    n.set(e.workspaceId, i);
+    k.set(e, i);
+  }
+  const ref = (e: Entry) => ({
+    workspaceId: e.workspaceId,
+    k: k.get(e)!,
+    n: n.get(e.workspaceId)!,
+  });
   const lastByDoc = new Map<WorkDoc, Entry>();
   for (const e of entries) lastByDoc.set(e.work, e);
-  const statements = [
-    insertChangeLog(
-      entries.map((e) => ({
+  const channel = ctx.bus.notifyChannel ?? null;
+  const rows = await queryPrepared<{ workspace_id: string; last_seq: unknown }>(
+    tx,
+    writeBatch({
+      changeLog: entries.map((e) => ({
+        ...ref(e),
         id: ctx.newId(),
-        workspaceId: e.workspaceId,
-        seq: e.seq,
         docName: e.work.name,
         update: e.update,
         clientId: e.clientId,
         userId: e.userId,
       })),
-    ),
-    upsertLeads(
-      [...lastByDoc.values()].map((e) => ({
-        row: e.row,
-        workspaceId: e.workspaceId,
-        seq: e.seq,
-        state: e.work.state!,
-      })),
-      new Date(),
-    ),
-  ];
-  const conflicts = entries.flatMap((e) =>
-    e.conflicts.map((conflict) => ({
-      id: ctx.newId(),
-      workspaceId: e.workspaceId,
-      docName: e.work.name,
-      seq: e.seq,
-      userId: e.userId,
-      conflict,
-    })),
+      leads: [...lastByDoc.values()].map((e) => ({ ...ref(e), row: e.row, state: e.work.state! })),
+      conflicts: entries.flatMap((e) =>
+        e.conflicts.map((conflict) => ({
+          ...ref(e),
+          id: ctx.newId(),
+          docName: e.work.name,
+          userId: e.userId,
+          conflict,
+        })),
+      ),
+      activity: entries.flatMap((e) =>
+        e.activity
+          ? [
+              {
+                ...ref(e),
+                id: ctx.newId(),
+                leadId: e.work.id,
+                activity: e.activity,
+                userId: e.userId,
+                clientId: e.clientId,
+              },
+            ]
+          : [],
+      ),
+      updatedAt: new Date(),
+      notifyChannel: channel,
+    }),
   );
-  if (conflicts.length > 0) statements.push(insertConflicts(conflicts));
-  const activity = entries.flatMap((e) =>
-    e.activity
-      ? [
-          {
-            id: ctx.newId(),
-            workspaceId: e.workspaceId,
-            leadId: e.work.id,
-            seq: e.seq,
-            activity: e.activity,
-            userId: e.userId,
-            clientId: e.clientId,
-          },
-        ]
-      : [],
-  );
-  if (activity.length > 0) statements.push(insertActivity(activity));
-  const notify = ctx.bus.inTransaction(wakeups);
-  await Promise.all([
-    ...statements.map((s) => queryPrepared(tx, s)),
-    // Its text depends on the number of workspaces: not worth a prepared statement each.
-    ...(notify ? [queryRows(tx, notify)] : []),
-  ]);
+  const last = new Map(rows.map((r) => [r.workspace_id, num(r.last_seq)]));
+  for (const e of entries) e.seq = last.get(e.workspaceId)! - n.get(e.workspaceId)! + k.get(e)!;
+  const wakeups = rows.map((r) => ({ workspaceId: r.workspace_id, seq: num(r.last_seq) }));
+  if (!channel) {
+    const notify = ctx.bus.inTransaction(wakeups);
+    if (notify) await queryRows(tx, notify);
+  }
+  return wakeups;
 }
 
 /**
@@ -473,9 +451,8 @@ export async function commitBatch(ctx: BatchContext, items: BatchItem[]): Promis
     }
     let wakeups: Wakeup[] = [];
     if (entries.length > 0) {
-      wakeups = await allocateSeqs(tx, entries);
+      wakeups = await persist(tx, ctx, entries);
       ctx.committing?.(wakeups);
-      await persist(tx, ctx, entries, wakeups);
     }
     for (const e of entries) e.work.seq = e.seq;
     const changes: FanoutChange[] = entries.map((e) => ({
