@@ -95,6 +95,27 @@ interface SheetModel {
   readonly state?: string;
 }
 
+/**
+ * exceljs's streaming reader parses a worksheet at once when the shared strings and the workbook
+ * relationships came before it in the zip, else it buffers the sheet to a temp file until the end;
+ * but it reads the workbook part (`model`: tab names, order, hidden state) for that, and throws when
+ * the workbook part comes after the sheet (zip entry order is up to the writer). Until the workbook
+ * part has been read, the workbook relationships are hidden from it (they are only read to match a
+ * sheet to its tab), so such a sheet is buffered and parsed once the tabs are known.
+ */
+function holdSheetsUntilWorkbook(reader: object): void {
+  const r = reader as { model?: unknown; workbookRels?: unknown };
+  let rels: unknown = r.workbookRels;
+  Object.defineProperty(r, 'workbookRels', {
+    configurable: true,
+    enumerable: true,
+    get: () => (r.model ? rels : undefined),
+    set: (v: unknown) => {
+      rels = v;
+    },
+  });
+}
+
 /** The first worksheet's rows. Throws `corrupt_xlsx` for a damaged file or one with no sheet. */
 export async function* readXlsxRows(input: Readable): AsyncGenerator<SheetRow> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
@@ -104,6 +125,7 @@ export async function* readXlsxRows(input: Readable): AsyncGenerator<SheetRow> {
     hyperlinks: 'ignore',
     entries: 'ignore',
   });
+  holdSheetsUntilWorkbook(reader);
   let sheets = 0;
   try {
     // The first visible tab (workbook order, which is not the order of the sheet files in the
