@@ -5,6 +5,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { parseDocName } from '../records/doc-name.ts';
+import { readAny, readString, writeAny, writeString } from './any-codec.ts';
 import { isInstallationClientId } from './client-id.ts';
 import {
   COMPENSATION_CODES,
@@ -39,18 +40,18 @@ function writeChange(e: E, c: Change): void {
   encoding.writeVarUint(e, c.seq);
   switch (c.kind) {
     case 'record':
-      encoding.writeVarString(e, c.docName);
+      writeString(e, c.docName);
       writeOptBytes(e, c.update);
       writeBool(e, c.row !== null);
-      if (c.row !== null) encoding.writeAny(e, c.row as { [k: string]: never });
+      if (c.row !== null) writeAny(e, c.row);
       return;
     case 'evict':
-      encoding.writeVarString(e, c.docName);
+      writeString(e, c.docName);
       return;
     case 'fact':
       encoding.writeVarString(e, c.entity);
       encoding.writeVarString(e, c.id);
-      encoding.writeAny(e, c.data as never);
+      writeAny(e, c.data);
       return;
   }
 }
@@ -155,7 +156,7 @@ class Reader {
   string(what: string, max: number = L.shortString): string {
     const len = this.peekLength();
     if (len > max * 4) fail(`${what} too long`);
-    const s = decoding.readVarString(this.d);
+    const s = readString(this.d);
     if (s.length > max) fail(`${what} too long`);
     return s;
   }
@@ -169,7 +170,7 @@ class Reader {
   }
   any(): unknown {
     this.need(1);
-    return decoding.readAny(this.d);
+    return readAny(this.d);
   }
   docName(): string {
     const name = this.string('docName', 100);

@@ -1,0 +1,102 @@
+/**
+ * lib0's `writeAny`/`readAny` and `writeVarString`/`readVarString`, byte for byte, with short
+ * ASCII strings (every key and most values of a lead row, doc names) copied in JavaScript. lib0
+ * hands every string to the native TextEncoder/TextDecoder, and that call cost more than the
+ * rest of a catch-up page's encoding and decoding: ~70 strings per lead row. Anything else (longer
+ * or non-ASCII strings, numbers, booleans, bytes, malformed input) goes through lib0 itself, so
+ * values and errors are the same.
+ */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+
+/** Strings up to this length are tried on the ASCII path. */
+const SHORT = 64;
+
+export function writeString(e: encoding.Encoder, s: string): void {
+  if (s.length <= SHORT) {
+    let ascii = true;
+    for (let i = 0; i < s.length; i++) {
+      if (s.charCodeAt(i) > 127) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      // UTF-8 of ASCII is the char codes: lib0 writes the byte length, then the bytes.
+      encoding.writeVarUint(e, s.length);
+      for (let i = 0; i < s.length; i++) encoding.write(e, s.charCodeAt(i));
+      return;
+    }
+  }
+  encoding.writeVarString(e, s);
+}
+
+export function readString(d: decoding.Decoder): string {
+  const start = d.pos;
+  const len = decoding.readVarUint(d);
+  const end = d.pos + len;
+  if (len <= SHORT && end <= d.arr.length) {
+    let s = '';
+    for (let i = d.pos; i < end; i++) {
+      const b = d.arr[i]!;
+      if (b > 127) {
+        d.pos = start;
+        return decoding.readVarString(d);
+      }
+      s += String.fromCharCode(b);
+    }
+    d.pos = end;
+    return s;
+  }
+  d.pos = start;
+  return decoding.readVarString(d);
+}
+
+export function writeAny(e: encoding.Encoder, data: unknown): void {
+  if (typeof data === 'string') {
+    encoding.write(e, 119);
+    writeString(e, data);
+  } else if (typeof data === 'object' && data !== null && !(data instanceof Uint8Array)) {
+    if (Array.isArray(data)) {
+      encoding.write(e, 117);
+      encoding.writeVarUint(e, data.length);
+      for (let i = 0; i < data.length; i++) writeAny(e, data[i]);
+    } else {
+      encoding.write(e, 118);
+      const keys = Object.keys(data);
+      encoding.writeVarUint(e, keys.length);
+      for (const key of keys) {
+        writeString(e, key);
+        writeAny(e, (data as Record<string, unknown>)[key]);
+      }
+    }
+  } else {
+    encoding.writeAny(e, data as never);
+  }
+}
+
+export function readAny(d: decoding.Decoder): unknown {
+  const type = d.arr[d.pos];
+  if (type === 119) {
+    d.pos++;
+    return readString(d);
+  }
+  if (type === 118) {
+    d.pos++;
+    const len = decoding.readVarUint(d);
+    const obj: Record<string, unknown> = {};
+    for (let i = 0; i < len; i++) {
+      const key = readString(d);
+      obj[key] = readAny(d);
+    }
+    return obj;
+  }
+  if (type === 117) {
+    d.pos++;
+    const len = decoding.readVarUint(d);
+    const arr: unknown[] = [];
+    for (let i = 0; i < len; i++) arr.push(readAny(d));
+    return arr;
+  }
+  return decoding.readAny(d);
+}
