@@ -21,8 +21,11 @@
  * Alongside (stderr, not in the JSON): CPU time per webhook request of the server process and of
  * the bench database's Postgres backends, and per message of the outbox worker process (from
  * /proc: far less sensitive to machine load than the rates). `BENCH_PARTS` (comma separated,
- * default webhook,latency,queue,outbox) runs only some parts; `drain` added: after the webhook
- * burst, the processor's drain rate and CPU per ingested event (up to 60 s).
+ * default webhook,latency,queue,outbox) runs only some parts; `drain` added (with `webhook`):
+ * after the burst, `webhook_drain_events_per_s`, the rate at which the processor turns the
+ * stored backlog into conversation updates (up to 60 s), and CPU per ingested event on stderr.
+ * `BENCH_SENDERS` (default 20, at most 1000) sets how many distinct numbers the burst comes
+ * from (unknown senders: each becomes a lead and a conversation).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -53,6 +56,7 @@ const OUR = '+442079460000';
 const WEBHOOK_SECONDS = Number(process.env['BENCH_WEBHOOK_SECONDS'] ?? 10);
 const OUTBOX_MESSAGES = Number(process.env['BENCH_OUTBOX_MESSAGES'] ?? 6000);
 const LATENCY_SAMPLES = 100;
+const SENDERS = Number(process.env['BENCH_SENDERS'] ?? 20);
 const PARTS = new Set(
   (process.env['BENCH_PARTS'] ?? 'webhook,latency,queue,outbox').split(',').map((x) => x.trim()),
 );
@@ -173,6 +177,7 @@ async function main() {
     inbound_to_client_p99_ms: null,
     outbox_smtp_per_s: null,
     queue_next_p95_ms: null,
+    webhook_drain_events_per_s: null,
   };
   try {
     // ---- the server, its own process ------------------------------------------------------
@@ -247,8 +252,8 @@ async function main() {
     // ---- webhooks under load -------------------------------------------------------------
     if (PARTS.has('webhook')) {
       const froms = Array.from(
-        { length: 20 },
-        (_, i) => `+4420794610${String(i).padStart(2, '0')}`,
+        { length: SENDERS },
+        (_, i) => `+442079461${String(i).padStart(3, '0')}`,
       );
       const load = runTs(
         'bench/inbox/load.ts',
@@ -333,6 +338,7 @@ async function main() {
             `server ${round((serverCpu / n) * 1000)} µs/event, postgres backends ${round((pgCpu / n) * 1000)} µs/event` +
             (n1 < stored ? `; ${stored - n1} left, marking them done` : ''),
         );
+        result['webhook_drain_events_per_s'] = Math.round(n / secs);
       }
       await q(`update webhook_event set processed_at = 0 where processed_at is null`);
       // Events the processor had already claimed finish first (they set processed_at again).

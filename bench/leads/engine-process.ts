@@ -45,12 +45,20 @@ export class EngineProcess {
    * Starts an engine process (engine modules not loaded yet): the worker bundled like the packaged
    * app's engine (`bundle`, see worker-bundle.ts), or the TypeScript sources through tsx.
    */
-  static async spawn(bundle: string | null = null): Promise<EngineProcess> {
+  static async spawn(
+    bundle: string | null = null,
+    /** Extra Node options of the engine process (`--cpu-prof`...). */
+    nodeArgs: readonly string[] = [],
+  ): Promise<EngineProcess> {
     const child = bundle
-      ? fork(bundle, [], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+      ? fork(bundle, [], {
+          cwd: ROOT,
+          execArgv: [...nodeArgs],
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        })
       : fork(WORKER, [], {
           cwd: ROOT,
-          execArgv: ['--import', 'tsx'],
+          execArgv: ['--import', 'tsx', ...nodeArgs],
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         });
     await new Promise<void>((resolve, reject) => {

@@ -82,14 +82,21 @@ test('a manager sets the first-response SLA and adds a template; an SDR starts a
   await expect(m.getByText('Inbox settings saved')).toBeVisible();
   await expect(save).toBeDisabled();
 
-  // Stored on the server.
-  const stored = await backend.rest<{
-    settings: {
-      sla: { policies: { firstResponseMinutes: number }[] };
-      templates: { name: string; body: string }[];
-    };
-  }>('GET', '/api/v1/inbox/settings', adminToken);
-  expect(stored.settings.sla.policies[0]!.firstResponseMinutes).toBe(20);
+  // Stored on the server (sent by the engine's command outbox right after the save).
+  const onServer = () =>
+    backend.rest<{
+      settings: {
+        sla: { policies: { firstResponseMinutes: number }[] };
+        templates: { name: string; body: string }[];
+      };
+    }>('GET', '/api/v1/inbox/settings', adminToken);
+  await expect
+    .poll(async () => (await onServer()).settings.sla.policies[0]!.firstResponseMinutes)
+    .toBe(20);
+  await expect(card.getByText('Your last save is waiting to be sent to the server.')).toHaveCount(
+    0,
+  );
+  const stored = await onServer();
   expect(stored.settings.templates).toEqual([
     expect.objectContaining({
       name: 'Pricing follow-up',

@@ -244,6 +244,30 @@ test('leads: columns, lists and selection, status with a reason, tasks, notes, v
   await expect(lists.getByRole('button', { name: /^Conference/ })).toHaveAccessibleName(
     'Conference 2 leads',
   );
+  // A view saved here keeps the search and the list: its count and its leads are both narrowed.
+  const searchBox = page.getByRole('searchbox', { name: 'Search leads' });
+  await searchBox.fill('grace');
+  await expect(rows).toHaveCount(1);
+  await page.getByRole('button', { name: 'Save view', exact: true }).click();
+  const saveScoped = page.getByRole('dialog', { name: 'Save view' });
+  await saveScoped.getByLabel('Name').fill('Grace at the conference');
+  await saveScoped.getByRole('button', { name: 'Save view' }).click();
+  await expect(saveScoped).toBeHidden();
+  const scopedView = page
+    .getByRole('list', { name: 'Pinned views' })
+    .getByRole('button', { name: /^Grace at the conference/ });
+  await expect(scopedView).toHaveAccessibleName('Grace at the conference 1 lead');
+  await searchBox.fill('');
+  await page.getByRole('button', { name: /^All leads/ }).click();
+  await expect(rows).toHaveCount(3);
+  await scopedView.click();
+  await expect(searchBox).toHaveValue('grace');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('Grace');
+  await searchBox.fill('');
+  await expect(rows).toHaveCount(2); // the view's list, without the search
+  await lists.getByRole('button', { name: /^Conference/ }).click();
+  await expect(rows).toHaveCount(2);
   // x selects the row under the cursor; "Remove from" the open list takes it out.
   await grid.focus();
   await page.keyboard.press('j');

@@ -28,7 +28,12 @@ import { seedDemo, type SeedResult } from './seed.ts';
 import { attachSyncSockets, type SyncSockets } from './sync/sockets.ts';
 import { createSyncCore, startPostgresBus, type SyncCore } from './sync/sync-core.ts';
 import { startMailboxWatcher, type MailboxWatcher } from './channels/email/mailbox-watcher.ts';
+import { postgresMailboxLocks } from './channels/email/mailbox-lock.ts';
 import { SmtpSender } from './channels/email/smtp-sender.ts';
+import {
+  startTwilioMediaWorker,
+  withTwilioMediaDownload,
+} from './channels/twilio/twilio-media-download.ts';
 import { TwilioSender } from './channels/twilio/twilio-sender.ts';
 import { secretBoxFor } from './crypto/secret-box.ts';
 import type { InboxDeps } from './inbox/inbox.deps.ts';
@@ -176,8 +181,24 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       enqueueSend: (tx, job) => outbox.enqueueSend(tx, job),
       logger,
     };
-    const webhookProcessor = background
-      ? startWebhookProcessor({ db: handle.db, handlers: inboxWebhookHandlers(inboxDeps), logger })
+    // Inbound Twilio media are downloaded into the file store after the message is stored.
+    const twilioMedia = background
+      ? await startTwilioMediaWorker({
+          db: handle.db,
+          boss,
+          box,
+          sync,
+          logger,
+          apiBaseUrl: env.twilioApiBaseUrl,
+          newId: fastUlid,
+        })
+      : null;
+    const webhookProcessor = twilioMedia
+      ? startWebhookProcessor({
+          db: handle.db,
+          handlers: withTwilioMediaDownload(inboxWebhookHandlers(inboxDeps), twilioMedia),
+          logger,
+        })
       : null;
     const emailEnv = loadEmailEnv(source);
     const mailboxWatcher =
@@ -188,6 +209,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
             inbox: inboxDeps,
             logger,
             pollMs: emailEnv.pollMs,
+            ...(env.databaseUrl ? { locks: postgresMailboxLocks(env.databaseUrl, logger) } : {}),
           })
         : null;
     const inboxJob = background
@@ -224,6 +246,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         await mailboxWatcher?.stop();
         await inboxJob?.stop();
         await webhookProcessor?.stop();
+        await twilioMedia?.stop();
         await outboxWorker?.stop();
         await boss.stop({ graceful: false, wait: true });
         smtpSender.close();

@@ -22,6 +22,7 @@ import {
   sendgridIntegration,
   storedFile,
   twilioIntegration,
+  userNotificationPrefs,
   webhookEvent,
   workspaceInboxSettings,
 } from './entities/inbox.ts';
@@ -90,6 +91,7 @@ export const ENTITIES = [
   notification,
   conversationAssignment,
   workspaceInboxSettings,
+  userNotificationPrefs,
   twilioIntegration,
   sendgridIntegration,
   mailbox,

@@ -45,10 +45,11 @@ export {
 } from './api.ts';
 // Record types and sync rules that need no Yjs (the Yjs side is `@sdr/schema/sync`).
 export { NOTES_FIELD } from './records/define.ts';
-export type { FieldDef, FieldValues, RawRecord, RecordType } from './records/define.ts';
+export type { FieldDef, FieldValues, PerKeyDef, RawRecord, RecordType } from './records/define.ts';
 export { docName, parseDocName } from './records/doc-name.ts';
 export {
   CONSENT_VALUES,
+  CUSTOM_FIELD_PREFIX,
   CUSTOM_KEY_PATTERN,
   CustomValue,
   E164_PATTERN,
@@ -149,6 +150,7 @@ export {
   TaskRow,
   UnknownStageUse,
   ViewColumnSpec,
+  ViewSearch,
 } from './workspace-data-api.ts';
 // Inbox settings (routing, business hours, SLA, escalation, queue weights, templates), the inbox
 // value enums as zod, and members' notification preferences (rules in @sdr/domain inbox/).

@@ -30,6 +30,7 @@ export const queueItem = pgTables.queueItem;
 export const notification = pgTables.notification;
 export const conversationAssignment = pgTables.conversationAssignment;
 export const workspaceInboxSettings = pgTables.workspaceInboxSettings;
+export const userNotificationPrefs = pgTables.userNotificationPrefs;
 export const twilioIntegration = pgTables.twilioIntegration;
 export const sendgridIntegration = pgTables.sendgridIntegration;
 export const mailbox = pgTables.mailbox;

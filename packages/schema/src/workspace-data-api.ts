@@ -36,6 +36,9 @@ const rowMeta = {
   seq: z.number().int(),
 };
 
+/** A saved view's search, as typed in the search box. */
+export const ViewSearch = z.string().max(200, 'Use at most 200 characters');
+
 const viewFields = {
   name: Name,
   /** `personal`: only the owner sees it; `shared`: every member of the workspace does. */
@@ -43,6 +46,10 @@ const viewFields = {
   filter: FilterNode,
   columns: z.array(ViewColumnSpec).min(1).max(60),
   sort: z.array(SortSpec).max(3),
+  /** The full-text search the view narrows to (`''`: none). */
+  search: ViewSearch,
+  /** The lead list (static or dynamic) the view is scoped to; null: every lead. */
+  listId: Id.nullable(),
   pinned: z.boolean(),
 };
 
@@ -53,6 +60,9 @@ export type SavedViewRow = z.infer<typeof SavedViewRow>;
 export const SavedViewPut = z
   .object({
     ...viewFields,
+    // Clients written before views kept a search and a list send neither.
+    search: ViewSearch.default(''),
+    listId: Id.nullable().default(null),
     pinned: z.boolean().default(false),
     deleted: z.boolean().default(false),
     updatedAt: RowClock,

@@ -176,7 +176,10 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       editable: () => syncManager.editableWorkspace(),
     },
     emit,
-    notify: opts.notify ?? (() => undefined),
+    // Task reminders follow the user's notification preferences (category, quiet hours, DND).
+    notify: (title, body) => {
+      if (inbox?.allowsOsNotification('task') ?? true) opts.notify?.(title, body);
+    },
     log: opts.log.child('workspace-data'),
     now,
     ...(opts.workspaceData ? { timing: opts.workspaceData } : {}),

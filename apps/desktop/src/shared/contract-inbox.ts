@@ -241,6 +241,17 @@ export const InboxSettingsDto = z.object({
   updatedBy: z.string().nullable(),
   /** `server`: just read from it; `cache`: as last synced (offline); `defaults`: never synced. */
   source: z.enum(['server', 'cache', 'defaults']),
+  /**
+   * My last save while it is in the command outbox (`pending`: `settings` shows it, not sent yet)
+   * or after the server refused it (`failed`, with its reason; `settings` is the server's).
+   */
+  save: z
+    .object({
+      commandId: z.string(),
+      state: z.enum(['pending', 'failed']),
+      error: z.string().nullable(),
+    })
+    .nullable(),
 });
 export type InboxSettingsDto = z.infer<typeof InboxSettingsDto>;
 
@@ -306,6 +317,11 @@ export const SendInput = z
     callOutcome: z.string().max(200).optional(),
     /** Files to send with it (uploaded to the server before the message is posted). */
     attachments: z.array(LocalAttachment).max(10).optional(),
+    /**
+     * Messages: send from this one of our numbers / my mailboxes (`inbox:channels`); absent: the
+     * conversation's own address. The server checks it belongs to the workspace / to me.
+     */
+    from: z.string().trim().min(1).max(320).optional(),
   })
   .strict()
   .refine((s) => s.kind === 'call' || s.body.trim() !== '' || (s.attachments ?? []).length > 0, {
@@ -416,7 +432,10 @@ export const inboxChannels = {
   'queue:team': { input: z.object({}).strict(), output: TeamView },
   /** The workspace's inbox settings: fresh from the server when online, else the cached copy. */
   'inbox:settings': { input: z.object({}).strict(), output: InboxSettingsDto },
-  /** Managers/admins: replace them on the server (online only; `invalid_input` issues by path). */
+  /**
+   * Managers/admins: replace them (`invalid_input` issues by path). Queued in the command outbox
+   * (shown at once as `save.state: 'pending'`), sent when online; a refusal shows as `failed`.
+   */
   'inbox:saveSettings': { input: InboxSettings, output: InboxSettingsDto },
   /** Our Twilio numbers and my mailboxes (read when online, cached). */
   'inbox:channels': { input: z.object({}).strict(), output: InboxChannelsDto },
@@ -430,6 +449,8 @@ export const inboxChannels = {
         leadId: Id,
         channel: StartableChannel,
         subject: z.string().max(998).optional(),
+        /** One of `inbox:channels` for this channel; absent: the server's default. */
+        from: z.string().trim().min(1).max(320).optional(),
       })
       .strict(),
     output: ConversationDto,
@@ -443,7 +464,9 @@ export const inboxChannels = {
     input: z.object({ ids: z.array(Id).max(500).optional() }).strict(),
     output: CommandAnswer,
   },
+  /** My notification preferences (the server's, read when online; as last read offline). */
   'notifications:getPrefs': { input: z.object({}).strict(), output: NotificationPrefs },
+  /** Applied here at once; sent to the server through the command outbox (offline too). */
   'notifications:setPrefs': { input: NotificationPrefs, output: NotificationPrefs },
 } as const;
 
@@ -470,6 +493,8 @@ export const inboxEvents = {
   }),
   /** The inbox settings changed (saved here, or read fresh from the server and different). */
   'inbox:settingsChanged': InboxSettingsDto,
+  /** My notification preferences changed (saved on another device, or a save here refused). */
+  'notifications:prefsChanged': NotificationPrefs,
   /** The server refused a command for good (it is listed as failed until dismissed). */
   'inbox:commandFailed': z.object({
     id: z.string(),

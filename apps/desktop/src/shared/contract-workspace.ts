@@ -4,7 +4,7 @@
  * edited offline; the engine replicates them to the server (last writer wins per row).
  */
 import { z } from 'zod';
-import { FilterNode, LeadSettings } from '@sdr/schema';
+import { FilterNode, LeadSettings, ViewSearch } from '@sdr/schema';
 
 const Id = z.string().min(1).max(64);
 const Name = z.string().trim().min(1, 'Give it a name').max(120, 'Use at most 120 characters');
@@ -31,6 +31,10 @@ export const SavedViewDto = z.object({
   filter: FilterNode,
   columns: z.array(ViewColumn).min(1).max(60),
   sort: z.array(SortKey).max(3),
+  /** The full-text search the view narrows to (`''`: none). */
+  search: ViewSearch,
+  /** The lead list (static or dynamic) the view is scoped to; null: every lead. */
+  listId: Id.nullable(),
   pinned: z.boolean(),
   /** ms since epoch of the last change (the replication's last-writer-wins clock). */
   updatedAt: z.number(),
@@ -38,7 +42,11 @@ export const SavedViewDto = z.object({
 export type SavedViewDto = z.infer<typeof SavedViewDto>;
 
 export const ViewInput = SavedViewDto.omit({ ownerId: true, updatedAt: true })
-  .extend({ id: Id.optional() })
+  .extend({
+    id: Id.optional(),
+    search: ViewSearch.default(''),
+    listId: Id.nullable().default(null),
+  })
   .strict();
 
 export const LeadListDto = z.object({

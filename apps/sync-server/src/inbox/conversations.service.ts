@@ -25,21 +25,14 @@ import {
   type Viewer,
 } from '@sdr/domain';
 import { InboxSettings } from '@sdr/schema';
-import {
-  conversation,
-  conversationAssignment,
-  lead,
-  mailbox,
-  message,
-  notification,
-  twilioIntegration,
-} from '@sdr/schema/pg';
+import { conversation, conversationAssignment, lead, message, notification } from '@sdr/schema/pg';
 import type { AuthContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { runCommand } from './inbox.command.ts';
 import type { InboxDeps, Tx } from './inbox.deps.ts';
 import { createOutbound, type OutboundInput, type OutboundResult } from './inbox.service.ts';
 import { loadInboxSettings, saveInboxSettings } from './inbox.settings.ts';
+import { checkedOurAddress, defaultOurAddress } from './our-address.ts';
 import {
   assignConversation,
   completeConversationItems,
@@ -273,7 +266,10 @@ export async function postMessage(
   d: InboxDeps,
   auth: AuthContext,
   conversationId: string,
-  body: Omit<OutboundInput, 'workspaceId' | 'userId' | 'conversationId'>,
+  body: Omit<OutboundInput, 'workspaceId' | 'userId' | 'conversationId' | 'fromAddress'> & {
+    /** Our number / my mailbox to send from (checked); absent: the conversation's. */
+    from?: string | undefined;
+  },
 ): Promise<OutboundResult> {
   const a = await accessOf(d, auth);
   const conv = await loadConversation(d.db, auth, a, conversationId);
@@ -283,39 +279,20 @@ export async function postMessage(
       issues: [{ path: 'mentions', message: 'only for kind "note"' }],
     });
   }
+  const { from, ...rest } = body;
+  if (from !== undefined && body.kind !== 'message') {
+    throw new ApiError('invalid_input', 'Only messages are sent from an address.', {
+      issues: [{ path: 'from', message: 'only for kind "message"' }],
+    });
+  }
+  const ours = from ? await checkedOurAddress(d.db, auth, conv.channel, from, 'from') : null;
   return createOutbound(d, {
-    ...body,
+    ...rest,
+    ...(ours ? { fromAddress: ours.address } : {}),
     workspaceId: auth.workspaceId,
     userId: auth.userId,
     conversationId,
   });
-}
-
-async function defaultOurAddress(
-  tx: Tx,
-  auth: AuthContext,
-  channel: 'email' | 'sms' | 'whatsapp',
-): Promise<{ address: string | null; mailboxId: string | null }> {
-  if (channel === 'email') {
-    const [m] = await tx
-      .select()
-      .from(mailbox)
-      .where(and(eq(mailbox.workspaceId, auth.workspaceId), eq(mailbox.userId, auth.userId)))
-      .orderBy(mailbox.createdAt)
-      .limit(1);
-    return { address: m?.address ?? null, mailboxId: m?.id ?? null };
-  }
-  const [t] = await tx
-    .select()
-    .from(twilioIntegration)
-    .where(eq(twilioIntegration.workspaceId, auth.workspaceId));
-  const numbers = t?.phoneNumbers ?? [];
-  const pick =
-    channel === 'whatsapp'
-      ? (numbers.find((n) => n.startsWith('whatsapp:')) ??
-        (numbers[0] ? `whatsapp:${numbers[0].replace(/^whatsapp:/, '')}` : null))
-      : (numbers.find((n) => !n.startsWith('whatsapp:')) ?? null);
-  return { address: pick, mailboxId: null };
 }
 
 /**
@@ -358,12 +335,16 @@ export async function startConversation(
     { kind: 'conversation.start', commandId: body.commandId },
     async (tx, facts) => {
       const now = d.now();
-      let ourAddress: string | null = body.ourAddress ?? null;
+      let ourAddress: string | null = null;
       let mailboxId: string | null = null;
       if (ch === 'email' || ch === 'sms' || ch === 'whatsapp') {
-        const def = await defaultOurAddress(tx, auth, ch);
-        ourAddress ??= def.address;
-        mailboxId = def.mailboxId;
+        const ours = body.ourAddress
+          ? await checkedOurAddress(tx, auth, ch, body.ourAddress, 'ourAddress')
+          : await defaultOurAddress(tx, auth, ch);
+        ourAddress = ours.address;
+        mailboxId = ours.mailboxId;
+      } else if (body.ourAddress) {
+        await checkedOurAddress(tx, auth, ch, body.ourAddress, 'ourAddress');
       }
       const id = d.newId();
       const threadKey =
@@ -671,7 +652,13 @@ export async function getSettings(d: InboxDeps, auth: AuthContext) {
   return loadInboxSettings(d.db, auth.workspaceId);
 }
 
-export async function putSettings(d: InboxDeps, auth: AuthContext, body: unknown) {
+/** Replaces the settings; with a `commandId` (the engine's outbox) a resend changes nothing. */
+export async function putSettings(
+  d: InboxDeps,
+  auth: AuthContext,
+  body: unknown,
+  commandId?: string,
+) {
   if (!roleAtLeast(auth.role, 'manager')) {
     throw new ApiError('forbidden', 'Only managers and admins change inbox settings.');
   }
@@ -684,6 +671,8 @@ export async function putSettings(d: InboxDeps, auth: AuthContext, body: unknown
       })),
     });
   }
-  await saveInboxSettings(d.db, auth.workspaceId, parsed.data, auth.userId, d.now());
-  return loadInboxSettings(d.db, auth.workspaceId);
+  return runCommand(d, auth, { kind: 'inbox.settings', commandId }, async (tx) => {
+    await saveInboxSettings(tx, auth.workspaceId, parsed.data, auth.userId, d.now());
+    return loadInboxSettings(tx, auth.workspaceId);
+  });
 }

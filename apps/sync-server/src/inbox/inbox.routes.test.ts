@@ -6,7 +6,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { FrameOf } from '@sdr/schema/sync';
-import { conversation, lead, queueItem, user } from '@sdr/schema/pg';
+import { conversation, lead, queueItem, twilioIntegration, user } from '@sdr/schema/pg';
 import { countRows } from '../db/tables.ts';
 import { signUp, testDatabaseKinds } from '../test/harness.ts';
 import { SyncTestClient } from '../sync/test/sync-client.ts';
@@ -430,6 +430,14 @@ describe.each(testDatabaseKinds())('inbox REST (%s)', (kind) => {
       { firstName: 'Ada', phone: '+44 20 7946 0958', email: 'Ada@Example.com' },
       { token: t.admin.accessToken },
     );
+    // Our number must be the workspace's (our-address.ts).
+    await s.db.insert(twilioIntegration).values({
+      workspaceId: t.ws,
+      accountSid: `AC-start-${t.ws}`,
+      authTokenEnc: 'unused',
+      phoneNumbers: ['+442079460000'],
+      updatedAt: Date.now(),
+    });
     const start = await s.api.post(
       `/api/v1/leads/${created.body.id}/conversations`,
       { channel: 'sms', ourAddress: '+442079460000' },

@@ -29,6 +29,7 @@ import {
   startConversation,
 } from './conversations.service.ts';
 import type { EnqueueSend, InboxDeps } from './inbox.deps.ts';
+import { loadNotificationPrefs, putNotificationPrefs } from './notification-prefs.ts';
 import {
   AssignInput,
   AssignmentList,
@@ -42,6 +43,7 @@ import {
   MessageDto,
   MessageList,
   NotificationList,
+  NotificationPrefsResponse,
   PatchConversationInput,
   PostMessageInput,
   PostMessageResult,
@@ -66,6 +68,8 @@ import {
 } from './queue.service.ts';
 
 const params = z.object({ id: pathId('id') });
+/** A command whose body is the whole document: its `commandId` travels in the query. */
+const commandQuery = z.object({ commandId: CommandBody.shape.commandId });
 const optionalBody = { required: false, content: { 'application/json': { schema: CommandBody } } };
 
 /** The outbox's enqueue side as the app receives it (`apps/sync-server/src/outbox`). */
@@ -291,7 +295,7 @@ const cancelRoute = createRoute({
   tags,
   summary: 'Cancel a scheduled (send-later) message that has not gone out (409 when it has)',
   security: bearerSecurity,
-  request: { params, query: z.object({ commandId: CommandBody.shape.commandId }) },
+  request: { params, query: commandQuery },
   responses: { 200: jsonResponse(MessageDto, 'Canceled'), ...errors(401, 403, 404, 409) },
 });
 
@@ -448,10 +452,13 @@ const putSettingsRoute = createRoute({
   summary:
     'Managers and admins: replace the inbox settings (`InboxSettings`; omitted parts take defaults)',
   security: bearerSecurity,
-  request: { body: jsonBody(z.record(z.string(), z.unknown()).openapi('InboxSettingsInput')) },
+  request: {
+    query: commandQuery,
+    body: jsonBody(z.record(z.string(), z.unknown()).openapi('InboxSettingsInput')),
+  },
   responses: {
     200: jsonResponse(InboxSettingsResponse, 'Saved'),
-    ...errors(400, 401, 403, 415),
+    ...errors(400, 401, 403, 409, 415),
   },
 });
 
@@ -459,7 +466,62 @@ function settingsRoutes(deps: Deps, d: InboxDeps) {
   return authed(deps)
     .openapi(getSettingsRoute, async (c) => c.json(await getSettings(d, c.var.auth), 200))
     .openapi(putSettingsRoute, async (c) =>
-      c.json(await putSettings(d, c.var.auth, c.req.valid('json')), 200),
+      c.json(
+        await putSettings(d, c.var.auth, c.req.valid('json'), c.req.valid('query').commandId),
+        200,
+      ),
+    );
+}
+
+// ---- /api/v1/me/notification-preferences -------------------------------------------------------
+
+const prefsTags = ['notifications'];
+
+const getPrefsRoute = createRoute({
+  method: 'get',
+  path: '/',
+  tags: prefsTags,
+  summary:
+    "The caller's notification preferences (per category, quiet hours, do-not-disturb), the same on every device",
+  security: bearerSecurity,
+  responses: { 200: jsonResponse(NotificationPrefsResponse, 'Preferences'), ...errors(401) },
+});
+
+const putPrefsRoute = createRoute({
+  method: 'put',
+  path: '/',
+  tags: prefsTags,
+  summary: "Replace the caller's notification preferences (omitted parts take defaults)",
+  security: bearerSecurity,
+  request: {
+    query: commandQuery,
+    body: jsonBody(z.record(z.string(), z.unknown()).openapi('NotificationPrefsInput')),
+  },
+  responses: {
+    200: jsonResponse(NotificationPrefsResponse, 'Saved'),
+    ...errors(400, 401, 409, 415),
+  },
+});
+
+/**
+ * Mounted under `/api/v1/me`, whose router's `*` middleware (`me.routes.ts`) already authenticates
+ * every request below it: no second `requireAuth` here (the route tests check the 401).
+ */
+function prefsRoutes(d: InboxDeps) {
+  return createRouter()
+    .openapi(getPrefsRoute, async (c) =>
+      c.json(await loadNotificationPrefs(d.db, c.var.auth.userId), 200),
+    )
+    .openapi(putPrefsRoute, async (c) =>
+      c.json(
+        await putNotificationPrefs(
+          d,
+          c.var.auth,
+          c.req.valid('json'),
+          c.req.valid('query').commandId,
+        ),
+        200,
+      ),
     );
 }
 
@@ -478,5 +540,6 @@ export function inboxRouters(
     ['/api/v1/queue', queueRoutes(deps, d)],
     ['/api/v1/notifications', notificationsRoutes(deps, d)],
     ['/api/v1/inbox', settingsRoutes(deps, d)],
+    ['/api/v1/me/notification-preferences', prefsRoutes(d)],
   ];
 }

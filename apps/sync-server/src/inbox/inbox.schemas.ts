@@ -230,6 +230,10 @@ export const PostMessageInput = z
     mentions: z.array(Id).max(100).optional(),
     callDurationS: z.number().int().min(0).max(86_400).nullable().optional(),
     callOutcome: z.string().max(200).nullable().optional(),
+    from: z.string().trim().min(1).max(320).optional().openapi({
+      description:
+        "Messages: send from this workspace Twilio number / caller's mailbox (default: the conversation's)",
+    }),
     commandId: CommandId,
   })
   .strict()
@@ -246,7 +250,7 @@ export const PostMessageResult = z
 export const StartConversationInput = z
   .object({
     channel: z.enum(CHANNELS),
-    /** Our side: a Twilio number / mailbox address; default: the workspace's first number / your mailbox. */
+    /** Our side: a workspace Twilio number / your mailbox (checked); default: the first number / your first mailbox. */
     ourAddress: z.string().min(1).max(320).optional(),
     subject: z.string().max(998).optional(),
     commandId: CommandId,
@@ -377,3 +381,11 @@ export const InboxSettingsResponse = z
     updatedBy: z.string().nullable(),
   })
   .openapi('InboxSettingsResponse');
+
+export const NotificationPrefsResponse = z
+  .object({
+    prefs: z.record(z.string(), z.unknown()),
+    /** When they were last saved; null: never (the defaults). */
+    updatedAt: ms().nullable(),
+  })
+  .openapi('NotificationPrefsResponse');

@@ -109,6 +109,8 @@ export interface OutboundInput {
   readonly mentions?: readonly string[];
   readonly callDurationS?: number | null;
   readonly callOutcome?: string | null;
+  /** Messages: our address to send from, already checked; absent: the conversation's. */
+  readonly fromAddress?: string | null;
 }
 
 export interface OutboundResult {
@@ -161,7 +163,7 @@ class Duplicate extends Error {}
 
 // ---- leads -------------------------------------------------------------------------------------
 
-type LeadRowDb = typeof lead.$inferSelect;
+export type LeadRowDb = typeof lead.$inferSelect;
 
 async function findLeadByAddress(
   d: InboxDeps,
@@ -198,7 +200,7 @@ function namesOf(fromName: string | null | undefined): { firstName?: string; las
 }
 
 /** The live lead with this address, or a new one (routed like any new lead) when none. */
-async function resolveLead(
+export async function resolveLead(
   d: InboxDeps,
   input: InboundInput,
   address: string,
@@ -302,7 +304,7 @@ async function findConversation(
   return c ?? null;
 }
 
-function threadKeyOf(input: InboundInput, address: string): string {
+export function threadKeyOf(input: InboundInput, address: string): string {
   if (input.channel !== 'email') return `${input.to}|${address}`;
   return (
     input.threadKey ??
@@ -326,36 +328,68 @@ export async function routeConversation(
   leadRow: { ownerId: string | null; country: string } | null,
   facts: FactRef[],
 ): Promise<ConversationRow> {
-  const { settings, cursor } = await lockInboxRouting(tx, conv.workspaceId, d.now());
-  const load = await openLoad(tx, conv.workspaceId);
+  const [routed] = await routeConversations(d, tx, [{ conv, lead: leadRow }], facts);
+  return routed!;
+}
+
+/**
+ * `routeConversation` for several unassigned conversations of one workspace, in order: one lock,
+ * one load count and one member read; each choice sees the load and cursor the previous left.
+ */
+export async function routeConversations(
+  d: InboxDeps,
+  tx: Tx,
+  list: readonly {
+    conv: ConversationRow;
+    lead: { ownerId: string | null; country: string } | null;
+  }[],
+  facts: FactRef[],
+): Promise<ConversationRow[]> {
+  if (list.length === 0) return [];
+  const ws = list[0]!.conv.workspaceId;
+  const { settings, cursor } = await lockInboxRouting(tx, ws, d.now());
+  const load = await openLoad(tx, ws);
   const members = await tx
     .select({ userId: membership.userId })
     .from(membership)
-    .where(eq(membership.workspaceId, conv.workspaceId));
-  const choice = chooseAssignee({
-    settings,
-    conversation: {
-      channel: conv.channel,
-      leadCountry: leadRow?.country ?? null,
-      leadOwnerId: leadRow?.ownerId ?? null,
-    },
-    load,
-    cursor,
-    // Only current members can take work (a rule may still name someone who left).
-    available: members.map((m) => m.userId),
-  });
-  if (JSON.stringify(choice.cursor) !== JSON.stringify(cursor)) {
-    await saveRoutingCursor(tx, conv.workspaceId, choice.cursor);
+    .where(eq(membership.workspaceId, ws));
+  // Only current members can take work (a rule may still name someone who left).
+  const available = members.map((m) => m.userId);
+  let current = cursor;
+  const out: ConversationRow[] = [];
+  for (const { conv, lead: leadRow } of list) {
+    const choice = chooseAssignee({
+      settings,
+      conversation: {
+        channel: conv.channel,
+        leadCountry: leadRow?.country ?? null,
+        leadOwnerId: leadRow?.ownerId ?? null,
+      },
+      load,
+      cursor: current,
+      available,
+    });
+    current = choice.cursor;
+    if (choice.assigneeId === null) {
+      out.push(conv);
+      continue;
+    }
+    if (conv.status !== 'closed') load[choice.assigneeId] = (load[choice.assigneeId] ?? 0) + 1;
+    out.push(
+      await assignConversation(
+        d,
+        tx,
+        settings,
+        conv,
+        { toUserId: choice.assigneeId, byUserId: null, reason: choice.reason, addItem: false },
+        facts,
+      ),
+    );
   }
-  if (choice.assigneeId === null) return conv;
-  return assignConversation(
-    d,
-    tx,
-    settings,
-    conv,
-    { toUserId: choice.assigneeId, byUserId: null, reason: choice.reason, addItem: false },
-    facts,
-  );
+  if (JSON.stringify(current) !== JSON.stringify(cursor)) {
+    await saveRoutingCursor(tx, ws, current);
+  }
+  return out;
 }
 
 // ---- inbound -----------------------------------------------------------------------------------
@@ -760,7 +794,7 @@ export async function createOutbound(d: InboxDeps, input: OutboundInput): Promis
           direction: input.kind === 'note' ? 'internal' : 'out',
           kind: input.kind,
           authorId: input.userId,
-          fromAddress: input.kind === 'message' ? conv.ourAddress : null,
+          fromAddress: input.kind === 'message' ? (input.fromAddress ?? conv.ourAddress) : null,
           toAddress: input.kind === 'message' ? conv.leadAddress : null,
           subject: input.subject ?? (input.kind === 'message' ? conv.subject : null),
           body: input.body,

@@ -71,7 +71,7 @@ export async function saveRoutingCursor(
 }
 
 export async function saveInboxSettings(
-  db: Db,
+  db: Db | Tx,
   workspaceId: string,
   settings: InboxSettings,
   userId: string,

@@ -57,6 +57,16 @@ export async function conversationTimers(
   conv: ConversationRow,
   now: number,
 ): Promise<SlaTimer[]> {
+  return timersOf(settings, conv, await waitingSince(tx, conv), now);
+}
+
+/** `conversationTimers` with the wait start already known (the inbound batch reads it in bulk). */
+export function timersOf(
+  settings: InboxSettings,
+  conv: ConversationRow,
+  waiting: number | null,
+  now: number,
+): SlaTimer[] {
   return slaTimers(
     {
       createdAt: conv.createdAt,
@@ -67,7 +77,7 @@ export async function conversationTimers(
       lastInboundAt: conv.lastInboundAt,
       lastOutboundAt: conv.lastOutboundAt,
       firstResponseAt: conv.firstResponseAt,
-      waitingSince: await waitingSince(tx, conv),
+      waitingSince: waiting,
       closedAt: conv.closedAt,
     },
     settings,
@@ -151,6 +161,20 @@ export async function addQueueItem(
   item: NewQueueItem,
   facts: FactRef[],
 ): Promise<QueueItemRow> {
+  const [row] = await tx
+    .insert(queueItem)
+    .values(queueItemValues(d, settings, item))
+    .returning();
+  facts.push({ entity: 'queueItem', id: row!.id });
+  return row!;
+}
+
+/** The row `addQueueItem` inserts (the inbound batch inserts many in one statement). */
+export function queueItemValues(
+  d: InboxDeps,
+  settings: InboxSettings,
+  item: NewQueueItem,
+): typeof queueItem.$inferInsert {
   const now = d.now();
   const rankKey = queueRankKey(
     {
@@ -162,29 +186,24 @@ export async function addQueueItem(
     },
     settings,
   );
-  const [row] = await tx
-    .insert(queueItem)
-    .values({
-      id: d.newId(),
-      workspaceId: item.workspaceId,
-      kind: item.kind,
-      state: 'open',
-      conversationId: item.conversationId ?? null,
-      leadId: item.leadId ?? null,
-      taskId: item.taskId ?? null,
-      assigneeId: item.assigneeId,
-      teamId: item.teamId ?? null,
-      dueAt: item.dueAt ?? null,
-      rankKey,
-      channel: item.channel ?? null,
-      leadScore: null,
-      title: item.title,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning();
-  facts.push({ entity: 'queueItem', id: row!.id });
-  return row!;
+  return {
+    id: d.newId(),
+    workspaceId: item.workspaceId,
+    kind: item.kind,
+    state: 'open',
+    conversationId: item.conversationId ?? null,
+    leadId: item.leadId ?? null,
+    taskId: item.taskId ?? null,
+    assigneeId: item.assigneeId,
+    teamId: item.teamId ?? null,
+    dueAt: item.dueAt ?? null,
+    rankKey,
+    channel: item.channel ?? null,
+    leadScore: null,
+    title: item.title,
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 /** Marks the conversation's open/claimed items of `kinds` done (we answered, it closed). */
@@ -232,10 +251,19 @@ export async function addNotification(
   n: NewNotification,
   facts: FactRef[],
 ): Promise<void> {
+  const row = notificationValues(d, n);
+  await tx.insert(notification).values(row);
+  facts.push({ entity: 'notification', id: row.id });
+}
+
+/** The row `addNotification` inserts. */
+export function notificationValues(
+  d: InboxDeps,
+  n: NewNotification,
+): typeof notification.$inferInsert & { id: string } {
   const now = d.now();
-  const id = d.newId();
-  await tx.insert(notification).values({
-    id,
+  return {
+    id: d.newId(),
     workspaceId: n.workspaceId,
     userId: n.userId,
     category: n.category,
@@ -246,8 +274,7 @@ export async function addNotification(
     queueItemId: n.queueItemId ?? null,
     createdAt: now,
     updatedAt: now,
-  });
-  facts.push({ entity: 'notification', id });
+  };
 }
 
 export async function memberTeam(

@@ -7,7 +7,8 @@
  * It declines (`slow`) when the general path must run instead, which then decides exactly as
  * before: the top item's conversation is unassigned (claiming assigns it: routing settings,
  * history, notifications), the commandId already has a stored answer, or a concurrent copy of the
- * same commandId won the unique key (23505). Nothing is written when it declines.
+ * same commandId won the unique key (23505). Nothing is written when it declines. Copies of one
+ * commandId are serialised by the advisory lock `runCommand` takes (taken here before any row lock).
  *
  * The row comes back in the table's columns and is mapped like drizzle maps it (`getTableColumns`),
  * so the answer, the stored answer (built with `jsonb_build_object` over the same columns) and the
@@ -53,8 +54,15 @@ export async function claimNextFast(
   const cid = commandId ?? null;
   // The Postgres bus wakes other instances with NOTIFY in the writer's transaction.
   const notify = d.sync.bus.inTransaction([{ workspaceId: ws, seq: 0 }]) !== null;
+  // With a commandId the statement first takes the same advisory lock as `runCommand`: two copies
+  // of one command are serialised, so a copy that skipped the other's locked row can never store an
+  // `{item: null}` answer ahead of it (the later copy hits the unique key and reads the first answer).
+  // A scalar subquery (an InitPlan, run once before any row is locked): inside EXISTS Postgres would
+  // drop the select list and never call the function.
   const stored: SQL = cid
-    ? sql`select 1 from command_result where workspace_id = ${ws}::text and command_id = ${cid}::text`
+    ? sql`select 1 from command_result
+        where (select pg_advisory_xact_lock(hashtext(${`inbox-command:${ws}:${cid}`}::text))::text) is not null
+          and workspace_id = ${ws}::text and command_id = ${cid}::text`
     : sql`select 1 where false`;
   const answer: SQL = cid
     ? sql`, answer as (

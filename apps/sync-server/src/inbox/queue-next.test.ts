@@ -4,10 +4,10 @@
  * drizzle reads it, the claim is a fact (seq, change log, pushed live to `/sync`), and commandIds
  * answer repeats — also two copies at once — with the first answer. PGlite and Postgres.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { FrameOf } from '@sdr/schema/sync';
-import { changeLog, queueItem } from '@sdr/schema/pg';
+import { changeLog, commandResult, queueItem } from '@sdr/schema/pg';
 import { testDatabaseKinds } from '../test/harness.ts';
 import { SyncTestClient } from '../sync/test/sync-client.ts';
 import { useSyncSuite, type SyncTestServer } from '../sync/test/sync-harness.ts';
@@ -51,13 +51,11 @@ describe.each(testDatabaseKinds())('queue next in one statement (%s)', (kind) =>
     ]);
     const calls = Array.from({ length: 16 }, (_, i) => {
       const who = i % 2 === 0 ? t.sdr1 : t.sdr2;
-      return s.api
-        .post('/api/v1/queue/next', undefined, { token: who.accessToken })
-        .then((r) => ({
-          who: who.userId,
-          status: r.status,
-          item: r.body.item as QueueItem | null,
-        }));
+      return s.api.post('/api/v1/queue/next', undefined, { token: who.accessToken }).then((r) => ({
+        who: who.userId,
+        status: r.status,
+        item: r.body.item as QueueItem | null,
+      }));
     });
     const results = await Promise.all(calls);
     expect(results.every((r) => r.status === 200)).toBe(true);
@@ -122,14 +120,16 @@ describe.each(testDatabaseKinds())('queue next in one statement (%s)', (kind) =>
         { token: t.sdr1.accessToken },
       );
       expect(again.body).toEqual(a.body);
-      // Two copies of a new command at once: one claim, one answer.
-      const [x, y] = await Promise.all(
-        [0, 1].map(() =>
+      // Copies of a new command at once: one claim, one answer (a copy that skipped the other's
+      // locked row must not answer "nothing left").
+      const copies = await Promise.all(
+        [0, 1, 2, 3, 4, 5].map(() =>
           s.api.post('/api/v1/queue/next', { commandId: 'fast-2' }, { token: t.sdr1.accessToken }),
         ),
       );
+      const [x] = copies;
       expect(x!.status).toBe(200);
-      expect(y!.body).toEqual(x!.body);
+      for (const y of copies) expect(y.body).toEqual(x!.body);
       expect(x!.body.item.id).toBe(second);
       // Nothing left: null, stored for the command too.
       const none = await s.api.post(
@@ -154,6 +154,56 @@ describe.each(testDatabaseKinds())('queue next in one statement (%s)', (kind) =>
       client.close();
     }
   });
+
+  // Postgres only: PGlite has one connection, so a second transaction cannot hold locks meanwhile.
+  if (kind === 'postgres') {
+    it('a copy of a commandId waits for the copy running it, then answers what that one stored', async () => {
+      const s = suite.server;
+      const t = await team(s);
+      const [only] = await items(s, t.ws, [t.sdr1.userId]);
+      // "Copy A" on another connection holds the command's advisory lock and the item's row lock,
+      // as a copy in the middle of its claim does.
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let locked!: () => void;
+      const ready = new Promise<void>((r) => (locked = r));
+      const a = s.db.transaction(async (tx) => {
+        await tx.execute(
+          sql`select pg_advisory_xact_lock(hashtext(${`inbox-command:${t.ws}:race-1`}))`,
+        );
+        await tx.execute(sql`select id from queue_item where id = ${only} for update`);
+        locked();
+        await held;
+        await tx
+          .update(queueItem)
+          .set({ state: 'claimed', claimedBy: t.sdr1.userId })
+          .where(eq(queueItem.id, only!));
+        await tx.insert(commandResult).values({
+          id: `cr-${only}`,
+          workspaceId: t.ws,
+          commandId: 'race-1',
+          userId: t.sdr1.userId,
+          kind: 'queue.next',
+          status: 200,
+          response: { item: { id: only } },
+          createdAt: Date.now(),
+        });
+      });
+      await ready;
+      let answered = false;
+      const b = s.api
+        .post('/api/v1/queue/next', { commandId: 'race-1' }, { token: t.sdr1.accessToken })
+        .finally(() => (answered = true));
+      await new Promise((r) => setTimeout(r, 300));
+      // Without the lock the copy would skip the locked row and store "nothing left" first.
+      expect(answered).toBe(false);
+      release();
+      await a;
+      const rb = await b;
+      expect(rb.status).toBe(200);
+      expect(rb.body).toEqual({ item: { id: only } });
+    });
+  }
 });
 
 type QueueItem = { id: string } & Record<string, unknown>;

@@ -4,6 +4,7 @@ import { MemberList, Schemas, pathId } from '../api-schemas.ts';
 import type { Deps } from '../context.ts';
 import { requireAuth } from '../middleware/auth/index.ts';
 import { bearerSecurity, createRouter, errors, jsonBody, jsonResponse } from '../openapi.ts';
+import type { SyncCore } from '../sync/sync-core.ts';
 import { changeRole, listMembers, removeMember } from './members.service.ts';
 
 const tags = ['members'];
@@ -41,14 +42,14 @@ const removeRoute = createRoute({
   responses: { 204: { description: 'Removed' }, ...errors(401, 403, 404, 409) },
 });
 
-export function membersRoutes(deps: Deps) {
+export function membersRoutes(deps: Deps, sync: SyncCore) {
   const router = createRouter();
   router.use('*', requireAuth({ db: deps.db, secret: deps.env.jwtSecret, clock: deps.clock }));
   return router
     .openapi(listRoute, async (c) => c.json({ items: await listMembers(deps, c.var.auth) }, 200))
     .openapi(changeRoleRoute, async (c) => {
       const { userId } = c.req.valid('param');
-      return c.json(await changeRole(deps, c.var.auth, userId, c.req.valid('json')), 200);
+      return c.json(await changeRole(deps, sync, c.var.auth, userId, c.req.valid('json')), 200);
     })
     .openapi(removeRoute, async (c) => {
       await removeMember(deps, c.var.auth, c.req.valid('param').userId);

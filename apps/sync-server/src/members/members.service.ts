@@ -1,11 +1,13 @@
 /** Members of the caller's workspace. Every query is scoped by `auth.workspaceId`. */
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { ChangeRoleInput, MemberDto, RoleName } from '@sdr/schema';
 import { membership, session, user } from '@sdr/schema/pg';
 import { authorize } from '../authorize.ts';
 import type { AuthContext, Deps } from '../context.ts';
 import type { Db } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
+import type { SyncCore } from '../sync/sync-core.ts';
+import { writeVisibility } from '../sync/visibility-restamp.ts';
 
 const memberColumns = {
   userId: membership.userId,
@@ -52,7 +54,7 @@ async function assertNotLastAdmin(tx: Db, workspaceId: string, userId: string): 
 
 async function findMember(tx: Db, workspaceId: string, userId: string) {
   const [m] = await tx
-    .select({ id: membership.id, role: membership.role })
+    .select({ id: membership.id, role: membership.role, team: membership.team })
     .from(membership)
     .where(and(eq(membership.workspaceId, workspaceId), eq(membership.userId, userId)));
   if (!m) throw new ApiError('not_found', 'No such member in this workspace.');
@@ -62,20 +64,33 @@ async function findMember(tx: Db, workspaceId: string, userId: string) {
 /** Changes a member's role and/or team (admin only). */
 export async function changeRole(
   deps: Deps,
+  sync: Pick<SyncCore, 'bus' | 'visibility'>,
   auth: AuthContext,
   userId: string,
   change: ChangeRoleInput,
 ): Promise<MemberDto> {
   authorize(auth, 'members:changeRole');
   const { role, team } = change;
-  await deps.db.transaction(async (tx) => {
-    const m = await findMember(tx, auth.workspaceId, userId);
+  const { workspaceId } = auth;
+  await writeVisibility(deps, sync, workspaceId, async (tx, policy) => {
+    const m = await findMember(tx, workspaceId, userId);
     if (role !== undefined && m.role === 'admin' && role !== 'admin')
-      await assertNotLastAdmin(tx, auth.workspaceId, userId);
+      await assertNotLastAdmin(tx, workspaceId, userId);
     await tx
       .update(membership)
       .set({ ...(role !== undefined ? { role } : {}), ...(team !== undefined ? { team } : {}) })
       .where(eq(membership.id, m.id));
+    // Under the `team` policy a new team changes whose rows this member and both teams see.
+    if (team === undefined || team === m.team || policy !== 'team') {
+      return { result: null, scope: null };
+    }
+    const teams = [m.team, team].filter((t): t is string => t !== null);
+    const mates = await tx
+      .select({ userId: membership.userId })
+      .from(membership)
+      .where(and(eq(membership.workspaceId, workspaceId), inArray(membership.team, teams)));
+    const userIds = [...new Set([userId, ...mates.map((r) => r.userId)])];
+    return { result: null, scope: { kind: 'owners', userIds } };
   });
   const [row] = await deps.db
     .select(memberColumns)

@@ -21,6 +21,8 @@ import type { Db } from '../db/schema.ts';
 
 /** pg-boss queue of message sends. */
 export const OUTBOX_QUEUE = 'outbox-send';
+/** pg-boss queue of in-doubt messages to look up at their provider (`reconcile.ts`). */
+export const RECONCILE_QUEUE = 'outbox-reconcile';
 
 /** pg-boss's database interface (`db` option and `send(…, { db })`). */
 export interface BossDb {
@@ -43,6 +45,8 @@ export interface SendJobData {
   workspaceId: string;
   messageId: string;
   channel: OutboxChannel;
+  /** Set on the one send after a reconciliation found nothing at the provider. */
+  resend?: true;
 }
 
 export interface OutboxSettings {
@@ -56,11 +60,20 @@ export interface OutboxSettings {
    * time a worker needs for one batch (provider timeouts × batch / concurrency). Default 120 s.
    */
   expireInSeconds?: number;
+  /** First delay before an in-doubt lookup is retried (s, doubled each time). Default 30. */
+  reconcileRetryDelaySeconds?: number;
+  /** Lookups of one in-doubt message before it is left to the user. Default 12. */
+  reconcileAttempts?: number;
 }
 
 /** The job id of a message's send: a UUID (v4 layout) from SHA-256 of the message id. */
 export function sendJobId(messageId: string): string {
-  const h = createHash('sha256').update(`outbox:${messageId}`).digest();
+  return derivedJobId(`outbox:${messageId}`);
+}
+
+/** A UUID (v4 layout) from SHA-256 of `key`: the same key gives the same pg-boss job id. */
+export function derivedJobId(key: string): string {
+  const h = createHash('sha256').update(key).digest();
   h[6] = (h[6]! & 0x0f) | 0x40;
   h[8] = (h[8]! & 0x3f) | 0x80;
   const x = h.subarray(0, 16).toString('hex');
@@ -166,11 +179,25 @@ export async function startBoss(
   return boss;
 }
 
-/** Creates the queue, or updates its retry/expiry settings. */
+/** The reconcile queue's options: retried with backoff while the provider cannot tell. */
+export function reconcileQueueOptions(s: OutboxSettings = {}) {
+  return {
+    retryLimit: Math.max(0, (s.reconcileAttempts ?? 12) - 1),
+    retryDelay: s.reconcileRetryDelaySeconds ?? 30,
+    retryBackoff: true,
+    expireInSeconds: s.expireInSeconds ?? 120,
+  };
+}
+
+/** Creates the queues, or updates their retry/expiry settings. */
 export async function ensureOutboxQueue(boss: PgBoss, o: OutboxSettings = {}): Promise<void> {
-  const opts = queueOptions(o);
-  await boss.createQueue(OUTBOX_QUEUE, { name: OUTBOX_QUEUE, policy: 'standard', ...opts });
-  await boss.updateQueue(OUTBOX_QUEUE, { name: OUTBOX_QUEUE, policy: 'standard', ...opts });
+  for (const [name, opts] of [
+    [OUTBOX_QUEUE, queueOptions(o)],
+    [RECONCILE_QUEUE, reconcileQueueOptions(o)],
+  ] as const) {
+    await boss.createQueue(name, { name, policy: 'standard', ...opts });
+    await boss.updateQueue(name, { name, policy: 'standard', ...opts });
+  }
 }
 
 /** pg-boss for a server database handle (see `startBoss`). */

@@ -4,6 +4,7 @@
  * says what happened. The worker has already claimed the message (`sending`, committed), so a
  * sender never has to guard against a second worker.
  */
+import type { MessageStatus } from '@sdr/schema';
 import type { conversation, message } from '@sdr/schema/pg';
 import type { Logger } from '../logger.ts';
 
@@ -60,7 +61,28 @@ export interface ChannelSender {
     items: { message: MessageRow; conversation: ConversationRow }[],
     ctx: { now: number; logger: Logger },
   ): Promise<void>;
+  /**
+   * Optional: looks an in-doubt message up at the provider (reconcile.ts) instead of leaving it
+   * to the user. Must not send anything.
+   */
+  reconcile?(
+    message: MessageRow,
+    conversation: ConversationRow,
+    ctx: SendContext,
+  ): Promise<ReconcileResult>;
 }
+
+/**
+ * What the provider knows of an in-doubt message:
+ * - `found`: it has it (its id and status; callbacks apply from then on);
+ * - `not_found`: its records are complete for the time of the claim and hold no such message,
+ *   so sending now cannot send twice;
+ * - `unknown`: unreachable, or too early for its records to be complete: ask again later.
+ */
+export type ReconcileResult =
+  | { kind: 'found'; providerId: string; status: MessageStatus; reason: string | null }
+  | { kind: 'not_found' }
+  | { kind: 'unknown'; reason: string };
 
 /** `message.statusReason` of a message that may or may not have reached the provider. */
 export const IN_DOUBT = 'in_doubt';

@@ -1,8 +1,9 @@
 /**
- * Outbox idempotency under a killed worker: a worker runs in a CHILD PROCESS (tsx) and sends N
+ * Outbox idempotency under a killed worker: a worker runs in a CHILD PROCESS (tsx) and sends
  * messages to the fake Twilio (each create slowed down), is SIGKILLed mid-run, and a second worker
- * process takes over. Afterwards every message is either `sent` (and the fake received it exactly
- * once) or `failed` as in doubt (the fake received it at most once), and nothing was sent twice.
+ * process takes over. The messages the killed worker had claimed are in doubt; the second worker
+ * looks them up at the fake (reconcile.ts): the ones Twilio accepted become `sent` with their SID,
+ * the ones it never got are sent once more. Afterwards every message was received exactly once.
  * PGlite runs from a data directory opened by one process at a time; Postgres (TEST_DATABASE_URL)
  * from a fresh database.
  */
@@ -16,11 +17,10 @@ import { describe, expect, it } from 'vitest';
 import { message } from '@sdr/schema/pg';
 import { migrateDatabase } from '../db/migrate.ts';
 import { openPglite, openPostgres, type DatabaseHandle } from '../db/open.ts';
-import { startFakeTwilio } from '../test/fake-twilio/fake-twilio.ts';
+import { startFakeTwilio, type FakeTwilio } from '../test/fake-twilio/fake-twilio.ts';
 import { newAccountCredentials } from '../test/fake-twilio/messages.ts';
-import { createPostgresDatabase, testDatabaseKinds } from '../test/harness.ts';
+import { createPostgresDatabase, testDatabaseKinds, type DbKind } from '../test/harness.ts';
 import { createOutbox, startBossFor } from './outbox.ts';
-import { IN_DOUBT } from './sender.ts';
 import {
   queueSms,
   TEST_SECRET_BOX_KEY,
@@ -59,90 +59,161 @@ function spawnWorker(env: Record<string, string>): {
   return { child, ready, exited };
 }
 
-describe.each(testDatabaseKinds())('outbox under a killed worker (%s)', (kind) => {
-  it('sends every message at most once; all but the in-doubt ones exactly once', async () => {
-    const fake = await startFakeTwilio({ callbacks: { stepMs: 1 } });
-    const creds = newAccountCredentials();
-    fake.addAccount(creds.accountSid, creds.authToken);
-    let dataDir: string | undefined;
-    let pg: Awaited<ReturnType<typeof createPostgresDatabase>> | undefined;
-    const open = async (): Promise<DatabaseHandle> =>
-      pg ? openPostgres(pg.url) : openPglite(dataDir);
-    try {
-      if (kind === 'pglite') dataDir = mkdtempSync(path.join(tmpdir(), 'sdr-outbox-crash-'));
-      else pg = await createPostgresDatabase();
-      // Set up: workspace, integration, N queued messages with their jobs.
-      let handle = await open();
-      await migrateDatabase(handle);
-      const settings = { expireInSeconds: 4, retryDelaySeconds: 1, maxAttempts: 5 };
-      const boss = await startBossFor(handle, pg?.url, {
-        supervise: false,
-        poolSize: 2,
-        ...settings,
-      });
-      const outbox = createOutbox(boss, handle.db, settings);
-      const ws = await twilioWorkspace(handle.db, testBox(), creds);
-      const ids: string[] = [];
-      for (let i = 0; i < N / 10; i++) {
-        const { messageIds } = await queueSms(handle.db, outbox, ws, {
-          n: 10,
-          bodyPrefix: `crash-${i}`,
-        });
-        ids.push(...messageIds);
-      }
-      await boss.stop({ graceful: false, wait: true });
-      if (!pg) await handle.close();
+interface CrashRun {
+  fake: FakeTwilio;
+  ids: string[];
+  env: Record<string, string>;
+  /** The database again (PGlite: after the workers are gone). */
+  open(): Promise<DatabaseHandle>;
+  cleanup(): Promise<void>;
+}
 
+/** A workspace with `n` queued SMS (bodies `${prefix}-…`) in a database the workers can open. */
+async function setUp(kind: DbKind, n: number, prefix: string): Promise<CrashRun> {
+  const fake = await startFakeTwilio({ callbacks: { stepMs: 1 } });
+  const creds = newAccountCredentials();
+  fake.addAccount(creds.accountSid, creds.authToken);
+  let dataDir: string | undefined;
+  let pg: Awaited<ReturnType<typeof createPostgresDatabase>> | undefined;
+  const open = async (): Promise<DatabaseHandle> =>
+    pg ? openPostgres(pg.url) : openPglite(dataDir);
+  const cleanup = async () => {
+    await fake.close();
+    await pg?.drop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    if (kind === 'pglite') dataDir = mkdtempSync(path.join(tmpdir(), 'sdr-outbox-crash-'));
+    else pg = await createPostgresDatabase();
+    const handle = await open();
+    await migrateDatabase(handle);
+    const settings = { expireInSeconds: 4, retryDelaySeconds: 1, maxAttempts: 5 };
+    const boss = await startBossFor(handle, pg?.url, {
+      supervise: false,
+      poolSize: 2,
+      ...settings,
+    });
+    const outbox = createOutbox(boss, handle.db, settings);
+    const ws = await twilioWorkspace(handle.db, testBox(), creds);
+    const ids: string[] = [];
+    for (let i = 0; i < Math.ceil(n / 10); i++) {
+      const { messageIds } = await queueSms(handle.db, outbox, ws, {
+        n: Math.min(10, n - i * 10),
+        bodyPrefix: `${prefix}-${i}`,
+      });
+      ids.push(...messageIds);
+    }
+    await boss.stop({ graceful: false, wait: true });
+    await handle.close();
+    const env = {
+      ...(pg ? { OUTBOX_DATABASE_URL: pg.url } : { OUTBOX_PGLITE_DIR: dataDir! }),
+      FAKE_TWILIO_URL: fake.url,
+      SECRET_BOX_KEY: TEST_SECRET_BOX_KEY,
+      OUTBOX_LIST_CONSISTENCY_MS: '1000',
+    };
+    return { fake, ids, env, open, cleanup };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+/** Runs a second worker to the end and returns the messages with how often the fake got each. */
+async function finish(run: CrashRun) {
+  const second = spawnWorker({ ...run.env, OUTBOX_EXIT_WHEN_DONE: '1' });
+  await second.ready;
+  expect(await second.exited).toBe(0);
+  const handle = await run.open();
+  try {
+    const rows = (await handle.db.select().from(message)).filter((m) => run.ids.includes(m.id));
+    const received = new Map<string, number>();
+    for (const m of run.fake.messages) received.set(m.body, (received.get(m.body) ?? 0) + 1);
+    return { rows, received };
+  } finally {
+    await handle.close();
+  }
+}
+
+const posts = (fake: FakeTwilio) => fake.requests.filter((r) => r.method === 'POST');
+
+describe.each(testDatabaseKinds())('outbox under a killed worker (%s)', (kind) => {
+  it('sends every message exactly once: in-doubt ones are reconciled at Twilio', async () => {
+    const run = await setUp(kind, N, 'crash');
+    try {
       // Every create takes 40 ms: the kill lands while sends are in flight.
-      fake.failNext({ kind: 'delay', ms: 40 }, 10_000);
-      const env = {
-        ...(pg ? { OUTBOX_DATABASE_URL: pg.url } : { OUTBOX_PGLITE_DIR: dataDir! }),
-        FAKE_TWILIO_URL: fake.url,
-        SECRET_BOX_KEY: TEST_SECRET_BOX_KEY,
-      };
-      const first = spawnWorker(env);
+      run.fake.failNext({ kind: 'delay', ms: 40 }, 10_000);
+      const first = spawnWorker(run.env);
       await first.ready;
-      await waitUntil(() => fake.messages.length >= 15, 30_000, 'first worker sending');
+      await waitUntil(() => run.fake.messages.length >= 15, 30_000, 'first worker sending');
       first.child.kill('SIGKILL');
       await first.exited;
-      const killedAt = fake.messages.length;
+      const killedAt = run.fake.messages.length;
       expect(killedAt).toBeLessThan(N);
 
-      const second = spawnWorker({ ...env, OUTBOX_EXIT_WHEN_DONE: '1' });
-      await second.ready;
-      expect(await second.exited).toBe(0);
-
-      if (!pg) handle = await open();
-      const rows = (await handle.db.select().from(message)).filter((m) => ids.includes(m.id));
+      const { rows, received } = await finish(run);
       expect(rows).toHaveLength(N);
-      const received = new Map<string, number>();
-      for (const m of fake.messages) received.set(m.body, (received.get(m.body) ?? 0) + 1);
-      let sent = 0;
-      let inDoubt = 0;
       for (const m of rows) {
-        const times = received.get(m.body) ?? 0;
-        expect(times).toBeLessThanOrEqual(1);
-        if (m.status === 'sent') {
-          sent++;
-          expect(times).toBe(1);
-          expect(m.providerId).toBe(fake.messages.find((f) => f.body === m.body)!.sid);
-        } else {
-          expect(m.status).toBe('failed');
-          expect(m.statusReason?.startsWith(IN_DOUBT)).toBe(true);
-          inDoubt++;
-        }
+        expect(received.get(m.body)).toBe(1);
+        expect(['sent', 'delivered']).toContain(m.status);
+        expect(m.providerId).toBe(run.fake.messages.find((f) => f.body === m.body)!.sid);
       }
-      expect(sent + inDoubt).toBe(N);
-      process.stdout.write(
-        `killed after ${killedAt} creates: ${sent} sent, ${inDoubt} in doubt, ${fake.messages.length} received\n`,
-      );
-      expect(sent).toBeGreaterThan(killedAt - 20);
-      expect(fake.messages.length).toBeLessThanOrEqual(N);
-      await handle.close();
+      expect(run.fake.messages).toHaveLength(N);
+      process.stdout.write(`killed after ${killedAt} creates; ${N} sent once each\n`);
     } finally {
-      await fake.close();
-      await pg?.drop();
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      await run.cleanup();
     }
-  }, 120_000);
+  }, 360_000);
+
+  it('killed after Twilio accepted, before recording: reconciled to sent, never sent twice', async () => {
+    const run = await setUp(kind, 1, 'accepted');
+    try {
+      // Twilio takes the message but answers late; the worker dies waiting for the answer.
+      run.fake.failNext({ kind: 'delay', ms: 2500 });
+      const first = spawnWorker(run.env);
+      await first.ready;
+      await waitUntil(() => posts(run.fake).length === 1, 20_000, 'the create request');
+      first.child.kill('SIGKILL');
+      await first.exited;
+      await waitUntil(() => run.fake.messages.length === 1, 10_000, 'Twilio accepting it');
+
+      const { rows, received } = await finish(run);
+      const [m] = rows;
+      expect(['sent', 'delivered']).toContain(m!.status);
+      expect(m!.statusReason).toBeNull();
+      expect(m!.providerId).toBe(run.fake.messages[0]!.sid);
+      expect(received.get(m!.body)).toBe(1);
+      expect(posts(run.fake)).toHaveLength(1);
+      expect(
+        run.fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/Messages.json'))
+          .length,
+      ).toBeGreaterThan(0);
+    } finally {
+      await run.cleanup();
+    }
+  }, 240_000);
+
+  it('killed before Twilio got it: sent exactly once after reconciliation', async () => {
+    const run = await setUp(kind, 1, 'lost');
+    try {
+      // The request is held; the worker dies meanwhile, so Twilio never accepts it.
+      run.fake.failNext({ kind: 'hold', ms: 2500 });
+      const first = spawnWorker(run.env);
+      await first.ready;
+      await waitUntil(() => posts(run.fake).length === 1, 20_000, 'the create request');
+      first.child.kill('SIGKILL');
+      await first.exited;
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(run.fake.messages).toHaveLength(0);
+
+      const { rows, received } = await finish(run);
+      const [m] = rows;
+      expect(['sent', 'delivered']).toContain(m!.status);
+      expect(run.fake.messages).toHaveLength(1);
+      expect(m!.providerId).toBe(run.fake.messages[0]!.sid);
+      expect(received.get(m!.body)).toBe(1);
+      expect(posts(run.fake).map((r) => r.status)).toEqual([0, 201]);
+    } finally {
+      await run.cleanup();
+    }
+  }, 240_000);
 });

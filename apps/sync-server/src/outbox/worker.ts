@@ -19,6 +19,10 @@
  *
  * A crash between 1 and 3 leaves `sending` + an active job: that is the in-doubt case above. A
  * crash between 3 and 4 only repeats step 1, which skips the finished message.
+ *
+ * Every in-doubt mark (claim, ambiguous outcome, abandoned-job sweep) also enqueues, in the same
+ * transaction, a lookup at the provider when the channel's sender can do one (`reconcile.ts`,
+ * run by one more loop here): found → sent with its id; not there → sent once more.
  * `loops` batches run in parallel (fetch the next batch while one is being sent).
  */
 import { nextStatus } from '@sdr/domain';
@@ -33,7 +37,8 @@ import type { ChangeBus } from '../sync/change-bus.ts';
 import { publishFacts, stampFacts, type FactStamp } from '../sync/facts.ts';
 import type { Fanout } from '../sync/fanout.ts';
 import { queryRows } from '../sync/sql.ts';
-import { OUTBOX_QUEUE, onOutboxEnqueued, type SendJobData } from './outbox.ts';
+import { OUTBOX_QUEUE, onOutboxEnqueued, type OutboxChannel, type SendJobData } from './outbox.ts';
+import { createReconciler, enqueueReconcile, type ReconcileStats } from './reconcile.ts';
 import {
   IN_DOUBT,
   SendError,
@@ -75,6 +80,8 @@ export interface OutboxWorkerStats {
 
 export interface OutboxWorker {
   readonly stats: OutboxWorkerStats;
+  /** In-doubt messages found at the provider, resent, or left to the user. */
+  readonly reconcileStats: ReconcileStats;
   /** Wake the loops now (new jobs committed). */
   wake(): void;
   /** Stops fetching and waits for the batches in flight. */
@@ -119,6 +126,17 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       wakeAll.push(done);
     });
   const unsubscribe = onOutboxEnqueued(o.db, wake);
+  const reconciler = createReconciler({ ...o, clock, newId });
+  const inDoubtLookups = (
+    tx: unknown,
+    items: { workspaceId: string; messageId: string; channel: string; resent: boolean }[],
+  ) =>
+    enqueueReconcile(
+      o.boss,
+      o.senders,
+      tx,
+      items.map((x) => ({ ...x, channel: x.channel as OutboxChannel })),
+    );
 
   async function stampAndCommit(
     tx: Parameters<Parameters<Db['transaction']>[0]>[0],
@@ -147,9 +165,14 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
   async function claim(jobs: Job[], now: number) {
     const ids = [...new Set(jobs.map((j) => j.data.messageId))];
     return o.db.transaction(async (tx) => {
-      const rows = await queryRows<{ id: string; workspace_id: string; status: MessageStatus }>(
+      const rows = await queryRows<{
+        id: string;
+        workspace_id: string;
+        status: MessageStatus;
+        channel: string;
+      }>(
         tx,
-        sql`select id, workspace_id, status from message where id in (${sql.join(
+        sql`select id, workspace_id, status, channel from message where id in (${sql.join(
           ids.map((id) => sql`${id}`),
           sql`, `,
         )}) order by id for update`,
@@ -179,6 +202,16 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
           .update(message)
           .set({ status: 'failed', statusReason: IN_DOUBT, updatedAt: now })
           .where(inArray(message.id, inDoubt));
+        const resent = new Set(jobs.filter((j) => j.data.resend).map((j) => j.data.messageId));
+        await inDoubtLookups(
+          tx,
+          inDoubt.map((id) => ({
+            workspaceId: byId.get(id)!.workspace_id,
+            messageId: id,
+            channel: byId.get(id)!.channel,
+            resent: resent.has(id),
+          })),
+        );
       }
       const stamps = await stampAndCommit(tx, changed, now);
       return { claimed: new Set(toClaim), inDoubt: new Set(inDoubt), stamps };
@@ -235,6 +268,7 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       const current = new Map(rows.map((r) => [r.id, r]));
       const values: ReturnType<typeof sql>[] = [];
       const changed = new Map<string, string[]>();
+      const lookups: Parameters<typeof inDoubtLookups>[1] = [];
       for (const x of outcomes) {
         const cur = current.get(x.messageId);
         if (!cur) continue;
@@ -259,6 +293,10 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
         }
         if (status === cur.status && x.kind !== 'sent' && x.kind !== 'retry') continue;
         values.push(sql`(${x.messageId}, ${status}, ${reason}, ${providerId}, ${sentAt}::bigint)`);
+        if (x.kind === 'in_doubt' && status === 'failed') {
+          const { data } = x.job;
+          lookups.push({ ...data, resent: data.resend === true });
+        }
         const list = changed.get(x.workspaceId) ?? [];
         list.push(x.messageId);
         changed.set(x.workspaceId, list);
@@ -273,6 +311,7 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
           updated_at = ${now}
         from (values ${sql.join(values, sql`, `)}) as v(id, status, reason, provider_id, sent_at)
         where m.id = v.id`);
+      await inDoubtLookups(tx, lookups);
       return stampAndCommit(tx, changed, now);
     });
   }
@@ -426,14 +465,28 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
   async function sweepAbandoned(): Promise<void> {
     const now = clock();
     const stamps = await o.db.transaction(async (tx) => {
-      const rows = await queryRows<{ id: string; workspace_id: string }>(
+      const rows = await queryRows<{
+        id: string;
+        workspace_id: string;
+        channel: string;
+        resend: string | null;
+      }>(
         tx,
         sql`update message m set status = 'failed', status_reason = ${IN_DOUBT}, updated_at = ${now}
             from pgboss.job j
             where j.name = ${OUTBOX_QUEUE} and j.state = 'failed'
               and j.completed_on > now() - interval '2 days'
               and m.id = j.data->>'messageId' and m.status = 'sending'
-            returning m.id, m.workspace_id`,
+            returning m.id, m.workspace_id, m.channel, j.data->>'resend' as resend`,
+      );
+      await inDoubtLookups(
+        tx,
+        rows.map((r) => ({
+          workspaceId: r.workspace_id,
+          messageId: r.id,
+          channel: r.channel,
+          resent: r.resend === 'true',
+        })),
       );
       const changed = new Map<string, string[]>();
       for (const r of rows)
@@ -456,9 +509,22 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       : null;
   expireTimer?.unref();
 
-  const running = Array.from({ length: loops }, () => loop());
+  async function reconcileLoop(): Promise<void> {
+    while (!stopped) {
+      let n = 0;
+      try {
+        n = await reconciler.runOnce();
+      } catch (err) {
+        log.error({ err: loggableError(err) }, 'outbox reconcile batch failed');
+      }
+      if (n === 0) await sleep(Math.max(pollMs, 250));
+    }
+  }
+
+  const running = [...Array.from({ length: loops }, () => loop()), reconcileLoop()];
   return {
     stats,
+    reconcileStats: reconciler.stats,
     wake,
     async stop() {
       stopped = true;

@@ -19,7 +19,8 @@ const meta = (t: string) =>
   `'deleted', ${t}.deleted, 'updatedAt', ${t}.updated_at, 'updatedBy', ${t}.updated_by, 'seq', ${t}.seq`;
 
 const VIEW = `json_build_object('id', v.id, 'ownerId', v.owner_id, 'name', v.name, 'scope', v.scope,
-  'filter', v.filter, 'columns', v.columns, 'sort', v.sort, 'pinned', v.pinned, ${meta('v')})`;
+  'filter', v.filter, 'columns', v.columns, 'sort', v.sort, 'search', v.search, 'listId', v.list_id,
+  'pinned', v.pinned, ${meta('v')})`;
 const LIST = `json_build_object('id', l.id, 'ownerId', l.owner_id, 'name', l.name, 'kind', l.kind,
   'filter', l.filter, ${meta('l')})`;
 const MEMBER = `json_build_object('listId', m.list_id, 'leadId', m.lead_id, ${meta('m')})`;

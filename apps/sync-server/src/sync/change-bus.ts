@@ -3,11 +3,13 @@
  * "workspace W has changes up to seq S". With Postgres every instance LISTENs on `sync_changes`
  * and the committing transaction NOTIFYs (delivered on commit, lost on rollback); with PGlite
  * (one process) an in-process emitter does the same job. A missed wake-up loses nothing: the
- * fan-out also polls.
+ * fan-out also polls. The Postgres bus also carries `/yjs` awareness between instances
+ * (awareness-relay.ts).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type postgres from 'postgres';
 import type { Logger } from '../logger.ts';
+import { PostgresAwarenessRelay, type AwarenessRelay } from './awareness-relay.ts';
 
 export const SYNC_CHANNEL = 'sync_changes';
 
@@ -30,6 +32,8 @@ export interface ChangeBus {
   /** Called after commit (the in-process bus publishes here). */
   afterCommit(wakeups: readonly Wakeup[]): void;
   subscribe(listener: WakeupListener): () => void;
+  /** Awareness between instances (`/yjs` rooms), when there are other instances to reach. */
+  readonly awareness?: AwarenessRelay;
   close(): Promise<void>;
 }
 
@@ -80,10 +84,13 @@ export class PostgresBus implements ChangeBus {
   private readonly listeners = new Set<WakeupListener>();
   private unlisten: (() => Promise<void>) | null = null;
 
-  private constructor(private readonly logger: Logger) {}
+  private constructor(
+    private readonly logger: Logger,
+    readonly awareness: AwarenessRelay,
+  ) {}
 
   static async start(client: postgres.Sql, logger: Logger): Promise<PostgresBus> {
-    const bus = new PostgresBus(logger);
+    const bus = new PostgresBus(logger, await PostgresAwarenessRelay.start(client, logger));
     const sub = await client.listen(SYNC_CHANNEL, (payload) => {
       const w = decodeWakeup(payload);
       if (!w) return bus.logger.warn('ignored a malformed sync wake-up');
@@ -111,5 +118,6 @@ export class PostgresBus implements ChangeBus {
     const u = this.unlisten;
     this.unlisten = null;
     if (u) await u().catch(() => {});
+    await this.awareness.close();
   }
 }

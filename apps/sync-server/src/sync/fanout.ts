@@ -3,7 +3,8 @@
  * listeners it keeps the last seq delivered and delivers every later seq exactly once, in order:
  * straight from memory for this instance's own commits when they follow on, otherwise by reading
  * `change_log` (joined with the current lead row) after `lastSeen`. Wake-ups from the bus and a
- * poll of `workspace_seq` trigger those reads, so a missed wake-up only delays a change.
+ * poll of `workspace_seq` trigger those reads, so a missed wake-up only delays a change. A
+ * `visibility` marker in the log (visibility-restamp.ts) reloads the workspace's visibility first.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/schema.ts';
@@ -13,6 +14,7 @@ import type { ChangeBus, Wakeup } from './change-bus.ts';
 import { isFactEntity, readFacts, type FanoutFact } from './facts.ts';
 import { LEAD_ROW_COLUMNS, rowFromDb, type LeadDbRow, type LeadRow } from './lead-row.ts';
 import { bytes, num, queryRows } from './sql.ts';
+import { VISIBILITY_MARKER } from './visibility-restamp.ts';
 
 /** One committed change of a record doc, as the sockets need it. */
 export interface FanoutChange {
@@ -56,6 +58,8 @@ export class Fanout {
     private readonly logger: Logger,
     /** 0: no polling. */
     pollMs: number,
+    /** At a `visibility` marker: awaited before the changes after it are delivered. */
+    private readonly onVisibilityChange: (workspaceId: string) => Promise<void> = async () => {},
   ) {
     this.unsubscribeBus = bus.subscribe((w) => this.onWakeup(w));
     this.timer = pollMs > 0 ? setInterval(() => void this.poll(), pollMs) : null;
@@ -238,9 +242,16 @@ export class Fanout {
       const facts: Map<string, Record<string, unknown>> = factRefs.length > 0
         ? await readFacts(this.db, factRefs)
         : new Map<string, Record<string, unknown>>();
-      const items: FeedItem[] = [];
+      let items: FeedItem[] = [];
       for (const r of rows) {
         const seq = num(r.c_seq);
+        if (r.kind === 'fact' && r.entity === VISIBILITY_MARKER) {
+          // The rows re-stamped after it are judged with the new policy and teams.
+          this.deliver(feed, items);
+          items = [];
+          await this.onVisibilityChange(workspaceId);
+          continue;
+        }
         if (r.kind === 'fact') {
           if (!r.entity || !r.entity_id || !isFactEntity(r.entity)) continue;
           items.push({

@@ -171,14 +171,17 @@ export class SyncConnection {
 
   private push(c: FeedItem): void {
     if (c.seq <= this.liveFrom || !this.viewer) return;
-    const policy = this.core.visibility.policyNow(this.auth.workspaceId);
+    const { visibility } = this.core;
+    const policy = visibility.policyNow(this.auth.workspaceId);
+    // Teams as last loaded: a team change (visibility-restamp.ts) applies to open sockets too.
+    const viewer = (this.viewer = visibility.viewerNow(this.auth.workspaceId, this.viewer));
     if (c.kind === 'fact') {
-      const visible = c.data !== null && canSeeFact(this.viewer, c.entity, c.data, policy);
+      const visible = c.data !== null && canSeeFact(viewer, c.entity, c.data, policy);
       return this.send(factFrame(c, visible));
     }
     let variant: Variant = 'evict';
-    if (c.row && canSeeLead(this.viewer, c.row, policy)) {
-      const restricted = this.viewer.role === 'sdr' && policy !== 'all';
+    if (c.row && canSeeLead(viewer, c.row, policy)) {
+      const restricted = viewer.role === 'sdr' && policy !== 'all';
       // A lead that may just have entered this user's view travels with its full state.
       variant = restricted && c.ownerChanged !== false ? 'state' : 'update';
     }

@@ -56,7 +56,10 @@ export function createSyncCore(o: SyncCoreOptions): SyncCore {
   const bus: ChangeBus = o.bus ?? inProcessBusFor(o.db);
   const background = o.background ?? true;
   const cache = new DocCache(o.docCacheSize ?? 2000);
-  const fanout = new Fanout(o.db, bus, o.logger, background ? env.pollMs : 0);
+  const visibility = new VisibilityService(o.db);
+  const fanout = new Fanout(o.db, bus, o.logger, background ? env.pollMs : 0, (ws) =>
+    visibility.reload(ws),
+  );
   const authority = new SyncAuthority({
     db: o.db,
     cache,
@@ -77,7 +80,7 @@ export function createSyncCore(o: SyncCoreOptions): SyncCore {
     env,
     authority,
     fanout,
-    visibility: new VisibilityService(o.db),
+    visibility,
     bus,
     cache,
     compaction,

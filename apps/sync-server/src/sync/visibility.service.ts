@@ -1,7 +1,8 @@
 /**
  * Who sees which leads (design §9): the workspace's `leadVisibility` policy and its members'
  * teams, cached per workspace for a few seconds (refreshed at once when this instance changes
- * them). The rule itself is `canSeeLead` in `@sdr/domain`.
+ * them, and by every instance at a `visibility` marker in the change log: visibility-restamp.ts).
+ * The rule itself is `canSeeLead` in `@sdr/domain`.
  */
 import { eq } from 'drizzle-orm';
 import { canSeeLead, type LeadVisibilityPolicy, type Viewer } from '@sdr/domain';
@@ -13,6 +14,8 @@ interface WorkspaceVisibility {
   policy: LeadVisibilityPolicy;
   teamOf: Map<string, string | null>;
   loadedAt: number;
+  /** Viewers built from this entry (`viewerNow`), by `userId:role`. */
+  viewers: Map<string, Viewer>;
 }
 
 export interface VisibilityOptions {
@@ -71,6 +74,7 @@ export class VisibilityService {
       policy: ws?.policy ?? 'all',
       teamOf: new Map(members.map((m) => [m.userId, m.team])),
       loadedAt: this.now(),
+      viewers: new Map(),
     };
   }
 
@@ -95,11 +99,28 @@ export class VisibilityService {
   }
 
   async viewer(workspaceId: string, userId: string, role: RoleName): Promise<Viewer> {
-    const e = await this.entry(workspaceId);
-    const team = e.teamOf.get(userId) ?? null;
-    const teamUserIds = new Set<string>();
-    if (team !== null) for (const [u, t] of e.teamOf) if (t === team) teamUserIds.add(u);
-    return { userId, role, teamUserIds };
+    return viewerOf(await this.entry(workspaceId), userId, role);
+  }
+
+  /**
+   * The viewer with the teams as last loaded, for the synchronous push path (the same object
+   * until the workspace is reloaded); `fallback` when the workspace was never loaded.
+   */
+  viewerNow(workspaceId: string, fallback: Viewer): Viewer {
+    const hit = this.cache.get(workspaceId);
+    return hit ? viewerOf(hit, fallback.userId, fallback.role) : fallback;
+  }
+
+  /** Reads the workspace's policy and teams again (another instance changed them). */
+  async reload(workspaceId: string): Promise<void> {
+    this.invalidate(workspaceId);
+    const entry = await this.load(workspaceId);
+    // A second reload meanwhile (two reads of the log reaching one marker) drops this load's
+    // answer from the cache and starts its own: wait for that one, or keep this one — never return
+    // with nothing cached, or the push path would judge with its fallbacks (stale teams, `own`).
+    const newer = this.loading.get(workspaceId);
+    if (newer) await newer;
+    else if (!this.cache.has(workspaceId)) this.cache.set(workspaceId, entry);
   }
 
   async canSee(viewer: Viewer, workspaceId: string, ownerId: string | null): Promise<boolean> {
@@ -110,4 +131,16 @@ export class VisibilityService {
     this.cache.delete(workspaceId);
     this.loading.delete(workspaceId);
   }
+}
+
+function viewerOf(e: WorkspaceVisibility, userId: string, role: RoleName): Viewer {
+  const key = `${userId}:${role}`;
+  const have = e.viewers.get(key);
+  if (have) return have;
+  const team = e.teamOf.get(userId) ?? null;
+  const teamUserIds = new Set<string>();
+  if (team !== null) for (const [u, t] of e.teamOf) if (t === team) teamUserIds.add(u);
+  const viewer = { userId, role, teamUserIds };
+  e.viewers.set(key, viewer);
+  return viewer;
 }

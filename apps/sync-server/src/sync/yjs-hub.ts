@@ -15,6 +15,10 @@
  * or one the user may not see → 4403; a reassignment that takes it out of their view closes the
  * socket too). An awareness state must name its sender (`user.id` = the token's user) or be null;
  * an update that claims to be someone else is dropped.
+ *
+ * **Across instances** (Postgres): each room relays its sockets' awareness changes to the rooms
+ * of the same workspace and doc on the other instances and asks them for their states when it
+ * opens (awareness-relay.ts); relayed states time out like any silent client's.
  */
 import type WebSocket from 'ws';
 import { sql } from 'drizzle-orm';
@@ -26,6 +30,7 @@ import * as Y from 'yjs';
 import { canSeeFact, canSeeLead, type Viewer } from '@sdr/domain';
 import type { Logger } from '../logger.ts';
 import { loggableError } from '../logger.ts';
+import type { AwarenessRelayMessage } from './awareness-relay.ts';
 import type { FeedItem } from './fanout.ts';
 import { CLOSE_CODES } from './close-codes.ts';
 import type { Backlog, SocketAuth } from './socket-auth.ts';
@@ -40,10 +45,13 @@ export const MESSAGE_QUERY_AWARENESS = 3;
 export const PRESENCE_PREFIX = 'conversation:';
 /** An empty doc's update (sync step 2 of a presence room). */
 const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
+/** Awareness origins: an update relayed from another instance; the states of a socket that left. */
+const REMOTE = Symbol('remote');
+const LEFT = Symbol('left');
 
 interface Member {
   readonly auth: SocketAuth;
-  readonly viewer: Viewer;
+  viewer: Viewer;
   readonly awarenessIds: Set<number>;
 }
 
@@ -78,11 +86,14 @@ function awarenessMessage(update: Uint8Array): Uint8Array {
 export class YjsHub {
   private readonly workspaces = new Map<string, WorkspaceRooms>();
   private readonly pending = new Map<string, Promise<WorkspaceRooms>>();
+  private readonly unsubscribeRelay: (() => void) | null;
 
   constructor(
     private readonly core: SyncCore,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.unsubscribeRelay = core.bus.awareness?.subscribe((m) => this.onRelayed(m)) ?? null;
+  }
 
   /** Admits an authenticated socket to a doc's room, or closes it (4403). */
   async join(ws: WebSocket, auth: SocketAuth, docName: string, early: Backlog): Promise<void> {
@@ -131,13 +142,17 @@ export class YjsHub {
             for (const id of removed) member.awarenessIds.delete(id);
           }
           const changed = [...added, ...updated, ...removed];
-          const msg = awarenessMessage(
-            awarenessProtocol.encodeAwarenessUpdate(r.awareness, changed),
-          );
+          const update = awarenessProtocol.encodeAwarenessUpdate(r.awareness, changed);
+          const msg = awarenessMessage(update);
           for (const peer of r.members.keys()) send(peer, msg);
+          // This instance's sockets' changes go to the other instances' rooms (not timeouts:
+          // every instance times out a silent client by itself).
+          if (member || origin === LEFT) this.relay(r, 'update', update);
         },
       );
       ws$.rooms.set(docName, room);
+      // The other instances' rooms of this doc answer with their sockets' states.
+      this.relay(room, 'query', new Uint8Array());
     }
     const member: Member = { auth, viewer, awarenessIds: new Set() };
     room.members.set(ws, member);
@@ -229,7 +244,7 @@ export class YjsHub {
       if (!room) return;
       const policy = this.core.visibility.policyNow(room.workspaceId);
       for (const [ws, m] of room.members) {
-        if (c.data === null || !canSeeFact(m.viewer, 'conversation', c.data, policy)) {
+        if (c.data === null || !canSeeFact(this.viewerOf(m), 'conversation', c.data, policy)) {
           ws.close(CLOSE_CODES.forbidden, 'no longer visible');
         }
       }
@@ -242,11 +257,39 @@ export class YjsHub {
     const msg = envelope(MESSAGE_SYNC, syncUpdateBytes(update));
     const policy = this.core.visibility.policyNow(room.workspaceId);
     for (const [ws, m] of room.members) {
-      if (c.row && !canSeeLead(m.viewer, c.row, policy)) {
+      if (c.row && !canSeeLead(this.viewerOf(m), c.row, policy)) {
         ws.close(CLOSE_CODES.forbidden, 'no longer visible');
         continue;
       }
       send(ws, msg);
+    }
+  }
+
+  /** The member's viewer with the teams as last loaded (a team change applies at once). */
+  private viewerOf(m: Member): Viewer {
+    return (m.viewer = this.core.visibility.viewerNow(m.auth.workspaceId, m.viewer));
+  }
+
+  private relay(room: Room, type: 'update' | 'query', update: Uint8Array): void {
+    const { workspaceId, docName } = room;
+    this.core.bus.awareness?.publish({ type, workspaceId, docName, update });
+  }
+
+  /** Another instance's awareness for a room of the same workspace and doc. */
+  private onRelayed(m: AwarenessRelayMessage): void {
+    const room = this.workspaces.get(m.workspaceId)?.rooms.get(m.docName);
+    if (!room) return;
+    if (m.type === 'query') {
+      const ids = [...room.members.values()].flatMap((x) => [...x.awarenessIds]);
+      if (ids.length > 0) {
+        this.relay(room, 'update', awarenessProtocol.encodeAwarenessUpdate(room.awareness, ids));
+      }
+      return;
+    }
+    try {
+      awarenessProtocol.applyAwarenessUpdate(room.awareness, m.update, REMOTE);
+    } catch (err) {
+      this.logger.warn({ err: loggableError(err) }, 'relayed awareness update refused');
     }
   }
 
@@ -272,7 +315,7 @@ export class YjsHub {
     const member = room.members.get(ws);
     room.members.delete(ws);
     if (member && member.awarenessIds.size > 0) {
-      awarenessProtocol.removeAwarenessStates(room.awareness, [...member.awarenessIds], null);
+      awarenessProtocol.removeAwarenessStates(room.awareness, [...member.awarenessIds], LEFT);
     }
     if (room.members.size === 0) {
       room.awareness.destroy();
@@ -290,6 +333,7 @@ export class YjsHub {
   }
 
   close(): void {
+    this.unsubscribeRelay?.();
     for (const entry of this.workspaces.values()) entry.unsubscribe();
     this.workspaces.clear();
   }

@@ -246,4 +246,53 @@ describe.each(testDatabaseKinds())('saved views (%s)', (kind) => {
     expect((await t.api.get(`/api/v1/views/${id}`, { token: a.accessToken })).body.name).toBe('A');
     expect((await t.api.get('/api/v1/views')).status).toBe(401);
   });
+
+  it('a view keeps its search and its list; clients that send neither store none', async () => {
+    const admin = await signUp(t.api);
+    const id = newId();
+    const scoped = await put(
+      t.api,
+      `/api/v1/views/${id}`,
+      viewBody({ search: 'pricing call', listId: 'list-1' }),
+      admin.accessToken,
+    );
+    expect(scoped.status).toBe(200);
+    expect(SavedViewRow.parse(scoped.body)).toMatchObject({
+      search: 'pricing call',
+      listId: 'list-1',
+    });
+    const got = await t.api.get(`/api/v1/views/${id}`, { token: admin.accessToken });
+    expect(got.body).toMatchObject({ search: 'pricing call', listId: 'list-1' });
+    // A change of the search alone is a change (stored, new seq).
+    const again = await put(
+      t.api,
+      `/api/v1/views/${id}`,
+      viewBody({ search: 'renewal', listId: 'list-1', updatedAt: 2_000 }),
+      admin.accessToken,
+    );
+    expect(again.body).toMatchObject({ search: 'renewal' });
+    expect(SavedViewRow.parse(again.body).seq).toBeGreaterThan(SavedViewRow.parse(scoped.body).seq);
+
+    const plain = newId();
+    const old = await put(t.api, `/api/v1/views/${plain}`, viewBody(), admin.accessToken);
+    expect(old.body).toMatchObject({ search: '', listId: null });
+    const tooLong = await put(
+      t.api,
+      `/api/v1/views/${plain}`,
+      viewBody({ search: 'x'.repeat(201), updatedAt: 3_000 }),
+      admin.accessToken,
+    );
+    expect(tooLong.status).toBe(400);
+
+    // The OpenAPI document describes both.
+    const doc = (await t.api.get('/openapi.json')).body as {
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    };
+    expect(Object.keys(doc.components.schemas.SavedView!.properties)).toEqual(
+      expect.arrayContaining(['search', 'listId']),
+    );
+    expect(Object.keys(doc.components.schemas.SavedViewPut!.properties)).toEqual(
+      expect.arrayContaining(['search', 'listId']),
+    );
+  });
 });

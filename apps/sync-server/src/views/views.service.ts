@@ -23,6 +23,8 @@ export function viewRow(r: Stored): SavedViewRow {
     filter: r.filter,
     columns: r.columns,
     sort: r.sort,
+    search: r.search,
+    listId: r.listId,
     pinned: r.pinned,
     deleted: r.deleted,
     updatedAt: r.updatedAt,
@@ -46,6 +48,8 @@ const sameContent = (a: Stored, b: SavedViewPut) =>
   a.scope === b.scope &&
   a.pinned === b.pinned &&
   a.deleted === b.deleted &&
+  a.search === b.search &&
+  a.listId === b.listId &&
   sameJson(a.filter, b.filter) &&
   sameJson(a.columns, b.columns) &&
   sameJson(a.sort, b.sort);
@@ -104,6 +108,8 @@ export async function putView(
       filter: input.filter,
       columns: input.columns,
       sort: input.sort,
+      search: input.search,
+      listId: input.listId,
       pinned: input.pinned,
       deleted: input.deleted,
       updatedAt,

@@ -1,6 +1,7 @@
 /**
  * Applies stored webhook events (`webhook_event` rows with `processed_at` null) asynchronously:
- * incoming Twilio messages → `ingestInbound`, Twilio status callbacks and SendGrid events →
+ * incoming Twilio messages → `ingestInboundBatch` per workspace (`ingestInbound` one by one when
+ * a batch fails), Twilio status callbacks and SendGrid events →
  * `applyDeliveryStatus` (monotonic: `delivered` is never overwritten by `sent`).
  *
  * Claims batches with `FOR UPDATE SKIP LOCKED` (several processors, on one or many instances,
@@ -13,17 +14,19 @@
  * message whose provider id the outbox worker has not stored yet fails as "not found" and is
  * retried the same way.
  *
- * Throughput: batches of `batchSize` (200) are applied by `concurrency` (8) runners, each taking
- * the events of one sender (inbound: workspace + From; statuses: the message) in arrival order,
- * so concurrent runners never wait on each other's conversation lock while holding a pooled
- * connection, and a burst drains as fast as the ingest itself allows. After a full batch the
- * next is claimed at once.
+ * Throughput: batches of `batchSize` (200). The inbound messages of a batch are applied first, one
+ * `inboundBatch` (`ingestInboundBatch`: one transaction of set-based statements) per workspace,
+ * up to `concurrency` (8) workspaces at once; when a workspace's batch fails as a whole its
+ * events are applied one by one, so a poisoned event fails (and is retried) alone. Statuses then
+ * run on `concurrency` runners, each taking the events of one message in arrival order (a status
+ * for a message stored by this batch finds it). After a full batch the next is claimed at once.
  */
 import { mapSendGridEvent, mapTwilioStatus } from '@sdr/domain';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/schema.ts';
 import type { DeliveryStatusInput, InboundInput, InboxDeps } from '../inbox/inbox.service.ts';
 import { applyDeliveryStatus, ingestInbound } from '../inbox/inbox.service.ts';
+import { ingestInboundBatch, runAll, type BatchOutcome } from '../inbox/inbound-batch.service.ts';
 import { loggableError, type Logger } from '../logger.ts';
 import { num, queryRows } from '../sync/sql.ts';
 import { onWebhookStored, type WebhookProvider } from './webhook-store.ts';
@@ -32,6 +35,14 @@ import { twilioMediaAttachments } from '../channels/twilio/twilio-media.ts';
 export interface WebhookHandlers {
   inbound(input: InboundInput): Promise<unknown>;
   status(input: DeliveryStatusInput): Promise<{ found: boolean }>;
+  /**
+   * Many inbound messages of one workspace at once: an outcome per input (one that failed fails
+   * alone). Throwing fails the whole batch: its events are then applied one by one.
+   */
+  inboundBatch?(
+    workspaceId: string,
+    inputs: readonly InboundInput[],
+  ): Promise<readonly BatchOutcome[]>;
 }
 
 /** CORE's inbox services as handlers. */
@@ -39,6 +50,7 @@ export function inboxWebhookHandlers(d: InboxDeps): WebhookHandlers {
   return {
     inbound: (input) => ingestInbound(d, input),
     status: (input) => applyDeliveryStatus(d, input),
+    inboundBatch: (workspaceId, inputs) => ingestInboundBatch(d, workspaceId, inputs),
   };
 }
 
@@ -92,24 +104,29 @@ function groupKey(e: EventRow): string {
   return `${e.workspace_id}\u0000sg\u0000${id}`;
 }
 
+/** A Twilio inbound message event as the inbox's input. */
+function inboundInput(e: EventRow, workspaceId: string): InboundInput {
+  const p = e.payload as Params;
+  const from = one(p, 'From') ?? '';
+  return {
+    workspaceId,
+    channel: from.startsWith('whatsapp:') ? 'whatsapp' : 'sms',
+    from,
+    to: one(p, 'To') ?? '',
+    fromName: one(p, 'ProfileName') ?? null,
+    body: one(p, 'Body') ?? '',
+    attachments: twilioMediaAttachments((name) => one(p, name)),
+    providerId: one(p, 'MessageSid') ?? e.event_key,
+    receivedAt: num(e.received_at),
+  };
+}
+
 async function apply(h: WebhookHandlers, e: EventRow): Promise<void> {
   const workspaceId = e.workspace_id;
   if (!workspaceId) throw new Error('event without a workspace');
   const receivedAt = num(e.received_at);
   if (e.provider === 'twilio_messaging') {
-    const p = e.payload as Params;
-    const from = one(p, 'From') ?? '';
-    await h.inbound({
-      workspaceId,
-      channel: from.startsWith('whatsapp:') ? 'whatsapp' : 'sms',
-      from,
-      to: one(p, 'To') ?? '',
-      fromName: one(p, 'ProfileName') ?? null,
-      body: one(p, 'Body') ?? '',
-      attachments: twilioMediaAttachments((name) => one(p, name)),
-      providerId: one(p, 'MessageSid') ?? e.event_key,
-      receivedAt,
-    });
+    await h.inbound(inboundInput(e, workspaceId));
     return;
   }
   if (e.provider === 'twilio_status') {
@@ -186,40 +203,71 @@ export function startWebhookProcessor(o: WebhookProcessorOptions): WebhookProces
     );
     if (rows.length === 0) return 0;
     rows.sort((a, b) => num(a.received_at) - num(b.received_at));
-    // One group per sender (or message): applied in order by one runner.
-    const groups = new Map<string, EventRow[]>();
+    const done: string[] = [];
+    const failed: { id: string; error: string; dead: boolean }[] = [];
+    const fail = (e: EventRow, err: unknown) => {
+      const error = err instanceof Error ? err.message : String(err);
+      const dead = num(e.attempts) >= maxAttempts;
+      failed.push({ id: e.id, error, dead });
+      if (!(err instanceof NotYet) || dead) {
+        log.warn(
+          { eventId: e.id, provider: e.provider, dead, err: loggableError(err) },
+          'webhook event failed',
+        );
+      }
+    };
+    const applyOne = async (e: EventRow) => {
+      try {
+        await apply(o.handlers, e);
+        done.push(e.id);
+      } catch (err) {
+        fail(e, err);
+      }
+    };
+    // Inbound messages first, one batch per workspace (so a status callback for a message stored
+    // in this batch finds it); a batch that fails as a whole is applied one by one.
+    const batchInbound = o.handlers.inboundBatch?.bind(o.handlers);
+    const inbound = new Map<string, EventRow[]>();
+    const rest: EventRow[] = [];
     for (const e of rows) {
+      if (batchInbound && e.provider === 'twilio_messaging' && e.workspace_id) {
+        const list = inbound.get(e.workspace_id);
+        if (list) list.push(e);
+        else inbound.set(e.workspace_id, [e]);
+      } else rest.push(e);
+    }
+    await runAll([...inbound], concurrency, async ([workspaceId, events]) => {
+      let outcomes: readonly BatchOutcome[];
+      try {
+        outcomes = await batchInbound!(
+          workspaceId,
+          events.map((e) => inboundInput(e, workspaceId)),
+        );
+      } catch (err) {
+        log.warn(
+          { workspaceId, events: events.length, err: loggableError(err) },
+          'inbound batch failed: applying its events one by one',
+        );
+        for (const e of events) await applyOne(e);
+        return;
+      }
+      events.forEach((e, i) => {
+        const r = outcomes[i];
+        if (r?.ok) done.push(e.id);
+        else fail(e, r ? r.error : new Error('no outcome'));
+      });
+    });
+    // The rest: one group per sender (or message), applied in order by one runner.
+    const groups = new Map<string, EventRow[]>();
+    for (const e of rest) {
       const k = groupKey(e);
       const g = groups.get(k);
       if (g) g.push(e);
       else groups.set(k, [e]);
     }
-    const queue = [...groups.values()];
-    const done: string[] = [];
-    const failed: { id: string; error: string; dead: boolean }[] = [];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-        while (next < queue.length) {
-          for (const e of queue[next++]!) {
-            try {
-              await apply(o.handlers, e);
-              done.push(e.id);
-            } catch (err) {
-              const error = err instanceof Error ? err.message : String(err);
-              const dead = num(e.attempts) >= maxAttempts;
-              failed.push({ id: e.id, error, dead });
-              if (!(err instanceof NotYet) || dead) {
-                log.warn(
-                  { eventId: e.id, provider: e.provider, dead, err: loggableError(err) },
-                  'webhook event failed',
-                );
-              }
-            }
-          }
-        }
-      }),
-    );
+    await runAll([...groups.values()], concurrency, async (group) => {
+      for (const e of group) await applyOne(e);
+    });
     const at = clock();
     if (done.length > 0) {
       await o.db.execute(

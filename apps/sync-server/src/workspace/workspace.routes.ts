@@ -14,6 +14,7 @@ import { requireAuth } from '../middleware/auth/index.ts';
 import { bearerSecurity, createRouter, errors, jsonBody, jsonResponse } from '../openapi.ts';
 import { DataSchemas, LeadSettingsQuery } from '../replication/schemas.ts';
 import type { SyncCore } from '../sync/sync-core.ts';
+import { writeVisibility } from '../sync/visibility-restamp.ts';
 import { getLeadSettings, saveLeadSettings } from './lead-settings.service.ts';
 
 const tags = ['workspace'];
@@ -83,11 +84,16 @@ export function workspaceRoutes(deps: Deps, sync: SyncCore) {
     .openapi(putRoute, async (c) => {
       authorize(c.var.auth, 'workspace:update');
       const body = c.req.valid('json');
-      await deps.db
-        .update(workspace)
-        .set({ leadVisibility: body.leadVisibility })
-        .where(eq(workspace.id, c.var.auth.workspaceId));
-      sync.visibility.invalidate(c.var.auth.workspaceId);
+      const { workspaceId } = c.var.auth;
+      // A changed policy re-stamps the rows it may show or hide: connected clients converge.
+      await writeVisibility(deps, sync, workspaceId, async (tx, before) => {
+        await tx
+          .update(workspace)
+          .set({ leadVisibility: body.leadVisibility })
+          .where(eq(workspace.id, workspaceId));
+        const changed = before !== null && before !== body.leadVisibility;
+        return { result: null, scope: changed ? { kind: 'all' } : null };
+      });
       return c.json(body, 200);
     })
     .openapi(getLeadSettingsRoute, async (c) =>

@@ -271,6 +271,21 @@ export const workspaceInboxSettings = defineEntity(
   { placement: 'server' },
 );
 
+/**
+ * Server: a member's notification preferences (`NotificationPrefs`: per category, quiet hours,
+ * do-not-disturb), one row per user, so they follow the user to every device (engines read them
+ * on connect and send changes through their command outbox). The server may weigh them too.
+ */
+export const userNotificationPrefs = defineEntity(
+  'userNotificationPrefs',
+  {
+    userId: col.id().references('user'),
+    prefs: col.json<Record<string, unknown>>().notNull(),
+    updatedAt: col.bigint().notNull(),
+  },
+  { placement: 'server' },
+);
+
 /** Server: a workspace's Twilio account (SMS and WhatsApp). The token is encrypted at rest. */
 export const twilioIntegration = defineEntity(
   'twilioIntegration',

@@ -40,6 +40,10 @@ export const savedView = defineEntity(
     filter: col.json<FilterNode>().notNull(),
     columns: col.json<ViewColumnValue[]>().notNull(),
     sort: col.json<SortKeyValue[]>().notNull(),
+    /** The full-text search the view narrows to (`''`: none). */
+    search: col.text().notNull().default(''),
+    /** The lead list (static or dynamic) the view is scoped to; null: every lead. */
+    listId: col.text(),
     pinned: col.boolean().notNull().default(false),
     ...replicated,
   },

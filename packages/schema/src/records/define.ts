@@ -11,6 +11,18 @@ import type { z } from 'zod';
 export interface FieldDef<T = unknown> {
   readonly schema: z.ZodType<T>;
   readonly default: T;
+  /**
+   * An object field stored one entry per doc key (`<prefix><key>`) instead of one value, so
+   * concurrent edits of different entries merge (keyed-fields.ts). `null` under a key clears it.
+   */
+  readonly perKey?: PerKeyDef;
+}
+
+/** How an object field is spread over doc keys: `<prefix><key>` → one entry's value. */
+export interface PerKeyDef {
+  readonly prefix: string;
+  readonly key: z.ZodType<string>;
+  readonly value: z.ZodType;
 }
 
 export type FieldDefs = Readonly<Record<string, FieldDef>>;

@@ -75,6 +75,10 @@ export const CustomValue = z.union([
   z.null(),
 ]);
 export const CUSTOM_KEY_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
+/** The doc key of custom field `k` is `cf:k` (one key per custom field: records/README.md). */
+export const CUSTOM_FIELD_PREFIX = 'cf:';
+export const CUSTOM_FIELDS_MAX = 200;
+const customKey = z.string().regex(CUSTOM_KEY_PATTERN, 'Bad custom field key');
 const epochMs = z.number().int().min(0).max(8.64e15);
 
 export const leadRecord = defineRecordType({
@@ -131,12 +135,16 @@ export const leadRecord = defineRecordType({
     consentSms: consent,
     consentCalls: consent,
     doNotContact: { schema: z.boolean(), default: false },
-    /** Custom field key → value. One field: concurrent edits of two custom fields are LWW as a whole. */
+    /**
+     * Custom field key → value. Stored one doc key per custom field (`cf:<key>`), so concurrent
+     * edits of two custom fields merge; docs written before hold one `custom` object, still read.
+     */
     custom: {
       schema: z
-        .record(z.string().regex(CUSTOM_KEY_PATTERN, 'Bad custom field key'), CustomValue)
-        .refine((o) => Object.keys(o).length <= 200, 'At most 200 custom fields'),
+        .record(customKey, CustomValue)
+        .refine((o) => Object.keys(o).length <= CUSTOM_FIELDS_MAX, 'At most 200 custom fields'),
       default: {},
+      perKey: { prefix: CUSTOM_FIELD_PREFIX, key: customKey, value: CustomValue },
     },
     /** Set once when the lead is created (ms since epoch); 0 for leads older than the field. */
     createdAt: { schema: epochMs, default: 0 },

@@ -2,17 +2,21 @@
 import type * as Y from 'yjs';
 import { migrateRaw, type FieldValues, type RawRecord, type RecordType } from './define.ts';
 import { readRaw, readSchemaVersion } from './doc-shape.ts';
+import { foldPerKey } from './keyed-fields.ts';
 import { leadRecord, type LeadFields } from './lead.ts';
 import { writeRawDiff } from './record-doc.ts';
 import { projectRaw, type Projection } from './validate.ts';
 
-/** The doc's raw values brought to `type.version` in memory (the doc is not changed). */
+/**
+ * The doc's raw values brought to `type.version` in memory (the doc is not changed), with per-key
+ * fields' entries folded into their field (`cf:tier` → `custom.tier`: keyed-fields.ts).
+ */
 export function readCurrentRaw(
   type: RecordType,
   doc: Y.Doc,
 ): { raw: RawRecord; fromVersion: number } {
   const fromVersion = readSchemaVersion(doc);
-  return { raw: migrateRaw(type, readRaw(doc), fromVersion), fromVersion };
+  return { raw: foldPerKey(type, migrateRaw(type, readRaw(doc), fromVersion)), fromVersion };
 }
 
 /**

@@ -7,13 +7,21 @@
 import * as Y from 'yjs';
 import type { RawRecord, RecordType } from './define.ts';
 import { docName, parseDocName } from './doc-name.ts';
-import { fieldsOf, metaOf, notesOf, readSchemaVersion, SCHEMA_VERSION_KEY } from './doc-shape.ts';
+import {
+  fieldsOf,
+  metaOf,
+  notesOf,
+  readRaw,
+  readSchemaVersion,
+  SCHEMA_VERSION_KEY,
+} from './doc-shape.ts';
+import { perKeyWrites } from './keyed-fields.ts';
 import { RecordError } from './record-error.ts';
 import { jsonEqual } from './values.ts';
 
 const MAX_CLIENT_ID = 0xffff_ffff;
 
-function assertClientId(clientId: number): void {
+export function assertClientId(clientId: number): void {
   if (!Number.isInteger(clientId) || clientId < 0 || clientId > MAX_CLIENT_ID) {
     throw new RecordError('invalid_client_id', `not a 32-bit Yjs client id: ${clientId}`);
   }
@@ -82,7 +90,10 @@ export function createRecordDoc(
   return { doc, update: update! };
 }
 
-function assertWritableChanges(type: RecordType, changes: Readonly<Record<string, unknown>>): void {
+export function assertWritableChanges(
+  type: RecordType,
+  changes: Readonly<Record<string, unknown>>,
+): void {
   for (const [key, value] of Object.entries(changes)) {
     if (!Object.hasOwn(type.fields, key)) {
       throw new RecordError('unknown_field', `${type.name} has no field ${key}`);
@@ -112,9 +123,14 @@ export function applyFieldChanges(
   if (version > type.version) throw new RecordError('newer_doc', `${doc.guid} is at v${version}`);
   assertWritableChanges(type, changes);
   const map = fieldsOf(doc);
-  const changed = Object.entries(changes).filter(
-    ([key, value]) => value !== undefined && !(map.has(key) && jsonEqual(map.get(key), value)),
-  );
+  const changed: [string, unknown][] = [];
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    if (type.fields[key]!.perKey) {
+      // Only the entries that differ are set: other entries merge with concurrent edits.
+      changed.push(...Object.entries(perKeyWrites(type, readRaw(doc), key, value)));
+    } else if (!(map.has(key) && jsonEqual(map.get(key), value))) changed.push([key, value]);
+  }
   if (changed.length === 0) return null;
   return writeAs(doc, clientId, () => {
     for (const [key, value] of changed) map.set(key, cloneValue(value));

@@ -3,9 +3,11 @@
  * already at the current schema version), which values may stand. Invalid values go back to the
  * previous valid value (or the field's default), writes to fields the author may not write go back to the
  * previous value, unknown keys are removed, and notes beyond the limit or written without
- * permission go back to the previous notes.
+ * permission go back to the previous notes. An entry of a per-key field (`cf:<key>` of the lead's
+ * `custom`) is judged on its own: its key and value, and the author's right to write the field.
  */
 import { NOTES_FIELD, type RawRecord, type RecordType } from '../records/define.ts';
+import { foldPerKey, perKeyEntryIssue, perKeyFieldOf } from '../records/keyed-fields.ts';
 import { checkFieldValue } from '../records/validate.ts';
 import { jsonEqual } from '../records/values.ts';
 
@@ -39,11 +41,38 @@ export function decideFinalValues(
       Object.hasOwn(before.fields, key) && checkFieldValue(type, key, before.fields[key]) === null;
     fields[key] = valid ? before.fields[key] : type.fields[key]!.default;
   };
+  const changedEntries: string[] = [];
   for (const key of keys) {
     const hasAfter = Object.hasOwn(after.fields, key);
     const value = after.fields[key];
     const changed =
       hasAfter !== Object.hasOwn(before.fields, key) || !jsonEqual(value, before.fields[key]);
+    const entry = Object.hasOwn(type.fields, key) ? null : perKeyFieldOf(type, key);
+    if (entry) {
+      const issue = () => perKeyEntryIssue(entry.def, entry.key, value);
+      // A previous entry that was valid goes back; otherwise the entry is cleared (`null`).
+      const restoreEntry = () => {
+        const prev = before.fields[key];
+        const ok =
+          Object.hasOwn(before.fields, key) && !perKeyEntryIssue(entry.def, entry.key, prev);
+        fields[key] = ok ? prev : null;
+      };
+      if (changed && !canWrite(entry.field)) {
+        reasons.push({
+          field: key,
+          code: 'forbidden_field',
+          message: `You may not change ${entry.field}`,
+        });
+        restoreEntry();
+      } else if (hasAfter && value !== null && issue()) {
+        reasons.push({ field: key, code: 'invalid_value', message: issue()! });
+        restoreEntry();
+      } else if (hasAfter) {
+        fields[key] = value;
+        if (changed) changedEntries.push(key);
+      }
+      continue;
+    }
     if (!Object.hasOwn(type.fields, key)) {
       if (hasAfter)
         reasons.push({
@@ -66,6 +95,16 @@ export function decideFinalValues(
       continue;
     }
     fields[key] = value;
+  }
+  // The entries together must still make a valid field (e.g. at most 200 custom fields).
+  for (const key of changedEntries) {
+    const entry = perKeyFieldOf(type, key)!;
+    const folded = foldPerKey(type, { fields, notes: '' }).fields[entry.field];
+    const issue = checkFieldValue(type, entry.field, folded ?? type.fields[entry.field]!.default);
+    if (!issue) continue;
+    reasons.push({ field: key, code: 'invalid_value', message: issue.message });
+    const prev = before.fields[key];
+    fields[key] = Object.hasOwn(before.fields, key) ? prev : null;
   }
   let notes = after.notes;
   if (after.notes !== before.notes && !canWrite(NOTES_FIELD)) {

@@ -24,6 +24,7 @@ export { defineRecordType, migrateRaw, NOTES_FIELD } from '../records/define.ts'
 export type {
   FieldDef,
   FieldDefs,
+  PerKeyDef,
   FieldValues,
   Migration,
   RawRecord,
@@ -32,6 +33,7 @@ export type {
 export { LEAD_FIELD_NAMES, leadRecord } from '../records/lead.ts';
 export type { LeadFieldName, LeadFields } from '../records/lead.ts';
 export { projectLead, projectRecord, readCurrentRaw, upcast } from '../records/project.ts';
+export { foldPerKey, perKeyFieldOf, perKeyWrites } from '../records/keyed-fields.ts';
 export {
   applyFieldChanges,
   createRecordDoc,

@@ -2,13 +2,13 @@
  * The sync server's inbox REST endpoints the command outbox calls (apps/sync-server/src/inbox/).
  * Every command carries its `commandId`, so a resend after a crash is a no-op on the server.
  * Answers are read loosely: what the server changed reaches the engine as facts through the sync
- * stream, so only `queue/next`'s claimed item id, the inbox settings, a started conversation, the
- * team view and the channels one can start a conversation on (Twilio numbers, mailboxes) are read
- * here. HTTP errors
+ * stream, so only `queue/next`'s claimed item id, the inbox settings, my notification
+ * preferences, a started conversation, the team view and the channels one can start a conversation
+ * on (Twilio numbers, mailboxes) are read here. HTTP errors
  * map to engine codes like `server-api.ts` (the server's code kept as `serverCode`); a network
  * failure or timeout is `server_unreachable`.
  */
-import { ErrorBody, InboxSettings } from '@sdr/schema';
+import { ErrorBody, InboxSettings, NotificationPrefs } from '@sdr/schema';
 import { z } from 'zod';
 import { EngineFailure } from '../errors.ts';
 import { engineCodeFor } from '../server-api.ts';
@@ -109,8 +109,25 @@ export function createInboxApi(opts: { baseUrl: string; fetch?: Fetch; timeoutMs
     settings: async (token: string): Promise<StoredSettings> =>
       storedSettings(await call('GET', `/inbox/settings`, token)),
     /** Managers/admins: replaces the settings; a 400 carries zod issues by path. */
-    saveSettings: async (token: string, settings: InboxSettings): Promise<StoredSettings> =>
-      storedSettings(await call('PUT', `/inbox/settings`, token, settings)),
+    saveSettings: async (
+      token: string,
+      settings: InboxSettings,
+      commandId: string,
+    ): Promise<StoredSettings> =>
+      storedSettings(
+        await call('PUT', `/inbox/settings?commandId=${id(commandId)}`, token, settings),
+      ),
+    /** My notification preferences (the same on every device). */
+    notificationPrefs: async (token: string): Promise<StoredPrefs> =>
+      storedPrefs(await call('GET', `/me/notification-preferences`, token)),
+    saveNotificationPrefs: async (
+      token: string,
+      prefs: NotificationPrefs,
+      commandId: string,
+    ): Promise<StoredPrefs> =>
+      storedPrefs(
+        await call('PUT', `/me/notification-preferences?commandId=${id(commandId)}`, token, prefs),
+      ),
     /** Starts (or finds) a conversation with a lead; the server's conversation row. */
     startConversation: async (
       token: string,
@@ -167,6 +184,21 @@ function storedSettings(r: unknown): StoredSettings {
     updatedAt: typeof body.updatedAt === 'number' ? body.updatedAt : null,
     updatedBy: typeof body.updatedBy === 'string' ? body.updatedBy : null,
   };
+}
+
+/** `GET/PUT /me/notification-preferences` answers. */
+const StoredPrefs = z.object({ prefs: NotificationPrefs, updatedAt: z.number().nullable() });
+export type StoredPrefs = z.infer<typeof StoredPrefs>;
+
+function storedPrefs(r: unknown): StoredPrefs {
+  const parsed = StoredPrefs.safeParse(r);
+  if (!parsed.success) {
+    throw new EngineFailure(
+      'server_error',
+      'The sync server sent unreadable notification settings',
+    );
+  }
+  return parsed.data;
 }
 
 const UploadedFile = z.object({

@@ -35,12 +35,12 @@ export function createInboxHandlers(inbox: Inbox): InboxHandlers {
     'queue:reorder': async ({ itemIds }) => inbox.reorder(itemIds),
     'queue:team': () => inbox.teamView(),
     'inbox:settings': () => inbox.settings(),
-    'inbox:saveSettings': (settings) => inbox.saveSettings(settings),
+    'inbox:saveSettings': async (settings) => inbox.saveSettings(settings),
     'inbox:channels': () => inbox.channels(),
     'inbox:startConversation': (input) => inbox.startConversation(input),
     'notifications:list': async ({ limit }) => inbox.notifications(limit),
     'notifications:markRead': async ({ ids }) => inbox.markNotificationsRead(ids),
-    'notifications:getPrefs': async () => inbox.prefs(),
+    'notifications:getPrefs': () => inbox.loadPrefs(),
     'notifications:setPrefs': async (prefs) => inbox.setPrefs(prefs),
   };
 }

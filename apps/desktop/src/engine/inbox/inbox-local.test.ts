@@ -97,7 +97,7 @@ describe('inbox (local, offline)', () => {
     for (const c of closers.splice(0)) c();
   });
 
-  function open(dir = tempDir()) {
+  function open(dir = tempDir(), popups?: string[]) {
     const { db, close } = openDb(dir);
     const sqlite = (db as unknown as { $client: Database.Database }).$client;
     const facts = new FactStore(sqlite);
@@ -112,6 +112,9 @@ describe('inbox (local, offline)', () => {
       authed: () => Promise.reject(new Error('offline')),
       workspace: { readable: () => WS, editable: () => WS },
       emit: (event, payload) => events.push({ event, payload }),
+      ...(popups
+        ? { notify: (title: string, body: string) => popups.push(`${title}: ${body}`) }
+        : {}),
       log: testLog,
       now: () => NOW,
     });
@@ -119,7 +122,13 @@ describe('inbox (local, offline)', () => {
       inbox.close();
       close();
     });
-    return { inbox, put, events, dir, close };
+    const live = (entity: string, row: Record<string, unknown>) => {
+      const applied = facts.apply(WS, entity, String(row.id), row);
+      if (!applied || 'error' in applied)
+        throw new Error(`not applied: ${entity} ${String(row.id)}`);
+      inbox.onFacts(WS, [applied], true);
+    };
+    return { inbox, put, live, events, dir, close };
   }
 
   it('filters, searches and counts from the local copies', () => {
@@ -333,5 +342,50 @@ describe('inbox (local, offline)', () => {
     expect(inbox.notifications(50).items).toEqual([]);
     expect(inbox.conversations({ view: 'all', limit: 10, offset: 0 }).total).toBe(0);
     expect(inbox.commands()).toEqual([]);
+  });
+
+  it('a new notification pops up once; a due task pops up from the local reminder only, as the preferences say', () => {
+    const popups: string[] = [];
+    const { inbox, live, events } = open(tempDir(), popups);
+    inbox.follow(signedIn(ME));
+    const note = (id: string, category: string) => ({
+      id,
+      userId: ME,
+      category,
+      title: category === 'task' ? 'Task due' : 'New reply',
+      body: `body ${id}`,
+      conversationId: null,
+      leadId: null,
+      queueItemId: null,
+      readAt: null,
+      workspaceId: WS,
+      createdAt: NOW,
+      updatedAt: NOW,
+      seq: 1,
+    });
+    live('notification', note('n1', 'reply'));
+    live('notification', note('n1', 'reply'));
+    live('notification', note('n2', 'task'));
+    expect(popups).toEqual(['New reply: body n1']);
+    expect(
+      events
+        .filter((e) => e.event === 'notifications:new')
+        .map(
+          (e) => (e.payload as { notification: { id: string }; shown: boolean }).notification.id,
+        ),
+    ).toEqual(['n1', 'n2']);
+    expect(inbox.notifications(50).unread).toBe(2);
+
+    // The local reminder asks the preferences: task popups on, then do-not-disturb.
+    const prefs = inbox.prefs();
+    inbox.setPrefs({
+      ...prefs,
+      categories: { ...prefs.categories, task: { ...prefs.categories.task, os: true } },
+    });
+    expect(inbox.allowsOsNotification('task')).toBe(true);
+    inbox.setPrefs({ ...inbox.prefs(), doNotDisturbUntil: NOW + 60_000 });
+    expect(inbox.allowsOsNotification('task')).toBe(false);
+    inbox.follow({ status: 'signed-out' });
+    expect(inbox.allowsOsNotification('task')).toBe(true);
   });
 });

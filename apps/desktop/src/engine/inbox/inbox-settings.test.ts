@@ -3,9 +3,11 @@
  * `startServer` on PGlite, the fake Twilio as its own process so `PUT /integrations/twilio` can
  * verify credentials): inbox settings read and saved through `PUT /api/v1/inbox/settings`
  * (validation issues by path, SDRs refused, templates reaching an SDR's composer list), read from
- * the cache and refused to save while offline; the channels a conversation can be started on
+ * the cache offline and saved offline through the command outbox (pending, then sent; a refusal
+ * kept as failed with its reason); the channels a conversation can be started on
  * (Twilio numbers, my mailboxes; cached offline); starting a conversation from a lead (stored
- * locally at once, the same SMS conversation again, refused offline); the team view from the
+ * locally at once, the same SMS conversation again, refused offline; from a chosen number, and a
+ * reply from another one, a foreign number refused); the team view from the
  * server with capacity, and computed locally offline.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,7 +111,17 @@ describe('engine inbox settings, starting conversations and the team view (real 
     draft.templates = [
       { id: 'welcome', name: 'Welcome', body: 'Hi {{lead.firstName}}!', channel: 'sms' },
     ];
-    const saved = await call<InboxSettingsDto>(w.engine, 'inbox:saveSettings', draft);
+    const queued = await call<InboxSettingsDto>(w.engine, 'inbox:saveSettings', draft);
+    expect(queued.save?.state).toBe('pending');
+    expect(queued.settings).toEqual(draft);
+    // Sent at once while online; then the settings are the server's, stamped.
+    const saved = await waitFor(
+      async () => {
+        const dto = await call<InboxSettingsDto>(w.engine, 'inbox:settings');
+        return dto.save === null && dto.updatedBy !== null ? dto : null;
+      },
+      { what: 'the save confirmed by the server' },
+    );
     expect(saved.source).toBe('server');
     expect(saved.updatedBy).toBe(w.admin.me.user.id);
     expect(saved.updatedAt).toBeGreaterThan(0);
@@ -163,23 +175,84 @@ describe('engine inbox settings, starting conversations and the team view (real 
     expect(templates.workspace.map((t) => t.name)).toEqual(['Welcome']);
     expect((await refused(w.sdr.engine, 'inbox:saveSettings', draft)).code).toBe('forbidden');
 
-    // Offline: the cached copy is read; saving says why it cannot.
+    // Offline: the cached copy is read; a save is kept here, shown as pending, sent when online.
     w.proxy.cut();
     await waitOffline(w.engine);
     const cached = await call<InboxSettingsDto>(w.engine, 'inbox:settings');
     expect(cached.source).toBe('cache');
     expect(cached.settings).toEqual(draft);
     expect(cached.updatedBy).toBe(w.admin.me.user.id);
-    const offline = await refused(w.engine, 'inbox:saveSettings', draft);
-    expect(offline.code).toBe('server_unreachable');
-    expect(offline.message).toMatch(/back online/);
+    expect(cached.save).toBeNull();
+    const offlineDraft = structuredClone(draft);
+    offlineDraft.sla.warnBeforeMinutes = 12;
+    const kept = await call<InboxSettingsDto>(w.engine, 'inbox:saveSettings', offlineDraft);
+    expect(kept.save).toMatchObject({ state: 'pending', error: null });
+    expect(kept.settings.sla.warnBeforeMinutes).toBe(12);
+    expect(
+      (await call<InboxSettingsDto>(w.engine, 'inbox:settings')).settings.sla.warnBeforeMinutes,
+    ).toBe(12);
+    const warnOnServer = async () =>
+      (
+        await w.rest<{ settings: { sla: { warnBeforeMinutes: number } } }>(
+          'GET',
+          '/api/v1/inbox/settings',
+        )
+      ).body.settings.sla.warnBeforeMinutes;
+    expect(await warnOnServer()).toBe(5);
+    // Field validation still answers at once, offline too.
+    expect((await refused(w.engine, 'inbox:saveSettings', bad)).code).toBe('invalid_input');
     w.proxy.heal();
     await waitOnline(w.engine);
-    // Back online: read from the server again (once the inbox has heard the socket is back).
-    await waitFor(
-      async () => (await call<InboxSettingsDto>(w.engine, 'inbox:settings')).source === 'server',
-      { what: 'settings read from the server again' },
+    await waitFor(async () => (await warnOnServer()) === 12, {
+      what: 'the queued save on the server',
+    });
+    const sent = await waitFor(
+      async () => {
+        const dto = await call<InboxSettingsDto>(w.engine, 'inbox:settings');
+        return dto.save === null && dto.source === 'server' ? dto : null;
+      },
+      { what: 'the save confirmed' },
     );
+    expect(sent.settings.sla.warnBeforeMinutes).toBe(12);
+  }, 120_000);
+
+  it('a queued settings save the server refuses shows as failed with its reason', async () => {
+    const w = await workspace('inbox-settings-refused');
+    const other = await addMember(server, w.engine, 'admin', 'inbox-settings-refused-admin');
+    engines.push(other.engine);
+    const otherRest = await restClient(server.url, other.email, other.password);
+    const before = await call<InboxSettingsDto>(w.engine, 'inbox:settings');
+
+    w.proxy.cut();
+    await waitOffline(w.engine);
+    const draft = structuredClone(before.settings);
+    draft.sla.warnBeforeMinutes = 3;
+    const queued = await call<InboxSettingsDto>(w.engine, 'inbox:saveSettings', draft);
+    expect(queued.save?.state).toBe('pending');
+    // Meanwhile another admin makes this one an SDR: the server refuses the save when it arrives.
+    expect(
+      (await otherRest('PATCH', `/api/v1/members/${w.admin.me.user.id}`, { role: 'sdr' })).status,
+    ).toBe(200);
+    const events = recordEvents(w.engine);
+    w.proxy.heal();
+    const failed = await waitFor(
+      async () => {
+        const r = await w.engine.dispatch('inbox:settings', {});
+        const dto = r.ok ? (r.data as InboxSettingsDto) : null;
+        return dto?.save?.state === 'failed' ? dto : null;
+      },
+      { what: 'the save refused', timeoutMs: 20_000 },
+    );
+    expect(failed.save!.error).toMatch(/managers and admins/i);
+    // What shows is the server's copy, not the refused draft.
+    expect(failed.settings.sla.warnBeforeMinutes).toBe(before.settings.sla.warnBeforeMinutes);
+    expect(
+      events.some(
+        (e) =>
+          e.event === 'inbox:commandFailed' &&
+          (e.payload as { kind: string }).kind === 'saveSettings',
+      ),
+    ).toBe(true);
   }, 120_000);
 
   it('starts a conversation from a lead on a configured channel, stored at once; refused offline', async () => {
@@ -268,6 +341,62 @@ describe('engine inbox settings, starting conversations and the team view (real 
     });
     w.proxy.heal();
     await waitOnline(w.engine);
+  }, 120_000);
+
+  it('starts and replies from a chosen number; a number not ours fails the message with the reason', async () => {
+    const w = await workspace('inbox-from');
+    const OUR2 = '+442079461002';
+    const account = await fake.newAccount();
+    expect(
+      (
+        await w.rest('PUT', '/api/v1/integrations/twilio', {
+          ...account,
+          phoneNumbers: [OUR, OUR2],
+        })
+      ).status,
+    ).toBe(200);
+    const lead = await call<LeadDto>(w.engine, 'leads:create', {
+      fields: { firstName: 'Fritz', lastName: 'From', phone: '+44 20 7946 1888' },
+    });
+    await waitOnline(w.engine);
+    const conv = await call<ConversationDto>(w.engine, 'inbox:startConversation', {
+      leadId: lead.id,
+      channel: 'sms',
+      from: OUR2,
+    });
+    expect(conv.ourAddress).toBe(OUR2);
+
+    // A reply from the other number: waiting with it, then stored by the server with it.
+    const { messageId } = await call<{ messageId: string }>(w.engine, 'inbox:send', {
+      conversationId: conv.id,
+      body: 'From the first number',
+      from: OUR,
+    });
+    const stored = await waitFor(
+      async () => {
+        const t = await call<ThreadDto>(w.engine, 'inbox:thread', { conversationId: conv.id });
+        const m = t.messages.find((x) => x.id === messageId);
+        return m && m.local === null ? m : null;
+      },
+      { what: 'the reply stored by the server', timeoutMs: 20_000 },
+    );
+    expect(stored.fromAddress).toBe(OUR);
+
+    const bad = await call<{ messageId: string }>(w.engine, 'inbox:send', {
+      conversationId: conv.id,
+      body: 'From a stranger',
+      from: '+15550001111',
+    });
+    const failed = await waitFor(
+      async () => {
+        const t = await call<ThreadDto>(w.engine, 'inbox:thread', { conversationId: conv.id });
+        const m = t.messages.find((x) => x.id === bad.messageId);
+        return m?.local === 'failed' ? m : null;
+      },
+      { what: 'the refused message', timeoutMs: 20_000 },
+    );
+    expect(failed.localError).toMatch(/not one of the workspace's SMS numbers/);
+    expect(failed.fromAddress).toBe('+15550001111');
   }, 120_000);
 
   it('the team view comes from the server when online (capacity, claimed) and is computed locally offline', async () => {

@@ -15,14 +15,19 @@
  *   server's reason, `inbox:commandFailed` is emitted, and the next command goes. A transient
  *   failure (unreachable, 5xx, rate limited) stops the pass; it is retried with backoff.
  * - **Notifications**: a NEW notification row for me arriving live (`onFacts(…, live=true)`)
- *   is weighed with `shouldNotify` against my preferences (engine-local setting) and raised as an
+ *   is weighed with `shouldNotify` against my preferences and raised as an
  *   OS notification (the `notify` hook: Electron main) and a `notifications:new` event (the web
  *   shell's renderer shows it with the Web Notifications API, or a toast).
  * - **Presence** (`presence.ts`): `inbox:view` names the conversation on screen; while online the
  *   engine joins its awareness room on the server and emits `inbox:presence` (who else views it).
  * - **Settings**: the workspace's inbox settings (templates, queue weights) are fetched when
- *   online and cached; managers save them through the server (online only). Personal snippets
- *   and notification preferences are engine-local.
+ *   online and cached. A manager's save is a `saveSettings` command like any other (offline
+ *   too): the settings show it at once as pending, a refusal as failed with the reason.
+ * - **Notification preferences** are the server's, per user (`/me/notification-preferences`),
+ *   so they follow me to my other devices: read when the socket comes online, with the settings'
+ *   periodic read and when Settings → Notifications opens (at most every few seconds); a change
+ *   here is applied to the local copy at once and sent as a `setPrefs` command. A server copy
+ *   does not replace the local one while such a command waits. Personal snippets stay local.
  * - **Attachments**: `inbox:send` names files staged in the engine's file store (web shell
  *   `POST /files`); the command keeps them (`files` in its payload) and the thread shows them as
  *   `local:<id>` while waiting. When the sender reaches the command (online, in order) it first
@@ -171,6 +176,9 @@ export class Inbox {
   private retryMs = 0;
   private settingsTimer: NodeJS.Timeout | null = null;
   private settingsFetchedAt = 0;
+  private prefsFetchedAt = 0;
+  /** Bumped by every change of my preferences made or sent here (a read started before is stale). */
+  private prefsVersion = 0;
   private changed = { ids: new Set<string>() as Set<string> | null, queue: false, notes: false };
   private changedTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -210,6 +218,7 @@ export class Inbox {
     }
     if (before?.workspaceId !== next?.workspaceId || before?.userId !== next?.userId) {
       this.settingsFetchedAt = 0;
+      this.prefsFetchedAt = 0;
       this.changedLocally(null, true, true);
       this.kick();
     }
@@ -224,6 +233,7 @@ export class Inbox {
     this.o.presence?.setOnline(online);
     if (online && !was) {
       this.retryMs = 0;
+      this.prefsFetchedAt = 0; // changed on another device while this one was away
       this.kick();
       void this.fetchSettings();
     }
@@ -548,8 +558,11 @@ export class Inbox {
 
   inboxSettings(): InboxSettings {
     const ws = this.account?.workspaceId;
-    const cached = ws ? InboxSettings.safeParse(this.o.store.getSetting(SETTINGS_KEY(ws))) : null;
-    return cached?.success ? cached.data : DEFAULT_INBOX_SETTINGS;
+    if (!ws) return DEFAULT_INBOX_SETTINGS;
+    const save = this.lastSettingsSave(ws);
+    if (save?.state === 'pending') return save.settings;
+    const cached = InboxSettings.safeParse(this.o.store.getSetting(SETTINGS_KEY(ws)));
+    return cached.success ? cached.data : DEFAULT_INBOX_SETTINGS;
   }
 
   /** Workspace templates (fresh from the server when online, at most every few seconds). */
@@ -568,20 +581,23 @@ export class Inbox {
     return this.settingsDto(fresh ? 'server' : 'cache');
   }
 
-  /** Managers/admins: saves them on the server (online only), then caches what it stored. */
-  async saveSettings(settings: InboxSettings): Promise<InboxSettingsDto> {
+  /**
+   * Managers/admins: queues the settings as a `saveSettings` command (shown at once as pending;
+   * sent when online; a failed earlier save is replaced).
+   */
+  saveSettings(settings: InboxSettings): InboxSettingsDto {
     const me = this.me();
     const ws = this.o.workspace.editable();
     if (!isManager(me.role)) {
       throw new EngineFailure('forbidden', 'Only managers and admins change the inbox settings');
     }
-    const stored = await this.onlineOnly(
-      'Inbox settings are saved on the server, which cannot be reached now. Try again when the app is back online.',
-      (token) => this.o.api.saveSettings(token, settings),
-    );
-    this.settingsFetchedAt = this.o.now();
-    if (ws === this.account?.workspaceId) this.cacheSettings(ws, stored);
-    return this.settingsDto('server');
+    for (const c of this.o.store.commands(ws)) {
+      if (c.kind === 'saveSettings' && c.state === 'failed') this.o.store.removeCommand(c.id);
+    }
+    this.enqueue(ws, 'saveSettings', { settings }, [], true);
+    const dto = this.settingsDto(this.online ? 'server' : 'cache');
+    this.o.emit('inbox:settingsChanged', dto);
+    return dto;
   }
 
   /**
@@ -627,14 +643,16 @@ export class Inbox {
   }
 
   /**
-   * Starts (or finds) a conversation with a lead on a channel, assigned to me. Online only: the
-   * server picks our address and may return an existing conversation, so there is nothing to
+   * Starts (or finds) a conversation with a lead on a channel, assigned to me, from our address
+   * `from` (one of `channels()`; absent: the server's default). Online only: the server checks or
+   * picks our address and may return an existing conversation, so there is nothing to
    * show before it answers. The answer is stored locally at once (the sync stream's fact follows).
    */
   async startConversation(input: {
     leadId: string;
     channel: StartableChannel;
     subject?: string | undefined;
+    from?: string | undefined;
   }): Promise<ConversationDto> {
     const me = this.me();
     const ws = this.o.workspace.editable();
@@ -644,6 +662,7 @@ export class Inbox {
         this.o.api.startConversation(token, input.leadId, {
           channel: input.channel,
           ...(input.subject ? { subject: input.subject } : {}),
+          ...(input.from ? { ourAddress: input.from } : {}),
           commandId: newId(),
         }),
     );
@@ -665,16 +684,65 @@ export class Inbox {
     return snippets;
   }
 
+  /** My notification preferences as this device has them (the local copy). */
   prefs(): NotificationPrefs {
     const me = this.me();
     const p = NotificationPrefs.safeParse(this.o.store.getSetting(PREFS_KEY(me.userId)) ?? {});
     return p.success ? p.data : NotificationPrefs.parse({});
   }
 
+  /** Whether my preferences allow an OS notification of this category now (yes when signed out). */
+  allowsOsNotification(category: NotificationRow['category']): boolean {
+    if (!this.account) return true;
+    return shouldNotify(category, this.prefs(), this.o.now()).os;
+  }
+
+  /** `notifications:getPrefs`: read from the server first when online (at most every few s). */
+  async loadPrefs(): Promise<NotificationPrefs> {
+    this.me();
+    if (this.online && this.o.now() - this.prefsFetchedAt >= REFRESH_MS) await this.refreshPrefs();
+    return this.prefs();
+  }
+
+  /** Applies them here at once and queues them for the server (`setPrefs`). */
   setPrefs(prefs: NotificationPrefs): NotificationPrefs {
     const me = this.me();
-    this.o.store.setSetting(PREFS_KEY(me.userId), prefs);
+    const ws = this.o.workspace.editable();
+    this.prefsVersion += 1;
+    this.o.store.tx(() => this.o.store.setSetting(PREFS_KEY(me.userId), prefs));
+    this.enqueue(ws, 'setPrefs', { prefs }, []);
     return prefs;
+  }
+
+  /**
+   * Reads my preferences from the server into the local copy (unless a change made here still
+   * waits to be sent: it is newer); `notifications:prefsChanged` when they differ.
+   */
+  private async refreshPrefs(): Promise<void> {
+    const me = this.account;
+    if (!me || !this.online || this.closed) return;
+    const waiting = () =>
+      this.o.store
+        .commands(me.workspaceId)
+        .some((c) => c.kind === 'setPrefs' && c.state === 'pending');
+    if (waiting()) return;
+    const version = this.prefsVersion;
+    try {
+      const stored = await this.o.authed((token) => this.o.api.notificationPrefs(token));
+      this.prefsFetchedAt = this.o.now();
+      if (this.closed || this.account?.userId !== me.userId) return;
+      // Changed or sent here meanwhile: what was read may be older.
+      if (version === this.prefsVersion && !waiting()) this.cachePrefs(me.userId, stored.prefs);
+    } catch (err) {
+      this.o.log.info('notification preferences not fetched', { error: String(err) });
+    }
+  }
+
+  private cachePrefs(userId: string, prefs: NotificationPrefs): void {
+    const before = JSON.stringify(this.o.store.getSetting(PREFS_KEY(userId)) ?? null);
+    if (before === JSON.stringify(prefs)) return;
+    this.o.store.setSetting(PREFS_KEY(userId), prefs);
+    if (userId === this.account?.userId) this.o.emit('notifications:prefsChanged', prefs);
   }
 
   // ---- commands ----------------------------------------------------------------------------
@@ -729,6 +797,7 @@ export class Inbox {
       ...(input.callDurationS !== undefined ? { callDurationS: input.callDurationS } : {}),
       ...(input.callOutcome !== undefined ? { callOutcome: input.callOutcome } : {}),
       ...(files.length > 0 ? { files } : {}),
+      ...(input.from !== undefined && input.kind === 'message' ? { from: input.from } : {}),
     };
     const commandId = this.enqueue(ws, 'send', payload, [conv.id]);
     return { commandId, messageId };
@@ -906,6 +975,7 @@ export class Inbox {
         this.o.store.removeCommand(c.id);
         this.retryMs = 0;
         this.changedAfter(c);
+        this.settledLocally(c);
       } catch (err) {
         if (this.closed) return;
         const code = err instanceof EngineFailure ? err.code : 'internal';
@@ -922,6 +992,7 @@ export class Inbox {
             });
           }
           this.changedAfter(c);
+          this.settledLocally(c);
           continue;
         }
         this.o.store.retried(c.id, message);
@@ -931,6 +1002,18 @@ export class Inbox {
       } finally {
         this.inFlight = null;
       }
+    }
+  }
+
+  /** A settings or preferences command left the outbox (sent or refused): show what is true. */
+  private settledLocally(c: CommandRow): void {
+    if (this.closed || c.workspaceId !== this.account?.workspaceId) return;
+    if (c.kind === 'saveSettings') {
+      this.o.emit('inbox:settingsChanged', this.settingsDto('server'));
+    } else if (c.kind === 'setPrefs' && this.o.store.command(c.id)?.state === 'failed') {
+      // Refused: the server's copy is what holds; read it back.
+      this.prefsFetchedAt = 0;
+      void this.refreshPrefs();
     }
   }
 
@@ -1073,6 +1156,26 @@ export class Inbox {
           commandId,
         });
         return;
+      case 'saveSettings': {
+        const stored = await api.saveSettings(token, InboxSettings.parse(p.settings), commandId);
+        this.settingsFetchedAt = this.o.now();
+        if (c.workspaceId === this.account?.workspaceId) this.cacheSettings(c.workspaceId, stored);
+        return;
+      }
+      case 'setPrefs': {
+        const stored = await api.saveNotificationPrefs(
+          token,
+          NotificationPrefs.parse(p.prefs),
+          commandId,
+        );
+        this.prefsVersion += 1;
+        const me = this.account;
+        const newer = this.o.store
+          .commands(c.workspaceId)
+          .some((x) => x.kind === 'setPrefs' && x.state === 'pending' && x.id !== c.id);
+        if (me && !newer) this.cachePrefs(me.userId, stored.prefs);
+        return;
+      }
       default:
         throw new EngineFailure('invalid_input', `Unknown inbox command ${c.kind}`);
     }
@@ -1085,6 +1188,7 @@ export class Inbox {
     if (this.settingsTimer) clearTimeout(this.settingsTimer);
     this.settingsTimer = setTimeout(() => void this.fetchSettings(), every);
     this.settingsTimer.unref?.();
+    if (this.o.now() - this.prefsFetchedAt >= 10_000) await this.refreshPrefs();
     if (this.o.now() - this.settingsFetchedAt < 10_000) return;
     await this.refreshSettings();
   }
@@ -1126,12 +1230,35 @@ export class Inbox {
     const meta = z
       .object({ updatedAt: z.number().nullable(), updatedBy: z.string().nullable() })
       .safeParse(this.o.store.getSetting(SETTINGS_META_KEY(ws)));
+    const save = this.lastSettingsSave(ws);
     return {
-      settings: cached.success ? cached.data : DEFAULT_INBOX_SETTINGS,
+      settings:
+        save?.state === 'pending'
+          ? save.settings
+          : cached.success
+            ? cached.data
+            : DEFAULT_INBOX_SETTINGS,
       updatedAt: meta.success ? meta.data.updatedAt : null,
       updatedBy: meta.success ? meta.data.updatedBy : null,
       source: cached.success ? source : 'defaults',
+      save: save ? { commandId: save.commandId, state: save.state, error: save.error } : null,
     };
+  }
+
+  /** My latest `saveSettings` command still in the outbox (pending, or failed with a reason). */
+  private lastSettingsSave(ws: string): {
+    commandId: string;
+    state: 'pending' | 'failed';
+    error: string | null;
+    settings: InboxSettings;
+  } | null {
+    const c = this.o.store
+      .commands(ws)
+      .filter((x) => x.kind === 'saveSettings')
+      .at(-1);
+    const settings = c ? InboxSettings.safeParse(c.payload.settings) : null;
+    if (!c || !settings?.success) return null;
+    return { commandId: c.id, state: c.state, error: c.error, settings: settings.data };
   }
 
   // ---- notifications -----------------------------------------------------------------------
@@ -1158,7 +1285,9 @@ export class Inbox {
     const decision = shouldNotify(n.category, this.prefs(), this.o.now());
     if (!decision.inApp && !decision.os) return;
     let shown = false;
-    if (decision.os && this.o.notify) {
+    // A due task's OS notification is the engine's own reminder (it fires on time offline too);
+    // the server's copy only adds it to the notification list, so one task never pops up twice.
+    if (decision.os && n.category !== 'task' && this.o.notify) {
       try {
         this.o.notify(n.title, n.body, {
           conversationId: n.conversationId,
@@ -1317,7 +1446,7 @@ function localMessage(c: CommandRow, conv: ConversationRow, userId: string): Mes
     direction: kind === 'message' ? 'out' : 'internal',
     kind,
     authorId: userId,
-    fromAddress: conv.ourAddress,
+    fromAddress: kind === 'message' ? txt(p.from) || conv.ourAddress : null,
     toAddress: conv.leadAddress,
     subject: (p.subject as string | undefined) ?? null,
     body: txt(p.body),

@@ -68,7 +68,6 @@ describe('presence: who else is viewing a conversation', () => {
     expect(lead.status).toBe(201);
     const conv = await rest<{ id: string }>('POST', `/api/v1/leads/${lead.body.id}/conversations`, {
       channel: 'sms',
-      ourAddress: '+442079460000',
     });
     expect(conv.status).toBeLessThan(300);
     const id = conv.body.id;

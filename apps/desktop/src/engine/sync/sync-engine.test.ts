@@ -304,6 +304,36 @@ describe('engine sync against the real server', () => {
     expect(list.total).toBe(0);
   });
 
+  it('a visibility policy change removes and restores leads in a connected SDR’s engine', async () => {
+    const a = track(await openSyncEngine(server.url));
+    const admin = await signUp(a, 'policy-admin');
+    const rest = await restClient(server.url, admin.email, admin.password);
+    const sdr = await addMember(server, a, 'sdr', 'policy-sdr');
+    track(sdr.engine);
+    await waitOnline(sdr.engine);
+    const theirs = await rest<RestLead>('POST', '/api/v1/leads', {
+      firstName: 'Theirs',
+      ownerId: admin.me.user.id,
+    });
+    await waitFor(() => getLead(sdr.engine, theirs.body.id), { what: 'visible under all' });
+    await rest('PATCH', `/api/v1/leads/${theirs.body.id}`, { company: 'Acme' });
+
+    // No reconnect: the open socket gets an evict, then the lead's full state back.
+    expect(
+      (await rest('PUT', '/api/v1/workspace/settings', { leadVisibility: 'own' })).status,
+    ).toBe(200);
+    await waitFor(async () => (await getLead(sdr.engine, theirs.body.id)) === null, {
+      what: 'forgotten under own',
+    });
+    expect(
+      (await rest('PUT', '/api/v1/workspace/settings', { leadVisibility: 'all' })).status,
+    ).toBe(200);
+    await waitFor(async () => (await getLead(sdr.engine, theirs.body.id))?.company === 'Acme', {
+      what: 'back whole under all',
+    });
+    expect(await getLead(sdr.engine, theirs.body.id)).toMatchObject({ firstName: 'Theirs' });
+  });
+
   it('initial sync of a few thousand leads reports progress and ends with every row', async () => {
     const a = track(await openSyncEngine(server.url));
     const admin = await signUp(a, 'bulk');

@@ -26,6 +26,8 @@ const viewRow = (o: Partial<SavedViewRow> = {}): SavedViewRow => ({
   filter: FILTER,
   columns: [{ field: 'firstName' }],
   sort: [],
+  search: '',
+  listId: null,
   pinned: false,
   deleted: false,
   updatedAt: 1_000,

@@ -42,6 +42,8 @@ function viewFromSql(r: SqlRow): SavedViewRow {
     filter: json(r.filter),
     columns: json(r.columns),
     sort: json(r.sort),
+    search: (r.search as string | null) ?? '',
+    listId: (r.list_id as string | null) ?? null,
     pinned: bool(r.pinned),
     ...meta(r),
   };
@@ -105,6 +107,8 @@ export function createWorkspaceDataStore(sqlite: Database.Database) {
         'filter',
         'columns',
         'sort',
+        'search',
+        'list_id',
         'pinned',
       ]),
     ),
@@ -196,6 +200,8 @@ export function createWorkspaceDataStore(sqlite: Database.Database) {
         JSON.stringify(v.filter),
         JSON.stringify(v.columns),
         JSON.stringify(v.sort),
+        v.search,
+        v.listId,
         v.pinned ? 1 : 0,
         ...metaParams(ws, v),
       );

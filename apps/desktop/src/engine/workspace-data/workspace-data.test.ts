@@ -144,13 +144,23 @@ describe('workspace data in the engine against the real server', () => {
     proxy.cut();
     await offline(a);
     const events = recordEvents(a);
-    const shared = await call<SavedViewDto>(a, 'views:save', view({ name: 'Team view' }));
+    // A view keeps a search and a list scope with its filter, columns and sort.
+    const shared = await call<SavedViewDto>(
+      a,
+      'views:save',
+      view({ name: 'Team view', search: 'pricing call', listId: 'list-q4' }),
+    );
     await call<SavedViewDto>(
       a,
       'views:save',
       view({ name: 'Only mine', scope: 'personal', pinned: true }),
     );
-    expect(shared).toMatchObject({ ownerId: admin.me.user.id, scope: 'shared' });
+    expect(shared).toMatchObject({
+      ownerId: admin.me.user.id,
+      scope: 'shared',
+      search: 'pricing call',
+      listId: 'list-q4',
+    });
     // Visible at once, offline, pinned first.
     expect(await viewNames(a)).toEqual(['Only mine', 'Team view']);
     await waitFor(() => events.some((e) => e.event === 'views:changed'), { what: 'views:changed' });
@@ -169,7 +179,7 @@ describe('workspace data in the engine against the real server', () => {
       what: 'views:changed on B',
     });
     const fromB = (await call<SavedViewDto[]>(b.engine, 'views:list'))[0];
-    expect(fromB).toEqual(shared);
+    expect(fromB).toEqual(shared); // search and list included, through the server
 
     // The server has both, and shows the personal one to its owner only.
     const restA = await restClient(server.url, admin.email, admin.password);

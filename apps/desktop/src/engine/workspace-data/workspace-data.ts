@@ -63,6 +63,8 @@ const viewDto = (v: SavedViewRow): SavedViewDto => ({
   filter: v.filter,
   columns: v.columns,
   sort: v.sort,
+  search: v.search,
+  listId: v.listId,
   pinned: v.pinned,
   updatedAt: v.updatedAt,
 });
@@ -218,6 +220,8 @@ export class WorkspaceData {
       filter: input.filter,
       columns: input.columns,
       sort: input.sort,
+      search: input.search,
+      listId: input.listId,
       pinned: input.pinned,
       deleted: false,
       updatedAt: this.clock(existing),

@@ -11,6 +11,9 @@
  * each file to the engine (web shell `POST /files`, `import/upload.ts`), which keeps it in its
  * file store; the message names them and the engine uploads them to the server before sending
  * (offline: once back online). At most 10 files of 20 MB each.
+ *
+ * "From" (replies, when I have several): which of the workspace's Twilio numbers / my mailboxes
+ * it goes out from (`sending-from.ts`; default: the one the conversation last sent from).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Button, Dialog, SegmentedControl, TextField } from '@sdr/ui';
@@ -19,6 +22,7 @@ import type { MemberDto, ReplyTemplate } from '@sdr/schema';
 import {
   MAX_ATTACHMENT_BYTES,
   type ConversationDto,
+  type InboxChannelsDto,
   type Snippet,
   type ThreadLead,
 } from '../../shared/contract.ts';
@@ -26,8 +30,10 @@ import { engine } from '../engine.ts';
 import { errorMessage } from '../errors.ts';
 import { uploadFile } from '../import/upload.ts';
 import { useSignedIn } from '../stores/auth.ts';
+import { FromSelect } from './FromSelect.tsx';
 import { useNow } from './hooks.ts';
 import { fromLocalInput, templateVars, toLocalInput } from './model.ts';
+import { defaultFrom, fromChoices } from './sending-from.ts';
 import { useInbox } from './store.ts';
 
 type Mode = 'message' | 'note' | 'call';
@@ -54,11 +60,14 @@ export function Composer({
   conversation,
   lead,
   members,
+  lastFrom = null,
   onError,
 }: {
   conversation: ConversationDto;
   lead: ThreadLead | null;
   members: readonly MemberDto[];
+  /** The address the conversation last sent from (the default "From"). */
+  lastFrom?: string | null;
   onError: (message: string) => void;
 }) {
   const { me } = useSignedIn();
@@ -82,6 +91,20 @@ export function Composer({
   const textRef = useRef<HTMLTextAreaElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const now = useNow(60_000);
+  const [channels, setChannels] = useState<InboxChannelsDto | null>(null);
+  const [from, setFrom] = useState<string | null>(null);
+  const choices = fromChoices(channels, conversation.channel);
+  const sendFrom = from ?? defaultFrom(choices, lastFrom, conversation.ourAddress);
+
+  useEffect(() => {
+    let current = true;
+    void engine.invoke('inbox:channels', {}).then((r) => {
+      if (current && r.ok) setChannels(r.data);
+    });
+    return () => {
+      current = false;
+    };
+  }, [me.workspace.id]);
 
   useEffect(() => {
     let current = true;
@@ -197,6 +220,7 @@ export function Composer({
         ? { subject: subject.trim() }
         : {}),
       ...(mode === 'message' && at !== null ? { sendAt: at } : {}),
+      ...(mode === 'message' && choices.length > 1 && sendFrom ? { from: sendFrom } : {}),
       ...(mentions && mentions.userIds.length > 0 ? { mentions: mentions.userIds } : {}),
       ...(mode === 'call' && callMinutes && Number.isFinite(minutes)
         ? { callDurationS: Math.round(minutes * 60) }
@@ -320,6 +344,12 @@ export function Composer({
           </>
         ) : null}
       </div>
+      {mode === 'message' && choices.length > 1 ? (
+        <label className="composer__from">
+          From{' '}
+          <FromSelect label="Send from" choices={choices} value={sendFrom} onChange={setFrom} />
+        </label>
+      ) : null}
       {mode === 'message' && conversation.channel === 'email' ? (
         <TextField label="Subject" value={subject} onChange={(e) => setSubject(e.target.value)} />
       ) : null}

@@ -4,12 +4,14 @@
  * (`inbox:startConversation`, online only) and open it in the Inbox with the composer focused.
  * A button is enabled when the lead has the address (phone / email) and the workspace has the
  * channel: a Twilio number, a mailbox of mine (`inbox:channels`, cached by the engine), and the
- * lead itself has reached the server (not `pending`).
+ * lead itself has reached the server (not `pending`). With several numbers or mailboxes a "From"
+ * picker chooses ours (the server checks it is the workspace's / mine).
  */
 import { useEffect, useState } from 'react';
 import { Button, useToast } from '@sdr/ui';
 import type { InboxChannelsDto, StartableChannel } from '../../shared/contract.ts';
 import { engine } from '../engine.ts';
+import { FromSelect } from './FromSelect.tsx';
 import { errorMessage } from '../errors.ts';
 import { useSyncStatus } from '../hooks/useSyncStatus.ts';
 import { useInbox } from './store.ts';
@@ -52,6 +54,21 @@ export function StartConversation({
   const online = sync?.connection === 'online';
   const [channels, setChannels] = useState<InboxChannelsDto | null>(null);
   const [busy, setBusy] = useState<StartableChannel | null>(null);
+  const [number, setNumber] = useState<string | null>(null);
+  const [mailbox, setMailbox] = useState<string | null>(null);
+  // Numbers once each (a WhatsApp sender is a number too); mailboxes as they are.
+  const numbers = [...new Set((channels?.whatsapp ?? []).map((n) => n.replace(/^whatsapp:/, '')))];
+  const mailboxes = channels?.email ?? [];
+  const pickedNumber = number ?? numbers[0] ?? null;
+  const pickedMailbox = mailbox ?? mailboxes[0] ?? null;
+
+  /** The chosen "from" for a channel (absent: the server's default). */
+  function fromFor(channel: StartableChannel): string | undefined {
+    if (channel === 'email') return mailboxes.length > 1 ? (pickedMailbox ?? undefined) : undefined;
+    if (numbers.length <= 1 || !pickedNumber) return undefined;
+    if (channel === 'whatsapp') return `whatsapp:${pickedNumber}`;
+    return channels?.sms.includes(pickedNumber) ? pickedNumber : undefined;
+  }
 
   useEffect(() => {
     let current = true;
@@ -65,7 +82,12 @@ export function StartConversation({
 
   async function start(channel: StartableChannel) {
     setBusy(channel);
-    const r = await engine.invoke('inbox:startConversation', { leadId: lead.id, channel });
+    const from = fromFor(channel);
+    const r = await engine.invoke('inbox:startConversation', {
+      leadId: lead.id,
+      channel,
+      ...(from ? { from } : {}),
+    });
     setBusy(null);
     if (!r.ok) {
       toast(errorMessage(r.error), 'error');
@@ -91,6 +113,18 @@ export function StartConversation({
           </Button>
         );
       })}
+      <FromSelect
+        label="Text from number"
+        choices={numbers}
+        value={pickedNumber}
+        onChange={setNumber}
+      />
+      <FromSelect
+        label="Email from mailbox"
+        choices={mailboxes}
+        value={pickedMailbox}
+        onChange={setMailbox}
+      />
     </div>
   );
 }

@@ -14,6 +14,7 @@ import { useSignedIn } from '../stores/auth.ts';
 import { Attachments } from './Attachments.tsx';
 import { Composer } from './Composer.tsx';
 import { useInboxChanged, useNow } from './hooks.ts';
+import { lastUsedFrom } from './sending-from.ts';
 import {
   CHANNEL_LABELS,
   PRIORITY_LABELS,
@@ -343,6 +344,7 @@ export function ThreadView({
           conversation={conv}
           lead={lead}
           members={members}
+          lastFrom={lastUsedFrom(thread.messages, conv.id)}
           onError={onError}
         />
       </div>

@@ -39,6 +39,7 @@ import {
   defaultColumns,
   moveColumn,
   queryFor,
+  scopeListId,
   selectionFor,
   toggleColumn,
   viewChanged,
@@ -357,7 +358,7 @@ export function LeadsArea() {
   const sourceName = openView?.name ?? openList?.name ?? 'All leads';
   const nothingAsked = source.kind === 'all' && !filterApplied && searchApplied.trim() === '';
   const changedView =
-    openView && fields.data ? viewChanged(openView, filter, columns, sort) : false;
+    openView && fields.data ? viewChanged(openView, filter, columns, sort, search) : false;
 
   let body;
   if (duplicatesOpen) {
@@ -622,7 +623,13 @@ export function LeadsArea() {
       <SaveViewDialog
         open={saveOpen}
         onClose={() => setSaveOpen(false)}
-        draft={{ filter: built.ok ? built.filter : filter, columns, sort }}
+        draft={{
+          filter: built.ok ? built.filter : filter,
+          columns,
+          sort,
+          search,
+          listId: scopeListId(source),
+        }}
         existing={openView ?? null}
         onSaved={(view) => {
           setSaveOpen(false);

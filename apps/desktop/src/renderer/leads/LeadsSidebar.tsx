@@ -63,7 +63,12 @@ export const LeadsSidebar = memo(function LeadsSidebar({
   const targets = useMemo<CountTarget[]>(
     () => [
       { id: ALL, filter: null },
-      ...pinned.map((v) => ({ id: v.id, filter: v.filter })),
+      ...pinned.map((v) => ({
+        id: v.id,
+        filter: v.filter,
+        ...(v.search ? { search: v.search } : {}),
+        ...(v.listId ? { listId: v.listId } : {}),
+      })),
       ...(lists.data ?? []).map((l) =>
         l.kind === 'static'
           ? { id: l.id, filter: null, listId: l.id }

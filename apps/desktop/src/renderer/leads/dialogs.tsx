@@ -103,6 +103,10 @@ export type ViewDraft = {
   filter: FilterNode | undefined;
   columns: ViewColumn[];
   sort: SortKey[];
+  /** The search box (kept with the view). */
+  search: string;
+  /** The list the leads shown are scoped to (kept with the view). */
+  listId: string | null;
 };
 
 /** Saves what is on screen as a new view, or over the open view. */
@@ -157,6 +161,8 @@ function SaveViewForm({
         filter: draft.filter ?? MATCH_ALL,
         columns: draft.columns,
         sort: draft.sort,
+        search: draft.search.trim().slice(0, 200),
+        listId: draft.listId,
       }),
     );
     if (view) onSaved(view);

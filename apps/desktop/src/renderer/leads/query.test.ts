@@ -24,6 +24,21 @@ const field = (key: string, sortable = true) =>
   ({ key, label: key, type: 'text', custom: false, sortable, editable: true }) as LeadFieldInfo;
 
 describe('selectionFor', () => {
+  it('scopes an open view to its list: a static one by id, a dynamic one by its filter', () => {
+    const view = (listId: string | null) => ({ kind: 'view' as const, id: 'v', listId });
+    expect(selectionFor(view('s'), lists, byStatus, 'ada')).toEqual({
+      filter: byStatus,
+      search: 'ada',
+      listId: 's',
+    });
+    expect(selectionFor(view('d'), lists, byStatus, '')).toEqual({
+      filter: { kind: 'and', children: [vip, byStatus] },
+    });
+    expect(selectionFor(view(null), lists, undefined, '')).toEqual({});
+    // A list not loaded (or deleted since): by id, the engine decides.
+    expect(selectionFor(view('gone'), lists, undefined, '')).toEqual({ listId: 'gone' });
+  });
+
   it('all leads: the filter and the trimmed search', () => {
     expect(selectionFor({ kind: 'all' }, lists, byStatus, '  ada ')).toEqual({
       filter: byStatus,
@@ -85,7 +100,7 @@ describe('columns', () => {
     ).toEqual([{ field: 'email', dir: 'desc' }]);
   });
 
-  it('viewChanged compares filter, columns and sort', () => {
+  it('viewChanged compares filter, columns, sort and search', () => {
     const view: SavedViewDto = {
       id: 'v',
       name: 'V',
@@ -94,9 +109,14 @@ describe('columns', () => {
       filter: { kind: 'and', children: [byStatus] },
       columns: [{ field: 'email', width: 200 }],
       sort: [],
+      search: 'pricing',
+      listId: null,
       pinned: true,
       updatedAt: 1,
     };
+    const cols = [{ field: 'email', width: 200 }];
+    expect(viewChanged(view, byStatus, cols, [], ' pricing ')).toBe(false);
+    expect(viewChanged(view, byStatus, cols, [], 'renewal')).toBe(true);
     expect(viewChanged(view, byStatus, [{ field: 'email', width: 200 }], [])).toBe(false);
     expect(viewChanged(view, vip, [{ field: 'email', width: 200 }], [])).toBe(true);
     expect(viewChanged(view, byStatus, [{ field: 'email', width: 210 }], [])).toBe(true);

@@ -14,7 +14,17 @@ import type {
 import { DEFAULT_COLUMNS, DEFAULT_WIDTHS } from './lead-values.ts';
 import { queryKey } from './page-cache.ts';
 
-export type Source = { kind: 'all' } | { kind: 'view'; id: string } | { kind: 'list'; id: string };
+/** What is open: all leads, a saved view (scoped to a list or not), or a list. */
+export type Source =
+  | { kind: 'all' }
+  | { kind: 'view'; id: string; listId: string | null }
+  | { kind: 'list'; id: string };
+
+/** The list the leads shown are scoped to: the open list, or the open view's list. */
+export function scopeListId(source: Source): string | null {
+  if (source.kind === 'list') return source.id;
+  return source.kind === 'view' ? source.listId : null;
+}
 
 export type LeadSelectionInput = InputOf<'leads:count'>;
 export type LeadQueryInput = Omit<InputOf<'leads:query'>, 'offset' | 'limit'>;
@@ -32,20 +42,25 @@ export function allOf(...filters: (FilterNode | null | undefined)[]): FilterNode
   return { kind: 'and', children: parts };
 }
 
-/** The leads shown: a static list by id, a dynamic list by its filter, plus filter and search. */
+/**
+ * The leads shown: a static list by id, a dynamic list by its filter, plus filter and search. A
+ * list not loaded (yet, or deleted since a view was saved) goes by id: the engine decides.
+ */
 export function selectionFor(
   source: Source,
   lists: readonly LeadListDto[],
   filter: FilterNode | undefined,
   search: string,
 ): LeadSelectionInput {
-  const list = source.kind === 'list' ? lists.find((l) => l.id === source.id) : undefined;
+  const listId = scopeListId(source);
+  const list = listId === null ? undefined : lists.find((l) => l.id === listId);
   const combined = list?.kind === 'dynamic' ? allOf(list.filter, filter) : allOf(filter);
   const text = search.trim();
+  const byId = listId !== null && list?.kind !== 'dynamic';
   return {
     ...(combined ? { filter: combined } : {}),
     ...(text ? { search: text.slice(0, 200) } : {}),
-    ...(list?.kind === 'static' ? { listId: list.id } : {}),
+    ...(byId ? { listId } : {}),
   };
 }
 
@@ -104,8 +119,10 @@ export function viewChanged(
   filter: FilterNode | undefined,
   columns: readonly ViewColumn[],
   sort: readonly SortKey[],
+  search = view.search,
 ): boolean {
   return (
+    view.search.trim() !== search.trim() ||
     queryKey(normalFilter(view.filter)) !== queryKey(normalFilter(filter)) ||
     queryKey(view.columns.map((c) => [c.field, c.width ?? null])) !==
       queryKey(columns.map((c) => [c.field, c.width ?? null])) ||

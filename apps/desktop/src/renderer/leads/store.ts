@@ -246,7 +246,8 @@ export const useLeads = create<LeadsStore>((set, get) => {
       const fields = get().fields.data ?? [];
       const draft = fromFilter(view.filter, fields);
       set({
-        source: { kind: 'view', id: view.id },
+        source: { kind: 'view', id: view.id, listId: view.listId },
+        search: view.search,
         ...withDraft(draft, get().fields.data, view.filter),
         columns: knownColumns(view.columns, fields),
         sort: knownSort(view.sort, fields),

@@ -10,7 +10,12 @@ import { allOf } from './query.ts';
 
 const DEBOUNCE_MS = 400;
 
-export type CountTarget = { id: string; filter: FilterNode | null; listId?: string };
+export type CountTarget = {
+  id: string;
+  filter: FilterNode | null;
+  listId?: string;
+  search?: string;
+};
 
 /** id → count (undefined while unknown or when counting failed). */
 export function useLiveCounts(targets: readonly CountTarget[]): Record<string, number | undefined> {
@@ -27,6 +32,7 @@ export function useLiveCounts(targets: readonly CountTarget[]): Record<string, n
           .invoke('leads:count', {
             ...(filter ? { filter } : {}),
             ...(target.listId ? { listId: target.listId } : {}),
+            ...(target.search?.trim() ? { search: target.search.trim() } : {}),
           })
           .then((result) => {
             if (!current) return;

@@ -1,8 +1,10 @@
 /**
  * Settings → Notifications: per category (reply, assignment, SLA, mention, task) whether it
  * lands in the notification centre, shows on the desktop and plays a sound; quiet hours (in my
- * time zone) and do-not-disturb for a while. Stored by the engine on this device
- * (`notifications:setPrefs`); `shouldNotify` in @sdr/domain applies them. In a browser tab the
+ * time zone) and do-not-disturb for a while. Stored on the server for me, so my other devices
+ * follow (`notifications:setPrefs`: applied here at once, sent through the engine's outbox, offline
+ * too; a change from another device arrives as `notifications:prefsChanged`); `shouldNotify` in
+ * @sdr/domain applies them. In a browser tab the
  * page also needs the browser's permission for desktop notifications.
  */
 import { useEffect, useState } from 'react';
@@ -34,9 +36,15 @@ export function NotificationsSection() {
   );
 
   useEffect(() => {
+    let current = true;
     void engine.invoke('notifications:getPrefs', {}).then((r) => {
-      if (r.ok) setPrefs(r.data);
+      if (current && r.ok) setPrefs(r.data);
     });
+    const off = engine.on('notifications:prefsChanged', (next) => setPrefs(next));
+    return () => {
+      current = false;
+      off();
+    };
   }, []);
 
   async function save(next: NotificationPrefs) {

@@ -21,6 +21,8 @@ const COMMAND_LABELS: Record<string, string> = {
   claimNext: 'Could not take the next item',
   assign: 'Not reassigned',
   update: 'Conversation not changed',
+  saveSettings: 'Inbox settings not saved',
+  setPrefs: 'Notification settings not saved',
 };
 
 function beep(): void {

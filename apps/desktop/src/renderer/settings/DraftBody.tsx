@@ -18,6 +18,8 @@ export function DraftBody<T>({
   saving,
   saveLabel,
   offlineNote = '',
+  offlineEditable = false,
+  status = null,
   onDiscard,
   onSave,
   children,
@@ -34,15 +36,25 @@ export function DraftBody<T>({
   saveLabel: string;
   /** Added to the offline notice (e.g. "never synced: the defaults"). */
   offlineNote?: string;
+  /** Saved offline too (kept on the device, sent when back online): editable while offline. */
+  offlineEditable?: boolean;
+  /** Shown above the actions (e.g. a save waiting to be sent, or refused). */
+  status?: ReactNode;
   onDiscard: () => void;
   onSave: () => void;
   children: ReactNode;
 }) {
-  const readOnly = !mayEdit || !online;
+  const readOnly = !mayEdit || (!online && !offlineEditable);
   const dirty = editing !== null && !same(editing.draft, editing.saved);
   return (
     <>
-      {mayEdit && !online && syncKnown ? (
+      {mayEdit && !online && syncKnown && offlineEditable ? (
+        <Alert tone="info">
+          The server cannot be reached: these are the {noun} as last synced{offlineNote}. What you
+          save is kept on this device and sent when the app is back online.
+        </Alert>
+      ) : null}
+      {mayEdit && !online && syncKnown && !offlineEditable ? (
         <Alert tone="info">
           The server cannot be reached: these are the settings as last synced{offlineNote},
           read-only until the app is back online.
@@ -67,6 +79,7 @@ export function DraftBody<T>({
         children
       )}
       {editing && formError ? <Alert>{formError}</Alert> : null}
+      {editing ? status : null}
       {editing && !readOnly ? (
         <FormActions>
           <Button disabled={!dirty || saving} onClick={onDiscard}>

@@ -26,8 +26,10 @@
  *   the file store (files/) under an id derived from the message (a re-processed message stores
  *   nothing twice) and the message carries those file ids; larger ones keep metadata only, with
  *   an `imap:<mailbox>:<uidvalidity>:<uid>:<part>` fileId (the marker: not downloadable here).
- * - One watcher per deployment: run it on one instance (`MAIL_WATCHER=false` on the others);
- *   two would only duplicate work (ingest is idempotent), not messages.
+ * - One watcher per mailbox: with several instances on one Postgres, each mailbox is watched only
+ *   by the instance holding its advisory lock (`locks`, mailbox-lock.ts); when that instance dies
+ *   the lock is freed and another instance takes the mailbox over at its next refresh. Without
+ *   `locks` (PGlite, one instance) every mailbox is watched here.
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
@@ -48,6 +50,7 @@ import { loggableError, type Logger } from '../../logger.ts';
 import { openSecrets, type MailboxRow } from '../../mailboxes/mailboxes.service.ts';
 import { parseInboundBuffer, parseInboundStream, type InboundMail } from './inbound-parse.ts';
 import { imapFailure } from './mail-errors.ts';
+import { singleInstanceLocks, type MailboxLocks } from './mailbox-lock.ts';
 
 export interface MailboxWatcherOptions {
   db: Db;
@@ -72,6 +75,8 @@ export interface MailboxWatcherOptions {
   backoff?: { initialMs: number; maxMs: number };
   /** Replaces `ingestInbound` (tests). */
   ingest?: (d: InboxDeps, input: InboundInput) => Promise<InboundResult>;
+  /** Which mailboxes this instance may watch (default: all; Postgres: `postgresMailboxLocks`). */
+  locks?: MailboxLocks;
 }
 
 export interface MailboxWatcher {
@@ -90,6 +95,7 @@ const MAX_ATTEMPTS = 5;
 
 export function startMailboxWatcher(o: MailboxWatcherOptions): MailboxWatcher {
   const sessions = new Map<string, MailboxSession>();
+  const locks = o.locks ?? singleInstanceLocks();
   let stopped = false;
   let refreshing: Promise<void> | null = null;
 
@@ -99,7 +105,9 @@ export function startMailboxWatcher(o: MailboxWatcherOptions): MailboxWatcher {
       .select()
       .from(mailbox)
       .where(inArray(mailbox.status, ['active', 'error']));
-    const live = new Map(rows.map((r) => [r.id, r]));
+    if (stopped) return;
+    const mine = await locks.claim(rows.map((r) => r.id));
+    const live = new Map(rows.filter((r) => mine.has(r.id)).map((r) => [r.id, r]));
     for (const [id, s] of sessions) {
       const row = live.get(id);
       if (!row || settingsKey(row) !== s.key) {
@@ -107,7 +115,7 @@ export function startMailboxWatcher(o: MailboxWatcherOptions): MailboxWatcher {
         void s.stop();
       }
     }
-    for (const row of rows) {
+    for (const row of live.values()) {
       if (stopped || sessions.has(row.id)) continue;
       const s = new MailboxSession(o, row);
       sessions.set(row.id, s);
@@ -141,6 +149,7 @@ export function startMailboxWatcher(o: MailboxWatcherOptions): MailboxWatcher {
       await refreshing;
       await Promise.all([...sessions.values()].map((s) => s.stop()));
       sessions.clear();
+      await locks.close();
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * `SmtpSender` against the real SMTP server process: the message arrives with a Message-ID derived
  * from our message id (the same on a retry), In-Reply-To / References from the thread, `Re:`
- * subject, X-SMTPAPI unique args, from the conversation's mailbox; two sends share one pooled
+ * subject, X-SMTPAPI unique args, from the conversation's mailbox (or the one the message names
+ * as its `from`); two sends share one pooled
  * connection; a 5xx is a permanent error, a 4xx a transient one; wrong credentials permanent.
  */
 import { eq } from 'drizzle-orm';
@@ -240,6 +241,41 @@ describe.each(testDatabaseKinds())('SmtpSender (%s)', (kind) => {
         permanent: true,
         reason: 'The lead has no email address.',
       });
+    } finally {
+      sender.close();
+    }
+  });
+
+  it("sends from the mailbox the message names as its from (the SDR's choice), prepared or not", async () => {
+    const u = await signUp(t.api);
+    const lead = `from-${kind}-${Date.now()}@lead.example`;
+    await seed(t.db, u.workspaceId, u.userId, { leadAddress: lead });
+    const [mb1] = await t.db.select().from(mailbox).where(eq(mailbox.id, 'mb1'));
+    await t.db.insert(mailbox).values({
+      ...mb1!,
+      id: 'mb2',
+      address: 'team@sdr.test',
+      displayName: 'Team',
+      secretEnc: sealSecrets(box, 'mb2', { imapPassword: 'x', smtpPassword: 'secret' }),
+    });
+    const sender = new SmtpSender({ db: t.db, box });
+    try {
+      const ctx = { workspaceId: u.workspaceId, now: Date.now(), logger };
+      for (const [id, prepared] of [
+        ['01JFROMA', false],
+        ['01JFROMB', true],
+      ] as const) {
+        const m = await outbound(t.db, u.workspaceId, id, `Sent by ${id}`);
+        await t.db.update(message).set({ fromAddress: 'team@sdr.test' }).where(eq(message.id, id));
+        const row = { ...m.row, fromAddress: 'team@sdr.test' };
+        if (prepared) await sender.prepare([{ message: row, conversation: m.conv }], ctx);
+        await sender.send(row, m.conv, ctx);
+      }
+      const all = (await smtp.messages()).filter((m) => m.to.includes(lead));
+      expect(all.map((m) => [m.parsed.messageId, m.from])).toEqual([
+        ['<01jfroma@sdr.test>', 'team@sdr.test'],
+        ['<01jfromb@sdr.test>', 'team@sdr.test'],
+      ]);
     } finally {
       sender.close();
     }

@@ -124,7 +124,10 @@ function threadHeaders(
   return { inReplyTo, references, subject };
 }
 
-/** The sending mailbox among `all` (sorted by creation): the conversation's, the author's, the first. */
+/**
+ * The sending mailbox among `all` (sorted by creation): the one the message names as its `from`
+ * (chosen by the SDR, checked by the server), the conversation's, the author's, the first.
+ */
 function pickMailbox(
   all: MailboxRow[],
   m: MessageRow,
@@ -133,6 +136,7 @@ function pickMailbox(
 ): MailboxRow {
   const inWs = all.filter((x) => x.workspaceId === workspaceId);
   const mb =
+    (m.fromAddress ? inWs.find((x) => x.address === m.fromAddress) : undefined) ??
     (c.mailboxId ? inWs.find((x) => x.id === c.mailboxId) : undefined) ??
     (m.authorId ? inWs.find((x) => x.userId === m.authorId) : undefined) ??
     inWs.find((x) => x.status !== 'disabled');
@@ -229,7 +233,8 @@ export class SmtpSender implements ChannelSender {
           .limit(1)
       )[0];
     return checkMailbox(
-      (c.mailboxId ? await pick(eq(mailbox.id, c.mailboxId)) : undefined) ??
+      (m.fromAddress ? await pick(eq(mailbox.address, m.fromAddress)) : undefined) ??
+        (c.mailboxId ? await pick(eq(mailbox.id, c.mailboxId)) : undefined) ??
         (m.authorId ? await pick(eq(mailbox.userId, m.authorId)) : undefined) ??
         (await pick(ne(mailbox.status, 'disabled'))),
     );

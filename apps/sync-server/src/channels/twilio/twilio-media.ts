@@ -3,9 +3,8 @@
  * `MediaContentType{i}` become attachment METADATA on the message, with `fileId`
  * `twilio:<MediaUrl>` (the marker for "not in our file store": the content stays at Twilio, whose
  * media URLs need the account's credentials unless the account allows public media). The size is
- * unknown (0). Downloading the media into the file store is not done: the Twilio fake used by the
- * tests does not serve the Media resource (see src/test/fake-twilio/README.md), so that path could
- * not be tested.
+ * unknown (0). The message is stored with these at once; `twilio-media-download.ts` then fetches
+ * each media into the file store and swaps the attachment for the stored file.
  */
 import type { AttachmentValue } from '@sdr/schema';
 

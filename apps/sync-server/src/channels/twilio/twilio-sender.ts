@@ -22,6 +22,7 @@ import { twilioAccountOfWorkspace } from '../../integrations/integrations.servic
 import {
   SendError,
   type ChannelSender,
+  type ReconcileResult,
   type ConversationRow,
   type MessageRow,
   type SendContext,
@@ -33,6 +34,7 @@ import {
   TwilioSendError,
   type TwilioClient,
 } from './twilio-client.ts';
+import { findSentMessage, LIST_CONSISTENCY_MS } from './twilio-reconcile.ts';
 
 export interface TwilioSenderOptions {
   db: Db;
@@ -44,6 +46,8 @@ export interface TwilioSenderOptions {
   timeoutMs?: number;
   /** Signs the media URLs of attachments (the server secret, JWT_SECRET). */
   mediaSecret?: string;
+  /** How long after a claim Twilio's message list is taken as complete (ms; tests: short). */
+  listConsistencyMs?: number;
 }
 
 function whatsapp(address: string): string {
@@ -93,7 +97,8 @@ export class TwilioSender implements ChannelSender {
     });
   }
 
-  async send(m: MessageRow, c: ConversationRow, ctx: SendContext): Promise<SendResult> {
+  /** The account and the From/To Twilio gets for this message (see the file comment). */
+  private async route(m: MessageRow, c: ConversationRow, ctx: SendContext) {
     if (m.channel !== 'sms' && m.channel !== 'whatsapp') {
       throw new SendError(`Twilio cannot send ${m.channel}`, { permanent: true });
     }
@@ -112,6 +117,11 @@ export class TwilioSender implements ChannelSender {
       from = whatsapp(from);
       to = whatsapp(to);
     }
+    return { account, from, to };
+  }
+
+  async send(m: MessageRow, c: ConversationRow, ctx: SendContext): Promise<SendResult> {
+    const { account, from, to } = await this.route(m, c, ctx);
     const base =
       typeof this.o.publicBaseUrl === 'function' ? this.o.publicBaseUrl() : this.o.publicBaseUrl;
     const mediaUrl = await this.mediaUrls(m, ctx, base);
@@ -135,5 +145,26 @@ export class TwilioSender implements ChannelSender {
       }
       throw err;
     }
+  }
+
+  /** Looks an in-doubt message up at Twilio (twilio-reconcile.ts). */
+  async reconcile(m: MessageRow, c: ConversationRow, ctx: SendContext): Promise<ReconcileResult> {
+    let route;
+    try {
+      route = await this.route(m, c, ctx);
+    } catch (err) {
+      // Nothing that could have been sent (no account, no numbers): nothing to find.
+      if (err instanceof SendError && err.permanent) return { kind: 'not_found' };
+      throw err;
+    }
+    const { account, from, to } = route;
+    return findSentMessage(this.client(account.accountSid, account.authToken), {
+      db: this.o.db,
+      message: m,
+      from,
+      to,
+      now: ctx.now,
+      consistencyMs: this.o.listConsistencyMs ?? LIST_CONSISTENCY_MS,
+    });
   }
 }

@@ -2,10 +2,13 @@
  * An outbox worker as its own process, for the killed-worker test (and by hand):
  *
  *   OUTBOX_DATABASE_URL=postgres://… | OUTBOX_PGLITE_DIR=/tmp/x  FAKE_TWILIO_URL=http://…
- *   SECRET_BOX_KEY=<64 hex>  [OUTBOX_EXIT_WHEN_DONE=1]  tsx worker-process.ts
+ *   SECRET_BOX_KEY=<64 hex>  [OUTBOX_EXIT_WHEN_DONE=1]  [OUTBOX_LIST_CONSISTENCY_MS=1000]
+ *   tsx worker-process.ts
  *
- * Prints `{"ready":true}` once working; with OUTBOX_EXIT_WHEN_DONE it exits 0 when the queue has
- * no created/retry/active send jobs and no message in `sending` left, printing its stats. Jobs abandoned by a killed worker
+ * Prints `{"ready":true}` once working; with OUTBOX_EXIT_WHEN_DONE it exits 0 when the queues
+ * have no created/retry/active send or reconcile jobs and no message in `sending` left, printing
+ * its stats. In-doubt messages are looked up at the fake (reconcile retries every second or so;
+ * Twilio's list is taken as complete OUTBOX_LIST_CONSISTENCY_MS after the in-doubt mark). Jobs abandoned by a killed worker
  * are expired (every 300 ms here) and come back to this one. OUTBOX_DEBUG=1 prints the state now
  * and then (statuses, job states, messages still `sending`) to stderr.
  */
@@ -16,7 +19,7 @@ import { openPglite, openPostgres } from '../../db/open.ts';
 import { createLogger } from '../../logger.ts';
 import { createSyncCore } from '../../sync/sync-core.ts';
 import { queryRows } from '../../sync/sql.ts';
-import { OUTBOX_QUEUE, startBossFor } from '../outbox.ts';
+import { OUTBOX_QUEUE, RECONCILE_QUEUE, startBossFor } from '../outbox.ts';
 import { startOutboxWorker } from '../worker.ts';
 
 const url = process.env['OUTBOX_DATABASE_URL'];
@@ -38,6 +41,8 @@ const boss = await startBossFor(handle, url, {
   expireInSeconds: 4,
   retryDelaySeconds: 1,
   maxAttempts: 5,
+  reconcileRetryDelaySeconds: 1,
+  reconcileAttempts: 20,
 });
 const sync = createSyncCore({ db: handle.db, logger, background: false });
 const sender = new TwilioSender({
@@ -45,6 +50,7 @@ const sender = new TwilioSender({
   box: loadSecretBox('', key),
   publicBaseUrl: 'http://127.0.0.1:9',
   apiBaseUrl: fakeUrl,
+  listConsistencyMs: Number(process.env['OUTBOX_LIST_CONSISTENCY_MS'] ?? 1000),
 });
 const worker = startOutboxWorker({
   db: handle.db,
@@ -66,7 +72,7 @@ if (process.env['OUTBOX_EXIT_WHEN_DONE']) {
     await new Promise((r) => setTimeout(r, 200));
     const [row] = await queryRows<{ n: unknown }>(
       handle.db,
-      sql`select (select count(*) from pgboss.job where name = ${OUTBOX_QUEUE}
+      sql`select (select count(*) from pgboss.job where name in (${OUTBOX_QUEUE}, ${RECONCILE_QUEUE})
                     and state in ('created', 'retry', 'active'))
                + (select count(*) from message where status = 'sending') as n`,
     );
@@ -90,6 +96,8 @@ if (process.env['OUTBOX_EXIT_WHEN_DONE']) {
   await boss.stop({ graceful: false, wait: true });
   await sync.close();
   await handle.close();
-  process.stdout.write(JSON.stringify({ done: true, stats: worker.stats }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ done: true, stats: worker.stats, reconcile: worker.reconcileStats }) + '\n',
+  );
   process.exit(0);
 }

@@ -10,6 +10,7 @@ import type {
   DeliveryFailure,
   FakeTwilio,
   Fault,
+  FaultTarget,
   InboundResult,
   RecordedRequest,
   SendInboundInput,
@@ -72,7 +73,11 @@ export async function handleControl(
       fake.failDelivery(String(body['to']), body as unknown as DeliveryFailure);
       return reply(204);
     case 'POST /__fake/fail-next':
-      fake.failNext(body['fault'] as Fault, Number(body['count'] ?? 1));
+      fake.failNext(
+        body['fault'] as Fault,
+        Number(body['count'] ?? 1),
+        body['on'] === 'list' || body['on'] === 'media' ? body['on'] : 'create',
+      );
       return reply(204);
     case 'POST /__fake/callback-options':
       fake.setCallbackOptions(body);
@@ -96,7 +101,7 @@ export interface FakeTwilioRemote {
   sendInbound(input: SendInboundInput): Promise<InboundResult>;
   rejectTo(to: string, error: { code: number; message?: string; status?: number }): Promise<void>;
   failDelivery(to: string, failure: DeliveryFailure): Promise<void>;
-  failNext(fault: Fault, count?: number): Promise<void>;
+  failNext(fault: Fault, count?: number, on?: FaultTarget): Promise<void>;
   setCallbackOptions(options: CallbackOptions): Promise<void>;
   settled(): Promise<void>;
   reset(): Promise<void>;
@@ -121,7 +126,7 @@ export function connectFakeTwilio(url: string): FakeTwilioRemote {
     sendInbound: (input) => call('POST', 'inbound', input),
     rejectTo: (to, error) => call('POST', 'reject', { to, ...error }),
     failDelivery: (to, failure) => call('POST', 'fail-delivery', { to, ...failure }),
-    failNext: (fault, count = 1) => call('POST', 'fail-next', { fault, count }),
+    failNext: (fault, count = 1, on = 'create') => call('POST', 'fail-next', { fault, count, on }),
     setCallbackOptions: (options) => call('POST', 'callback-options', options),
     settled: () => call('POST', 'settled'),
     reset: () => call('POST', 'reset'),

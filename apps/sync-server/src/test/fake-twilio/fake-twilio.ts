@@ -8,6 +8,7 @@
  * SDK at `fake.url` (`createTwilioClient({ …, baseUrl: fake.url })`). As a process: `main.ts`, driven
  * through the `/__fake/*` control routes (`control.ts`).
  */
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleControl } from './control.ts';
@@ -58,7 +59,14 @@ export type Fault =
   /** Create the message (callbacks follow), then destroy the connection: the caller cannot know. */
   | { kind: 'reset-after-create' }
   /** Answer normally, but only after `ms`. */
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /**
+   * Hold the request `ms` before accepting it; a caller that hung up meanwhile never reached
+   * Twilio (nothing is created). Lists: answered after `ms`.
+   */
+  | { kind: 'hold'; ms: number };
+
+export type FaultTarget = 'create' | 'list' | 'media';
 
 /** How a recipient's messages end: the statuses reported after `queued`. */
 export interface DeliveryFailure {
@@ -94,7 +102,12 @@ export interface SendInboundInput {
   body: string;
   /** Needed when several accounts are configured. */
   accountSid?: string;
-  media?: { url: string; contentType: string }[];
+  /**
+   * `MediaUrl{i}`/`MediaContentType{i}`. With `bytes` (and no `url`) the fake hosts the media as
+   * Twilio does: `MediaUrl` is `…/Messages/{MessageSid}/Media/{MediaSid}` on this API, needing
+   * Basic auth, and redirecting (307) to a short-lived CDN URL on another origin (`served`).
+   */
+  media?: { url?: string; contentType: string; bytes?: Uint8Array; servedType?: string }[];
   /** WhatsApp display name (`ProfileName`); default "Test User". */
   profileName?: string;
   messagingServiceSid?: string;
@@ -125,13 +138,23 @@ export interface FakeTwilio {
   readonly requests: readonly RecordedRequest[];
   /** Every status callback POSTed, in the order sent. */
   readonly callbacks: readonly DeliveredCallback[];
+  /** Every request for hosted media content, at the API (`api`) or the CDN (`cdn`). */
+  readonly mediaRequests: readonly {
+    at: 'api' | 'cdn';
+    path: string;
+    authorization: boolean;
+    status: number;
+  }[];
   setCallbackOptions(options: CallbackOptions): void;
   /** Creates to `to` fail at once with this error (e.g. 21610 for an unsubscribed recipient). */
   rejectTo(to: string, error: { code: number; message?: string; status?: number }): void;
   /** Messages to `to` are accepted, then end `failed`/`undelivered` with an ErrorCode. */
   failDelivery(to: string, failure: DeliveryFailure): void;
-  /** Applies `fault` to the next `count` create requests. */
-  failNext(fault: Fault, count?: number): void;
+  /**
+   * Applies `fault` to the next `count` create requests (`on: 'list'`: Messages list requests;
+   * `'media'`: requests for hosted media content).
+   */
+  failNext(fault: Fault, count?: number, on?: FaultTarget): void;
   /** POSTs a signed incoming-message webhook as Twilio does; stores the message. */
   sendInbound(input: SendInboundInput): Promise<InboundResult>;
   /** Resolves once every scheduled status callback has been delivered. */
@@ -144,6 +167,8 @@ export interface FakeTwilio {
 const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\.json$/;
 const MESSAGES_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
 const MESSAGE_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\.json$/;
+/** Media content (no `.json`: the bytes, through a redirect). */
+const MEDIA_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\/Media\/(ME[0-9a-f]{32})$/;
 
 /** A small seeded PRNG (mulberry32), so shuffled orders are reproducible. */
 function rng(seed: number): () => number {
@@ -171,6 +196,11 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
   const rejections = new Map<string, TwilioApiError>();
   const failures = new Map<string, DeliveryFailure>();
   const faults: Fault[] = [];
+  const listFaults: Fault[] = [];
+  const mediaFaults: Fault[] = [];
+  const hosted = new Map<string, { accountSid: string; contentType: string; bytes: Uint8Array }>();
+  const cdnTokens = new Map<string, string>();
+  const mediaRequests: FakeTwilio['mediaRequests'][number][] = [];
   const pending = new Set<Promise<void>>();
   let callbackOptions: CallbackOptions = { ...options.callbacks };
   const random = rng(options.seed ?? 1);
@@ -314,6 +344,15 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
   ) {
     const fault = faults.shift();
     if (fault?.kind === 'delay') await sleep(fault.ms);
+    if (fault?.kind === 'hold') {
+      let gone = false;
+      res.once('close', () => (gone = !res.writableFinished));
+      await sleep(fault.ms);
+      if (gone || req.socket.destroyed) {
+        record.status = 0;
+        return;
+      }
+    }
     if (fault?.kind === 'reset') {
       record.status = 0;
       req.socket.destroy();
@@ -369,6 +408,59 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     schedule(() => progress(m));
   }
 
+  /** A fault on a read (list, media): waits, drops the connection or answers an error. */
+  async function answeredByFault(
+    fault: Fault | undefined,
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: { status: number },
+  ): Promise<boolean> {
+    if (fault?.kind === 'delay' || fault?.kind === 'hold') await sleep(fault.ms);
+    if (fault?.kind === 'reset' || fault?.kind === 'reset-after-create') {
+      record.status = 0;
+      req.socket.destroy();
+      return true;
+    }
+    if (fault?.kind !== 'status') return false;
+    record.status = fault.status;
+    sendError(res, {
+      status: fault.status,
+      code: fault.code ?? 20500,
+      message: fault.message ?? 'Service unavailable',
+    });
+    return true;
+  }
+
+  /** GET of hosted media: Basic auth, then a 307 to a one-time CDN URL (another origin). */
+  async function handleMedia(req: IncomingMessage, res: ServerResponse, m: RegExpExecArray) {
+    const record = {
+      at: 'api' as const,
+      path: m[0],
+      authorization: !!req.headers.authorization,
+      status: 0,
+    };
+    mediaRequests.push(record);
+    if (await answeredByFault(mediaFaults.shift(), req, res, record)) return;
+    const media = hosted.get(m[3]!);
+    if (!authenticate(req, decodeURIComponent(m[1] ?? ''))) {
+      record.status = 401;
+      return sendError(res, { status: 401, code: 20003, message: 'Authenticate' });
+    }
+    if (!media || media.accountSid !== m[1]) {
+      record.status = 404;
+      return sendError(res, {
+        status: 404,
+        code: 20404,
+        message: `The requested resource ${m[0]} was not found`,
+      });
+    }
+    const token = randomUUID();
+    cdnTokens.set(token, m[3]!);
+    record.status = 307;
+    res.writeHead(307, { location: `${cdnUrl}/media/${m[3]}?token=${token}` });
+    res.end();
+  }
+
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL) {
     const method = req.method ?? 'GET';
     const list = MESSAGES_PATH.exec(url.pathname);
@@ -421,6 +513,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     record.accountSid = accountSid;
     if (list && method === 'POST') return createMessage(req, res, accountSid, params, record);
     if (list && method === 'GET') {
+      if (await answeredByFault(listFaults.shift(), req, res, record)) return;
       const q = parseListQuery(url.searchParams);
       if ('code' in q) {
         record.status = q.status;
@@ -452,9 +545,12 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake.twilio.local');
+    const media = req.method === 'GET' ? MEDIA_PATH.exec(url.pathname) : null;
     const handle = url.pathname.startsWith('/__fake/')
       ? handleControl(req, res, url, fake)
-      : handleApi(req, res, url);
+      : media
+        ? handleMedia(req, res, media)
+        : handleApi(req, res, url);
     handle.catch((error: unknown) => {
       if (!res.headersSent) send(res, 500, { code: 20500, message: String(error), status: 500 });
       else res.destroy();
@@ -466,6 +562,37 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const apiUrl = `http://${host}:${address.port}`;
+
+  // The media CDN: another origin, no auth, one-time token URLs (like Twilio's signed S3 URLs).
+  const cdn = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://cdn.local');
+    const sid = cdnTokens.get(url.searchParams.get('token') ?? '');
+    const media = sid && url.pathname === `/media/${sid}` ? hosted.get(sid) : undefined;
+    const record = {
+      at: 'cdn' as const,
+      path: url.pathname,
+      authorization: !!req.headers.authorization,
+      status: media ? 200 : 403,
+    };
+    mediaRequests.push(record);
+    if (!media) {
+      res.writeHead(403, { 'content-type': 'application/xml' });
+      res.end('<Error><Code>AccessDenied</Code></Error>');
+      return;
+    }
+    cdnTokens.delete(url.searchParams.get('token')!);
+    res.writeHead(200, {
+      'content-type': media.contentType,
+      'content-length': String(media.bytes.byteLength),
+    });
+    res.end(media.bytes);
+  });
+  await new Promise<void>((resolve, reject) => {
+    cdn.once('error', reject);
+    cdn.listen(0, options.host ?? '127.0.0.1', resolve);
+  });
+  const cdnUrl = `http://${host}:${(cdn.address() as AddressInfo).port}`;
 
   function accountFor(input: { accountSid?: string }): string {
     if (input.accountSid) return input.accountSid;
@@ -475,7 +602,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
   }
 
   const fake: FakeTwilio = {
-    url: `http://${host}:${address.port}`,
+    url: apiUrl,
     addAccount(accountSid, authToken) {
       accounts.set(accountSid, authToken);
     },
@@ -483,6 +610,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     inbound,
     requests,
     callbacks,
+    mediaRequests,
     setCallbackOptions(next) {
       callbackOptions = { ...next };
     },
@@ -496,15 +624,29 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     failDelivery(to, failure) {
       failures.set(to, failure);
     },
-    failNext(fault, count = 1) {
-      for (let i = 0; i < count; i++) faults.push(fault);
+    failNext(fault, count = 1, on = 'create') {
+      const queue = on === 'list' ? listFaults : on === 'media' ? mediaFaults : faults;
+      for (let i = 0; i < count; i++) queue.push(fault);
     },
     async sendInbound(input) {
       const accountSid = accountFor(input);
       const token = input.signWithToken ?? accounts.get(accountSid);
       if (token === undefined) throw new Error(`sendInbound: unknown account ${accountSid}`);
-      const media = input.media ?? [];
-      const sid = messageSid(media.length > 0);
+      const sid = messageSid((input.media ?? []).length > 0);
+      const media = (input.media ?? []).map((item) => {
+        if (item.url !== undefined || !item.bytes)
+          return { url: item.url ?? '', contentType: item.contentType };
+        const mediaSid = `ME${randomBytes(16).toString('hex')}`;
+        hosted.set(mediaSid, {
+          accountSid,
+          contentType: item.servedType ?? item.contentType,
+          bytes: item.bytes,
+        });
+        return {
+          url: `${apiUrl}/2010-04-01/Accounts/${accountSid}/Messages/${sid}/Media/${mediaSid}`,
+          contentType: item.contentType,
+        };
+      });
       const whatsapp = parseAddress(input.from).channel === 'whatsapp';
       const params: FormParams = {
         AccountSid: accountSid,
@@ -586,14 +728,19 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
       inbound.length = 0;
       requests.length = 0;
       callbacks.length = 0;
+      mediaRequests.length = 0;
       faults.length = 0;
+      mediaFaults.length = 0;
+      listFaults.length = 0;
       rejections.clear();
       failures.clear();
     },
     async close() {
       await fake.settled();
       server.closeAllConnections();
+      cdn.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => cdn.close(() => resolve()));
     },
   };
 

@@ -94,16 +94,23 @@ const INDEX_DDL: Record<DuplicateKind, string> = {
   name: `CREATE INDEX IF NOT EXISTS ${DUPLICATE_INDEX.name} ON lead (workspace_id, ${NAME_KEY_SQL}) WHERE ${LIVE.name}`,
 };
 
-const ensured = new WeakSet<Database.Database>();
+/** Per connection: the schema version at which the indexes were last seen in place. */
+const ensured = new WeakMap<Database.Database, number>();
 
-/** Creates the partial indexes once per connection (a no-op when they exist). */
+/**
+ * Creates the partial indexes (a no-op when they exist). Checked again whenever the schema moved:
+ * catch-up mode (`../query/catch-up-mode.ts`) drops them while a big catch-up is stored, and the
+ * finder's `INDEXED BY` would fail on a missing index — so a search for duplicates meanwhile builds
+ * them again (the catch-up then keeps them up to date, and skips them when it rebuilds).
+ */
 export function ensureDuplicateIndexes(sqlite: Database.Database): void {
-  if (ensured.has(sqlite)) return;
+  const version = sqlite.pragma('schema_version', { simple: true }) as number;
+  if (ensured.get(sqlite) === version) return;
   sqlite.transaction(() => {
     for (const old of OLD_INDEXES) sqlite.exec(`DROP INDEX IF EXISTS ${old}`);
     for (const ddl of Object.values(INDEX_DDL)) sqlite.exec(ddl);
   })();
-  ensured.add(sqlite);
+  ensured.set(sqlite, sqlite.pragma('schema_version', { simple: true }) as number);
 }
 
 /**

@@ -17,6 +17,7 @@ import { createLogger } from '../../logger.ts';
 import { createInstallation } from '../../sync/installation.ts';
 import { applyChanges } from '../../sync/remote-changes.ts';
 import { ensureDuplicateIndexes } from '../duplicates/duplicate-keys.ts';
+import { createDuplicateFinder } from '../duplicates/find-duplicates.ts';
 import { LeadReplica } from '../lead-replica.ts';
 import { INSERT_TRIGGER_HEAD, LEAD_INSERT_TRIGGERS } from './catch-up-mode.ts';
 import { openLeadQueryLayer, type LeadQueryLayer } from './lead-query-layer.ts';
@@ -170,8 +171,21 @@ describe('catch-up mode', () => {
     expect(withMode.layer.catchUp.active()).toBe(W);
     expect(plain.layer.catchUp.active()).toBeNull();
     expect(names(withMode, 'index')).not.toContain('lead_q_updated');
-    // Forced indexes stay (the duplicate finder's).
     expect(names(withMode, 'index')).not.toContain('lead_ws_email_ix');
+    // The duplicate finder's (forced with INDEXED BY) too: a search for duplicates meanwhile builds
+    // them again and finds what the plain replica finds.
+    expect(names(withMode, 'index')).not.toContain('lead_dupe_email_ix');
+    const dupes = (s: Side) =>
+      createDuplicateFinder({
+        sqlite: s.db.sqlite,
+        getLead: (id) => s.replica.leads.get(id),
+        dto: (l) => ({ id: l.id }) as never,
+      }).find(W, { kinds: ['email', 'phone', 'name'], limit: 50, perGroup: 10 });
+    const found = (s: Side) => {
+      const r = dupes(s);
+      return { counts: r.counts, groups: r.groups.map((g) => [g.kind, g.key, g.count]) };
+    };
+    expect(found(withMode)).toEqual(found(plain));
     expect(names(withMode, 'index')).toContain('lead_dupe_email_ix');
     // Nothing queued for the loaded leads while loading.
     expect(withMode.layer.scores.queued()).toBe(queued);

@@ -20,8 +20,9 @@
  * - **Meanwhile** queries answer: a search, a count or a read by score first queues and logs the
  *   leads stored since the last such read (`beforeRead`: the workspace's rows above a rowid mark,
  *   one INSERT … SELECT per queue), so cached counts follow them as deltas; the background indexer
- *   and score keeper pause (`paused()`); the indexes a query may force with `INDEXED BY` are kept
- *   (the duplicate finder's) and the page planner is told which ones are gone.
+ *   and score keeper pause (`paused()`); the page planner is told which indexes are gone, and the
+ *   lookups that force an index with `INDEXED BY` check first (the duplicate finder builds its
+ *   indexes again on demand, the import's dedupe lookups go without theirs).
  * - **Finish** (`caughtUp`, after the last page; or the sync client stops; or at the next open):
  *   one transaction recreates the triggers and queues every lead of the workspace exactly as the
  *   INSERT triggers would have (search and notes queues, the change log, the score queue with
@@ -42,12 +43,6 @@ export const LEAD_INSERT_TRIGGERS = ['lead_search_ai', 'lead_change_ai', 'lead_s
 /** Where a guard goes into one of them: they skip the loaded workspace's leads meanwhile. */
 export const INSERT_TRIGGER_HEAD = /AFTER INSERT ON lead\s+BEGIN/i;
 
-/**
- * Indexes never dropped: queries force them with `INDEXED BY` and a forced index that is missing
- * is an error, not a slow query (the duplicate finder's; the import's dedupe lookups prepare
- * themselves again without theirs).
- */
-const keptIndex = (name: string) => name.startsWith('lead_dupe_');
 /** Rebuilt first: the default sort (leads:list, the leads table) and the counts' index. */
 const FIRST_INDEXES = ['lead_q_updated', 'lead_q_facets'];
 /** Search index rows rewritten per turn after a catch-up (~0.1 s at a time). */
@@ -187,14 +182,12 @@ export class CatchUpMode {
            AND name IN (${LEAD_INSERT_TRIGGERS.map(() => '?').join(', ')})`,
         )
         .all(...LEAD_INSERT_TRIGGERS) as Saved[];
-      const indexes = (
-        sqlite
-          .prepare(
-            `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'lead'
+      const indexes = sqlite
+        .prepare(
+          `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'lead'
              AND sql IS NOT NULL AND upper(substr(sql, 1, 13)) <> 'CREATE UNIQUE'`,
-          )
-          .all() as Saved[]
-      ).filter((i) => !keptIndex(i.name));
+        )
+        .all() as Saved[];
       const quoted = `'${workspaceId.replace(/'/g, "''")}'`;
       const replaced: Saved[] = [];
       for (const t of triggers) {

@@ -61,18 +61,28 @@ function lead(i: number, extra: Parameters<typeof testLead>[2] = {}, notes = '')
 const cached = (s: Partial<LeadSelection>) =>
   layer.query.count(W, { includeDeleted: false, ...s }).count;
 
-/** A fresh count: a second query layer on the same database, nothing cached. */
+/** A fresh count: a second query layer on the same database, nothing cached or saved. */
 function fresh(s: Partial<LeadSelection>): number {
   const other = openLeadQueryLayer(db.sqlite, {
     now: () => now,
     log: createLogger('silent'),
     background: false,
     timeZone: 'UTC',
+    counts: { persist: false },
   });
   const n = other.query.count(W, { includeDeleted: false, ...s }).count;
   other.close();
   return n;
 }
+
+/** A query layer on the test database, as the engine opens it (after a restart, say). */
+const openLayer = () =>
+  openLeadQueryLayer(db.sqlite, {
+    now: () => now,
+    log: createLogger('silent'),
+    background: false,
+    timeZone: 'UTC',
+  });
 
 function expectAllRight(label: string) {
   for (const [name, s] of SELECTIONS) expect(cached(s), `${label}: ${name}`).toBe(fresh(s));
@@ -82,12 +92,7 @@ beforeEach(() => {
   now = T0;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lead-count-'));
   db = openDb(dir);
-  layer = openLeadQueryLayer(db.sqlite, {
-    now: () => now,
-    log: createLogger('silent'),
-    background: false,
-    timeZone: 'UTC',
-  });
+  layer = openLayer();
   store = createLeadStore(db.sqlite);
   db.sqlite.transaction(() => {
     for (let i = 0; i < 400; i++) store.put(lead(i, {}, i % 9 === 0 ? 'pricing call' : ''));
@@ -189,5 +194,41 @@ describe('count cache', () => {
     expect(logRows()).toBe(1);
     store.put({ ...store.get('L0010')!, status: 'new' });
     expectAllRight('after pruning');
+  });
+
+  it('starts from the counts the last session saved, following writes made in between', () => {
+    expectAllRight('first');
+    layer.close(); // saves what moved since it was saved
+    // Writes while the engine is closed (another connection: sync, an import), then a restart.
+    const other = openDb(dir);
+    const otherStore = createLeadStore(other.sqlite);
+    otherStore.put(lead(4000, { status: 'new', lastName: 'Smith', tags: ['vip'] }));
+    otherStore.put({ ...otherStore.get('L0004')!, status: 'working', country: 'DE' });
+    other.close();
+    layer = openLayer();
+    layer.indexer.drain();
+    expectAllRight('after a restart');
+    expect(layer.query.countStats()).toMatchObject({ full: 0, restored: SELECTIONS.length });
+    // Pruning keeps the log rows saved counts need, and drops the rest.
+    store.put({ ...store.get('L0010')!, status: 'new' });
+    layer.query.maintain();
+    layer.close();
+    layer = openLayer();
+    store.put({ ...store.get('L0011')!, status: 'new' });
+    expectAllRight('after pruning and another restart');
+    expect(layer.query.countStats().full).toBe(0);
+  });
+
+  it('recounts a saved count whose log position the log never reached (a rebuilt log)', () => {
+    const sel = SELECTIONS[1]![1];
+    cached(sel);
+    layer.close();
+    // A database rebuilt from scratch by sync: its log never reached the saved position.
+    db.sqlite.exec(`DELETE FROM lead_change_log`);
+    layer = openLayer();
+    store.put({ ...store.get('L0001')!, status: 'new' });
+    db.sqlite.exec(`DELETE FROM lead_change_log`);
+    expect(cached(sel)).toBe(fresh(sel));
+    expect(layer.query.countStats().full).toBe(1);
   });
 });

@@ -15,6 +15,11 @@
  * - Recomputed in full: the first time, when more than `maxDelta` leads changed, when the log was
  *   pruned past the entry, and for selections the log cannot follow (a static list's members, the
  *   engine-computed score): those are cached only until anything is written to the database.
+ * - **Across restarts** (`lead_count_saved`): followable entries are saved with their bitmap and
+ *   log position (after a full count at once, after deltas by `persist()` from the background
+ *   loop and at close), and the log keeps what they need, so the first count of a selection after
+ *   the engine starts is a delta from where the last session left it, not a full count (~140 ms
+ *   on a million leads). The saved set mirrors the in-memory LRU (evicted and cleared entries go).
  */
 import type Database from 'better-sqlite3';
 import type { FilterNode } from '@sdr/schema';
@@ -63,8 +68,11 @@ export function ensureChangeLog(sqlite: Database.Database): void {
 export interface CountQuery {
   /** Identifies the selection (workspace, filter, search, list, settings, today's date). */
   key: string;
-  /** FROM for the full count (may force a covering index). */
-  countFrom: string;
+  /**
+   * FROM for the full count (may force a covering index); asked only for a full count (choosing
+   * it may sample the table: a count brought up to date skips that).
+   */
+  countFrom: () => string;
   /** FROM for re-evaluating a few rowids (looked up by rowid: NOT INDEXED is added). */
   from: string;
   where: string;
@@ -99,13 +107,45 @@ export interface CountCacheOptions {
   maxDelta?: number;
   /** Cached selections (default 32; each holds a bitmap of max rowid / 8 bytes). */
   size?: number;
+  /** Save counts for the next session and start from saved ones (default true). */
+  persist?: boolean;
+}
+
+interface SavedRow {
+  from_sql: string;
+  where_sql: string;
+  params: string;
+  bits: Buffer;
+  count: number;
+  seq: number;
+  now: number;
 }
 
 export function createCountCache(sqlite: Database.Database, o: CountCacheOptions = {}) {
   const maxDelta = o.maxDelta ?? 20_000;
   const size = o.size ?? 32;
+  const saving = o.persist ?? true;
   const entries = new Map<string, Entry>();
-  const stats = { full: 0, delta: 0, unchanged: 0 };
+  /** Keys whose entry moved since it was saved. */
+  const dirty = new Set<string>();
+  const stats = { full: 0, delta: 0, unchanged: 0, restored: 0 };
+  sqlite.exec(`CREATE TABLE IF NOT EXISTS lead_count_saved (
+    key TEXT PRIMARY KEY, from_sql TEXT NOT NULL, where_sql TEXT NOT NULL, params TEXT NOT NULL,
+    bits BLOB NOT NULL, count INTEGER NOT NULL, seq INTEGER NOT NULL, now INTEGER NOT NULL)`);
+  const loadSaved = sqlite.prepare(
+    `SELECT from_sql, where_sql, params, bits, count, seq, now FROM lead_count_saved WHERE key = ?`,
+  );
+  const saveRow = sqlite.prepare(
+    `INSERT OR REPLACE INTO lead_count_saved (key, from_sql, where_sql, params, bits, count, seq, now)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const dropSaved = sqlite.prepare(`DELETE FROM lead_count_saved WHERE key = ?`);
+  const minSavedSeq = sqlite.prepare(`SELECT min(seq) FROM lead_count_saved`).pluck();
+  // Saved entries too far behind to be brought up to date, and beyond the newest 2 × size.
+  const dropStale = sqlite.prepare(
+    `DELETE FROM lead_count_saved WHERE seq < ? OR key NOT IN
+       (SELECT key FROM lead_count_saved ORDER BY now DESC LIMIT ?)`,
+  );
   const lastSeq = sqlite.prepare(`SELECT coalesce(max(seq), 0) FROM lead_change_log`).pluck();
   const firstSeq = sqlite.prepare(`SELECT coalesce(min(seq), 0) FROM lead_change_log`).pluck();
   const changedSince = sqlite
@@ -139,7 +179,7 @@ export function createCountCache(sqlite: Database.Database, o: CountCacheOptions
   const full = (q: CountQuery, now: number): Entry => {
     stats.full += 1;
     const seq = lastSeq.get() as number;
-    const text = stmt(`SELECT group_concat(l.rowid) FROM ${q.countFrom} WHERE ${q.where}`)
+    const text = stmt(`SELECT group_concat(l.rowid) FROM ${q.countFrom()} WHERE ${q.where}`)
       .pluck()
       .get(...q.params) as string | null;
     let bits = new Uint32Array(1024);
@@ -237,31 +277,94 @@ export function createCountCache(sqlite: Database.Database, o: CountCacheOptions
     return true;
   };
 
+  const save = (key: string, e: Entry) => {
+    if (!saving) return;
+    const bits = Buffer.from(e.bits.buffer, e.bits.byteOffset, e.bits.byteLength);
+    saveRow.run(key, e.from, e.where, JSON.stringify(e.params), bits, e.count, e.seq, e.now);
+    dirty.delete(key);
+  };
+  const persist = () => {
+    if (!saving || dirty.size === 0) return;
+    sqlite.transaction(() => {
+      for (const key of dirty) {
+        const e = entries.get(key);
+        if (e) save(key, e);
+      }
+      dirty.clear();
+    })();
+  };
+  /** The entry the last session saved for this selection (null when none fits). */
+  const restore = (q: CountQuery): Entry | null => {
+    if (!saving || !q.followable) return null;
+    const row = loadSaved.get(q.key) as SavedRow | undefined;
+    if (!row) return null;
+    // Another compiler's SQL, or a log position the log never reached (a rebuilt database).
+    if (row.from_sql !== q.from || row.where_sql !== q.where || row.seq > (lastSeq.get() as number))
+      return null;
+    const words = new Uint32Array(Math.max(1024, Math.ceil(row.bits.byteLength / 4)));
+    new Uint8Array(words.buffer).set(row.bits);
+    stats.restored += 1;
+    return {
+      from: row.from_sql,
+      where: row.where_sql,
+      params: JSON.parse(row.params) as unknown[],
+      bits: words,
+      count: row.count,
+      seq: row.seq,
+      version: '',
+      now: row.now,
+    };
+  };
+  const remember = (key: string, e: Entry) => {
+    entries.delete(key);
+    entries.set(key, e);
+    if (entries.size > size) {
+      const oldest = entries.keys().next().value!;
+      entries.delete(oldest);
+      dirty.delete(oldest);
+      if (saving) dropSaved.run(oldest);
+    }
+  };
+
   return {
     count(q: CountQuery, now: number): number {
-      const hit = entries.get(q.key);
+      const hit = entries.get(q.key) ?? restore(q) ?? undefined;
       if (hit && hit.from === q.from && hit.where === q.where) {
-        entries.delete(q.key);
-        entries.set(q.key, hit);
-        if (q.followable ? advance(hit, q, now) : hit.version === version()) return hit.count;
+        remember(q.key, hit);
+        if (q.followable ? advance(hit, q, now) : hit.version === version()) {
+          if (q.followable) dirty.add(q.key);
+          return hit.count;
+        }
       }
       const e = full(q, now);
-      entries.delete(q.key);
-      entries.set(q.key, e);
-      if (entries.size > size) entries.delete(entries.keys().next().value!);
+      remember(q.key, e);
+      if (q.followable) save(q.key, e);
       return e.count;
     },
 
-    /** Drops the log rows no cached count needs (all of them without cached counts). */
+    /** Saves the entries that moved since they were saved (background loop, close). */
+    persist,
+
+    /**
+     * Drops the log rows no cached count needs, saved ones included (all of them without cached
+     * counts). Saves moved entries first, so saved positions are the in-memory ones.
+     */
     prune(): number {
+      persist();
+      if (saving) dropStale.run((lastSeq.get() as number) - maxDelta * 4, size * 2);
       // The last row stays: a new row's seq is max + 1, so seqs never go back.
       let keep = lastSeq.get() as number;
       for (const e of entries.values()) keep = Math.min(keep, e.seq);
+      const saved = minSavedSeq.get() as number | null;
+      if (saved !== null) keep = Math.min(keep, saved);
       return prune.run(keep).changes;
     },
 
+    /** Forgets every cached count, saved ones too. */
     clear(): void {
       entries.clear();
+      dirty.clear();
+      if (saving) sqlite.exec(`DELETE FROM lead_count_saved`);
     },
 
     /** How counts were answered: counted in full, brought up to date, or unchanged. */

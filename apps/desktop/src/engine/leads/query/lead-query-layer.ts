@@ -122,6 +122,7 @@ export function openLeadQueryLayer(
     ...layer,
     catchUp,
     close() {
+      if (sqlite.open) layer.query.persistCounts();
       layer.indexer.stop();
       layer.scores.stop();
       catchUp.close();

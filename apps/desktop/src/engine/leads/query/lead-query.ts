@@ -50,7 +50,7 @@ import { createCountCache, relativeDateFields, type CountCacheOptions } from './
 import { createCustomIndexes } from './custom-indexes.ts';
 import { createPagePlanner, type PlannerOptions } from './plan.ts';
 import { prefixRanges } from './prefix-range.ts';
-import { createSearchQueue, FACET_COLUMNS } from './search-index.ts';
+import { createSearchQueue, FACET_COLUMNS, SEARCH_INDEX_VERSION } from './search-index.ts';
 import { ftsMatch } from './search-text.ts';
 
 export interface LeadQueryOptions {
@@ -409,8 +409,9 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
       const count = countCache.count(
         {
           // The selection, its settings, a dynamic list's filter and today's date (relative
-          // ranges start at a day boundary).
+          // ranges start at a day boundary); the search index's version (counts are saved).
           key: JSON.stringify([
+            SEARCH_INDEX_VERSION,
             workspaceId,
             catalogs.get(workspaceId)?.key,
             s.filter ?? null,
@@ -420,25 +421,26 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
             s.includeDeleted,
             today.format(at),
           ]),
-          countFrom: planner.countWithFacets(
-            {
-              workspaceId,
-              from: c.from,
-              where: c.where,
-              params: c.params,
-              filterWhere: c.filterWhere,
-              filterParams: c.filterParams,
-              match: c.match,
-              orderBy: '',
-              sortField: undefined,
-              includeDeleted: s.includeDeleted,
-              rows: 0,
-            },
-            coveredByFacets(c.where),
-            at,
-          )
-            ? c.from.replace(`lead AS ${L}`, `lead AS ${L} INDEXED BY lead_q_facets`)
-            : c.from,
+          countFrom: () =>
+            planner.countWithFacets(
+              {
+                workspaceId,
+                from: c.from,
+                where: c.where,
+                params: c.params,
+                filterWhere: c.filterWhere,
+                filterParams: c.filterParams,
+                match: c.match,
+                orderBy: '',
+                sortField: undefined,
+                includeDeleted: s.includeDeleted,
+                rows: 0,
+              },
+              coveredByFacets(c.where),
+              at,
+            )
+              ? c.from.replace(`lead AS ${L}`, `lead AS ${L} INDEXED BY lead_q_facets`)
+              : c.from,
           from: c.from,
           where: c.where,
           deltaWhere: c.where.replace(FTS_IN, FTS_EXISTS),
@@ -455,6 +457,11 @@ export function createLeadQuery(sqlite: Database.Database, o: LeadQueryOptions) 
     /** Forgets cached counts only (the next count of each selection is a full one). */
     forgetCounts(): void {
       countCache.clear();
+    },
+
+    /** Saves cached counts that moved since saved (the engine closes: count-cache.ts). */
+    persistCounts(): void {
+      countCache.persist();
     },
 
     /** How counts were answered so far (count-cache.ts). */

@@ -11,6 +11,7 @@ import { openDb, type OpenedDb } from '../../db.ts';
 import { createLogger, type Logger } from '../../logger.ts';
 import { createLeadStore } from '../lead-store.ts';
 import { openLeadQueryLayer, type LeadQueryLayer } from './lead-query-layer.ts';
+import { NEXT_PENDING_SQL } from './notes-indexer.ts';
 import { testLead } from './testing.ts';
 
 const W = 'ws-1';
@@ -119,6 +120,21 @@ describe('notes indexer', () => {
     expect(search(layer, 'broken')).toBe(1);
     expect(search(layer, 'good')).toBe(1);
     expect(warnings).toEqual(['a lead doc could not be decoded for search; indexed without notes']);
+  });
+
+  it('reads its next batch from the queue, never by scanning the leads', () => {
+    const layer = open(false);
+    const store = createLeadStore(db.sqlite);
+    db.sqlite.transaction(() => {
+      for (let i = 0; i < 2000; i++) store.put(testLead(`L${i}`, W, { lastName: `P${i}` }));
+    })();
+    layer.indexer.drain();
+    db.sqlite.exec('ANALYZE');
+    const plan = (
+      db.sqlite.prepare(`EXPLAIN QUERY PLAN ${NEXT_PENDING_SQL}`).all(500) as { detail: string }[]
+    ).map((r) => r.detail);
+    expect(plan[0]).toMatch(/^SCAN p\b/);
+    expect(plan.join('; ')).not.toMatch(/SCAN l\b|TEMP B-TREE/);
   });
 
   it('stops with the engine: nothing runs after close', async () => {

@@ -1,13 +1,13 @@
 /**
  * Settings → Inbox: the workspace's inbox settings (routing, business hours, SLA, escalation,
  * queue weights, shared templates). Managers and admins edit a draft and save it through the
- * engine to the server (`inbox:saveSettings` → `PUT /api/v1/inbox/settings`; online only); what
- * the engine's schema check or the server refuses shows under the field it is about. SDRs see
- * the settings read-only, and everyone does while the server cannot be reached (the engine's
- * cached copy). Same draft state machine and part editors' building blocks as Settings → Leads.
+ * engine's command outbox (`inbox:saveSettings` → `PUT /api/v1/inbox/settings`), offline too:
+ * the save shows as waiting until the server has it, and as refused with the server's reason
+ * (dismissable). What the engine's schema check refuses shows under the field it is about. SDRs
+ * see the settings read-only. Same draft state machine and part editors' building blocks as Settings → Leads.
  */
 import { useEffect, useState } from 'react';
-import { Badge, Card, SegmentedControl, useToast } from '@sdr/ui';
+import { Alert, Badge, Button, Card, SegmentedControl, useToast } from '@sdr/ui';
 import type { InboxSettings, MemberDto } from '@sdr/schema';
 import type { InboxSettingsDto } from '../../../shared/contract.ts';
 import { engine } from '../../engine.ts';
@@ -37,6 +37,7 @@ function InboxSettingsCard() {
   const sync = useSyncStatus();
   const toast = useToast();
   const [source, setSource] = useState<InboxSettingsDto['source'] | null>(null);
+  const [outbox, setOutbox] = useState<InboxSettingsDto['save']>(null);
   const members = useEngineQuery(() => engine.invoke('members:list', {}), me.workspace.id);
   const d = useDraft<InboxSettings, InboxPart>({
     parts: INBOX_PARTS,
@@ -45,15 +46,22 @@ function InboxSettingsCard() {
       const r = await engine.invoke('inbox:saveSettings', draft);
       if (!r.ok) return r;
       setSource(r.data.source);
+      setOutbox(r.data.save);
       return { ok: true, data: r.data.settings };
     },
-    onSaved: () => toast('Inbox settings saved', 'success'),
+    onSaved: () =>
+      toast(
+        online
+          ? 'Inbox settings saved'
+          : 'Inbox settings saved on this device; they are sent when the app is back online',
+        'success',
+      ),
   });
   const { editing, receive, setFormError } = d;
 
   const mayEdit = me.role === 'manager' || me.role === 'admin';
   const online = sync?.connection === 'online';
-  const readOnly = !mayEdit || !online;
+  const readOnly = !mayEdit;
 
   useEffect(() => {
     let current = true;
@@ -62,12 +70,14 @@ function InboxSettingsCard() {
       if (r.ok) {
         receive(r.data.settings);
         setSource(r.data.source);
+        setOutbox(r.data.save);
       } else setFormError(errorMessage(r.error));
     });
     // Saved elsewhere (another manager, another device), read when the engine refreshed them.
     const off = engine.on('inbox:settingsChanged', (next) => {
       receive(next.settings);
       setSource(next.source);
+      setOutbox(next.save);
     });
     return () => {
       current = false;
@@ -86,7 +96,13 @@ function InboxSettingsCard() {
       title="Inbox"
       description={description}
       className="lead-settings inbox-settings"
-      actions={readOnly ? <Badge>Read-only</Badge> : null}
+      actions={
+        readOnly ? (
+          <Badge>Read-only</Badge>
+        ) : outbox?.state === 'pending' ? (
+          <Badge>Pending</Badge>
+        ) : null
+      }
     >
       <DraftBody
         noun="inbox settings"
@@ -98,6 +114,26 @@ function InboxSettingsCard() {
         saving={d.saving}
         saveLabel="Save inbox settings"
         offlineNote={source === 'defaults' ? ' (never synced: the defaults)' : ''}
+        offlineEditable
+        status={
+          outbox?.state === 'pending' ? (
+            <Alert tone="info">Your last save is waiting to be sent to the server.</Alert>
+          ) : outbox?.state === 'failed' ? (
+            <Alert>
+              The server refused your last save: {outbox.error}{' '}
+              <Button
+                size="sm"
+                onClick={() =>
+                  void engine
+                    .invoke('inbox:dismissCommand', { id: outbox.commandId })
+                    .then(() => setOutbox(null))
+                }
+              >
+                Dismiss
+              </Button>
+            </Alert>
+          ) : null
+        }
         onDiscard={d.discard}
         onSave={() => void d.save()}
       >
