@@ -18,7 +18,7 @@
  *
  * The last line of output is one JSON object with those keys.
  *
- * Alongside (stderr, not in the JSON): CPU time per webhook request of the server process and of
+ * Alongside (stderr, not in the JSON): CPU time per webhook request and per queue-next call of the server process and of
  * the bench database's Postgres backends, and per message of the outbox worker process (from
  * /proc: far less sensitive to machine load than the rates). `BENCH_PARTS` (comma separated,
  * default webhook,latency,queue,outbox) runs only some parts; `drain` added (with `webhook`):
@@ -424,13 +424,20 @@ async function main() {
       }
       await q(`analyze queue_item`);
       const times: number[] = [];
+      const queueCpu0 = cpuMs([server.pid!]);
+      const queuePg0 = cpuMs(await backends());
       for (let i = 0; i < 300; i++) {
         const t0 = performance.now();
         const r = await api('POST', '/api/v1/queue/next', {}, token);
         if (r.status !== 200) throw new Error(`queue next ${r.status}`);
         times.push(performance.now() - t0);
       }
-      log(`queue next: p50 ${round(pct(times, 50))} ms, p95 ${round(pct(times, 95))} ms`);
+      const queueCpu = cpuDelta(queueCpu0, cpuMs([server.pid!]));
+      const queuePg = cpuDelta(queuePg0, cpuMs(await backends()));
+      log(
+        `queue next: p50 ${round(pct(times, 50))} ms, p95 ${round(pct(times, 95))} ms; CPU per call: ` +
+          `server ${round((queueCpu / times.length) * 1000)} µs, postgres backends ${round((queuePg / times.length) * 1000)} µs`,
+      );
       result['queue_next_p95_ms'] = round(pct(times, 95));
     }
 

@@ -18,7 +18,7 @@ import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { queueItem } from '@sdr/schema/pg';
 import type { AuthContext } from '../context.ts';
 import { SYNC_CHANNEL } from '../sync/change-bus.ts';
-import { num, queryRows } from '../sync/sql.ts';
+import { num, queryPrepared } from '../sync/sql.ts';
 import type { InboxDeps } from './inbox.deps.ts';
 import type { QueueItemRow } from './inbox.writes.ts';
 
@@ -76,7 +76,10 @@ export async function claimNextFast(
   const wake: SQL = notify
     ? sql`, case when c.id is not null then pg_notify(${SYNC_CHANNEL}::text, ${ws}::text || ':' || c.seq::text) end as notified`
     : sql``;
-  const [row] = await queryRows<Record<string, unknown>>(
+  // Prepared (postgres.js): its text is one of four (with/without commandId and NOTIFY) and every
+  // value is a parameter, so Postgres parses and plans it once per connection, not per call (the
+  // generic plan is the same: an index scan of queue_item_next_ix that stops at the first row).
+  const [row] = await queryPrepared<Record<string, unknown>>(
     d.db,
     sql`with stored as (${stored}),
       cand as (

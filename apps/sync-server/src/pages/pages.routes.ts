@@ -4,6 +4,7 @@
  * Browser pages, not API: they are not in the OpenAPI document.
  */
 import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import { Password } from '@sdr/schema';
 import { confirmPasswordReset } from '../auth/password-reset.service.ts';
 import type { AppEnv, Deps } from '../context.ts';
@@ -27,12 +28,16 @@ function tokenBlock(token: string): string {
 }
 
 export function pagesRoutes(deps: Deps) {
+  // Only the pages' paths: mounted at `/`, a `*` middleware would also run for (and set these
+  // headers on) every route mounted after this router, the inbox API's included.
+  const pageHeaders = createMiddleware<AppEnv>(async (c, next) => {
+    await next();
+    c.header('Content-Security-Policy', CSP);
+    c.header('Referrer-Policy', 'no-referrer');
+  });
   return new Hono<AppEnv>()
-    .use('*', async (c, next) => {
-      await next();
-      c.header('Content-Security-Policy', CSP);
-      c.header('Referrer-Policy', 'no-referrer');
-    })
+    .use('/invite/*', pageHeaders)
+    .use('/reset-password/*', pageHeaders)
     .get('/invite/:token', (c) =>
       c.html(
         page(
