@@ -28,6 +28,7 @@ import { validateTwilioSignature } from '../channels/twilio/twilio-client.ts';
 import type { Deps } from '../context.ts';
 import { secretBoxFor } from '../crypto/secret-box.ts';
 import { ApiError } from '../errors.ts';
+import { incomingHeader } from '../middleware/request-id/index.ts';
 import {
   sendgridKeyOfWorkspace,
   twilioAccountBySid,
@@ -115,16 +116,6 @@ export async function readBody(c: Context, limit = BODY_LIMIT_BYTES): Promise<st
   });
 }
 
-/** A request header, from node's request when there is one (no Headers object built). */
-function header(c: Context, name: string): string | undefined {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (incoming?.headers) {
-    const v = incoming.headers[name];
-    return Array.isArray(v) ? v[0] : v;
-  }
-  return c.req.header(name);
-}
-
 function forbidden(message = 'The request signature is missing or not valid.'): ApiError {
   return new ApiError('forbidden', message);
 }
@@ -191,7 +182,7 @@ export function webhooksRoutes(deps: Deps) {
     if (!accountSid || !messageSid) throw forbidden();
     const account = await twilioAccountBySid(deps.db, box, accountSid);
     if (!account) throw forbidden('Unknown Twilio account.');
-    const signature = header(c, 'x-twilio-signature');
+    const signature = incomingHeader(c, 'x-twilio-signature');
     if (
       !checkTwilioSignature(
         account.authToken,
