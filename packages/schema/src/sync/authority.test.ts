@@ -184,3 +184,32 @@ describe('validateAndCompensate and schema versions', () => {
     expect(r.projected.schemaVersion).toBe(leadRecord.version);
   });
 });
+
+describe('validateAndCompensate: the projection it returns', () => {
+  it('is the doc’s projection after the update, compensated or not', () => {
+    const { server, client } = setup({ status: 'new', email: 'a@b.co', tags: ['x'] });
+    const noStatus = { record: leadRecord, canWrite: (f: string) => f !== 'status' };
+    const steps: [Uint8Array, typeof rules | typeof noStatus][] = [];
+    const push = (u: Uint8Array | null, r: typeof rules | typeof noStatus = rules) => {
+      if (u) steps.push([u, r]);
+    };
+    push(applyFieldChanges(leadRecord, client, { company: 'Acme', tags: ['x', 'y'] }, CLIENT));
+    push(applyFieldChanges(leadRecord, client, { custom: { tier: 'gold', n: 3 } }, CLIENT));
+    push(applyFieldChanges(leadRecord, client, { custom: { tier: 'gold' } }, CLIENT));
+    push(applyFieldChanges(leadRecord, client, { status: 'won' }, CLIENT), noStatus);
+    // Invalid values and an unknown key, written past the client's own checks.
+    push(writeAs(client, CLIENT, () => fieldsOf(client).set('email', 'not an email')));
+    push(writeAs(client, CLIENT, () => fieldsOf(client).set('extra', 1)));
+    push(writeAs(client, CLIENT, () => fieldsOf(client).set('cf:Bad Key', 1)));
+    push(applyFieldChanges(leadRecord, client, { firstName: 'Ada' }, CLIENT));
+    expect(steps).toHaveLength(8);
+    let compensated = 0;
+    for (const [update, r] of [...steps, steps[0]!]) {
+      const result = validateAndCompensate(server, update, r);
+      if (!result.accepted) throw new Error(result.message);
+      if (result.compensation) compensated += 1;
+      expect(result.projected).toEqual(projectLead(server));
+    }
+    expect(compensated).toBeGreaterThanOrEqual(3);
+  });
+});

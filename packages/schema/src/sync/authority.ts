@@ -12,7 +12,13 @@ import { isEmptyDoc, notesOf, readRaw, readSchemaVersion } from '../records/doc-
 import { applyNotesEdit } from '../records/notes-edit.ts';
 import { projectRecord, upcast } from '../records/project.ts';
 import { applyFieldChanges, writeRawDiff } from '../records/record-doc.ts';
-import { checkFieldChanges, type FieldIssue, type Projection } from '../records/validate.ts';
+import { foldPerKey } from '../records/keyed-fields.ts';
+import {
+  checkFieldChanges,
+  projectRaw,
+  type FieldIssue,
+  type Projection,
+} from '../records/validate.ts';
 import { SERVER_CLIENT_ID } from './client-id.ts';
 import { applyAndDetectConflicts, type FieldConflict } from './conflicts.ts';
 import {
@@ -103,10 +109,16 @@ export function validateAndCompensate(
     });
   }
   const compensation = writeRawDiff(doc, afterRaw, final, type.version, SERVER_CLIENT_ID);
+  // Nothing written back and nothing migrated: the doc still reads as `afterRaw` (which nothing
+  // mutated) at `type.version`, so it is projected from that rather than read again.
+  const projected =
+    compensation === null && claimed === type.version && versionAfter === type.version
+      ? projectRaw(type, foldPerKey(type, afterRaw), versionAfter)
+      : projectRecord(type, doc);
   return {
     accepted: true,
     changed,
-    projected: projectRecord(type, doc),
+    projected,
     conflicts,
     compensation,
     reasons,
