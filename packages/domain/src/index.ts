@@ -20,6 +20,8 @@ export type {
 // Lead scoring (configuration shapes in @sdr/schema: ScoringConfig).
 export { companySizeRange } from './scoring/company-size.ts';
 export type { SizeRange } from './scoring/company-size.ts';
+export { engagementEventsOf } from './scoring/activity.ts';
+export type { EngagementMessage } from './scoring/activity.ts';
 export { normalizeEvents } from './scoring/engagement.ts';
 export { evaluateFit, fitFields, fitReason } from './scoring/fit.ts';
 export { planRescore, rescore } from './scoring/rescore.ts';

@@ -32,6 +32,7 @@ import {
   type LeadRowDb,
 } from './inbox.service.ts';
 import { loadInboxSettings } from './inbox.settings.ts';
+import { leadScores } from './lead-scores.ts';
 import {
   notificationValues,
   queueItemValues,
@@ -492,6 +493,17 @@ async function itemsAndNotifications(
         ne(queueItem.state, 'done'),
       ),
     );
+  // Scores of the batch's leads, with the new messages counted as engagement.
+  const convList = [...byConv.keys()].map((id) => convs.get(id)!);
+  const scores =
+    convList.length === 0
+      ? new Map<string, number>()
+      : await leadScores(
+          tx,
+          convList[0]!.workspaceId,
+          convList.map((c) => c.leadId),
+          now,
+        );
   const itemOf = new Map<string, string>();
   const newItems: (typeof queueItem.$inferInsert)[] = [];
   const notes: (typeof notification.$inferInsert)[] = [];
@@ -499,15 +511,16 @@ async function itemsAndNotifications(
     const c = convs.get(id)!;
     const dueAt = due.get(id) ?? null;
     const mine = open.filter((q) => q.conversationId === id);
+    const leadScore = scores.get(c.leadId) ?? null;
     for (const q of mine) {
       const rankKey = queueRankKey(
-        { kind: q.kind, createdAt: q.createdAt, dueAt, channel: q.channel, leadScore: null },
+        { kind: q.kind, createdAt: q.createdAt, dueAt, channel: q.channel, leadScore },
         settings,
       );
-      if (q.dueAt === dueAt && q.rankKey === rankKey) continue;
+      if (q.dueAt === dueAt && q.rankKey === rankKey && q.leadScore === leadScore) continue;
       await tx
         .update(queueItem)
-        .set({ dueAt, rankKey, updatedAt: now })
+        .set({ dueAt, rankKey, leadScore, updatedAt: now })
         .where(eq(queueItem.id, q.id));
       facts.push({ entity: 'queueItem', id: q.id });
     }
@@ -525,6 +538,7 @@ async function itemsAndNotifications(
         teamId: c.teamId,
         dueAt,
         channel: c.channel,
+        leadScore,
       });
       newItems.push(row);
       itemOf.set(id, row.id);

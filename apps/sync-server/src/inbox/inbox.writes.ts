@@ -5,8 +5,9 @@
  * history. Every helper runs in the caller's transaction and adds the facts it changed to
  * `facts`; the caller stamps and publishes them (`inboxTx`).
  *
- * Lead scores are computed on each engine (ADR 0004), so the server has none: queue items carry
- * `leadScore: null` and rank by deadline and channel only until scores become server facts.
+ * Queue items carry the lead's score at the time they were (re)ranked, computed here with the
+ * workspace's scoring rules over the lead's fields and engagement (`lead-scores.ts`); null when
+ * the workspace has no scoring rules.
  */
 import { and, eq, inArray, isNull, min, ne, or, sql } from 'drizzle-orm';
 import { nextSlaDeadline, queueRankKey, slaTimers, type SlaTimer } from '@sdr/domain';
@@ -21,6 +22,7 @@ import {
 } from '@sdr/schema/pg';
 import type { FactRef } from '../sync/facts.ts';
 import type { InboxDeps, Tx } from './inbox.deps.ts';
+import { leadScores } from './lead-scores.ts';
 
 export type ConversationRow = typeof conversation.$inferSelect;
 export type MessageRow = typeof message.$inferSelect;
@@ -124,16 +126,21 @@ export async function refreshSla(
         ne(queueItem.state, 'done'),
       ),
     );
+  // A new message may change the lead's engagement: its score is taken afresh.
+  const leadScore =
+    items.length === 0
+      ? null
+      : ((await leadScores(tx, conv.workspaceId, [conv.leadId], now)).get(conv.leadId) ?? null);
   for (const item of items) {
     const dueAt = next?.dueAt ?? null;
     const rankKey = queueRankKey(
-      { kind: item.kind, createdAt: item.createdAt, dueAt, channel: item.channel, leadScore: null },
+      { kind: item.kind, createdAt: item.createdAt, dueAt, channel: item.channel, leadScore },
       settings,
     );
-    if (item.dueAt === dueAt && item.rankKey === rankKey) continue;
+    if (item.dueAt === dueAt && item.rankKey === rankKey && item.leadScore === leadScore) continue;
     await tx
       .update(queueItem)
-      .set({ dueAt, rankKey, updatedAt: now })
+      .set({ dueAt, rankKey, leadScore, updatedAt: now })
       .where(eq(queueItem.id, item.id));
     facts.push({ entity: 'queueItem', id: item.id });
   }
@@ -151,9 +158,11 @@ export interface NewQueueItem {
   readonly teamId?: string | null;
   readonly dueAt?: number | null;
   readonly channel?: ConversationRow['channel'] | null;
+  /** The lead's score (undefined: `addQueueItem` computes it; null: none). */
+  readonly leadScore?: number | null;
 }
 
-/** Inserts an open queue item ranked by `queueRankKey` (no lead score on the server). */
+/** Inserts an open queue item ranked by `queueRankKey`, with its lead's score. */
 export async function addQueueItem(
   d: InboxDeps,
   tx: Tx,
@@ -161,9 +170,13 @@ export async function addQueueItem(
   item: NewQueueItem,
   facts: FactRef[],
 ): Promise<QueueItemRow> {
+  const leadScore =
+    item.leadScore !== undefined || !item.leadId
+      ? (item.leadScore ?? null)
+      : ((await leadScores(tx, item.workspaceId, [item.leadId], d.now())).get(item.leadId) ?? null);
   const [row] = await tx
     .insert(queueItem)
-    .values(queueItemValues(d, settings, item))
+    .values(queueItemValues(d, settings, { ...item, leadScore }))
     .returning();
   facts.push({ entity: 'queueItem', id: row!.id });
   return row!;
@@ -182,7 +195,7 @@ export function queueItemValues(
       createdAt: now,
       dueAt: item.dueAt ?? null,
       channel: item.channel ?? null,
-      leadScore: null,
+      leadScore: item.leadScore ?? null,
     },
     settings,
   );
@@ -199,7 +212,7 @@ export function queueItemValues(
     dueAt: item.dueAt ?? null,
     rankKey,
     channel: item.channel ?? null,
-    leadScore: null,
+    leadScore: item.leadScore ?? null,
     title: item.title,
     createdAt: now,
     updatedAt: now,
