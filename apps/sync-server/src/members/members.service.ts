@@ -80,6 +80,12 @@ export async function changeRole(
       .update(membership)
       .set({ ...(role !== undefined ? { role } : {}), ...(team !== undefined ? { team } : {}) })
       .where(eq(membership.id, m.id));
+    // Under `team`/`own` an SDR sees some rows and a manager or admin all of them: a role change
+    // across that line changes which owners' rows this member sees (any owner's).
+    const seesAll = (r: RoleName) => r !== 'sdr';
+    if (role !== undefined && seesAll(role) !== seesAll(m.role) && policy !== null && policy !== 'all') {
+      return { result: null, scope: { kind: 'all' } };
+    }
     // Under the `team` policy a new team changes whose rows this member and both teams see.
     if (team === undefined || team === m.team || policy !== 'team') {
       return { result: null, scope: null };

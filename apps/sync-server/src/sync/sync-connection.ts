@@ -173,8 +173,7 @@ export class SyncConnection {
     if (c.seq <= this.liveFrom || !this.viewer) return;
     const { visibility } = this.core;
     const policy = visibility.policyNow(this.auth.workspaceId);
-    // Teams as last loaded: a team change (visibility-restamp.ts) applies to open sockets too.
-    const viewer = (this.viewer = visibility.viewerNow(this.auth.workspaceId, this.viewer));
+    const viewer = this.liveViewer();
     if (c.kind === 'fact') {
       const visible = c.data !== null && canSeeFact(viewer, c.entity, c.data, policy);
       return this.send(factFrame(c, visible));
@@ -188,6 +187,14 @@ export class SyncConnection {
     this.send(changeFrame(c, variant));
   }
 
+  /**
+   * The viewer with the teams and role as last loaded: a team or role change
+   * (visibility-restamp.ts) applies to open sockets too, reads and writes alike.
+   */
+  private liveViewer(): Viewer {
+    return (this.viewer = this.core.visibility.viewerNow(this.auth.workspaceId, this.viewer!));
+  }
+
   private async update(frame: FrameOf<'update'>): Promise<void> {
     const { clientSeq, docName } = frame;
     if (this.readOnly) {
@@ -197,12 +204,13 @@ export class SyncConnection {
         clientSeq,
       );
     }
-    const { workspaceId, userId, role } = this.auth;
+    const { workspaceId, userId } = this.auth;
+    const viewer = this.liveViewer();
     const r = await this.core.authority.applyRecordUpdate({
       workspaceId,
       userId,
-      role,
-      viewer: this.viewer!,
+      role: viewer.role,
+      viewer,
       policy: this.core.visibility.policyNow(workspaceId),
       clientId: this.clientId,
       docName,
@@ -234,7 +242,7 @@ export class SyncConnection {
         workspaceId: this.auth.workspaceId,
         afterSeq: frame.afterSeq,
         limit: frame.limit,
-        viewer: this.viewer!,
+        viewer: this.liveViewer(),
         policy: await this.core.visibility.policy(this.auth.workspaceId),
       });
       this.sendNow(encodeFrame(page));
@@ -254,7 +262,7 @@ export class SyncConnection {
         const policy = await this.core.visibility.policy(workspaceId);
         const ok =
           stored.workspaceId === workspaceId &&
-          canSeeLead(this.viewer!, { ownerId: stored.ownerId }, policy);
+          canSeeLead(this.liveViewer(), { ownerId: stored.ownerId }, policy);
         if (!ok) return this.error('forbidden', `${docName} is not available to you`);
       }
       const state = stored?.state ?? Y.encodeStateAsUpdate(new Y.Doc());
@@ -262,12 +270,13 @@ export class SyncConnection {
       return this.sendNow(encodeFrame({ type: 'docSync', docName, payload: syncStep2Bytes(diff) }));
     }
     if (this.readOnly) return this.error('read_only', 'this client version may not write');
-    const { workspaceId, userId, role } = this.auth;
+    const { workspaceId, userId } = this.auth;
+    const viewer = this.liveViewer();
     const r = await this.core.authority.applyRecordUpdate({
       workspaceId,
       userId,
-      role,
-      viewer: this.viewer!,
+      role: viewer.role,
+      viewer,
       policy: this.core.visibility.policyNow(workspaceId),
       clientId: this.clientId,
       docName,

@@ -1,5 +1,5 @@
 /**
- * Visibility changes that change no row (the policy, a member's team) reach connected clients
+ * Visibility changes that change no row (the policy, a member's team or role) reach connected clients
  * without a reconnect, and offline clients through catch-up: what left their view is evicted
  * (`data: null` for facts), what entered it arrives with its full state. Clients sit on a second
  * server instance, whose cached policy and teams are stale until the change log's marker.
@@ -174,5 +174,78 @@ describe.each(testDatabaseKinds())('visibility changes for connected clients (%s
     expect(c.view().get(bens)).toMatchObject({ firstName: 'Ben’s', ownerId: ben.userId });
     expect(await yjs).toMatchObject({ code: 4403 });
     for (const x of [a, b, c]) x.client.close();
+  });
+
+  it("a role change under the 'own' policy widens and narrows the member's open socket", async () => {
+    const s1 = suite.server;
+    const s2 = await suite.start();
+    const admin = await signUp(s1.api);
+    const asAdmin = { token: admin.accessToken };
+    const ana = await addMember(s1, admin.accessToken, 'sdr');
+    const ben = await addMember(s1, admin.accessToken, 'sdr');
+    const put = await s1.api.request(
+      'PUT',
+      '/api/v1/workspace/settings',
+      { leadVisibility: 'own' },
+      asAdmin,
+    );
+    expect(put.status).toBe(200);
+    const create = async (firstName: string, ownerId: string) =>
+      `lead:${(await s1.api.post('/api/v1/leads', { firstName, ownerId }, asAdmin)).body.id as string}`;
+    const anas = await create('Ana’s', ana.userId);
+    const bens = await create('Ben’s', ben.userId);
+    const admins = await create('Admin’s', admin.userId);
+    const setRole = async (role: string) =>
+      expect((await s1.api.patch(`/api/v1/members/${ana.userId}`, { role }, asAdmin)).status).toBe(
+        200,
+      );
+
+    // Ana on instance 2 (stale cached roles until the marker), Ben on instance 1.
+    const a = await live(s2, ana);
+    const b = await live(s1, ben);
+    expect(sameKeys(a.base, [anas])).toBe(true);
+    expect(sameKeys(b.base, [bens])).toBe(true);
+    const offline = await live(s2, ana);
+    offline.client.close();
+
+    await setRole('manager');
+    await a.sees([anas, bens, admins]);
+    expect(a.view().get(bens)).toMatchObject({ firstName: 'Ben’s', ownerId: ben.userId });
+    // An edit of Ben's lead reaches Ana live now, and Ben (after the re-stamped rows, which
+    // leave his view as it was).
+    const edit = await s1.api.patch(`/api/v1/leads/${bens.slice(5)}`, { title: 'Mgr' }, asAdmin);
+    for (const x of [a, b]) {
+      await x.client.waitFor(
+        (f): f is FrameOf<'change'> => f.type === 'change' && f.change.seq === edit.body.seq,
+      );
+    }
+    expect(edit.status).toBe(200);
+    expect(sameKeys(b.view(), [bens])).toBe(true);
+
+    // The offline device catches up with the manager's view.
+    const back = await SyncTestClient.connect(s2.wsUrl, ana.accessToken);
+    await back.hello({ cursor: offline.cursor });
+    const caught = await back.catchup(offline.cursor);
+    expect(
+      sameKeys(apply(new Map(offline.base), caught.changes), [anas, bens, admins]),
+    ).toBe(true);
+    back.close();
+
+    // Back to SDR: the others' leads are evicted live, and a /yjs room of Ben's lead closes.
+    const yjs = closeOf(`${s2.wsUrl}/yjs/${bens}?token=${encodeURIComponent(ana.accessToken)}`, 20_000);
+    await setRole('sdr');
+    await a.sees([anas]);
+    expect(await yjs).toMatchObject({ code: 4403 });
+    // Promoting within the 'sees all' side (manager → admin) re-stamps nothing.
+    await setRole('manager');
+    await a.sees([anas, bens, admins]);
+    const frames = a.client.frames.length;
+    await setRole('admin');
+    const probe = await s1.api.patch(`/api/v1/leads/${anas.slice(5)}`, { title: 'y' }, asAdmin);
+    await a.client.waitFor(
+      (f): f is FrameOf<'change'> => f.type === 'change' && f.change.seq === probe.body.seq,
+    );
+    expect(a.client.frames.slice(frames).filter((f) => f.type === 'change')).toHaveLength(1);
+    for (const x of [a, b]) x.client.close();
   });
 });

@@ -1,18 +1,19 @@
 /**
- * Visibility changes that change no row: the workspace's `leadVisibility` policy, or a member's
- * team. Which leads and facts a connected SDR sees changes, so the writer of the setting calls
- * `restampForVisibility` in its transaction: a `visibility` marker entry, then every row whose
- * visibility may have changed for someone gets the next workspace seq and a change-log entry.
+ * Visibility changes that change no row: the workspace's `leadVisibility` policy, a member's
+ * team, or a member's role (SDR ↔ manager/admin under `team`/`own`). Which leads and facts a
+ * connected user sees changes, so the writer of the setting calls `restampForVisibility` in its
+ * transaction: a `visibility` marker entry, then every row whose visibility may have changed for
+ * someone gets the next workspace seq and a change-log entry.
  * Clients converge on both paths with what they already handle:
  * - live, the fan-out delivers each row again and every connection decides with the new rule: a
  *   record with its full state (or the fact's row) when visible, an `evict` (`data: null`) when not;
  * - in catch-up the re-stamped rows are newer than the client's cursor, and the page says the same.
- * The marker makes every instance reload the workspace's policy and teams before it delivers the
- * rows after it (`Fanout`, `VisibilityService.reload`); clients never see it.
+ * The marker makes every instance reload the workspace's policy, teams and roles before it
+ * delivers the rows after it (`Fanout`, `VisibilityService.reload`); clients never see it.
  *
- * Cost: one set-based statement per table. A policy change re-stamps every owned lead and every
- * assigned conversation, message and queue item of the workspace (an admin action, rare); a team
- * change only the rows of the two teams' members.
+ * Cost: one set-based statement per table. A policy change or a role change across the SDR line
+ * re-stamps every owned lead and every assigned conversation, message and queue item of the
+ * workspace (an admin action, rare); a team change only the rows of the two teams' members.
  */
 import { eq, sql, type SQL } from 'drizzle-orm';
 import type { LeadVisibilityPolicy } from '@sdr/domain';

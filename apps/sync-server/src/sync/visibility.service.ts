@@ -1,7 +1,9 @@
 /**
  * Who sees which leads (design §9): the workspace's `leadVisibility` policy and its members'
- * teams, cached per workspace for a few seconds (refreshed at once when this instance changes
- * them, and by every instance at a `visibility` marker in the change log: visibility-restamp.ts).
+ * teams and roles, cached per workspace for a few seconds (refreshed at once when this instance
+ * changes them, and by every instance at a `visibility` marker in the change log:
+ * visibility-restamp.ts). Open sockets judge with the roles as loaded here, so a role change
+ * applies to them without a reconnect.
  * The rule itself is `canSeeLead` in `@sdr/domain`.
  */
 import { eq } from 'drizzle-orm';
@@ -13,6 +15,7 @@ import type { Db } from '../db/schema.ts';
 interface WorkspaceVisibility {
   policy: LeadVisibilityPolicy;
   teamOf: Map<string, string | null>;
+  roleOf: Map<string, RoleName>;
   loadedAt: number;
   /** Viewers built from this entry (`viewerNow`), by `userId:role`. */
   viewers: Map<string, Viewer>;
@@ -67,12 +70,13 @@ export class VisibilityService {
       .from(workspace)
       .where(eq(workspace.id, workspaceId));
     const members = await this.db
-      .select({ userId: membership.userId, team: membership.team })
+      .select({ userId: membership.userId, team: membership.team, role: membership.role })
       .from(membership)
       .where(eq(membership.workspaceId, workspaceId));
     return {
       policy: ws?.policy ?? 'all',
       teamOf: new Map(members.map((m) => [m.userId, m.team])),
+      roleOf: new Map(members.map((m) => [m.userId, m.role])),
       loadedAt: this.now(),
       viewers: new Map(),
     };
@@ -103,8 +107,8 @@ export class VisibilityService {
   }
 
   /**
-   * The viewer with the teams as last loaded, for the synchronous push path (the same object
-   * until the workspace is reloaded); `fallback` when the workspace was never loaded.
+   * The viewer with the teams and role as last loaded, for the synchronous push path (the same
+   * object until the workspace is reloaded); `fallback` when the workspace was never loaded.
    */
   viewerNow(workspaceId: string, fallback: Viewer): Viewer {
     const hit = this.cache.get(workspaceId);
@@ -133,7 +137,9 @@ export class VisibilityService {
   }
 }
 
-function viewerOf(e: WorkspaceVisibility, userId: string, role: RoleName): Viewer {
+/** `role`: the caller's role as authenticated, used when the member is not in the entry. */
+function viewerOf(e: WorkspaceVisibility, userId: string, authRole: RoleName): Viewer {
+  const role = e.roleOf.get(userId) ?? authRole;
   const key = `${userId}:${role}`;
   const have = e.viewers.get(key);
   if (have) return have;

@@ -218,12 +218,13 @@ export class YjsHub {
   }
 
   private async write(ws: WebSocket, room: Room, member: Member, update: Uint8Array) {
-    const { workspaceId, userId, role } = member.auth;
+    const { workspaceId, userId } = member.auth;
+    const viewer = this.viewerOf(member);
     const r = await this.core.authority.applyRecordUpdate({
       workspaceId,
       userId,
-      role,
-      viewer: member.viewer,
+      role: viewer.role,
+      viewer,
       policy: this.core.visibility.policyNow(workspaceId),
       clientId: null,
       docName: room.docName,
@@ -265,7 +266,7 @@ export class YjsHub {
     }
   }
 
-  /** The member's viewer with the teams as last loaded (a team change applies at once). */
+  /** The member's viewer with the teams and role as last loaded (a change applies at once). */
   private viewerOf(m: Member): Viewer {
     return (m.viewer = this.core.visibility.viewerNow(m.auth.workspaceId, m.viewer));
   }
