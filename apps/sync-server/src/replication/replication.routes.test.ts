@@ -162,4 +162,57 @@ describe.each(testDatabaseKinds())('replication feed (%s)', (kind) => {
     await reader;
     expect([...pulled].sort()).toEqual([...ids].sort());
   });
+
+  it('a policy or role change sends the tasks whose visibility it changed again, judged anew', async () => {
+    const admin = await signUp(t.api);
+    const sdr = await addMember(t.server, admin.accessToken, 'sdr');
+    const theirs = newId('t');
+    const mine = newId('t');
+    const open = newId('t');
+    const asAdmin = { token: admin.accessToken };
+    await put(t.api, `/api/v1/tasks/${theirs}`, taskBody({ assigneeId: admin.userId }), admin.accessToken);
+    await put(t.api, `/api/v1/tasks/${mine}`, taskBody({ assigneeId: sdr.userId }), admin.accessToken);
+    await put(t.api, `/api/v1/tasks/${open}`, taskBody(), admin.accessToken);
+    // What a replica holds after applying the pulled items in order.
+    const held = new Set<string>();
+    let cursor = 0;
+    const pull = async () => {
+      const page = await pullAll(t.api, sdr.accessToken, cursor);
+      for (const i of page.items) {
+        if (i.row && !i.row.deleted) held.add(i.id);
+        else held.delete(i.id);
+      }
+      cursor = page.cursor;
+      return page.items.map((i) => i.id).sort();
+    };
+    await pull();
+    expect([...held].sort()).toEqual([theirs, mine, open].sort());
+    const setPolicy = async (leadVisibility: string) =>
+      expect(
+        (await t.api.request('PUT', '/api/v1/workspace/settings', { leadVisibility }, asAdmin))
+          .status,
+      ).toBe(200);
+    const setRole = async (role: string) =>
+      expect((await t.api.patch(`/api/v1/members/${sdr.userId}`, { role }, asAdmin)).status).toBe(
+        200,
+      );
+
+    // `own`: the assigned tasks come again (unassigned ones are visible either way).
+    await setPolicy('own');
+    expect(await pull()).toEqual([theirs, mine].sort());
+    expect([...held].sort()).toEqual([mine, open].sort());
+    // A manager sees every task; back to SDR, not.
+    await setRole('manager');
+    await pull();
+    expect([...held].sort()).toEqual([theirs, mine, open].sort());
+    await setRole('sdr');
+    await pull();
+    expect([...held].sort()).toEqual([mine, open].sort());
+    await setPolicy('all');
+    await pull();
+    expect([...held].sort()).toEqual([theirs, mine, open].sort());
+    // Nothing changed, nothing sent.
+    await setPolicy('all');
+    expect(await pull()).toEqual([]);
+  });
 });

@@ -11,6 +11,9 @@
  * The marker makes every instance reload the workspace's policy, teams and roles before it
  * delivers the rows after it (`Fanout`, `VisibilityService.reload`); clients never see it.
  *
+ * Tasks are not in the change log but in the replication feed: the assigned tasks in scope get
+ * new workspace data seqs in the same transaction (`restampTasks`), so replicas pull them again.
+ *
  * Cost: one set-based statement per table. A policy change or a role change across the SDR line
  * re-stamps every owned lead and every assigned conversation, message and queue item of the
  * workspace (an admin action, rare); a team change only the rows of the two teams' members.
@@ -20,6 +23,7 @@ import type { LeadVisibilityPolicy } from '@sdr/domain';
 import { workspace } from '@sdr/schema/pg';
 import type { Db } from '../db/schema.ts';
 import type { ChangeBus, Wakeup } from './change-bus.ts';
+import { lockWorkspaceData } from '../replication/data-seq.ts';
 import { LEAD_PREFIX } from './lead-row.ts';
 import { num, queryRows, type Executor } from './sql.ts';
 import type { VisibilityService } from './visibility.service.ts';
@@ -95,10 +99,32 @@ export async function restampForVisibility(
   await tx.execute(
     sql`update workspace_seq set last_seq = ${last} where workspace_id = ${workspaceId}`,
   );
+  await restampTasks(tx, workspaceId, owned('assignee_id'));
   const wakeups = [{ workspaceId, seq: last }];
   const notify = o.bus.inTransaction(wakeups);
   if (notify) await tx.execute(notify);
   return wakeups;
+}
+
+/**
+ * Tasks travel in the replication feed (workspace data seq, `replication.service.ts`), which
+ * judges each row by `canSeeTask` when it is read: the assigned tasks in scope get the next data
+ * seqs, so every replica pulls them again and keeps or deletes them (`row: null`) by the new rule.
+ * The data counter row is locked until commit like any workspace-data writer's.
+ */
+async function restampTasks(tx: Executor, workspaceId: string, assigned: SQL): Promise<void> {
+  await lockWorkspaceData(tx, workspaceId);
+  await tx.execute(
+    sql`with r as (
+          select id, row_number() over (order by seq, id) as n from task
+          where workspace_id = ${workspaceId} and ${assigned}),
+        c as (
+          select last_seq from workspace_data_seq where workspace_id = ${workspaceId}),
+        u as (
+          update task t set seq = c.last_seq + r.n from r, c where t.id = r.id returning 1)
+        update workspace_data_seq set last_seq = last_seq + (select count(*) from u)
+        where workspace_id = ${workspaceId}`,
+  );
 }
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];

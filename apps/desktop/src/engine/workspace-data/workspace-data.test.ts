@@ -378,6 +378,44 @@ describe('workspace data in the engine against the real server', () => {
     );
   });
 
+  it('a visibility policy or role change adds and removes the tasks an SDR’s engine holds', async () => {
+    const a = track(await open(server.url));
+    const admin = await signUp(a, 'vis-admin');
+    const b = await member(a, 'sdr', 'vis-sdr');
+    const rest = await restClient(server.url, admin.email, admin.password);
+    const save = (title: string, assigneeId: string | null) =>
+      call<TaskDto>(a, 'tasks:save', { leadId: 'L5', title, dueAt: null, assigneeId });
+    const theirs = await save('The admin’s', admin.me.user.id);
+    const mine = await save('The SDR’s', b.me.user.id);
+    const unassigned = await save('Nobody’s', null);
+    await online(b.engine);
+    const holds = (ids: string[]) =>
+      waitFor(
+        async () =>
+          (await call<TaskDto[]>(b.engine, 'tasks:list', { leadId: 'L5' }))
+            .map((t) => t.id)
+            .sort()
+            .join() === [...ids].sort().join(),
+        { what: `B holds ${ids.length} tasks`, timeoutMs: 15_000 },
+      );
+    const all = [theirs.id, mine.id, unassigned.id];
+    await holds(all);
+    const setPolicy = async (leadVisibility: string) =>
+      expect((await rest('PUT', '/api/v1/workspace/settings', { leadVisibility })).status).toBe(
+        200,
+      );
+    const setRole = async (role: RoleName) =>
+      expect((await rest('PATCH', `/api/v1/members/${b.me.user.id}`, { role })).status).toBe(200);
+    await setPolicy('own');
+    await holds([mine.id, unassigned.id]);
+    await setRole('manager');
+    await holds(all);
+    await setRole('sdr');
+    await holds([mine.id, unassigned.id]);
+    await setPolicy('all');
+    await holds(all);
+  });
+
   it('lead settings: defaults offline, saved by managers and admins online, replicated to members', async () => {
     const proxy = await proxied();
     const a = track(await open(proxy.url));
