@@ -2,11 +2,14 @@
  * Per-user notification preferences over real HTTP (`/api/v1/me/notification-preferences`) and the
  * inbox settings saved as an outbox command (`PUT /api/v1/inbox/settings?commandId=`): defaults
  * before any save, replaced whole, private to the user, issues by path, a resend with the same
- * commandId changing nothing, 401 without a token, OpenAPI entries.
+ * commandId changing nothing, 401 without a token, OpenAPI entries; a change pushed live to the
+ * user's open sync sockets on every instance as a `notificationPrefs` fact.
  */
 import { describe, expect, it } from 'vitest';
 import { testDatabaseKinds } from '../test/harness.ts';
-import { useSyncSuite } from '../sync/test/sync-harness.ts';
+import type { Frame, FrameOf } from '@sdr/schema/sync';
+import { SyncTestClient } from '../sync/test/sync-client.ts';
+import { useSyncSuite, type SyncTestServer } from '../sync/test/sync-harness.ts';
 import { team } from './test/inbox-kit.ts';
 
 const PATH = '/api/v1/me/notification-preferences';
@@ -115,6 +118,52 @@ describe.each(testDatabaseKinds())(
         { token: t.sdr1.accessToken },
       );
       expect(sdr.status).toBe(403);
+    });
+
+    it("a change reaches the user's connected sockets live, on every instance; no one else's", async () => {
+      const s1 = suite.server;
+      const s2 = await suite.start();
+      const t = await team(s1);
+      const connect = async (s: SyncTestServer, token: string) => {
+        const c = await SyncTestClient.connect(s.wsUrl, token);
+        await c.hello();
+        await c.catchup(0);
+        return c;
+      };
+      const mine = [await connect(s1, t.sdr1.accessToken), await connect(s2, t.sdr1.accessToken)];
+      const other = await connect(s2, t.sdr2.accessToken);
+      const prefsFact = (f: Frame): f is FrameOf<'change'> =>
+        f.type === 'change' && f.change.kind === 'fact' && f.change.entity === 'notificationPrefs';
+
+      const wanted = {
+        categories: { mention: { inApp: true, os: false, sound: false } },
+        quietHours: null,
+        doNotDisturbUntil: 1_900_000_000_000,
+      };
+      const put = await s1.api.put(`${PATH}?commandId=cmd-live-1`, wanted, {
+        token: t.sdr1.accessToken,
+      });
+      expect(put.status).toBe(200);
+      for (const c of mine) {
+        const f = await c.waitFor(prefsFact);
+        expect(f.change).toMatchObject({
+          id: t.sdr1.userId,
+          data: { userId: t.sdr1.userId, prefs: put.body.prefs, updatedAt: put.body.updatedAt },
+        });
+      }
+      // Another member's socket gets the seq (one cursor for the workspace) but not the data.
+      const seen = await other.waitFor(prefsFact);
+      expect(seen.change).toMatchObject({ id: t.sdr1.userId, data: null });
+      // A resend of the same command stores nothing and pushes nothing.
+      const frames = mine[0]!.frames.length;
+      expect(
+        (await s1.api.put(`${PATH}?commandId=cmd-live-1`, wanted, { token: t.sdr1.accessToken }))
+          .status,
+      ).toBe(200);
+      const probe = await s1.api.put(PATH, {}, { token: t.sdr1.accessToken });
+      const next = await mine[0]!.waitFor(prefsFact, { from: frames });
+      expect(next.change).toMatchObject({ data: { updatedAt: probe.body.updatedAt } });
+      for (const c of [...mine, other]) c.close();
     });
 
     it('documents the endpoints in the OpenAPI document', async () => {

@@ -10,6 +10,7 @@
  * seq order (as for record changes): a reader that saw seq n has every seq below it.
  */
 import { inArray, sql } from 'drizzle-orm';
+import { DEFAULT_NOTIFICATION_PREFS, NotificationPrefs } from '@sdr/schema';
 import type { Db } from '../db/schema.ts';
 import { schema } from '../db/schema.ts';
 import type { ChangeBus, Wakeup } from './change-bus.ts';
@@ -18,6 +19,15 @@ import { num, queryRows, type Executor } from './sql.ts';
 
 export const FACT_ENTITIES = ['conversation', 'message', 'queueItem', 'notification'] as const;
 export type FactEntity = (typeof FACT_ENTITIES)[number];
+
+/**
+ * Per-user facts: `notificationPrefs` (entity id = the user id), stamped in every workspace of the
+ * user when they change, so the user's other connected devices get them live (visible to that user
+ * only). They have no row with a workspace seq, so catch-up does not carry them: an engine reads
+ * them when it connects.
+ */
+export const USER_FACT_ENTITIES = ['notificationPrefs'] as const;
+export type FeedFactEntity = FactEntity | (typeof USER_FACT_ENTITIES)[number];
 
 export const FACT_TABLE_NAMES: Record<FactEntity, string> = {
   conversation: 'conversation',
@@ -34,7 +44,7 @@ const TABLES = {
 };
 
 export interface FactRef {
-  readonly entity: FactEntity;
+  readonly entity: FeedFactEntity;
   readonly id: string;
 }
 
@@ -43,7 +53,7 @@ export interface FanoutFact {
   readonly kind: 'fact';
   readonly workspaceId: string;
   readonly seq: number;
-  readonly entity: FactEntity;
+  readonly entity: FeedFactEntity;
   readonly id: string;
   /** The row after this change (or newer when read back); null when it no longer exists. */
   readonly data: Record<string, unknown> | null;
@@ -58,6 +68,10 @@ export interface FactStamp {
 
 export const isFactEntity = (v: string): v is FactEntity =>
   (FACT_ENTITIES as readonly string[]).includes(v);
+
+/** A fact the feed delivers: a table fact or a per-user fact. */
+export const isFeedFactEntity = (v: string): v is FeedFactEntity =>
+  isFactEntity(v) || (USER_FACT_ENTITIES as readonly string[]).includes(v);
 
 /**
  * In the writer's transaction: stamps each distinct row with the next workspace seq and appends
@@ -129,6 +143,20 @@ export async function readFacts(
       unknown
     >[];
     for (const r of rows) out.set(`${entity}:${String(r.id)}`, r);
+  }
+  const users = [...new Set(refs.filter((r) => r.entity === 'notificationPrefs').map((r) => r.id))];
+  if (users.length > 0) {
+    const t = schema.userNotificationPrefs;
+    const rows = await db.select().from(t).where(inArray(t.userId, users));
+    for (const r of rows) {
+      const prefs = NotificationPrefs.safeParse(r.prefs);
+      out.set(`notificationPrefs:${r.userId}`, {
+        id: r.userId,
+        userId: r.userId,
+        prefs: prefs.success ? prefs.data : DEFAULT_NOTIFICATION_PREFS,
+        updatedAt: r.updatedAt,
+      });
+    }
   }
   return out;
 }

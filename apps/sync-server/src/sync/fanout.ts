@@ -11,7 +11,7 @@ import type { Db } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import { loggableError } from '../logger.ts';
 import type { ChangeBus, Wakeup } from './change-bus.ts';
-import { isFactEntity, readFacts, type FanoutFact } from './facts.ts';
+import { isFeedFactEntity, readFacts, type FanoutFact } from './facts.ts';
 import { LEAD_ROW_COLUMNS, rowFromDb, type LeadDbRow, type LeadRow } from './lead-row.ts';
 import { bytes, num, queryRows } from './sql.ts';
 import { VISIBILITY_MARKER } from './visibility-restamp.ts';
@@ -235,7 +235,7 @@ export class Fanout {
             order by c.seq limit ${PAGE}`,
       );
       const factRefs = rows.flatMap((r) =>
-        r.kind === 'fact' && r.entity && r.entity_id && isFactEntity(r.entity)
+        r.kind === 'fact' && r.entity && r.entity_id && isFeedFactEntity(r.entity)
           ? [{ entity: r.entity, id: r.entity_id }]
           : [],
       );
@@ -253,7 +253,7 @@ export class Fanout {
           continue;
         }
         if (r.kind === 'fact') {
-          if (!r.entity || !r.entity_id || !isFactEntity(r.entity)) continue;
+          if (!r.entity || !r.entity_id || !isFeedFactEntity(r.entity)) continue;
           items.push({
             kind: 'fact',
             workspaceId,

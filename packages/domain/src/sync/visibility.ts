@@ -61,6 +61,9 @@ export function canSeeFact(
   data: FactVisibility,
   policy: LeadVisibilityPolicy,
 ): boolean {
-  if (entity === 'notification') return data.userId === viewer.userId;
+  // A notification and a user's notification preferences: only that user.
+  if (entity === 'notification' || entity === 'notificationPrefs') {
+    return data.userId === viewer.userId;
+  }
   return canSeeLead(viewer, { ownerId: data.assigneeId ?? null }, policy);
 }

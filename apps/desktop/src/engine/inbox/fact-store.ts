@@ -29,9 +29,15 @@ const SCHEMAS = Object.fromEntries(
   FACT_ENTITIES.map((name) => [name, rowSchema(ENTITIES.find((e) => e.name === name)!)]),
 ) as Record<FactEntity, z.ZodType<Record<string, unknown>>>;
 
+/**
+ * Per-user facts the server pushes live and the engine does not store here:
+ * `notificationPrefs` (the user's preferences changed on another device; the inbox caches them).
+ */
+export const PASS_THROUGH_FACTS = ['notificationPrefs'] as const;
+
 /** One fact as applied: `data` null when the row was deleted. */
 export interface AppliedFact {
-  readonly entity: FactEntity;
+  readonly entity: FactEntity | (typeof PASS_THROUGH_FACTS)[number];
   readonly id: string;
   readonly data: Record<string, unknown> | null;
   /** The stored row before this change (null: new). */
@@ -55,6 +61,12 @@ export class FactStore {
     id: string,
     data: unknown,
   ): AppliedFact | { error: string } | null {
+    if (entity === 'notificationPrefs') {
+      const ok = data === null || (typeof data === 'object' && !Array.isArray(data));
+      return ok
+        ? { entity, id, data: data as Record<string, unknown> | null, before: null }
+        : { error: `malformed ${entity} ${id}` };
+    }
     if (!isFactEntity(entity)) return null;
     const table = TABLES[entity];
     const before = (this.db.select().from(table).where(eq(table.id, id)).get() ?? null) as Record<

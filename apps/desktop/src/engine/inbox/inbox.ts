@@ -24,10 +24,11 @@
  *   online and cached. A manager's save is a `saveSettings` command like any other (offline
  *   too): the settings show it at once as pending, a refusal as failed with the reason.
  * - **Notification preferences** are the server's, per user (`/me/notification-preferences`),
- *   so they follow me to my other devices: read when the socket comes online, with the settings'
- *   periodic read and when Settings → Notifications opens (at most every few seconds); a change
- *   here is applied to the local copy at once and sent as a `setPrefs` command. A server copy
- *   does not replace the local one while such a command waits. Personal snippets stay local.
+ *   so they follow me to my other devices: pushed live as a per-user `notificationPrefs` fact on
+ *   the sync socket when saved anywhere, and read when the socket comes online, with the
+ *   settings' periodic read and when Settings → Notifications opens (at most every few seconds);
+ *   a change here is applied to the local copy at once and sent as a `setPrefs` command. A server
+ *   copy (read or pushed) does not replace the local one while such a command waits. Personal snippets stay local.
  * - **Attachments**: `inbox:send` names files staged in the engine's file store (web shell
  *   `POST /files`); the command keeps them (`files` in its payload) and the thread shows them as
  *   `local:<id>` while waiting. When the sender reaches the command (online, in order) it first
@@ -269,7 +270,7 @@ export class Inbox {
       else if (f.entity === 'notification') {
         notes = true;
         if (live && f.before === null && f.data) this.notifyNew(f.data);
-      }
+      } else if (f.entity === 'notificationPrefs' && f.data) this.pushedPrefs(f.data);
     }
     this.changedLocally(ids.size > 50 ? null : ids, queue, notes);
   }
@@ -721,10 +722,7 @@ export class Inbox {
   private async refreshPrefs(): Promise<void> {
     const me = this.account;
     if (!me || !this.online || this.closed) return;
-    const waiting = () =>
-      this.o.store
-        .commands(me.workspaceId)
-        .some((c) => c.kind === 'setPrefs' && c.state === 'pending');
+    const waiting = () => this.prefsWaiting(me.workspaceId);
     if (waiting()) return;
     const version = this.prefsVersion;
     try {
@@ -736,6 +734,27 @@ export class Inbox {
     } catch (err) {
       this.o.log.info('notification preferences not fetched', { error: String(err) });
     }
+  }
+
+  /**
+   * My preferences as the server pushed them (saved on another device, or the echo of a save from
+   * here): cached like a read, unless a change made here still waits to be sent.
+   */
+  private pushedPrefs(data: Record<string, unknown>): void {
+    const me = this.account;
+    if (!me || data.userId !== me.userId) return;
+    const parsed = NotificationPrefs.safeParse(data.prefs);
+    if (!parsed.success) return this.o.log.warn('pushed notification preferences refused');
+    if (this.prefsWaiting(me.workspaceId)) return;
+    this.prefsFetchedAt = this.o.now();
+    this.cachePrefs(me.userId, parsed.data);
+  }
+
+  /** Whether a change of my preferences made here still waits to be sent. */
+  private prefsWaiting(workspaceId: string): boolean {
+    return this.o.store
+      .commands(workspaceId)
+      .some((c) => c.kind === 'setPrefs' && c.state === 'pending');
   }
 
   private cachePrefs(userId: string, prefs: NotificationPrefs): void {

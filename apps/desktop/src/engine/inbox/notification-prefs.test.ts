@@ -2,9 +2,9 @@
  * Notification preferences follow the user across devices, against the REAL sync server
  * (in-process on PGlite): two engines signed in as the same user, each behind a TCP proxy to cut
  * it off. A change on one (online, or offline through the command outbox) reaches the server and
- * shows on the other when it reads them, and when it comes back online (fetch on connect, with a
- * `notifications:prefsChanged` event); a copy from the server never replaces a change still
- * waiting to be sent.
+ * shows on the other live (pushed on its sync socket as a `notificationPrefs` fact), when it reads
+ * them, and when it comes back online (fetch on connect, with a `notifications:prefsChanged`
+ * event); a copy from the server never replaces a change still waiting to be sent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NotificationPrefs } from '@sdr/schema';
@@ -119,6 +119,37 @@ describe('notification preferences across two engines of one user (real server)'
     );
     expect(changed).toEqual(dnd);
     expect(await prefsOf(b.engine)).toEqual(dnd);
+  }, 120_000);
+
+  it('a change on one online device reaches the other live, without it reading', async () => {
+    const a = await device();
+    const b = await device();
+    const user = await signUp(a.engine, 'prefs-live');
+    await call<AuthState>(b.engine, 'auth:login', { email: user.email, password: user.password });
+    await waitOnline(a.engine);
+    await waitOnline(b.engine);
+    const base = await prefsOf(a.engine);
+    // B's reads (on connect, and this one) are over before A saves: a read cannot bring it.
+    await prefsOf(b.engine);
+    await new Promise((r) => setTimeout(r, 500));
+    const bEvents = recordEvents(b.engine);
+    const muted: NotificationPrefs = {
+      ...base,
+      categories: { ...base.categories, mention: { inApp: true, os: false, sound: false } },
+      doNotDisturbUntil: Date.now() + 7_200_000,
+    };
+    await call(a.engine, 'notifications:setPrefs', muted);
+    // B does not ask (its periodic read is minutes away): the server pushes it on B's socket.
+    const changed = await waitFor(
+      () =>
+        bEvents.find((e) => e.event === 'notifications:prefsChanged')?.payload as
+          | NotificationPrefs
+          | undefined,
+      { what: 'notifications:prefsChanged pushed to device B', timeoutMs: 15_000 },
+    );
+    expect(changed).toEqual(muted);
+    // A's own echo changes nothing there (the same value).
+    expect(await prefsOf(a.engine)).toEqual(muted);
   }, 120_000);
 
   it('a change waiting in the outbox is not replaced by an older server copy', async () => {
