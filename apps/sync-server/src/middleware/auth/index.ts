@@ -3,7 +3,7 @@
  * the session is live and the membership still exists (the role comes from the database, so a role
  * change or removal takes effect at once). Sets `c.var.auth`.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
 import { membership, session } from '@sdr/schema/pg';
 import type { AppEnv, AuthContext } from '../../context.ts';
@@ -18,6 +18,34 @@ export interface RequireAuthOptions {
 }
 
 /**
+ * The session + membership read of every authenticated request, prepared once per database:
+ * drizzle builds its SQL once, and postgres.js parses and plans it once per connection.
+ */
+function prepareSessionQuery(db: Db) {
+  return db
+    .select({ revokedAt: session.revokedAt, expiresAt: session.expiresAt, role: membership.role })
+    .from(session)
+    .innerJoin(
+      membership,
+      and(eq(membership.userId, session.userId), eq(membership.workspaceId, session.workspaceId)),
+    )
+    .where(
+      and(
+        eq(session.id, sql.placeholder('sid')),
+        eq(session.userId, sql.placeholder('sub')),
+        eq(session.workspaceId, sql.placeholder('wid')),
+      ),
+    )
+    .prepare('auth_session_membership');
+}
+const sessionQueries = new WeakMap<Db, ReturnType<typeof prepareSessionQuery>>();
+function sessionQuery(db: Db) {
+  let q = sessionQueries.get(db);
+  if (!q) sessionQueries.set(db, (q = prepareSessionQuery(db)));
+  return q;
+}
+
+/**
  * Verifies an access token and checks that its session is live and the membership exists; the
  * role is read from the database. Shared by `requireAuth` and the sync sockets (`src/sync/`).
  * Throws `ApiError` (`unauthenticated`, `token_expired`).
@@ -29,20 +57,11 @@ export async function authenticateAccessToken(
   now: Date,
 ): Promise<AuthContext & { expiresAt: Date }> {
   const claims = await verifyAccessToken(token, secret, now);
-  const [row] = await db
-    .select({ revokedAt: session.revokedAt, expiresAt: session.expiresAt, role: membership.role })
-    .from(session)
-    .innerJoin(
-      membership,
-      and(eq(membership.userId, session.userId), eq(membership.workspaceId, session.workspaceId)),
-    )
-    .where(
-      and(
-        eq(session.id, claims.sid),
-        eq(session.userId, claims.sub),
-        eq(session.workspaceId, claims.wid),
-      ),
-    );
+  const [row] = await sessionQuery(db).execute({
+    sid: claims.sid,
+    sub: claims.sub,
+    wid: claims.wid,
+  });
   if (!row || row.revokedAt || row.expiresAt <= now) {
     throw new ApiError('unauthenticated', 'This session has ended; sign in again.');
   }
