@@ -48,6 +48,7 @@ import { StartConversation } from '../inbox/StartConversation.tsx';
 import { ScoreExplanation } from './score/ScoreExplanation.tsx';
 import { useLeads } from './store.ts';
 import type { LeadSettings } from './store.ts';
+import { conflictField } from './conflict-field.ts';
 
 type Lead = OutputOf<'leads:get'>;
 type Stage = LeadSettings['pipeline']['stages'][number];
@@ -345,6 +346,7 @@ export function LeadDetail({ id, onClose }: { id: string; onClose: () => void })
         <TasksSection leadId={lead.id} />
         <ConflictLog
           lead={lead}
+          customDefs={customDefs}
           memberNames={memberNames}
           onResolved={() => setVersion((v) => v + 1)}
         />
@@ -738,10 +740,12 @@ function TasksSection({ leadId }: { leadId: string }) {
 /** Same-field concurrent overwrites the server recorded, with a one-click undo of the outcome. */
 function ConflictLog({
   lead,
+  customDefs,
   memberNames,
   onResolved,
 }: {
   lead: LeadDto;
+  customDefs: readonly { key: string; label: string }[];
   memberNames: ReadonlyMap<string, string>;
   onResolved: () => void;
 }) {
@@ -772,15 +776,16 @@ function ConflictLog({
 
   async function keepOther(conflict: LeadConflict) {
     const other = conflict.winner === 'incoming' ? conflict.previousValue : conflict.incomingValue;
-    const changes = LeadFieldChanges.safeParse({ [conflict.field]: other });
+    const target = conflictField(conflict.field, lead, customDefs);
+    const changes = LeadFieldChanges.safeParse(target.changesFor(other));
     if (!changes.success) {
-      toast(`That value cannot be written back to ${conflict.field}`, 'error');
+      toast(`That value cannot be written back to ${target.label}`, 'error');
       return;
     }
     const result = await engine.invoke('leads:update', { id: lead.id, changes: changes.data });
     if (!result.ok) toast(errorMessage(result.error), 'error');
     else {
-      toast(`Kept the other value of ${conflict.field}`, 'success');
+      toast(`Kept the other value of ${target.label}`, 'success');
       onResolved();
       setVersion((v) => v + 1);
     }
@@ -801,12 +806,12 @@ function ConflictLog({
           const other = c.winner === 'incoming' ? c.previousValue : c.incomingValue;
           const keptBy = c.winner === 'incoming' ? c.incomingUserId : c.previousUserId;
           const otherBy = c.winner === 'incoming' ? c.previousUserId : c.incomingUserId;
-          const current = JSON.stringify((lead as Record<string, unknown>)[c.field]);
-          const alreadyOther = current === JSON.stringify(other);
+          const target = conflictField(c.field, lead, customDefs);
+          const alreadyOther = JSON.stringify(target.current) === JSON.stringify(other ?? null);
           return (
             <li key={`${c.seq}-${c.field}`} className="lead-conflicts__item">
               <div>
-                <strong>{c.field}</strong> · {new Date(c.createdAt).toLocaleString()}
+                <strong>{target.label}</strong> · {new Date(c.createdAt).toLocaleString()}
               </div>
               <div className="lead-conflicts__values">
                 <span>
