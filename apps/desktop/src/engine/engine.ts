@@ -94,6 +94,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       return null;
     }
   };
+  let importing = (): boolean => false;
   // Filter, search, sort, count, scores (builds its search index and indexes on the first open).
   const leadQuery = openLeadQueryLayer(sqlite, {
     now,
@@ -104,6 +105,9 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     scoring: (ws) =>
       ws === signedInWorkspace() ? workspaceData?.leadSettings().scoring : undefined,
     ...(opts.catchUp ? { catchUp: opts.catchUp } : {}),
+    // The search index waits while an import writes (it is brought up to date before any search):
+    // indexing between the import's small batches made many tiny index segments.
+    indexer: { paused: () => importing() },
   });
   listeners.add((event, payload) => {
     if (event === 'leads:changed') {
@@ -246,6 +250,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     committed: (entries) => sync.editedMany(entries),
     progress: (job) => emit('import:progress', job),
   });
+  importing = () => importer.busy();
   if (stored?.success) importer.resume(stored.data.workspace.id);
 
   const bulk = new BulkJobs({

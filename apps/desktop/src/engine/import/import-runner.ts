@@ -29,8 +29,21 @@ import {
 import { openImportFile, type ImportFile } from './read-file.ts';
 import { importTargets } from './targets.ts';
 
-const BATCH_ROWS = 1000;
+/**
+ * Rows per transaction: sized as the import goes so that one transaction takes about
+ * WRITE_SLICE_MS (the engine's event loop must stay free for the renderer's requests; a
+ * transaction's cost per row depends on the workspace's size and the file's columns).
+ */
+const FIRST_BATCH_ROWS = 20;
+const MIN_BATCH_ROWS = 20;
+const MAX_BATCH_ROWS = 4000;
+const WRITE_SLICE_MS = 30;
+/** Longest stretch of reading and normalising rows before the engine gets its loop back. */
+const READ_SLICE_MS = 20;
+/** Progress events at most this often (and after the last batch). */
+const PROGRESS_EVERY_MS = 150;
 const PREVIEW_ROWS = 20;
+const REPORT_PAGE = 500;
 
 interface JobRow {
   id: string;
@@ -123,6 +136,11 @@ export function createImportRunner(d: ImportRunnerDeps) {
     issues: d.sqlite.prepare(
       `SELECT row_number AS rowNumber, kind, "column" AS "column", value, message FROM import_issue
        WHERE job_id = ? ORDER BY row_number, rowid LIMIT ? OFFSET ?`,
+    ),
+    issuePage: d.sqlite.prepare(
+      `SELECT rowid AS rid, row_number AS rowNumber, kind, "column" AS "column", value, message
+       FROM import_issue WHERE job_id = ? AND (row_number > ? OR (row_number = ? AND rowid > ?))
+       ORDER BY row_number, rowid LIMIT ?`,
     ),
     issueCount: d.sqlite.prepare(`SELECT count(*) AS n FROM import_issue WHERE job_id = ?`),
   };
@@ -304,15 +322,34 @@ export function createImportRunner(d: ImportRunnerDeps) {
         options.defaultCountry,
       );
       let batch: { rowNumber: number; result: RowResult }[] = [];
-      const flush = async () => {
+      let batchRows = FIRST_BATCH_ROWS;
+      let lastProgress = 0;
+      let sliceStart = performance.now();
+      const pause = async () => {
+        // Let the engine answer the renderer and run its other work.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      };
+      const flush = async (last = false) => {
         if (batch.length === 0) return;
+        const started = performance.now();
         const entries = commitBatch(job, options, batch, file!.progress().bytesRead);
+        // Size the next transaction so that it takes about WRITE_SLICE_MS.
+        const perRow = (performance.now() - started) / batch.length;
+        batchRows = Math.round(
+          Math.min(
+            MAX_BATCH_ROWS,
+            Math.max(MIN_BATCH_ROWS, WRITE_SLICE_MS / Math.max(perRow, 1e-3)),
+          ),
+        );
         batch = [];
         job = getJob(jobId);
         d.committed(entries);
-        d.progress(toDto(job));
-        // Let the engine answer the renderer between batches.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (last || performance.now() - lastProgress >= PROGRESS_EVERY_MS) {
+          lastProgress = performance.now();
+          d.progress(toDto(job));
+        }
+        await pause();
       };
       for await (const row of file.rows()) {
         if (flag.cancel) break;
@@ -321,9 +358,10 @@ export function createImportRunner(d: ImportRunnerDeps) {
           rowNumber: row.rowNumber,
           result: recordValues(normalise(row.cells), options),
         });
-        if (batch.length >= BATCH_ROWS) await flush();
+        if (batch.length >= batchRows) await flush();
+        else if (performance.now() - sliceStart >= READ_SLICE_MS) await pause();
       }
-      if (!flag.cancel) await flush();
+      if (!flag.cancel) await flush(true);
       q.finish.run(flag.cancel ? 'cancelled' : 'done', null, flag.cancel ? 0 : 1, d.now(), jobId);
     } catch (err) {
       if (!d.sqlite.open) return; // The engine closed under the job: it resumes on the next start.
@@ -445,19 +483,26 @@ export function createImportRunner(d: ImportRunnerDeps) {
     async errorReport(jobId: string, workspaceId: string) {
       const job = getJob(jobId, workspaceId);
       const { id, path } = await d.files.reserve();
-      const rows = q.issues.iterate(jobId, -1, 0) as IterableIterator<{
-        rowNumber: number;
-        kind: 'error' | 'warning';
-        column: string;
-        value: string;
-        message: string;
-      }>;
-      await writeErrorReport(
-        (function* () {
-          for (const { kind, ...r } of rows) yield { ...r, severity: kind };
-        })(),
-        path,
-      );
+      // Read in pages: a statement iterator held open across the writer's awaits would keep the
+      // connection busy for every other request and background loop meanwhile.
+      const pages = async function* () {
+        let after: [number, number] = [-1, -1];
+        for (;;) {
+          const page = q.issuePage.all(jobId, after[0], after[0], after[1], REPORT_PAGE) as {
+            rid: number;
+            rowNumber: number;
+            kind: 'error' | 'warning';
+            column: string;
+            value: string;
+            message: string;
+          }[];
+          for (const { kind, rid: _rid, ...r } of page) yield { ...r, severity: kind };
+          const last = page.at(-1);
+          if (!last || page.length < REPORT_PAGE) return;
+          after = [last.rowNumber, last.rid];
+        }
+      };
+      await writeErrorReport(pages(), path);
       return d.files.describe(id, `${job.file_name.replace(/\.[^.]+$/, '')}-import-problems.csv`);
     },
 

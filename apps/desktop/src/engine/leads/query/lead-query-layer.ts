@@ -109,7 +109,7 @@ export function openLeadQueryLayer(
   });
   indexer = new NotesIndexer(sqlite, {
     ...o.indexer,
-    paused: () => catchUp.paused(),
+    paused: () => catchUp.paused() || (o.indexer?.paused?.() ?? false),
     log: o.log.child('search-indexer'),
     maintenance: (idle) => query?.maintain(idle),
   });
