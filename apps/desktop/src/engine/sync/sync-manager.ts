@@ -13,6 +13,11 @@ import type { Logger } from '../logger.ts';
 import type { OutboxEntry } from './outbox-store.ts';
 import { SyncClient, type CatchUpHooks, type SyncClientOptions } from './sync-client.ts';
 
+/** The pause after a status is at least this many times what computing it cost. */
+const STATUS_COST_FACTOR = 20;
+/** …but never longer than this (ms). */
+const STATUS_MAX_PAUSE_MS = 2000;
+
 export interface SignedInAccount {
   userId: string;
   workspaceId: string;
@@ -49,6 +54,9 @@ export class SyncManager {
   private readonly workspaces = new Set<string>();
   private reverted: LeadReverted[] = [];
   private statusTimer: NodeJS.Timeout | null = null;
+  /** When the last status was computed and what it cost (ms, `performance.now()`). */
+  private statusAt = 0;
+  private statusCostMs = 0;
   private changedTimer: NodeJS.Timeout | null = null;
   private changedIds: Set<string> | null = new Set();
   private chain: Promise<void> = Promise.resolve();
@@ -232,14 +240,31 @@ export class SyncManager {
     return next;
   }
 
+  /**
+   * Emits `sync:status` soon (coalesced). Counting the pending changes reads the whole outbox, so
+   * after a status that took `t` ms the next one waits at least `STATUS_COST_FACTOR × t`: with
+   * tens of thousands of changes waiting (a large import made offline) status costs at most about
+   * 1/20 of the engine's time instead of running after every import batch (the pause is capped at
+   * 2 s, so the pending count stays current on screen).
+   */
   private scheduleStatus(): void {
     if (this.closed) return;
+    const wait = Math.max(
+      this.o.eventDelayMs ?? 30,
+      Math.min(
+        STATUS_MAX_PAUSE_MS,
+        this.statusCostMs * STATUS_COST_FACTOR - (performance.now() - this.statusAt),
+      ),
+    );
     this.statusTimer ??= setTimeout(() => {
       this.statusTimer = null;
+      const started = performance.now();
       const status = this.status();
+      this.statusAt = performance.now();
+      this.statusCostMs = this.statusAt - started;
       this.o.emit('sync:status', status);
       this.o.onStatus?.(status);
-    }, this.o.eventDelayMs ?? 30);
+    }, wait);
   }
 
   private leadsChanged(ids: string[] | null): void {
