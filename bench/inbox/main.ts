@@ -523,6 +523,7 @@ async function main() {
       children.push(worker);
       await jsonLine(worker, (v) => v['ready'] === true);
       const workerCpu0 = cpuMs([worker.pid!]);
+      const smtpCpu0 = cpuMs([smtp.pid!]);
       const outboxPg0 = cpuMs(await backends());
       const t0 = performance.now();
       for (;;) {
@@ -537,10 +538,12 @@ async function main() {
           log(`outbox: ${sent} sent, ${failed} failed in ${round(secs)} s`);
           result['outbox_smtp_per_s'] = Math.round(sent / secs);
           const workerCpu = cpuDelta(workerCpu0, cpuMs([worker.pid!]));
+          const smtpCpu = cpuDelta(smtpCpu0, cpuMs([smtp.pid!]));
           const pgCpu = cpuDelta(outboxPg0, cpuMs(await backends()));
           log(
             `outbox CPU: worker ${round((workerCpu / OUTBOX_MESSAGES) * 1000)} µs/msg, ` +
-              `postgres backends ${round((pgCpu / OUTBOX_MESSAGES) * 1000)} µs/msg`,
+              `postgres backends ${round((pgCpu / OUTBOX_MESSAGES) * 1000)} µs/msg, ` +
+              `SMTP receiver ${round((smtpCpu / OUTBOX_MESSAGES) * 1000)} µs/msg`,
           );
           break;
         }

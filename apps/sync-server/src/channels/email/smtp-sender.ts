@@ -53,6 +53,7 @@ import {
   type SendResult,
 } from '../../outbox/sender.ts';
 import { smtpFailure } from './mail-errors.ts';
+import { coalescingSocket } from './smtp-socket.ts';
 
 export interface SmtpSenderOptions {
   db: Db;
@@ -208,6 +209,7 @@ export class SmtpSender implements ChannelSender {
       connectionTimeout: timeout,
       greetingTimeout: timeout,
       socketTimeout: timeout,
+      getSocket: coalescingSocket(timeout),
     });
     // Pool errors surface through sendMail; idle-connection errors must not crash the process.
     transport.on('error', () => {});
