@@ -2,10 +2,13 @@
  * The authority path (design §6): every writer — the `/sync` socket, `/yjs`, REST, later the
  * campaign sender, webhooks and CRM sync — goes through `applyRecordUpdate` (client Yjs updates)
  * or `applyServerWrite` (server writers, `SERVER_CLIENT_ID`). Writes queue up and commit in
- * batches, one transaction per batch ("group commit"): while one batch is in its transaction,
- * the next one gathers. One batch at a time per instance is the in-process lock; the advisory
- * locks inside the transaction keep other instances off the same docs. After commit each caller
- * gets its result, then the changes go to this instance's fan-out and the bus.
+ * batches, one transaction per batch ("group commit"). Up to `pipeline` batches run at once
+ * (default 2), so one batch's Yjs work overlaps another's database round trips; a doc is in at
+ * most one running batch (writes to a doc in a running batch wait for it, in arrival order), which
+ * is the in-process lock; the advisory locks inside the transaction keep other instances off the
+ * same docs, and each workspace's seq counter row (locked until commit) keeps commit order = seq
+ * order. After commit, in the order the batches started, each caller gets its result, then the
+ * changes go to this instance's fan-out and the bus.
  */
 import { sql } from 'drizzle-orm';
 import { parseDocName } from '@sdr/schema/sync';
@@ -40,11 +43,27 @@ export interface AuthorityOptions {
   readonly newId: () => string;
   /** Most writes in one transaction. */
   readonly maxBatch?: number;
+  /** Most batches in their transactions at once (default 2; 1 = one after the other). */
+  readonly pipeline?: number;
+}
+
+export interface AuthorityStats {
+  /** Batches committed or failed. */
+  batches: number;
+  /** The most batches that were in their transactions at once. */
+  peakRunning: number;
 }
 
 export class SyncAuthority {
+  readonly stats: AuthorityStats = { batches: 0, peakRunning: 0 };
   private queue: BatchItem[] = [];
-  private running = false;
+  /** Batches in their transactions. */
+  private running = 0;
+  /** The docs of the running batches. */
+  private readonly busy = new Set<string>();
+  private scheduled = false;
+  /** Settles when the last started batch has handed out its results (post-commit order). */
+  private turn: Promise<void> = Promise.resolve();
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => {};
 
@@ -90,31 +109,75 @@ export class SyncAuthority {
 
   /** Resolves when every queued write has committed (tests, shutdown). */
   drained(): Promise<void> {
-    return this.running || this.queue.length > 0 ? this.idle : Promise.resolve();
+    return this.running > 0 || this.queue.length > 0 ? this.idle : Promise.resolve();
   }
 
   private push(item: BatchItem): void {
-    this.queue.push(item);
-    if (!this.running) {
-      this.running = true;
+    if (this.running === 0 && this.queue.length === 0) {
       this.idle = new Promise((r) => (this.markIdle = r));
-      queueMicrotask(() => void this.drain());
+    }
+    this.queue.push(item);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      // Writes arriving in the same tick join one batch.
+      queueMicrotask(() => {
+        this.scheduled = false;
+        this.pump();
+      });
     }
   }
 
-  private async drain(): Promise<void> {
+  /**
+   * Starts batches while fewer than `pipeline` run: each takes the queued writes, in order, whose
+   * doc is in no running batch (a write waiting for its doc holds back that doc's later writes).
+   */
+  private pump(): void {
     const max = this.o.maxBatch ?? 256;
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, max);
-      await this.run(batch);
+    const depth = this.o.pipeline ?? 2;
+    while (this.running < depth && this.queue.length > 0) {
+      const batch: BatchItem[] = [];
+      const rest: BatchItem[] = [];
+      const held = new Set<string>();
+      for (const item of this.queue) {
+        const name = item.req.docName;
+        if (batch.length < max && !this.busy.has(name) && !held.has(name)) batch.push(item);
+        else {
+          rest.push(item);
+          held.add(name);
+        }
+      }
+      if (batch.length === 0) break;
+      this.queue = rest;
+      const names = new Set(batch.map((i) => i.req.docName));
+      for (const n of names) this.busy.add(n);
+      this.running += 1;
+      this.stats.peakRunning = Math.max(this.stats.peakRunning, this.running);
+      void this.run(batch).finally(() => {
+        this.stats.batches += 1;
+        for (const n of names) this.busy.delete(n);
+        this.running -= 1;
+        this.pump();
+        if (this.running === 0 && this.queue.length === 0) this.markIdle();
+      });
     }
-    this.running = false;
-    this.markIdle();
   }
 
+  /**
+   * One batch. It takes its turn when it has its seqs (or when it ends without any), and hands
+   * out its results after the batches that took theirs before: per workspace that is commit
+   * order, since a batch waits at the seq counter row for the one that took seqs before it.
+   */
   private async run(batch: BatchItem[]): Promise<void> {
     const { cache, bus, fanout } = this.o;
     let committing: readonly Wakeup[] = [];
+    let previous: Promise<void> | null = null;
+    let release = () => {};
+    const takeTurn = () => {
+      if (previous) return previous;
+      previous = this.turn;
+      this.turn = new Promise((r) => (release = r));
+      return previous;
+    };
     try {
       const out = await commitBatch(
         {
@@ -125,10 +188,12 @@ export class SyncAuthority {
           committing: (w) => {
             committing = w;
             fanout.expectLocal(w);
+            void takeTurn();
           },
         },
         batch,
       );
+      await takeTurn();
       for (const w of out.docs) {
         if (w.workspaceId === null || w.state === null) cache.delete(w.name);
         else
@@ -151,6 +216,7 @@ export class SyncAuthority {
         });
       }
     } catch (err) {
+      await takeTurn();
       fanout.localAborted(committing);
       this.o.logger.error({ err: loggableError(err) }, 'sync commit failed');
       for (const item of batch) cache.delete(item.req.docName);
@@ -160,6 +226,8 @@ export class SyncAuthority {
           item.resolve({ ok: false, code: 'internal', message, stateVector: null });
         else item.resolve({ ok: false, code: 'internal', message, issues: [] });
       }
+    } finally {
+      release();
     }
   }
 }

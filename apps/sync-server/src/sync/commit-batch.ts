@@ -392,7 +392,8 @@ async function routeCreated(tx: Tx, entries: Entry[]): Promise<void> {
     list.push(w);
     byWorkspace.set(e.workspaceId, list);
   }
-  for (const [workspaceId, docs] of byWorkspace) {
+  // In workspace order: batches running at once lock the routing rows without a cycle.
+  for (const [workspaceId, docs] of [...byWorkspace].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const rows = docs.map((w) => last.get(w)!.row);
     const owners = await routeNewLeads(tx, workspaceId, rows, Date.now());
     docs.forEach((w, i) => {
