@@ -32,6 +32,8 @@ import { viewsRoutes } from './views/views.routes.ts';
 import { inboxRouters } from './inbox/inbox.routes.ts';
 import { integrationsRoutes } from './integrations/integrations.routes.ts';
 import { SELF_LIMITED_BODY_PATH, webhooksRoutes } from './webhooks/webhooks.routes.ts';
+import { twilioIntake } from './webhooks/twilio-intake.ts';
+import { twilioNodeHandler, type NodeFastPath } from './webhooks/twilio-node-handler.ts';
 import type { Outbox } from './outbox/outbox.ts';
 import { filesRoutes, mediaRoutes } from './files/files.routes.ts';
 
@@ -85,6 +87,14 @@ const healthRoute = createRoute({
   summary: 'Liveness',
   responses: { 200: jsonResponse(Health, 'Alive') },
 });
+
+/** Per app: the requests node's listener answers before Hono (`serve-app.ts`). */
+const nodeFastPaths = new WeakMap<object, NodeFastPath>();
+
+/** The fast path `serveApp` puts in front of the app (Twilio's webhooks), if any. */
+export function nodeFastPathOf(app: App): NodeFastPath | undefined {
+  return nodeFastPaths.get(app);
+}
 
 /**
  * `sync`: the instance's sync core (shared with the WebSocket endpoints); without it, a core
@@ -173,6 +183,7 @@ export function createApp(input: AppDeps & { sync?: SyncCore; outbox?: Outbox })
         'Accounts and workspaces. Every error is `{ error: { code, message, requestId?, issues? } }`.',
     },
   });
+  nodeFastPaths.set(routes, twilioNodeHandler(deps, twilioIntake(deps)));
   return routes;
 }
 

@@ -5,7 +5,6 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import type { ServerEnv } from './context.ts';
 import { migrateDatabase } from './db/migrate.ts';
@@ -25,6 +24,7 @@ import { createLogger, loggableError, type Logger } from './logger.ts';
 import { createMailer } from './mail/mailer.ts';
 import { seedDemoLeads } from './seed-leads.ts';
 import { seedDemo, type SeedResult } from './seed.ts';
+import { serveApp } from './serve-app.ts';
 import { attachSyncSockets, type SyncSockets } from './sync/sockets.ts';
 import { createSyncCore, startPostgresBus, type SyncCore } from './sync/sync-core.ts';
 import { startMailboxWatcher, type MailboxWatcher } from './channels/email/mailbox-watcher.ts';
@@ -216,7 +216,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       ? startInboxJob(inboxDeps, { intervalMs: options.inboxJobIntervalMs ?? 15_000, logger })
       : null;
     const app = createApp({ db: handle.db, env, mailer, logger, sync, outbox });
-    const server = await listen(app.fetch, env.port, env.host);
+    const server = await serveApp(app, env.port, env.host);
     const sockets = attachSyncSockets(server, sync, { secret: env.jwtSecret, logger });
     const port = (server.address() as AddressInfo).port;
     // With PORT=0 the default public URL must point at the port actually chosen.
@@ -264,15 +264,4 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     await handle.close();
     throw err;
   }
-}
-
-function listen(
-  fetch: Parameters<typeof serve>[0]['fetch'],
-  port: number,
-  hostname: string,
-): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname }, () => resolve(server as Server));
-    server.once('error', reject);
-  });
 }

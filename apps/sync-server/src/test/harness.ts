@@ -13,7 +13,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { serve } from '@hono/node-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
@@ -27,6 +26,7 @@ import { countRows, truncateAll } from '../db/tables.ts';
 import { loadEnv, loadTestEnv } from '../env.ts';
 import { createLogger } from '../logger.ts';
 import { createMailer } from '../mail/mailer.ts';
+import { serveApp } from '../serve-app.ts';
 import { apiClient, type ApiClient } from './http.ts';
 import { tokenFromMail } from './smtp.ts';
 
@@ -162,11 +162,7 @@ export async function startTestServer(
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
-      resolve(s as Server),
-    );
-  });
+  const server = await serveApp(app, 0, '127.0.0.1');
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
   env.publicBaseUrl = url;

@@ -23,10 +23,13 @@ export function incomingHeader(c: Context, name: string): string | undefined {
 
 const VALID = /^[\w\-=]{1,255}$/;
 
+/** The request id of a request that came with `given` as its `X-Request-Id`. */
+export const requestIdFor = (given: string | undefined): string =>
+  given !== undefined && VALID.test(given) ? given : randomUUID();
+
 export function requestId() {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const given = incomingHeader(c, 'x-request-id');
-    const id = given !== undefined && VALID.test(given) ? given : randomUUID();
+    const id = requestIdFor(incomingHeader(c, 'x-request-id'));
     c.set('requestId', id);
     c.header('X-Request-Id', id);
     await next();

@@ -11,6 +11,20 @@ export function loggablePath(path: string): string {
   return path.replace(/^\/(invite|reset-password)\/[^/]+/, '/$1/:token');
 }
 
+export interface RequestLine {
+  method: string;
+  path: string;
+  status: number;
+  /** Milliseconds since the request arrived. */
+  ms: number;
+}
+
+/** The one line per request (`request`, or `request failed` at error level for a 5xx). */
+export function logRequest(log: Logger, line: RequestLine): void {
+  if (line.status >= 500) log.error(line, 'request failed');
+  else log.info(line, 'request');
+}
+
 export function requestLogger(logger: Logger) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const started = performance.now();
@@ -18,9 +32,11 @@ export function requestLogger(logger: Logger) {
     c.set('log', log);
     await next();
     const ms = Math.round((performance.now() - started) * 10) / 10;
-    const status = c.res.status;
-    const line = { method: c.req.method, path: loggablePath(c.req.path), status, ms };
-    if (status >= 500) log.error(line, 'request failed');
-    else log.info(line, 'request');
+    logRequest(log, {
+      method: c.req.method,
+      path: loggablePath(c.req.path),
+      status: c.res.status,
+      ms,
+    });
   });
 }
