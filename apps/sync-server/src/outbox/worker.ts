@@ -10,7 +10,9 @@
  *    user sees "may not have been sent" and decides). `canceled` (a canceled send-later) and
  *    anything else already past sending are skipped.
  * 2. **Send** the claimed messages, `concurrency` at a time.
- * 3. **Record** (one transaction per `flushEvery` outcomes, as they complete): `sent` + providerId, or `failed` + reason (permanent error,
+ * 3. **Record** (as sends complete, one transaction at a time per batch, each taking every outcome
+ *    that came in since the previous one started; the first after `flushEvery`): `sent` +
+ *    providerId, or `failed` + reason (permanent error,
  *    last attempt, or an ambiguous error: in doubt); a transient error before the last attempt
  *    puts the message back to `queued` and the job is failed so pg-boss retries it with backoff.
  *    Statuses only move forward (`nextStatus`), so a delivery callback that overtook the worker
@@ -60,7 +62,10 @@ export interface OutboxWorkerOptions {
   concurrency?: number;
   /** Batches processed in parallel (default 2). */
   loops?: number;
-  /** Outcomes recorded per transaction as sends complete (default 25). */
+  /**
+   * Outcomes that start a record transaction (default 25); one in flight per batch, and it takes
+   * every outcome in at its start, so groups grow when the database is the slower side.
+   */
   flushEvery?: number;
   /** Idle poll interval (ms, default 500). */
   pollMs?: number;
@@ -343,14 +348,22 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       );
     }
     if (work.length === 0) return;
-    // Outcomes are recorded in small groups as they come in (not once per batch), so a crash
-    // leaves only the sends of the last moments in doubt.
+    // Outcomes are recorded in groups as they come in (not once per batch), so a crash leaves
+    // only the sends of the last moments in doubt. One settle runs at a time and takes everything
+    // pending when it starts (group commit): no queue of small transactions behind a slow one.
     let pending: Outcome[] = [];
     let chain: Promise<void> = Promise.resolve();
+    let queued = false;
     const flush = (): Promise<void> => {
-      const group = pending;
-      pending = [];
-      if (group.length > 0) chain = chain.then(() => settle(group));
+      if (!queued) {
+        queued = true;
+        chain = chain.then(() => {
+          queued = false;
+          const group = pending;
+          pending = [];
+          return group.length > 0 ? settle(group) : undefined;
+        });
+      }
       return chain;
     };
     const ids = work.map((j) => j.data.messageId);
