@@ -33,6 +33,7 @@ import {
   threadRootId,
   MESSAGE_STATUS_ORDER,
 } from '@sdr/domain';
+import type { PhoneResult } from '@sdr/domain';
 import type { AttachmentValue, InboxSettings, MessageStatus } from '@sdr/schema';
 import { conversation, lead, membership, message, queueItem, user } from '@sdr/schema/pg';
 import { ApiError } from '../errors.ts';
@@ -144,6 +145,24 @@ export function preview(body: string): string {
 }
 
 /** The lead's address as stored on leads: E.164 for phones, lowercased email. */
+/**
+ * `normalisePhone` of recent senders' numbers. Parsing with libphonenumber is the dearest step of
+ * reading an inbound message (tens of µs), and the processor reads the same few numbers again and
+ * again; the answer depends on the text alone. Bounded: emptied when full.
+ */
+const PHONE_CACHE_MAX = 10_000;
+const phoneCache = new Map<string, PhoneResult>();
+
+function normalisedPhone(text: string): PhoneResult {
+  let r = phoneCache.get(text);
+  if (r === undefined) {
+    r = normalisePhone(text);
+    if (phoneCache.size >= PHONE_CACHE_MAX) phoneCache.clear();
+    phoneCache.set(text, r);
+  }
+  return r;
+}
+
 export function normaliseAddress(channel: InboundChannel, raw: string): string {
   if (channel === 'email') {
     const r = parseEmail(raw);
@@ -152,7 +171,7 @@ export function normaliseAddress(channel: InboundChannel, raw: string): string {
       issues: [{ path: 'from', message: 'not an email address' }],
     });
   }
-  const r = normalisePhone(raw.replace(/^whatsapp:/i, ''));
+  const r = normalisedPhone(raw.replace(/^whatsapp:/i, ''));
   if (r.ok && r.e164 !== '') return r.e164;
   throw new ApiError('invalid_input', `Not a phone number: ${raw}`, {
     issues: [{ path: 'from', message: r.ok ? 'empty' : r.message }],

@@ -113,40 +113,39 @@ export function readIncoming(
 ): Promise<string> {
   const declared = Number(incoming.headers['content-length'] ?? NaN);
   if (declared > limit) return Promise.reject(tooLarge(limit));
+  // Inline listeners, not named closures: under tsx each named function costs a defineProperty.
+  // After the first outcome the others are ignored (no listener is removed: the request is done).
   return new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const onData = (chunk: Buffer) => {
+    let settled = false;
+    incoming.on('data', (chunk: Buffer) => {
+      if (settled) return;
       size += chunk.length;
-      if (size > limit) {
-        cleanup();
+      if (size <= limit) chunks.push(chunk);
+      else {
+        settled = true;
         incoming.resume(); // discard the rest
         reject(tooLarge(limit));
-        return;
       }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
+    });
+    incoming.on('end', () => {
+      if (settled) return;
+      settled = true;
       resolve(
         chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'),
       );
-    };
-    const onError = (err: Error) => {
-      cleanup();
+    });
+    incoming.on('error', (err: Error) => {
+      if (settled) return;
+      settled = true;
       reject(err);
-    };
-    const onClose = () => onError(new Error('The request was aborted.'));
-    const cleanup = () => {
-      incoming.off('data', onData);
-      incoming.off('end', onEnd);
-      incoming.off('error', onError);
-      incoming.off('close', onClose);
-    };
-    incoming.on('data', onData);
-    incoming.on('end', onEnd);
-    incoming.on('error', onError);
-    incoming.on('close', onClose);
+    });
+    incoming.on('close', () => {
+      if (settled) return;
+      settled = true;
+      reject(new Error('The request was aborted.'));
+    });
   });
 }
 
