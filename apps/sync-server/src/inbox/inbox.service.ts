@@ -144,7 +144,6 @@ export function preview(body: string): string {
   return body.replace(/\s+/g, ' ').trim().slice(0, 140);
 }
 
-/** The lead's address as stored on leads: E.164 for phones, lowercased email. */
 /**
  * `normalisePhone` of recent senders' numbers. Parsing with libphonenumber is the dearest step of
  * reading an inbound message (tens of µs), and the processor reads the same few numbers again and
@@ -163,6 +162,7 @@ function normalisedPhone(text: string): PhoneResult {
   return r;
 }
 
+/** The lead's address as stored on leads: E.164 for phones, lowercased email. */
 export function normaliseAddress(channel: InboundChannel, raw: string): string {
   if (channel === 'email') {
     const r = parseEmail(raw);
