@@ -20,6 +20,7 @@ export {
 } from '../../packages/schema/src/index.ts';
 export type { CustomFieldDef, FilterNode } from '../../packages/schema/src/index.ts';
 export { openDb } from '../../apps/desktop/src/engine/db.ts';
+export { encodeNewLeadState } from '../../apps/desktop/src/engine/leads/new-lead-state.ts';
 export {
   ensureLeadQueryStructures,
   rebuildLeadSearch,

@@ -31,6 +31,7 @@ import { createSyncStateStore } from '../sync/sync-state-store.ts';
 import { DocCache } from './doc-cache.ts';
 import { columnsFromDoc, type StoredLead } from './lead-row.ts';
 import { createLeadStore } from './lead-store.ts';
+import { encodeNewLeadState } from './new-lead-state.ts';
 import { FactStore } from '../inbox/fact-store.ts';
 
 export interface LocalEdit {
@@ -40,6 +41,10 @@ export interface LocalEdit {
 }
 
 export const leadDocName = (id: string): string => nameOf('lead', id);
+
+/** How often bulk inserts check the direct encoding of a new doc against Yjs (see checkDirect). */
+const DIRECT_CHECK_EVERY = 1000;
+const isLeadField = (key: string): boolean => Object.hasOwn(leadRecord.fields, key);
 
 const LEAD_DEFAULTS = Object.fromEntries(
   LEAD_FIELD_NAMES.map((f) => [f, leadRecord.fields[f].default]),
@@ -75,6 +80,9 @@ export class LeadReplica {
   readonly facts;
   readonly cache = new DocCache();
   private clientId: number;
+  /** Bulk inserts so far, and whether their direct encoding still agrees with Yjs (`checkDirect`). */
+  private directCount = 0;
+  private directOk = true;
 
   constructor(
     readonly sqlite: Database.Database,
@@ -130,7 +138,15 @@ export class LeadReplica {
   ): LocalEdit {
     const id = newId();
     const name = leadDocName(id);
-    const { doc, update } = createRecordDoc(leadRecord, id, fields, this.clientId);
+    let doc: Y.Doc | null = null;
+    let update: Uint8Array;
+    const direct = !cache && this.directOk && Object.keys(fields).every(isLeadField);
+    if (direct && this.directCount++ % DIRECT_CHECK_EVERY !== 0) {
+      update = encodeNewLeadState(fields, this.clientId);
+    } else {
+      ({ doc, update } = createRecordDoc(leadRecord, id, fields, this.clientId));
+      if (direct) this.checkDirect(fields, update);
+    }
     const entry = this.enqueue(name, update);
     const lead: StoredLead = {
       id,
@@ -145,9 +161,18 @@ export class LeadReplica {
       updatedAt: this.now(),
     };
     this.leads.put(lead);
-    if (cache) this.cache.set(name, doc);
-    else doc.destroy();
+    if (cache && doc) this.cache.set(name, doc);
+    else doc?.destroy();
     return { lead, entry };
+  }
+
+  /**
+   * Bulk inserts encode new docs directly (`encodeNewLeadState`, tested byte for byte against
+   * Yjs); the first one and every DIRECT_CHECK_EVERY-th are built with Yjs and compared. On a
+   * difference (a Yjs upgrade that changed its encoding) every later insert goes through Yjs.
+   */
+  private checkDirect(fields: Readonly<Record<string, unknown>>, update: Uint8Array): void {
+    this.directOk = Buffer.compare(encodeNewLeadState(fields, this.clientId), update) === 0;
   }
 
   /** A person's edit: values are normalised (phone, country, zone...) and checked first. */
