@@ -41,6 +41,7 @@ import {
   type ConversationRow,
 } from './inbox.writes.ts';
 import type { FactRef } from '../sync/facts.ts';
+import { insertJson } from '../db/insert-json.ts';
 
 /** Per input: its result, or the error that input alone failed with. */
 export type BatchOutcome = { ok: true; result: InboundResult } | { ok: false; error: unknown };
@@ -338,36 +339,36 @@ async function writeBatch(
   }
 
   // Messages: one insert; a copy a concurrent batch stored first is skipped.
-  const inserted = await tx
-    .insert(message)
-    .values(
-      items.map((i) => ({
-        id: i.messageId!,
-        workspaceId: ws,
-        conversationId: i.conv!.id,
-        leadId: i.conv!.leadId,
-        channel: i.input.channel,
-        direction: 'in' as const,
-        kind: 'message' as const,
-        authorId: null,
-        fromAddress: i.input.from,
-        toAddress: i.input.to,
-        subject: i.input.subject ?? null,
-        body: i.input.body,
-        attachments: [...(i.input.attachments ?? [])],
-        status: 'received' as const,
-        providerId: i.input.providerId,
-        emailMessageId: null,
-        inReplyTo: null,
-        references: null,
-        assigneeId: i.conv!.assigneeId,
-        teamId: i.conv!.teamId,
-        createdAt: i.input.receivedAt,
-        updatedAt: now,
-      })),
-    )
-    .onConflictDoNothing()
-    .returning({ id: message.id });
+  // One JSON parameter, not one per row and column (db/insert-json.ts).
+  const inserted = await insertJson<{ id: string }>(
+    tx,
+    message,
+    items.map((i) => ({
+      id: i.messageId!,
+      workspaceId: ws,
+      conversationId: i.conv!.id,
+      leadId: i.conv!.leadId,
+      channel: i.input.channel,
+      direction: 'in' as const,
+      kind: 'message' as const,
+      authorId: null,
+      fromAddress: i.input.from,
+      toAddress: i.input.to,
+      subject: i.input.subject ?? null,
+      body: i.input.body,
+      attachments: [...(i.input.attachments ?? [])],
+      status: 'received' as const,
+      providerId: i.input.providerId,
+      emailMessageId: null,
+      inReplyTo: null,
+      references: null,
+      assigneeId: i.conv!.assigneeId,
+      teamId: i.conv!.teamId,
+      createdAt: i.input.receivedAt,
+      updatedAt: now,
+    })),
+    { onConflictDoNothing: true, returning: ['id'] },
+  );
   const storedIds = new Set(inserted.map((m) => m.id));
   const stored = items.filter((i) => storedIds.has(i.messageId!));
   for (const i of stored) facts.push({ entity: 'message', id: i.messageId! });
@@ -561,5 +562,5 @@ async function itemsAndNotifications(
     }
   }
   if (newItems.length > 0) await tx.insert(queueItem).values(newItems);
-  if (notes.length > 0) await tx.insert(notification).values(notes);
+  await insertJson(tx, notification, notes);
 }
