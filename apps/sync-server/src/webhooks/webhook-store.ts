@@ -9,15 +9,14 @@
  * "stored". Up to `maxInFlight` batches are written at once. After each batch the in-process
  * processor is woken (`onWebhookStored`).
  *
- * On Postgres the batch is ONE prepared statement whatever its size (`unnest` over six arrays,
- * sent through postgres.js directly: no drizzle query building per request, no new statement per
- * batch size); PGlite gets the same insert as a multi-row VALUES through drizzle.
+ * The batch is ONE statement whatever its size, its rows one JSON parameter
+ * (`db/insert-json.ts`: `json_populate_recordset`, prepared once per connection on Postgres; the
+ * same on PGlite): no parameter per row and column, no array encoding of every payload.
  */
-import { sql } from 'drizzle-orm';
-import type postgres from 'postgres';
+import { webhookEvent } from '@sdr/schema/pg';
+import { insertJson } from '../db/insert-json.ts';
 import type { Db } from '../db/schema.ts';
 import { fastUlid } from '../fast-ulid.ts';
-import { queryRows } from '../sync/sql.ts';
 
 export type WebhookProvider = 'twilio_messaging' | 'twilio_status' | 'sendgrid';
 
@@ -66,55 +65,23 @@ export function webhookStoreFor(db: Db, o: WebhookStoreOptions = {}): WebhookSto
   return s;
 }
 
-const INSERT_UNNEST = `insert into webhook_event (id, provider, event_key, workspace_id, payload, received_at)
-  select id, provider, event_key, workspace_id, payload::jsonb, received_at
-  from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
-    as t(id, provider, event_key, workspace_id, payload, received_at)
-  on conflict (provider, event_key) do nothing
-  returning provider, event_key`;
-
-/** The postgres.js client under a drizzle database, or null (PGlite). */
-function postgresClient(db: Db): postgres.Sql | null {
-  const client = (db as unknown as { $client?: unknown }).$client as
-    (postgres.Sql & { begin?: unknown }) | undefined;
-  return client && typeof client.unsafe === 'function' && typeof client.begin === 'function'
-    ? client
-    : null;
-}
-
 /** Inserts the rows; returns the (provider, event_key) of those that were new. */
 function inserter(
   db: Db,
 ): (rows: IncomingEvent[]) => Promise<{ provider: string; event_key: string }[]> {
-  const pg = postgresClient(db);
-  if (pg) {
-    return async (rows) =>
-      (await pg.unsafe(
-        INSERT_UNNEST,
-        [
-          rows.map(() => fastUlid()),
-          rows.map((e) => e.provider),
-          rows.map((e) => e.eventKey),
-          rows.map((e) => e.workspaceId),
-          rows.map((e) => JSON.stringify(e.payload)),
-          rows.map((e) => e.receivedAt),
-        ] as never[],
-        { prepare: true },
-      )) as unknown as { provider: string; event_key: string }[];
-  }
   return (rows) =>
-    queryRows<{ provider: string; event_key: string }>(
+    insertJson<{ provider: string; event_key: string }>(
       db,
-      sql`insert into webhook_event (id, provider, event_key, workspace_id, payload, received_at)
-          values ${sql.join(
-            rows.map(
-              (e) =>
-                sql`(${fastUlid()}, ${e.provider}, ${e.eventKey}, ${e.workspaceId}, ${JSON.stringify(e.payload)}::jsonb, ${e.receivedAt})`,
-            ),
-            sql`, `,
-          )}
-          on conflict (provider, event_key) do nothing
-          returning provider, event_key`,
+      webhookEvent,
+      rows.map((e) => ({
+        id: fastUlid(),
+        provider: e.provider,
+        eventKey: e.eventKey,
+        workspaceId: e.workspaceId,
+        payload: e.payload as Record<string, unknown>,
+        receivedAt: e.receivedAt,
+      })),
+      { onConflictDoNothing: true, returning: ['provider', 'event_key'] },
     );
 }
 
