@@ -4,8 +4,9 @@
  * (state only when the cached doc is stale), run the authority on each write in order, take the
  * next seqs of each workspace, insert the change log, upsert the lead rows, insert the field
  * conflicts and the timeline rows and queue the wake-ups (NOTIFY, out on commit), all in one
- * statement (batch-writes.ts). BEGIN, lock + read (two statements sent together), the writes,
- * COMMIT: four round trips per batch whatever its size; the statements are prepared.
+ * statement (batch-writes.ts). BEGIN + lock + read (three statements sent together,
+ * pipelined-tx.ts), the writes, COMMIT: three round trips per batch whatever its size; the
+ * statements are prepared.
  */
 import { sql } from 'drizzle-orm';
 import * as Y from 'yjs';
@@ -34,9 +35,8 @@ import type { ChangeBus, Wakeup } from './change-bus.ts';
 import type { DocCache } from './doc-cache.ts';
 import type { FanoutChange } from './fanout.ts';
 import { leadIdOf, rowFromProjection, type LeadRow } from './lead-row.ts';
+import { pipelinedTransaction, type Tx } from './pipelined-tx.ts';
 import { bytes, num, queryPrepared, queryRows, type Executor } from './sql.ts';
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export type BatchItem =
   | { kind: 'client'; req: ClientUpdateRequest; resolve: (r: ClientUpdateResult) => void }
@@ -431,7 +431,7 @@ function rebuild(w: WorkDoc, entries: readonly Entry[]): void {
 /** Runs one batch in one transaction. Throws (and writes nothing) when the database fails. */
 export async function commitBatch(ctx: BatchContext, items: BatchItem[]): Promise<BatchOutcome> {
   const names = [...new Set(items.map((i) => i.req.docName))].sort();
-  return ctx.db.transaction(async (tx) => {
+  return pipelinedTransaction(ctx.db, async (tx) => {
     const work = await lockAndLoad(tx, ctx, names);
     const entries: Entry[] = [];
     const results: (() => void)[] = [];

@@ -97,15 +97,21 @@ describe(`kill -9 in the middle of a stream of edits (${kind})`, { timeout: 240_
       }
     });
     let killed = false;
-    for (let i = 1; i <= 20_000 && !killed; i++) {
+    const send = (i: number) => {
       const u =
         i % 2 === 0
           ? writeAs(doc, client, () => notesOf(doc).insert(notesOf(doc).length, `${i};`))!
           : applyFieldChanges(leadRecord, doc, { title: `T${i}` }, client)!;
       updates.push(u);
       c.send({ type: 'update', docName: name, clientSeq: i, payload: u });
+    };
+    for (let i = 1; i <= 20_000 && !killed; i++) {
+      send(i);
       if (i % 4 === 0) await new Promise((r) => setTimeout(r, 2));
       if (acked.size >= 40) {
+        // A burst the server cannot have acknowledged (no ack can arrive before the kill: this
+        // loop does not yield), then the kill, with some of the burst on its way or in a commit.
+        for (let j = 1; j <= 30; j++) send(i + j);
         first.child.kill('SIGKILL');
         killed = true;
       }
