@@ -17,7 +17,7 @@ import { webhookEvent } from '@sdr/schema/pg';
 import { secretBoxFor } from '../crypto/secret-box.ts';
 import { ApiError } from '../errors.ts';
 import { saveTwilioIntegration } from '../integrations/integrations.service.ts';
-import { createLogger } from '../logger.ts';
+import { createLogger, type Logger } from '../logger.ts';
 import { newAccountCredentials } from '../test/fake-twilio/messages.ts';
 import { formEncode, twilioSignature, type FormParams } from '../test/fake-twilio/signature.ts';
 import { signUp, testDatabaseKinds, useServerSuite } from '../test/harness.ts';
@@ -155,9 +155,10 @@ describe.each(testDatabaseKinds())('Twilio webhooks before Hono (%s)', (kind) =>
     let base: string;
     let logs: string[];
 
-    async function listen(intake: TwilioIntake): Promise<void> {
+    async function listen(intake: TwilioIntake, patch?: (logger: Logger) => void): Promise<void> {
       logs = [];
       const logger = createLogger('info', { write: (line: string) => logs.push(line) });
+      patch?.(logger);
       const handle = twilioNodeHandler({ logger }, intake);
       server = createServer((req, res) => {
         if (!handle(req, res)) res.writeHead(599).end('not handled');
@@ -299,6 +300,27 @@ describe.each(testDatabaseKinds())('Twilio webhooks before Hono (%s)', (kind) =>
       const lines = logs.map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines.map((l) => l['msg'])).toEqual(['unhandled error', 'request failed']);
       expect(lines[0]).toMatchObject({ err: { message: 'database unreachable' } });
+    });
+
+    it('logs a failure to answer and drops the connection instead of crashing', async () => {
+      let broken = true;
+      await listen(
+        () => Promise.reject(new Error('database unreachable')),
+        (logger) => {
+          const child = logger.child.bind(logger);
+          logger.child = ((...args: Parameters<typeof child>) => {
+            if (broken) throw new Error('logger broken');
+            return child(...args);
+          }) as typeof logger.child;
+        },
+      );
+      await expect(post('/webhooks/twilio/status', formEncode(inbound()))).rejects.toThrow();
+      const lines = logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines).toMatchObject([
+        { msg: 'webhook answer failed', err: { message: 'logger broken' } },
+      ]);
+      broken = false;
+      expect((await post('/webhooks/twilio/status', formEncode(inbound()))).status).toBe(500);
     });
 
     it('passes an ApiError through with its own status', async () => {

@@ -101,7 +101,12 @@ export function twilioNodeHandler(deps: Pick<Deps, 'logger'>, intake: TwilioInta
       .then(
         () => answer(req, res, path, requestId, started, null),
         (err: unknown) => answer(req, res, path, requestId, started, err),
-      );
+      )
+      // Never an unhandled rejection (it would end the process): a failure to answer is logged.
+      .catch((err: unknown) => {
+        logger.error({ requestId, err: loggableError(err) }, 'webhook answer failed');
+        res.destroy();
+      });
     return true;
   };
 }
