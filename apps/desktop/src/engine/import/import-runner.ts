@@ -249,7 +249,7 @@ export function createImportRunner(d: ImportRunnerDeps) {
         : options.owner.kind === 'user'
           ? options.owner.userId
           : null;
-    d.replica.transaction(() => {
+    d.replica.bulkTransaction(() => {
       for (const { rowNumber, result } of rows) {
         for (const w of result.warnings) {
           q.issue.run(newId(), job.id, rowNumber, 'warning', w.column, w.value, w.message);

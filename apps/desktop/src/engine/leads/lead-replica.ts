@@ -83,6 +83,8 @@ export class LeadReplica {
   /** Bulk inserts so far, and whether their direct encoding still agrees with Yjs (`checkDirect`). */
   private directCount = 0;
   private directOk = true;
+  /** The outbox sequences taken in the current `bulkTransaction` (null: none yet). */
+  private seqRun: { first: number | null; last: number | null } | null = null;
 
   constructor(
     readonly sqlite: Database.Database,
@@ -108,6 +110,30 @@ export class LeadReplica {
       for (const name of touched) this.cache.delete(name);
       throw err;
     }
+  }
+
+  /**
+   * `transaction` for bulk writers (imports): the outbox entries written in it take consecutive
+   * sequences, the installation's counter read once before the first and stored once after the
+   * last (instead of a max() over the outbox, a read and a write of the counter per entry).
+   * Every outbox write goes through `enqueue`, so nothing else takes a sequence meanwhile.
+   */
+  bulkTransaction<T>(fn: () => T): T {
+    if (this.seqRun) return this.transaction(fn);
+    return this.transaction(() => {
+      const run: { first: number | null; last: number | null } = { first: null, last: null };
+      this.seqRun = run;
+      try {
+        const result = fn();
+        // nextClientSeq(last - 1) stores `last` (the counter holds `first`, and last - 1 >= first).
+        if (run.last !== null && run.last !== run.first) {
+          this.installation.nextClientSeq(run.last - 1);
+        }
+        return result;
+      } finally {
+        this.seqRun = null;
+      }
+    });
   }
 
   /** The decoded doc of a stored lead (cached); null when the lead is not stored. */
@@ -304,7 +330,15 @@ export class LeadReplica {
   }
 
   private enqueue(name: string, update: Uint8Array): OutboxEntry {
-    const clientSeq = this.installation.nextClientSeq(this.outbox.maxClientSeq());
+    const run = this.seqRun;
+    const clientSeq =
+      run?.last != null
+        ? run.last + 1
+        : this.installation.nextClientSeq(this.outbox.maxClientSeq());
+    if (run) {
+      run.first ??= clientSeq;
+      run.last = clientSeq;
+    }
     const entry = { clientSeq, docName: name, update };
     this.outbox.add(entry);
     return entry;
