@@ -166,7 +166,12 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       workspaceData?.syncStatus(status);
       inbox?.syncStatus(status);
     },
-    onFacts: (workspaceId, facts, live) => inbox?.onFacts(workspaceId, facts, live),
+    onFacts: (workspaceId, facts, live) => {
+      inbox?.onFacts(workspaceId, facts, live);
+      if (facts.some((f) => f.entity === 'workspaceData')) {
+        workspaceData?.serverChanged(workspaceId, live);
+      }
+    },
   });
   const stored = session.signedIn ? MeResponse.safeParse(store.load()?.profile) : null;
   if (stored?.success) void sync.follow({ status: 'signed-in', me: stored.data, offline: true });

@@ -19,6 +19,7 @@ import {
   listMembers,
   putList,
 } from './lists.service.ts';
+import type { SyncCore } from '../sync/sync-core.ts';
 
 const tags = ['lists'];
 const params = z.object({ id: pathId('id') });
@@ -97,7 +98,8 @@ const changeMembersRoute = createRoute({
   },
 });
 
-export function listsRoutes(deps: Deps) {
+export function listsRoutes(app: Deps, sync: SyncCore) {
+  const deps = { ...app, sync };
   const router = createRouter();
   router.use('*', requireAuth({ db: deps.db, secret: deps.env.jwtSecret, clock: deps.clock }));
   return router

@@ -12,14 +12,14 @@ import type { LeadListPut, LeadListRow, ListMemberRow, ListMembersChange } from 
 import type { AuthContext, Deps } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import {
-  lockWorkspaceData,
+  dataTransaction,
   sameJson,
   storedClock,
-  takeSeqs,
+  type DataWriteDeps,
   type Tx,
 } from '../replication/data-seq.ts';
 
-type ListDeps = Pick<Deps, 'db' | 'clock'>;
+type ListDeps = Pick<Deps, 'db' | 'clock'> & Pick<DataWriteDeps, 'sync'>;
 type Stored = typeof leadList.$inferSelect;
 type StoredMember = typeof leadListMember.$inferSelect;
 
@@ -95,8 +95,7 @@ export async function putList(
   input: LeadListPut,
 ): Promise<LeadListRow> {
   const updatedAt = storedClock(input.updatedAt, d.clock());
-  return d.db.transaction(async (tx) => {
-    await lockWorkspaceData(tx, auth.workspaceId);
+  return dataTransaction(d, auth.workspaceId, async (tx, write) => {
     const [stored] = await tx.select().from(leadList).where(eq(leadList.id, id));
     if (stored && stored.workspaceId !== auth.workspaceId) {
       throw new ApiError('conflict', 'This id is taken; use another one.');
@@ -112,7 +111,7 @@ export async function putList(
     if (stored && (updatedAt < stored.updatedAt || sameContent(stored, input))) {
       return listRow(stored);
     }
-    const seq = await takeSeqs(tx, auth.workspaceId, 1);
+    const seq = await write.take(1);
     const fields = {
       name: input.name,
       kind: input.kind,
@@ -184,8 +183,7 @@ export async function changeMembers(
   input: ListMembersChange,
 ): Promise<{ added: number; removed: number }> {
   const updatedAt = storedClock(input.updatedAt ?? d.clock().getTime(), d.clock());
-  return d.db.transaction(async (tx) => {
-    await lockWorkspaceData(tx, auth.workspaceId);
+  return dataTransaction(d, auth.workspaceId, async (tx, write) => {
     const list = await findList(tx, auth, listId);
     if (!list || list.deleted) throw notFound();
     if (list.kind === 'dynamic') {
@@ -227,7 +225,7 @@ export async function changeMembers(
       }
     }
     if (writes.length === 0) return { added, removed };
-    const first = await takeSeqs(tx, auth.workspaceId, writes.length);
+    const first = await write.take(writes.length);
     for (let i = 0; i < writes.length; i += CHUNK) {
       await tx
         .insert(leadListMember)

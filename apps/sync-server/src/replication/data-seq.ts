@@ -5,9 +5,17 @@
  * commit one at a time, in seq order: a reader that saw seq n also sees every seq below it, and a
  * pull cursor never skips a row that commits later. Rows are small and edited by people, so one
  * writer at a time per workspace costs nothing that matters.
+ *
+ * Connected engines learn of a change at once: a writer that took seqs (or changed the lead
+ * settings) stamps a `workspaceData` fact in its transaction (`dataTransaction`), pushed over the
+ * sync socket after commit; an engine that gets it pulls now instead of at its next poll.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/schema.ts';
+import { fastUlid } from '../fast-ulid.ts';
+import type { ChangeBus } from '../sync/change-bus.ts';
+import { publishFacts, stampFacts, type FactStamp } from '../sync/facts.ts';
+import type { Fanout } from '../sync/fanout.ts';
 import { num, queryRows, type Executor } from '../sync/sql.ts';
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -18,6 +26,52 @@ export async function lockWorkspaceData(tx: Executor, workspaceId: string): Prom
     sql`insert into workspace_data_seq (workspace_id, last_seq) values (${workspaceId}, 0)
         on conflict (workspace_id) do update set last_seq = workspace_data_seq.last_seq`,
   );
+}
+
+export interface DataWriteDeps {
+  db: Db;
+  clock: () => Date;
+  sync: { db: Db; bus: ChangeBus; fanout: Fanout };
+}
+
+/** What a data writer can do in `dataTransaction`. */
+export interface DataWrite {
+  /** Takes `count` seqs of the workspace; returns the first. */
+  take(count: number): Promise<number>;
+  /** Something engines pull changed without a seq (the lead settings). */
+  changed(): void;
+}
+
+/**
+ * A workspace data write: one transaction, the workspace's data counter row locked first (every
+ * data writer locks it before the workspace's sync counter, so the two never wait in a cycle).
+ * When the writer took seqs or said `changed()`, the `workspaceData` fact is stamped before commit
+ * and pushed after it.
+ */
+export async function dataTransaction<T>(
+  d: DataWriteDeps,
+  workspaceId: string,
+  fn: (tx: Tx, write: DataWrite) => Promise<T>,
+): Promise<T> {
+  let stamp: FactStamp | null = null;
+  const out = await d.db.transaction(async (tx) => {
+    await lockWorkspaceData(tx, workspaceId);
+    let changed = false;
+    const result = await fn(tx, {
+      take: (count) => {
+        changed = true;
+        return takeSeqs(tx, workspaceId, count);
+      },
+      changed: () => void (changed = true),
+    });
+    if (changed) {
+      const o = { bus: d.sync.bus, newId: fastUlid, now: d.clock().getTime() };
+      stamp = await stampFacts(tx, o, workspaceId, [{ entity: 'workspaceData', id: workspaceId }]);
+    }
+    return result;
+  });
+  if (stamp) await publishFacts(d.sync, stamp);
+  return out;
 }
 
 /** Takes `count` seqs (the counter row must be locked); returns the first. */

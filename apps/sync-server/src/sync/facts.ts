@@ -27,7 +27,16 @@ export type FactEntity = (typeof FACT_ENTITIES)[number];
  * them when it connects.
  */
 export const USER_FACT_ENTITIES = ['notificationPrefs'] as const;
-export type FeedFactEntity = FactEntity | (typeof USER_FACT_ENTITIES)[number];
+
+/**
+ * Workspace facts: `workspaceData` (entity id = the workspace id; data: the workspace data
+ * counter, `lastSeq`), stamped when saved views, lists, list members, tasks or the lead settings
+ * change (`replication/data-seq.ts`), so connected engines pull them at once. Everyone in the
+ * workspace sees it; it carries no row.
+ */
+export const WORKSPACE_FACT_ENTITIES = ['workspaceData'] as const;
+export type FeedFactEntity =
+  FactEntity | (typeof USER_FACT_ENTITIES)[number] | (typeof WORKSPACE_FACT_ENTITIES)[number];
 
 export const FACT_TABLE_NAMES: Record<FactEntity, string> = {
   conversation: 'conversation',
@@ -71,7 +80,9 @@ export const isFactEntity = (v: string): v is FactEntity =>
 
 /** A fact the feed delivers: a table fact or a per-user fact. */
 export const isFeedFactEntity = (v: string): v is FeedFactEntity =>
-  isFactEntity(v) || (USER_FACT_ENTITIES as readonly string[]).includes(v);
+  isFactEntity(v) ||
+  (USER_FACT_ENTITIES as readonly string[]).includes(v) ||
+  (WORKSPACE_FACT_ENTITIES as readonly string[]).includes(v);
 
 /**
  * In the writer's transaction: stamps each distinct row with the next workspace seq and appends
@@ -155,6 +166,18 @@ export async function readFacts(
         userId: r.userId,
         prefs: prefs.success ? prefs.data : DEFAULT_NOTIFICATION_PREFS,
         updatedAt: r.updatedAt,
+      });
+    }
+  }
+  const spaces = [...new Set(refs.filter((r) => r.entity === 'workspaceData').map((r) => r.id))];
+  if (spaces.length > 0) {
+    const t = schema.workspaceDataSeq;
+    const rows = await db.select().from(t).where(inArray(t.workspaceId, spaces));
+    for (const r of rows) {
+      out.set(`workspaceData:${r.workspaceId}`, {
+        id: r.workspaceId,
+        workspaceId: r.workspaceId,
+        lastSeq: Number(r.lastSeq),
       });
     }
   }

@@ -53,6 +53,8 @@ export async function restampForVisibility(
 ): Promise<Wakeup[]> {
   if (scope.kind === 'owners' && scope.userIds.length === 0) return [];
   const createdAt = new Date(o.now).toISOString();
+  // The data counter before the sync counter, as every workspace-data writer takes them.
+  await lockWorkspaceData(tx, workspaceId);
   // The workspace_seq row lock is held until commit: commits of this workspace wait (seq order).
   const [row] = await queryRows<{ last_seq: unknown }>(
     tx,
@@ -96,10 +98,17 @@ export async function restampForVisibility(
   for (const [entity, table] of FACT_TABLES) {
     await restamp(table, 'assignee_id', sql`'fact', null, ${entity}, u.id`);
   }
+  await restampTasks(tx, workspaceId, owned('assignee_id'));
+  // Engines pull the re-stamped tasks now (`workspaceData`, see facts.ts), not at their next poll.
+  last += 1;
+  await tx.execute(
+    sql`insert into change_log (id, workspace_id, seq, kind, entity, entity_id, created_at)
+        values (${o.newId()}, ${workspaceId}, ${last}, 'fact', 'workspaceData', ${workspaceId},
+                ${createdAt}::timestamptz)`,
+  );
   await tx.execute(
     sql`update workspace_seq set last_seq = ${last} where workspace_id = ${workspaceId}`,
   );
-  await restampTasks(tx, workspaceId, owned('assignee_id'));
   const wakeups = [{ workspaceId, seq: last }];
   const notify = o.bus.inTransaction(wakeups);
   if (notify) await tx.execute(notify);
@@ -110,10 +119,10 @@ export async function restampForVisibility(
  * Tasks travel in the replication feed (workspace data seq, `replication.service.ts`), which
  * judges each row by `canSeeTask` when it is read: the assigned tasks in scope get the next data
  * seqs, so every replica pulls them again and keeps or deletes them (`row: null`) by the new rule.
- * The data counter row is locked until commit like any workspace-data writer's.
+ * The data counter row is locked (by the caller, first) until commit like any workspace-data
+ * writer's.
  */
 async function restampTasks(tx: Executor, workspaceId: string, assigned: SQL): Promise<void> {
-  await lockWorkspaceData(tx, workspaceId);
   await tx.execute(
     sql`with r as (
           select id, row_number() over (order by seq, id) as n from task

@@ -9,7 +9,7 @@ import { membership, task } from '@sdr/schema/pg';
 import type { TaskPut, TaskRow } from '@sdr/schema';
 import type { AuthContext, Deps } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import { lockWorkspaceData, storedClock, takeSeqs } from '../replication/data-seq.ts';
+import { dataTransaction, storedClock } from '../replication/data-seq.ts';
 import type { SyncCore } from '../sync/sync-core.ts';
 
 export type TaskDeps = Pick<Deps, 'db' | 'clock'> & { sync: SyncCore };
@@ -106,8 +106,7 @@ export async function putTask(
 ): Promise<TaskRow> {
   const updatedAt = storedClock(input.updatedAt, d.clock());
   const policy = await d.sync.visibility.policy(auth.workspaceId);
-  return d.db.transaction(async (tx) => {
-    await lockWorkspaceData(tx, auth.workspaceId);
+  return dataTransaction(d, auth.workspaceId, async (tx, write) => {
     const [stored] = await tx.select().from(task).where(eq(task.id, id));
     if (stored && stored.workspaceId !== auth.workspaceId) {
       throw new ApiError('conflict', 'This id is taken; use another one.');
@@ -139,7 +138,7 @@ export async function putTask(
     if (stored && (updatedAt < stored.updatedAt || sameContent(stored, input))) {
       return taskRow(stored);
     }
-    const seq = await takeSeqs(tx, auth.workspaceId, 1);
+    const seq = await write.take(1);
     const fields = {
       leadId: input.leadId,
       title: input.title,

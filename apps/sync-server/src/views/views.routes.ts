@@ -11,6 +11,7 @@ import {
   SavedViewList,
 } from '../replication/schemas.ts';
 import { deleteView, getView, listViews, putView } from './views.service.ts';
+import type { SyncCore } from '../sync/sync-core.ts';
 
 const tags = ['views'];
 const params = z.object({ id: pathId('id') });
@@ -62,7 +63,8 @@ const deleteRoute = createRoute({
   },
 });
 
-export function viewsRoutes(deps: Deps) {
+export function viewsRoutes(app: Deps, sync: SyncCore) {
+  const deps = { ...app, sync };
   const router = createRouter();
   router.use('*', requireAuth({ db: deps.db, secret: deps.env.jwtSecret, clock: deps.clock }));
   return router

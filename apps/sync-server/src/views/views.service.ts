@@ -9,9 +9,14 @@ import { savedView } from '@sdr/schema/pg';
 import type { SavedViewPut, SavedViewRow } from '@sdr/schema';
 import type { AuthContext, Deps } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import { lockWorkspaceData, sameJson, storedClock, takeSeqs } from '../replication/data-seq.ts';
+import {
+  dataTransaction,
+  sameJson,
+  storedClock,
+  type DataWriteDeps,
+} from '../replication/data-seq.ts';
 
-type ViewDeps = Pick<Deps, 'db' | 'clock'>;
+type ViewDeps = Pick<Deps, 'db' | 'clock'> & Pick<DataWriteDeps, 'sync'>;
 type Stored = typeof savedView.$inferSelect;
 
 export function viewRow(r: Stored): SavedViewRow {
@@ -90,8 +95,7 @@ export async function putView(
   input: SavedViewPut,
 ): Promise<SavedViewRow> {
   const updatedAt = storedClock(input.updatedAt, d.clock());
-  return d.db.transaction(async (tx) => {
-    await lockWorkspaceData(tx, auth.workspaceId);
+  return dataTransaction(d, auth.workspaceId, async (tx, write) => {
     const [stored] = await tx.select().from(savedView).where(eq(savedView.id, id));
     if (stored && stored.workspaceId !== auth.workspaceId) {
       throw new ApiError('conflict', 'This id is taken; use another one.');
@@ -101,7 +105,7 @@ export async function putView(
     if (stored && (updatedAt < stored.updatedAt || sameContent(stored, input))) {
       return viewRow(stored);
     }
-    const seq = await takeSeqs(tx, auth.workspaceId, 1);
+    const seq = await write.take(1);
     const fields = {
       name: input.name,
       scope: input.scope,

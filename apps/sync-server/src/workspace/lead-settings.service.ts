@@ -10,6 +10,7 @@ import { lead, workspaceLeadSettings } from '@sdr/schema/pg';
 import { DEFAULT_LEAD_SETTINGS, type LeadSettings, type LeadSettingsResponse } from '@sdr/schema';
 import type { AuthContext, Deps } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import { dataTransaction, type DataWriteDeps } from '../replication/data-seq.ts';
 
 type SettingsDeps = Pick<Deps, 'db' | 'clock'>;
 
@@ -48,7 +49,7 @@ export async function getLeadSettings(
 }
 
 export async function saveLeadSettings(
-  d: SettingsDeps,
+  d: SettingsDeps & Pick<DataWriteDeps, 'sync'>,
   auth: AuthContext,
   settings: LeadSettings,
 ): Promise<LeadSettingsResponse> {
@@ -56,13 +57,17 @@ export async function saveLeadSettings(
     throw new ApiError('forbidden', 'Only managers and admins change the lead settings.');
   }
   const updatedAt = d.clock();
-  await d.db
-    .insert(workspaceLeadSettings)
-    .values({ workspaceId: auth.workspaceId, settings, updatedAt, updatedBy: auth.userId })
-    .onConflictDoUpdate({
-      target: workspaceLeadSettings.workspaceId,
-      set: { settings, updatedAt, updatedBy: auth.userId },
-    });
+  // With the workspace data: engines pull the settings with it, at once (`dataTransaction`).
+  await dataTransaction(d, auth.workspaceId, async (tx, write) => {
+    await tx
+      .insert(workspaceLeadSettings)
+      .values({ workspaceId: auth.workspaceId, settings, updatedAt, updatedBy: auth.userId })
+      .onConflictDoUpdate({
+        target: workspaceLeadSettings.workspaceId,
+        set: { settings, updatedAt, updatedBy: auth.userId },
+      });
+    write.changed();
+  });
   return {
     settings,
     updatedAt: updatedAt.getTime(),

@@ -100,6 +100,6 @@ export function workspaceRoutes(deps: Deps, sync: SyncCore) {
       c.json(await getLeadSettings(deps, c.var.auth, c.req.valid('query').unknownStages), 200),
     )
     .openapi(putLeadSettingsRoute, async (c) =>
-      c.json(await saveLeadSettings(deps, c.var.auth, c.req.valid('json')), 200),
+      c.json(await saveLeadSettings({ ...deps, sync }, c.var.auth, c.req.valid('json')), 200),
     );
 }

@@ -65,5 +65,7 @@ export function canSeeFact(
   if (entity === 'notification' || entity === 'notificationPrefs') {
     return data.userId === viewer.userId;
   }
+  // A workspace's data changed (views, lists, tasks, lead settings): a nudge to pull, no row.
+  if (entity === 'workspaceData') return true;
   return canSeeLead(viewer, { ownerId: data.assigneeId ?? null }, policy);
 }

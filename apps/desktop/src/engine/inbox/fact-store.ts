@@ -30,10 +30,11 @@ const SCHEMAS = Object.fromEntries(
 ) as Record<FactEntity, z.ZodType<Record<string, unknown>>>;
 
 /**
- * Per-user facts the server pushes live and the engine does not store here:
- * `notificationPrefs` (the user's preferences changed on another device; the inbox caches them).
+ * Facts the server pushes live and the engine does not store here: `notificationPrefs` (the
+ * user's preferences changed on another device; the inbox caches them) and `workspaceData` (the
+ * workspace's views, lists, tasks or lead settings changed: the engine pulls them now).
  */
-export const PASS_THROUGH_FACTS = ['notificationPrefs'] as const;
+export const PASS_THROUGH_FACTS = ['notificationPrefs', 'workspaceData'] as const;
 
 /** One fact as applied: `data` null when the row was deleted. */
 export interface AppliedFact {
@@ -61,7 +62,7 @@ export class FactStore {
     id: string,
     data: unknown,
   ): AppliedFact | { error: string } | null {
-    if (entity === 'notificationPrefs') {
+    if (entity === 'notificationPrefs' || entity === 'workspaceData') {
       const ok = data === null || (typeof data === 'object' && !Array.isArray(data));
       return ok
         ? { entity, id, data: data as Record<string, unknown> | null, before: null }

@@ -37,11 +37,14 @@ const view = (o: Record<string, unknown> = {}) => ({
   ...o,
 });
 
+const SHORT = { pushDelayMs: 20, pullIntervalMs: 150 };
+
 /** An engine with its own connection pool and short replication timings. */
 function open(
   serverUrl: string,
   dataDir = tempDir(),
   notify?: (title: string, body: string) => void,
+  timing: { pushDelayMs: number; pullIntervalMs: number } = SHORT,
 ): Promise<Engine> {
   const dispatcher = new Agent();
   return openEngine({
@@ -50,7 +53,7 @@ function open(
     fetch: ((url: string, init?: RequestInit) =>
       undiciFetch(url, { ...(init as object), dispatcher })) as unknown as typeof fetch,
     sync: { backoff: { baseMs: 40, capMs: 300 }, gapFillDelayMs: 50 },
-    workspaceData: { pushDelayMs: 20, pullIntervalMs: 150 },
+    workspaceData: timing,
     ...(notify ? { notify } : {}),
   });
 }
@@ -106,6 +109,7 @@ describe('workspace data in the engine against the real server', () => {
     label: string,
     url = server.url,
     dir = tempDir(),
+    timing = SHORT,
   ) {
     const account = newAccount(label);
     await call(admin, 'members:invite', { email: account.email, role });
@@ -116,7 +120,7 @@ describe('workspace data in the engine against the real server', () => {
       body: JSON.stringify({ token, password: account.password, name: account.name }),
     });
     if (res.status !== 200) throw new Error(`accept: ${res.status}`);
-    const engine = track(await open(url, dir));
+    const engine = track(await open(url, dir, undefined, timing));
     const state = await call<AuthState>(engine, 'auth:login', {
       email: account.email,
       password: account.password,
@@ -414,6 +418,52 @@ describe('workspace data in the engine against the real server', () => {
     await holds([mine.id, unassigned.id]);
     await setPolicy('all');
     await holds(all);
+  });
+
+  it('another member’s task, view and lead settings arrive at once, not at the next poll', async () => {
+    // Polls every 10 minutes: only the server's push (a `workspaceData` fact) can bring them.
+    const slow = { pushDelayMs: 20, pullIntervalMs: 600_000 };
+    const a = track(await open(server.url, tempDir(), undefined, slow));
+    await signUp(a, 'push-admin');
+    const b = await member(a, 'sdr', 'push-sdr', server.url, tempDir(), slow);
+    await online(a);
+    await online(b.engine);
+    const events = recordEvents(b.engine);
+    const t0 = Date.now();
+    const task = await call<TaskDto>(a, 'tasks:save', {
+      leadId: 'L7',
+      title: 'Call back',
+      dueAt: null,
+      assigneeId: b.me.user.id,
+    });
+    await waitFor(
+      async () =>
+        (await call<TaskDto[]>(b.engine, 'tasks:list', { leadId: 'L7' })).some(
+          (t) => t.id === task.id,
+        ),
+      { what: 'the task on B', timeoutMs: 10_000 },
+    );
+    await call(a, 'views:save', view({ name: 'Pushed view' }));
+    await waitFor(async () => (await viewNames(b.engine)).includes('Pushed view'), {
+      what: 'the view on B',
+      timeoutMs: 10_000,
+    });
+    const next: LeadSettings = {
+      ...DEFAULT_LEAD_SETTINGS,
+      customFields: [{ key: 'tier', label: 'Tier', type: 'number' }],
+    };
+    await call(a, 'leadSettings:save', next);
+    await waitFor(
+      () =>
+        events.find(
+          (e) =>
+            e.event === 'leadSettings:changed' &&
+            JSON.stringify(e.payload) === JSON.stringify(next),
+        ),
+      { what: 'leadSettings:changed on B', timeoutMs: 10_000 },
+    );
+    // Far sooner than any poll.
+    expect(Date.now() - t0).toBeLessThan(30_000);
   });
 
   it('lead settings: defaults offline, saved by managers and admins online, replicated to members', async () => {

@@ -152,6 +152,15 @@ export class WorkspaceData {
     }
   }
 
+  /**
+   * The server says this workspace's data changed (a live `workspaceData` fact on the sync
+   * socket): pull now rather than at the next poll. Catch-up copies are left to the pass that
+   * going online runs anyway.
+   */
+  serverChanged(workspaceId: string, live: boolean): void {
+    if (live && workspaceId === this.account?.workspaceId) void this.replicator.syncNow();
+  }
+
   /** The sync socket's status (a hook of the SyncManager): online starts replication. */
   syncStatus(status: SyncStatus): void {
     const ws = this.account?.workspaceId;
