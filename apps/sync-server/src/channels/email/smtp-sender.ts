@@ -27,10 +27,7 @@
  * creation order, as if sent one by one) and stores the headers of all of them in one UPDATE, so
  * `send` only builds and hands over the message. Without `prepare` (or when it failed) `send`
  * does the same lookups for its one message. Transports: `maxMessages: Infinity` (no reconnect and
- * re-login every 100 messages), sockets from `smtp-socket.ts` (one write per SMTP round trip).
- * A plain-text message whose headers are plain ASCII is written by `plain-mime.ts` and sent raw
- * with its envelope; anything else (attachments, RFC 2047 names or subjects) is composed by
- * nodemailer.
+ * re-login every 100 messages).
  */
 import { and, asc, desc, eq, inArray, isNotNull, ne, sql } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
@@ -56,7 +53,6 @@ import {
   type SendResult,
 } from '../../outbox/sender.ts';
 import { smtpFailure } from './mail-errors.ts';
-import { plainTextMime } from './plain-mime.ts';
 import { coalescingSocket } from './smtp-socket.ts';
 
 export interface SmtpSenderOptions {
@@ -420,53 +416,37 @@ export class SmtpSender implements ChannelSender {
     const files = await this.attachmentFiles(m, ctx.workspaceId);
     const pooled = this.transport(mb);
 
-    // `prepared`: SendGrid reads the JSON as is (nodemailer would MIME-encode it).
-    const smtpApi = JSON.stringify({
-      unique_args: { sdr_workspace_id: ctx.workspaceId, sdr_message_id: m.id },
-    });
-    const date = new Date(ctx.now);
-    const raw =
-      files.length === 0
-        ? plainTextMime({
-            from: { name: mb.displayName, address: mb.address },
-            to,
-            subject,
-            text: m.body,
-            messageId,
-            date,
-            inReplyTo,
-            references,
-            headers: [['X-SMTPAPI', smtpApi]],
-          })
-        : null;
-
     pooled.inFlight += 1;
     pooled.lastUsed = Date.now();
     try {
-      await pooled.transport.sendMail(
-        raw
-          ? { ...raw, messageId: `<${messageId}>` }
-          : {
-              from: mb.displayName ? { name: mb.displayName, address: mb.address } : mb.address,
-              to,
-              subject,
-              text: m.body,
-              ...(files.length > 0
-                ? {
-                    attachments: files.map((f) => ({
-                      filename: f.name,
-                      contentType: f.contentType,
-                      content: Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength),
-                    })),
-                  }
-                : {}),
-              messageId: `<${messageId}>`,
-              date,
-              ...(inReplyTo ? { inReplyTo: `<${inReplyTo}>` } : {}),
-              ...(references.length > 0 ? { references: references.map((r) => `<${r}>`) } : {}),
-              headers: { 'X-SMTPAPI': { prepared: true, value: smtpApi } },
-            },
-      );
+      await pooled.transport.sendMail({
+        from: mb.displayName ? { name: mb.displayName, address: mb.address } : mb.address,
+        to,
+        subject,
+        text: m.body,
+        ...(files.length > 0
+          ? {
+              attachments: files.map((f) => ({
+                filename: f.name,
+                contentType: f.contentType,
+                content: Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength),
+              })),
+            }
+          : {}),
+        messageId: `<${messageId}>`,
+        date: new Date(ctx.now),
+        ...(inReplyTo ? { inReplyTo: `<${inReplyTo}>` } : {}),
+        ...(references.length > 0 ? { references: references.map((r) => `<${r}>`) } : {}),
+        headers: {
+          // `prepared`: SendGrid reads the JSON as is (nodemailer would MIME-encode it).
+          'X-SMTPAPI': {
+            prepared: true,
+            value: JSON.stringify({
+              unique_args: { sdr_workspace_id: ctx.workspaceId, sdr_message_id: m.id },
+            }),
+          },
+        },
+      });
       return { providerId: messageId, status: 'sent' };
     } catch (err) {
       throw sendErrorOf(err, mb);
