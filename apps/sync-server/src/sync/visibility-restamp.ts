@@ -98,14 +98,15 @@ export async function restampForVisibility(
   for (const [entity, table] of FACT_TABLES) {
     await restamp(table, 'assignee_id', sql`'fact', null, ${entity}, u.id`);
   }
-  await restampTasks(tx, workspaceId, owned('assignee_id'));
-  // Engines pull the re-stamped tasks now (`workspaceData`, see facts.ts), not at their next poll.
-  last += 1;
-  await tx.execute(
-    sql`insert into change_log (id, workspace_id, seq, kind, entity, entity_id, created_at)
-        values (${o.newId()}, ${workspaceId}, ${last}, 'fact', 'workspaceData', ${workspaceId},
-                ${createdAt}::timestamptz)`,
-  );
+  if ((await restampTasks(tx, workspaceId, owned('assignee_id'))) > 0) {
+    // Engines pull the re-stamped tasks now (`workspaceData`, facts.ts), not at their next poll.
+    last += 1;
+    await tx.execute(
+      sql`insert into change_log (id, workspace_id, seq, kind, entity, entity_id, created_at)
+          values (${o.newId()}, ${workspaceId}, ${last}, 'fact', 'workspaceData', ${workspaceId},
+                  ${createdAt}::timestamptz)`,
+    );
+  }
   await tx.execute(
     sql`update workspace_seq set last_seq = ${last} where workspace_id = ${workspaceId}`,
   );
@@ -122,18 +123,23 @@ export async function restampForVisibility(
  * The data counter row is locked (by the caller, first) until commit like any workspace-data
  * writer's.
  */
-async function restampTasks(tx: Executor, workspaceId: string, assigned: SQL): Promise<void> {
-  await tx.execute(
+async function restampTasks(tx: Executor, workspaceId: string, assigned: SQL): Promise<number> {
+  const [row] = await queryRows<{ n: unknown }>(
+    tx,
     sql`with r as (
           select id, row_number() over (order by seq, id) as n from task
           where workspace_id = ${workspaceId} and ${assigned}),
         c as (
           select last_seq from workspace_data_seq where workspace_id = ${workspaceId}),
         u as (
-          update task t set seq = c.last_seq + r.n from r, c where t.id = r.id returning 1)
-        update workspace_data_seq set last_seq = last_seq + (select count(*) from u)
-        where workspace_id = ${workspaceId}`,
+          update task t set seq = c.last_seq + r.n from r, c where t.id = r.id returning 1),
+        n as (select count(*) as n from u),
+        s as (
+          update workspace_data_seq set last_seq = last_seq + (select n from n)
+          where workspace_id = ${workspaceId})
+        select n from n`,
   );
+  return num(row?.n);
 }
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
