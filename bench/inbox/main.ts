@@ -3,7 +3,8 @@
  * afterwards), with the sync server as its own process and load from another process.
  *
  * - webhook_req_per_s / webhook_p99_ms / webhook_duplicates_stored: signed Twilio inbound
- *   webhooks from `load.ts` (50 keep-alive connections, 10 % exact duplicates) against
+ *   webhooks from `load-wrk.ts` (wrk, when installed: `apt-get install -y wrk`) or `load.ts`
+ *   (Node; `BENCH_LOAD=node`) (50 keep-alive connections, 10 % exact duplicates) against
  *   `POST /webhooks/twilio/messaging`; the server's processor keeps ingesting meanwhile (it runs
  *   in the same process, as in production). Duplicates stored = rows beyond the unique
  *   MessageSids sent (missing rows are reported too).
@@ -14,7 +15,8 @@
  *   not mounted).
  * - outbox_smtp_per_s: the server is stopped; one worker process (`outbox-worker.ts`, the email
  *   channel's SmtpSender) sends M queued emails to a local SMTP server process; messages handed
- *   over per second from the worker's start until every message is `sent`.
+ *   over per second from the worker's start until every message is `sent` (the worker reports
+ *   when it has recorded M outcomes; one count of the table confirms it).
  *
  * The last line of output is one JSON object with those keys.
  *
@@ -27,7 +29,7 @@
  * `BENCH_SENDERS` (default 20, at most 1000) sets how many distinct numbers the burst comes
  * from (unknown senders: each becomes a lead and a conversation).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -57,6 +59,12 @@ const WEBHOOK_SECONDS = Number(process.env['BENCH_WEBHOOK_SECONDS'] ?? 10);
 const OUTBOX_MESSAGES = Number(process.env['BENCH_OUTBOX_MESSAGES'] ?? 6000);
 const LATENCY_SAMPLES = 100;
 const SENDERS = Number(process.env['BENCH_SENDERS'] ?? 20);
+/**
+ * The webhook load generator: `wrk` (load-wrk.ts) when it is installed, else the Node one
+ * (load.ts); `BENCH_LOAD=node` forces the Node one.
+ */
+const LOAD_GENERATOR =
+  process.env['BENCH_LOAD'] === 'node' || spawnSync('wrk', ['--version']).error ? 'node' : 'wrk';
 const PARTS = new Set(
   (process.env['BENCH_PARTS'] ?? 'webhook,latency,queue,outbox').split(',').map((x) => x.trim()),
 );
@@ -170,7 +178,7 @@ async function main() {
   const creds = newAccountCredentials();
   fake.addAccount(creds.accountSid, creds.authToken);
   const children: ChildProcess[] = [];
-  const result: Record<string, number | null> = {
+  const result: Record<string, number | string | null> = {
     webhook_req_per_s: null,
     webhook_p99_ms: null,
     webhook_duplicates_stored: null,
@@ -256,7 +264,7 @@ async function main() {
         (_, i) => `+442079461${String(i).padStart(3, '0')}`,
       );
       const load = runTs(
-        'bench/inbox/load.ts',
+        LOAD_GENERATOR === 'wrk' ? 'bench/inbox/load-wrk.ts' : 'bench/inbox/load.ts',
         [
           JSON.stringify({
             url: `${base}/webhooks/twilio/messaging`,
@@ -284,6 +292,8 @@ async function main() {
         errors: number;
         statuses: Record<string, number>;
         uniqueSent: number;
+        /** wrk: the unique MessageSids of the answered requests (fewer rows: some were lost). */
+        uniqueAnswered?: number;
         totalRequests: number;
       }>(load, (v) => 'reqPerS' in v);
       const serverCpu = cpuDelta(serverCpu0, cpuMs([server.pid!]));
@@ -297,13 +307,15 @@ async function main() {
         `select count(*)::int as n from webhook_event where provider = 'twilio_messaging'`,
       );
       log(
-        `webhooks: ${round(loadResult.reqPerS)} req/s, p50 ${round(loadResult.p50)} ms, p99 ${round(loadResult.p99)} ms, ` +
+        `webhooks (${LOAD_GENERATOR}): ${round(loadResult.reqPerS)} req/s, p50 ${round(loadResult.p50)} ms, p99 ${round(loadResult.p99)} ms, ` +
           `statuses ${JSON.stringify(loadResult.statuses)}, errors ${loadResult.errors}, unique sent ${loadResult.uniqueSent}, rows ${stored}`,
       );
       result['webhook_req_per_s'] = Math.round(loadResult.reqPerS);
+      result['webhook_load_generator'] = LOAD_GENERATOR;
       result['webhook_p99_ms'] = round(loadResult.p99);
       result['webhook_duplicates_stored'] = Math.max(0, stored - loadResult.uniqueSent);
-      if (stored < loadResult.uniqueSent) log(`MISSING rows: ${loadResult.uniqueSent - stored}`);
+      const answered = loadResult.uniqueAnswered ?? loadResult.uniqueSent;
+      if (stored < answered) log(`MISSING rows: ${answered - stored}`);
       const [{ n: processed }] = await q<{ n: number }>(
         `select count(*)::int as n from webhook_event where processed_at is not null`,
       );
@@ -519,13 +531,21 @@ async function main() {
       }
       await boss.stop({ graceful: false, wait: true });
       log(`${OUTBOX_MESSAGES} emails queued`);
-      const worker = runTs('bench/inbox/outbox-worker.ts', [], { DATABASE_URL, SECRET_BOX_KEY });
+      const worker = runTs('bench/inbox/outbox-worker.ts', [], {
+        DATABASE_URL,
+        SECRET_BOX_KEY,
+        OUTBOX_EXPECT: String(OUTBOX_MESSAGES),
+      });
       children.push(worker);
       await jsonLine(worker, (v) => v['ready'] === true);
+      // The worker says when it has recorded them all; the table is then counted to confirm
+      // (polled as before if it does not agree), instead of a scan of it every 50 ms meanwhile.
+      const settled = jsonLine(worker, (v) => 'settled' in v, 600_000).catch(() => null);
       const workerCpu0 = cpuMs([worker.pid!]);
       const smtpCpu0 = cpuMs([smtp.pid!]);
       const outboxPg0 = cpuMs(await backends());
       const t0 = performance.now();
+      await settled;
       for (;;) {
         const [{ sent, failed }] = await q<{
           sent: number;

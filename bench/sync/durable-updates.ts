@@ -59,6 +59,7 @@ export async function durableUpdates(
 
   const runs: number[] = [];
   const cpuPerUpdate: number[] = [];
+  const loadCpuPerUpdate: number[] = [];
   for (let rep = 0; rep < ctx.reps; rep++) {
     const writers: { client: RawClient; clientId: number; docs: [string, Doc][] }[] = [];
     for (const space of spaces) {
@@ -98,15 +99,18 @@ export async function durableUpdates(
     counting = true;
     const t0 = performance.now();
     const cpu0 = procCpuMs(server.pid);
+    const loadCpu0 = process.cpuUsage();
     await sleep(windowMs);
     counting = false;
     cpuPerUpdate.push((procCpuMs(server.pid) - cpu0) / acks);
+    const loadCpu = process.cpuUsage(loadCpu0);
+    loadCpuPerUpdate.push((loadCpu.user + loadCpu.system) / 1000 / acks);
     const rate = acks / ((performance.now() - t0) / 1000);
     stop = true;
     await Promise.all(loops);
     runs.push(rate);
     progress(
-      `durable updates run ${rep + 1}/${ctx.reps}: ${acks} acks in ${windowMs / 1000} s = ${rate.toFixed(0)}/s (${clients} clients in ${workspaces} workspaces, ${clients * DOCS_PER_CLIENT} updates in flight; server CPU ${cpuPerUpdate.at(-1)!.toFixed(2)} ms per update)`,
+      `durable updates run ${rep + 1}/${ctx.reps}: ${acks} acks in ${windowMs / 1000} s = ${rate.toFixed(0)}/s (${clients} clients in ${workspaces} workspaces, ${clients * DOCS_PER_CLIENT} updates in flight; server CPU ${cpuPerUpdate.at(-1)!.toFixed(2)} ms per update, load generator (this process) ${loadCpuPerUpdate.at(-1)!.toFixed(2)} ms)`,
     );
     await Promise.all(writers.map((w) => w.client.close()));
   }
@@ -120,6 +124,7 @@ export async function durableUpdates(
         window_s: windowMs / 1000,
         runs_per_s: runs.map((r) => round(r, 0)),
         server_cpu_ms_per_update: cpuPerUpdate.map((c) => round(c, 3)),
+        load_generator_cpu_ms_per_update: loadCpuPerUpdate.map((c) => round(c, 3)),
       },
     },
   };

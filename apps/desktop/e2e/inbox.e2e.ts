@@ -2,7 +2,8 @@
  * The inbox end to end (issue 5): a workspace connected to Twilio (the fake Twilio process, a real
  * HTTP peer), an inbound SMS posted to the server's signed webhook reaches the SDR's inbox and
  * queue in Chromium with a notification (bell count and a Web Notification), the SDR replies from
- * the thread, and the fake Twilio receives exactly one message.
+ * the thread, and the fake Twilio receives exactly one message. With two numbers, the reply goes
+ * from the number picked in the composer's "Send from".
  */
 import { expect, test } from '@playwright/test';
 import { newAccount, signIn } from './support/accounts.ts';
@@ -11,6 +12,8 @@ import { launchInboxBackend, type InboxBackend } from './support/inbox-backend.t
 
 const OUR = '+442079460000';
 const LEAD = '+442079460777';
+const OUR2 = '+442079460001';
+const LEAD2 = '+442079460778';
 
 let backend: InboxBackend;
 let shell: WebShell;
@@ -116,5 +119,58 @@ test('an inbound SMS reaches the SDR inbox and queue with a notification; the re
   // Still one a moment later (no resend).
   await page.waitForTimeout(1500);
   expect((await backend.twilioMessages()).filter((m) => m.to === LEAD)).toHaveLength(1);
+
+  // Closing it lands in the conversation's history, after routing's assignment.
+  const thread = page.getByRole('region', { name: 'Conversation' });
+  await thread.getByRole('combobox', { name: 'Status' }).selectOption('closed');
+  await expect(thread.getByRole('combobox', { name: 'Status' })).toHaveValue('closed');
+  await expect(thread.getByText('syncing…')).toHaveCount(0, { timeout: 30_000 });
+  await thread.getByRole('button', { name: 'History', exact: true }).click();
+  const changes = page.getByRole('list', { name: 'Assignments and status changes' });
+  await expect(changes.getByRole('listitem')).toHaveText([
+    /Routing assigned it to Me/,
+    /Me closed it/,
+  ]);
+  await context.close();
+});
+
+test('with two numbers, the reply goes from the number picked in "Send from"', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const admin = newAccount('from-admin');
+  const sdr = newAccount('from-sdr');
+  const { adminToken, sdrId } = await backend.adminWithSdr(admin, sdr);
+  const twilio = await backend.newTwilioAccount();
+  await backend.rest('PUT', '/api/v1/integrations/twilio', adminToken, {
+    ...twilio,
+    phoneNumbers: [OUR, OUR2],
+  });
+  await backend.rest('PUT', '/api/v1/inbox/settings', adminToken, {
+    routing: { rule: 'round_robin', sdrIds: [sdrId], preferLeadOwner: false },
+  });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, shell.url, sdr);
+  await page.getByRole('button', { name: 'Inbox' }).click();
+  await backend.inboundSms({
+    accountSid: twilio.accountSid,
+    from: LEAD2,
+    to: OUR,
+    body: 'Which number is this?',
+  });
+  await page.getByRole('button', { name: /Which number is this\?/ }).click({ timeout: 30_000 });
+  const thread = page.getByRole('region', { name: 'Conversation' });
+  // The conversation's own number first; the other one can be picked.
+  const from = thread.getByRole('combobox', { name: 'Send from' });
+  await expect(from).toHaveValue(OUR);
+  await from.selectOption(OUR2);
+  await thread.getByRole('textbox', { name: 'Reply' }).fill('From our other line');
+  await thread.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect
+    .poll(async () => (await backend.twilioMessages()).filter((m) => m.to === LEAD2), {
+      timeout: 30_000,
+    })
+    .toEqual([expect.objectContaining({ from: OUR2, body: 'From our other line' })]);
   await context.close();
 });

@@ -267,6 +267,7 @@ describe.each(testDatabaseKinds())('app (%s)', (kind) => {
         'GET /api/v1/conversations',
         'GET /api/v1/conversations/{id}',
         'GET /api/v1/conversations/{id}/assignments',
+        'GET /api/v1/conversations/{id}/history',
         'GET /api/v1/conversations/{id}/messages',
         'GET /api/v1/files/{id}',
         'GET /api/v1/inbox/settings',

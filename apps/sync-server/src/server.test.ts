@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS, startServer } from './index.ts';
 import { MemberDto } from '@sdr/schema';
@@ -166,8 +166,11 @@ describe('main.ts', () => {
   it('starts with `tsx src/main.ts`, prints the URL and demo login, and shuts down cleanly on SIGTERM', async () => {
     const dataDir = tempDir();
     const main = fileURLToPath(new URL('./main.ts', import.meta.url));
-    const tsx = createRequire(import.meta.url).resolve('tsx/cli');
-    const child = spawn(process.execPath, [tsx, main], {
+    // The tsx loader in this process, not the `tsx` CLI: the CLI relays SIGTERM to a child node
+    // and, when that child does not answer its signal check within a few ms (a busy machine),
+    // exits with 143 itself, which is not what this test is about.
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const child = spawn(process.execPath, ['--import', tsx, main], {
       env: { PATH: process.env['PATH'], PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -191,8 +194,11 @@ describe('main.ts', () => {
 
   it('fails fast with a clear message on a bad environment', async () => {
     const main = fileURLToPath(new URL('./main.ts', import.meta.url));
-    const tsx = createRequire(import.meta.url).resolve('tsx/cli');
-    const child = spawn(process.execPath, [tsx, main], {
+    // The tsx loader in this process, not the `tsx` CLI: the CLI relays SIGTERM to a child node
+    // and, when that child does not answer its signal check within a few ms (a busy machine),
+    // exits with 143 itself, which is not what this test is about.
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const child = spawn(process.execPath, ['--import', tsx, main], {
       env: { PATH: process.env['PATH'], PORT: 'not-a-port', DATA_DIR: tempDir() },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -190,8 +190,14 @@ export type {
   ChooseAssigneeInput,
   ConversationToRoute,
 } from './inbox/routing.ts';
-export { nextSlaDeadline, slaPolicyFor, slaTimers } from './inbox/sla.ts';
-export type { SlaConversationFacts, SlaInputSettings, SlaPause, SlaTimer } from './inbox/sla.ts';
+export { nextSlaDeadline, slaPolicyFor, slaTimers, snoozePauses } from './inbox/sla.ts';
+export type {
+  SlaConversationFacts,
+  SlaInputSettings,
+  SlaPause,
+  SlaStatusChange,
+  SlaTimer,
+} from './inbox/sla.ts';
 export {
   parseMentions,
   renderTemplate,

@@ -12,6 +12,7 @@ export {
   PRIORITIES,
   QUEUE_ITEM_KINDS,
   QUEUE_ITEM_STATES,
+  STATUS_CHANGE_REASONS,
 } from './entities/inbox.ts';
 export type { AttachmentValue, ChannelValue, SlaTimerValue } from './entities/inbox.ts';
 export type { Role as RoleName } from './entities/accounts.ts';
@@ -65,6 +66,7 @@ export {
   leadFieldsFromSqlRow,
   leadFieldsToPgValues,
   leadFieldsToSqliteParams,
+  leadRowJsonSql,
 } from './records/lead-sql.ts';
 export type { LeadSqlColumn } from './records/lead-sql.ts';
 export { checkFieldChanges, checkFieldValue } from './records/validate.ts';

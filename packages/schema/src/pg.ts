@@ -29,6 +29,7 @@ export const message = pgTables.message;
 export const queueItem = pgTables.queueItem;
 export const notification = pgTables.notification;
 export const conversationAssignment = pgTables.conversationAssignment;
+export const conversationStatusChange = pgTables.conversationStatusChange;
 export const workspaceInboxSettings = pgTables.workspaceInboxSettings;
 export const userNotificationPrefs = pgTables.userNotificationPrefs;
 export const twilioIntegration = pgTables.twilioIntegration;

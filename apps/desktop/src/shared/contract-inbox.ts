@@ -81,6 +81,8 @@ export const AttachmentDto = z.object({
   name: z.string(),
   size: z.number(),
   contentType: z.string(),
+  /** Provider media that could not be fetched, and why (absent while its download is pending). */
+  unavailable: z.string().optional(),
 });
 export type AttachmentDto = z.infer<typeof AttachmentDto>;
 
@@ -346,6 +348,36 @@ export const ConversationPatch = z
 
 const CommandAnswer = z.object({ commandId: z.string() });
 
+/**
+ * A conversation's history (`GET /conversations/{id}/history`): assignments, and status changes
+ * by a member (`reason` manual) or by the server (`snooze_ended`, `reply`; `byUserId` null).
+ */
+export const HistoryEntryDto = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('assignment'),
+    id: z.string(),
+    at: z.number(),
+    fromUserId: z.string().nullable(),
+    toUserId: z.string().nullable(),
+    byUserId: z.string().nullable(),
+    note: z.string().nullable(),
+    reason: z.string().nullable(),
+  }),
+  z.object({
+    kind: z.literal('status'),
+    id: z.string(),
+    at: z.number(),
+    fromStatus: ConversationStatus,
+    toStatus: ConversationStatus,
+    snoozedUntil: z.number().nullable(),
+    byUserId: z.string().nullable(),
+    reason: z.enum(['manual', 'snooze_ended', 'reply']),
+  }),
+]);
+export type HistoryEntryDto = z.infer<typeof HistoryEntryDto>;
+export const HistoryDto = z.object({ items: z.array(HistoryEntryDto) });
+export type HistoryDto = z.infer<typeof HistoryDto>;
+
 export const inboxChannels = {
   'inbox:conversations': {
     input: ConversationQuery,
@@ -385,6 +417,8 @@ export const inboxChannels = {
     output: CommandAnswer,
   },
   'inbox:update': { input: ConversationPatch, output: CommandAnswer },
+  /** Assignments and status changes (snoozes, closes, reopens), oldest first; online only. */
+  'inbox:history': { input: z.object({ conversationId: Id }).strict(), output: HistoryDto },
   'inbox:markRead': { input: z.object({ conversationId: Id }).strict(), output: CommandAnswer },
   /**
    * Presence: the conversation the renderer shows (null: none) and whether I am composing in it.

@@ -25,7 +25,14 @@ import {
   type Viewer,
 } from '@sdr/domain';
 import { InboxSettings } from '@sdr/schema';
-import { conversation, conversationAssignment, lead, message, notification } from '@sdr/schema/pg';
+import {
+  conversation,
+  conversationAssignment,
+  conversationStatusChange,
+  lead,
+  message,
+  notification,
+} from '@sdr/schema/pg';
 import type { AuthContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { runCommand } from './inbox.command.ts';
@@ -37,9 +44,11 @@ import {
   assignConversation,
   completeConversationItems,
   memberTeam,
+  recordStatusChanges,
   refreshSla,
   type ConversationRow,
 } from './inbox.writes.ts';
+import type { HistoryEntry } from './inbox.schemas.ts';
 
 // ---- access ------------------------------------------------------------------------------------
 
@@ -257,6 +266,39 @@ export async function listAssignments(d: InboxDeps, auth: AuthContext, id: strin
     )
     .orderBy(conversationAssignment.createdAt, conversationAssignment.id);
   return { items };
+}
+
+/** Assignments and status changes (snoozes, closes, reopens) together, oldest first. */
+export async function conversationHistory(
+  d: InboxDeps,
+  auth: AuthContext,
+  id: string,
+): Promise<{ items: HistoryEntry[] }> {
+  const { items: assignments } = await listAssignments(d, auth, id);
+  const statuses = await d.db
+    .select()
+    .from(conversationStatusChange)
+    .where(
+      and(
+        eq(conversationStatusChange.conversationId, id),
+        eq(conversationStatusChange.workspaceId, auth.workspaceId),
+      ),
+    )
+    .orderBy(conversationStatusChange.createdAt, conversationStatusChange.id);
+  const items: HistoryEntry[] = [
+    ...assignments.map(({ createdAt, workspaceId: _w, conversationId: _c, ...a }) => ({
+      kind: 'assignment' as const,
+      at: createdAt,
+      ...a,
+    })),
+    ...statuses.map(({ createdAt, workspaceId: _w, conversationId: _c, ...c }) => ({
+      kind: 'status' as const,
+      at: createdAt,
+      ...c,
+    })),
+  ];
+  // Stable: within one millisecond assignments (listed first) stay before status changes.
+  return { items: items.sort((a, b) => a.at - b.at) };
 }
 
 // ---- commands ----------------------------------------------------------------------------------
@@ -493,6 +535,15 @@ export async function patchConversation(
       }
       if (body.priority !== undefined) set.priority = body.priority;
       if (body.labels !== undefined) set.labels = [...new Set(body.labels)];
+      if (set.status !== undefined) {
+        const snoozedUntil = set.snoozedUntil ?? null;
+        await recordStatusChanges(
+          d,
+          tx,
+          [{ conv, to: set.status, snoozedUntil, byUserId: auth.userId, reason: 'manual' }],
+          now,
+        );
+      }
       const [updated] = await tx
         .update(conversation)
         .set(set)

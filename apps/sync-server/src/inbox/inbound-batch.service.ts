@@ -17,7 +17,7 @@
  * facts are stamped once, so a row changed by several messages of the batch gets one seq.
  */
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
-import { nextSlaDeadline, queueRankKey } from '@sdr/domain';
+import { nextSlaDeadline, queueRankKey, snoozePauses } from '@sdr/domain';
 import { conversation, lead, message, notification, queueItem } from '@sdr/schema/pg';
 import { inboxTx, type InboxDeps, type Tx } from './inbox.deps.ts';
 import {
@@ -36,9 +36,12 @@ import { leadScores } from './lead-scores.ts';
 import {
   notificationValues,
   queueItemValues,
+  recordStatusChanges,
   slaValue,
+  snoozeHistoryOf,
   timersOf,
   type ConversationRow,
+  type StatusChange,
 } from './inbox.writes.ts';
 import type { FactRef } from '../sync/facts.ts';
 import { insertJson } from '../db/insert-json.ts';
@@ -382,13 +385,23 @@ async function writeBatch(
   }
   if (byConv.size === 0) return new Set();
   const waiting = await waitStarts(tx, [...byConv.keys()]);
+  const snoozes = await snoozeHistoryOf(tx, [...byConv.keys()]);
   const updated: ConversationRow[] = [];
+  const reopened: StatusChange[] = [];
   const due = new Map<string, number | null>();
   for (const [id, list] of byConv) {
     let c = convs.get(id)!;
     for (const i of list) {
       const at = i.input.receivedAt;
       const reopen = c.status === 'closed' || c.status === 'snoozed';
+      if (reopen) reopened.push({ conv: c, to: 'open', byUserId: null, reason: 'reply' });
+      if (reopen && c.status === 'snoozed') {
+        // The snooze ends now (its status change is written after the loop).
+        snoozes.set(id, [
+          ...(snoozes.get(id) ?? []),
+          { fromStatus: 'snoozed', toStatus: 'open', at: now },
+        ]);
+      }
       c = {
         ...c,
         unreadCount: c.unreadCount + 1,
@@ -404,12 +417,13 @@ async function writeBatch(
       c.lastInboundAt === null || (c.lastOutboundAt !== null && c.lastOutboundAt >= c.lastInboundAt)
         ? null
         : (waiting.get(id) ?? null);
-    const timers = timersOf(settings, c, wait, now);
+    const timers = timersOf(settings, c, wait, now, snoozePauses(snoozes.get(id) ?? []));
     c = { ...c, sla: slaValue(timers) };
     due.set(id, nextSlaDeadline(timers)?.dueAt ?? null);
     updated.push(c);
     facts.push({ entity: 'conversation', id });
   }
+  await recordStatusChanges(d, tx, reopened, now);
   await tx.execute(sql`update conversation c set
       unread_count = v.unread_count, last_message_at = v.last_message_at,
       last_message_preview = v.last_message_preview, last_inbound_at = v.last_inbound_at,

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { conversation, lead, message, notification, queueItem } from '@sdr/schema/pg';
 import { testDatabaseKinds } from '../test/harness.ts';
 import { useSyncSuite } from '../sync/test/sync-harness.ts';
+import { patchConversation } from './conversations.service.ts';
 import { runInboxJobOnce, startInboxJob } from './inbox.job.ts';
 import { inboxDepsFor, newPhone, sms, team, testClock } from './test/inbox-kit.ts';
 
@@ -188,6 +189,54 @@ describe.each(testDatabaseKinds())('inbox job (%s)', (kind) => {
     const job = startInboxJob(d, { intervalMs: 20 });
     await new Promise((resolve) => setTimeout(resolve, 100));
     await job.stop();
+  });
+
+  it('does not count an ended snooze against the SLA (the status history keeps it)', async () => {
+    const s = suite.server;
+    const t = await team(s);
+    const d = inboxDepsFor(s, testClock(T0));
+    const put = await s.api.put(
+      '/api/v1/inbox/settings',
+      {
+        routing: { rule: 'round_robin', sdrIds: [t.sdr1.userId], preferLeadOwner: false },
+        sla: {
+          policies: [
+            {
+              id: 'std',
+              name: 'Standard',
+              match: {},
+              firstResponseMinutes: 10,
+              nextResponseMinutes: null,
+              resolutionMinutes: null,
+              businessHoursOnly: false,
+            },
+          ],
+          warnBeforeMinutes: 2,
+        },
+      },
+      { token: t.admin.accessToken },
+    );
+    expect(put.status).toBe(200);
+    const r = await sms(d, t.ws, newPhone());
+    const id = r.conversationId!;
+    const conv = async () =>
+      (await s.db.select().from(conversation).where(eq(conversation.id, id)))[0]!;
+    expect((await conv()).sla).toEqual([
+      { kind: 'first_response', dueAt: T0 + 10 * MIN, state: 'ok' },
+    ]);
+    const sdr1 = { userId: t.sdr1.userId, workspaceId: t.ws, sessionId: 's', role: 'sdr' as const };
+    d.clock.set(T0 + 2 * MIN);
+    await patchConversation(d, sdr1, id, { snoozedUntil: T0 + 30 * MIN });
+    // Snoozed: paused, due as if it resumed when the snooze ends.
+    expect((await conv()).sla).toEqual([
+      { kind: 'first_response', dueAt: T0 + 38 * MIN, state: 'paused' },
+    ]);
+    d.clock.set(T0 + 31 * MIN);
+    expect((await runInboxJobOnce(d)).reopened).toBe(1);
+    // Back at 31 min after 29 snoozed: 8 of the 10 minutes are left.
+    expect((await conv()).sla).toEqual([
+      { kind: 'first_response', dueAt: T0 + 39 * MIN, state: 'ok' },
+    ]);
   });
 
   it('creates one lead for concurrent messages from one unknown sender', async () => {

@@ -32,6 +32,7 @@ import {
   assignConversation,
   managerIds,
   openLoad,
+  recordStatusChanges,
   refreshSla,
   slaValue,
   conversationTimers,
@@ -369,6 +370,12 @@ async function reopenSnoozed(
     await inboxTx(d, c.workspaceId, async (tx, facts) => {
       const conv = await lockConversation(tx, c.id);
       if (!conv || conv.status !== 'snoozed' || (conv.snoozedUntil ?? 0) > now) return;
+      await recordStatusChanges(
+        d,
+        tx,
+        [{ conv, to: 'open', byUserId: null, reason: 'snooze_ended' }],
+        now,
+      );
       const [u] = await tx
         .update(conversation)
         .set({ status: 'open', snoozedUntil: null, updatedAt: now })

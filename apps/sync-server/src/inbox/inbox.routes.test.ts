@@ -1,6 +1,6 @@
 /**
  * The inbox over real HTTP on PGlite and Postgres: routing through the service, assignment
- * history, queue claims racing, notes with mentions, facts on a connected /sync client,
+ * and status history, queue claims racing, notes with mentions, facts on a connected /sync client,
  * idempotent commands, tenancy and role refusals, bad input writing nothing, OpenAPI entries.
  */
 import { eq } from 'drizzle-orm';
@@ -10,9 +10,23 @@ import { conversation, lead, queueItem, twilioIntegration, user } from '@sdr/sch
 import { countRows } from '../db/tables.ts';
 import { signUp, testDatabaseKinds } from '../test/harness.ts';
 import { SyncTestClient } from '../sync/test/sync-client.ts';
-import { useSyncSuite } from '../sync/test/sync-harness.ts';
+import { useSyncSuite, type SyncTestServer } from '../sync/test/sync-harness.ts';
 import { applyDeliveryStatus, createOutbound, ingestInbound } from './inbox.service.ts';
-import { inboxDepsFor, newPhone, sms, team } from './test/inbox-kit.ts';
+import { ingestInboundBatch } from './inbound-batch.service.ts';
+import { runInboxJobOnce } from './inbox.job.ts';
+import { inboxDepsFor, newPhone, OUR_NUMBER, sms, team } from './test/inbox-kit.ts';
+
+/** A team whose inbox routes every new conversation to its first SDR, and inbox deps. */
+async function routedToSdr1(s: SyncTestServer) {
+  const t = await team(s);
+  const d = inboxDepsFor(s);
+  await s.api.put(
+    '/api/v1/inbox/settings',
+    { routing: { rule: 'round_robin', sdrIds: [t.sdr1.userId], preferLeadOwner: false } },
+    { token: t.admin.accessToken },
+  );
+  return { t, d };
+}
 
 describe.each(testDatabaseKinds())('inbox REST (%s)', (kind) => {
   const suite = useSyncSuite(kind);
@@ -222,13 +236,7 @@ describe.each(testDatabaseKinds())('inbox REST (%s)', (kind) => {
 
   it('notifies mentioned members of a note and pushes facts to a connected client', async () => {
     const s = suite.server;
-    const t = await team(s);
-    const d = inboxDepsFor(s);
-    await s.api.put(
-      '/api/v1/inbox/settings',
-      { routing: { rule: 'round_robin', sdrIds: [t.sdr1.userId], preferLeadOwner: false } },
-      { token: t.admin.accessToken },
-    );
+    const { t, d } = await routedToSdr1(s);
     const client = await SyncTestClient.connect(s.wsUrl, t.sdr1.accessToken);
     await client.hello({ clientId: 4711 });
     const r = await sms(d, t.ws, newPhone(), 'Can you call me?');
@@ -341,15 +349,78 @@ describe.each(testDatabaseKinds())('inbox REST (%s)', (kind) => {
     client.close();
   });
 
+  it('keeps the status history: snoozes, closes, and reopens by a member, a reply or the clock', async () => {
+    const s = suite.server;
+    const { t, d } = await routedToSdr1(s);
+    // The routes stamp with the server's clock: keep the test clock on it, a few ms apart.
+    const step = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      d.clock.set(Date.now());
+    };
+    const phone = newPhone();
+    const r = await sms(d, t.ws, phone);
+    const id = r.conversationId!;
+    const patch = (body: Record<string, unknown>) =>
+      s.api.patch(`/api/v1/conversations/${id}`, body, { token: t.sdr1.accessToken });
+    const until = Date.now() + 60_000;
+    expect((await patch({ snoozedUntil: until })).status).toBe(200);
+    // The lead writes while snoozed (the batch path): reopened by the reply.
+    await step();
+    const [b] = await ingestInboundBatch(d, t.ws, [
+      {
+        workspaceId: t.ws,
+        channel: 'sms',
+        from: phone,
+        to: OUR_NUMBER,
+        body: 'Still there?',
+        providerId: `SMhist${Date.now()}`,
+        receivedAt: d.now(),
+      },
+    ]);
+    expect(b!.ok).toBe(true);
+    await step();
+    expect((await patch({ status: 'closed' })).status).toBe(200);
+    // A priority change alone is not a status change.
+    expect((await patch({ priority: 'high' })).status).toBe(200);
+    // Closed, then a reply (one by one) reopens it.
+    await step();
+    await sms(d, t.ws, phone, 'One more thing');
+    await step();
+    expect((await patch({ snoozedUntil: Date.now() + 5000 })).status).toBe(200);
+    d.clock.set(Date.now() + 6000);
+    expect((await runInboxJobOnce(d)).reopened).toBe(1);
+
+    const hist = await s.api.get(`/api/v1/conversations/${id}/history`, {
+      token: t.sdr1.accessToken,
+    });
+    expect(hist.status).toBe(200);
+    const items = hist.body.items as Record<string, unknown>[];
+    expect(items[0]).toMatchObject({ kind: 'assignment', toUserId: t.sdr1.userId, byUserId: null });
+    expect(
+      items
+        .filter((i) => i.kind === 'status')
+        .map((i) => [i.fromStatus, i.toStatus, i.reason, i.byUserId, i.snoozedUntil]),
+    ).toEqual([
+      ['open', 'snoozed', 'manual', t.sdr1.userId, until],
+      ['snoozed', 'open', 'reply', null, null],
+      ['open', 'closed', 'manual', t.sdr1.userId, null],
+      ['closed', 'open', 'reply', null, null],
+      ['open', 'snoozed', 'manual', t.sdr1.userId, expect.any(Number)],
+      ['snoozed', 'open', 'snooze_ended', null, null],
+    ]);
+    const times = items.map((i) => i.at as number);
+    expect(times).toEqual([...times].sort((x, y) => x - y));
+    // Another workspace's member gets a 404, as for the conversation itself.
+    const stranger = await signUp(s.api);
+    const other = await s.api.get(`/api/v1/conversations/${id}/history`, {
+      token: stranger.accessToken,
+    });
+    expect(other.status).toBe(404);
+  });
+
   it('refuses other workspaces and roles, and bad input writes nothing', async () => {
     const s = suite.server;
-    const t = await team(s);
-    const d = inboxDepsFor(s);
-    await s.api.put(
-      '/api/v1/inbox/settings',
-      { routing: { rule: 'round_robin', sdrIds: [t.sdr1.userId], preferLeadOwner: false } },
-      { token: t.admin.accessToken },
-    );
+    const { t, d } = await routedToSdr1(s);
     const r = await sms(d, t.ws, newPhone());
     const stranger = await signUp(s.api);
     for (const [method, path, body] of [
@@ -501,6 +572,7 @@ describe.each(testDatabaseKinds())('inbox REST (%s)', (kind) => {
       '/api/v1/conversations/{id}/assign',
       '/api/v1/conversations/{id}/read',
       '/api/v1/conversations/{id}/assignments',
+      '/api/v1/conversations/{id}/history',
       '/api/v1/leads/{id}/conversations',
       '/api/v1/messages/{id}',
       '/api/v1/queue',

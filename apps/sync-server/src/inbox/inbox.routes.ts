@@ -17,6 +17,7 @@ import {
   cancelMessage,
   getConversation,
   getSettings,
+  conversationHistory,
   listAssignments,
   listConversations,
   listMessages,
@@ -33,6 +34,7 @@ import { loadNotificationPrefs, putNotificationPrefs } from './notification-pref
 import {
   AssignInput,
   AssignmentList,
+  HistoryList,
   CommandBody,
   ConversationDto,
   ConversationList,
@@ -200,6 +202,17 @@ const assignmentsRoute = createRoute({
   responses: { 200: jsonResponse(AssignmentList, 'History'), ...errors(401, 404) },
 });
 
+const historyRoute = createRoute({
+  method: 'get',
+  path: '/{id}/history',
+  tags,
+  summary:
+    'History, oldest first: assignments (who, by whom, note) and status changes (closed, snoozed until, reopened by a member, by the end of a snooze or by a reply)',
+  security: bearerSecurity,
+  request: { params },
+  responses: { 200: jsonResponse(HistoryList, 'History'), ...errors(401, 404) },
+});
+
 async function optionalJson(c: {
   req: { text(): Promise<string> };
 }): Promise<{ commandId?: string }> {
@@ -253,6 +266,9 @@ function conversationsRoutes(deps: Deps, d: InboxDeps) {
     )
     .openapi(assignmentsRoute, async (c) =>
       c.json(await listAssignments(d, c.var.auth, c.req.valid('param').id), 200),
+    )
+    .openapi(historyRoute, async (c) =>
+      c.json(await conversationHistory(d, c.var.auth, c.req.valid('param').id), 200),
     );
 }
 

@@ -15,6 +15,7 @@ import {
   PRIORITIES,
   QUEUE_ITEM_KINDS,
   QUEUE_ITEM_STATES,
+  STATUS_CHANGE_REASONS,
 } from '@sdr/schema';
 
 const ms = () => z.number().int();
@@ -39,6 +40,18 @@ export const Attachment = z
     contentType: z.string().min(1).max(255),
   })
   .openapi('Attachment');
+
+/** An attachment as messages carry it: provider media may say why it could not be fetched. */
+export const MessageAttachment = Attachment.extend({
+  unavailable: z
+    .string()
+    .optional()
+    .openapi({
+      description:
+        'Provider media (`twilio:` file ids) that could not be fetched into the file store, and why; ' +
+        'absent while the download is pending and for stored files',
+    }),
+}).openapi('MessageAttachment');
 
 export const SlaTimerDto = z.object({
   kind: z.enum(['first_response', 'next_response', 'resolution']),
@@ -93,7 +106,7 @@ export const MessageDto = z
     toAddress: z.string().nullable(),
     subject: z.string().nullable(),
     body: z.string(),
-    attachments: z.array(Attachment),
+    attachments: z.array(MessageAttachment),
     status: z.enum(MESSAGE_STATUSES),
     statusReason: z.string().nullable(),
     providerId: z.string().nullable(),
@@ -291,6 +304,41 @@ export const CommandBody = z.object({ commandId: CommandId }).strict().openapi('
 export const AssignmentList = z
   .object({ items: z.array(AssignmentDto) })
   .openapi('ConversationAssignmentList');
+
+const HistoryAssignment = z
+  .object({
+    kind: z.literal('assignment'),
+    id: z.string(),
+    at: ms(),
+    fromUserId: z.string().nullable(),
+    toUserId: z.string().nullable(),
+    byUserId: z.string().nullable().openapi({ description: 'null: routing rules assigned it' }),
+    note: z.string().nullable(),
+    reason: z.string().nullable(),
+  })
+  .openapi('ConversationHistoryAssignment');
+
+const HistoryStatus = z
+  .object({
+    kind: z.literal('status'),
+    id: z.string(),
+    at: ms(),
+    fromStatus: z.enum(CONVERSATION_STATUSES),
+    toStatus: z.enum(CONVERSATION_STATUSES),
+    snoozedUntil: ms().nullable().openapi({ description: 'With toStatus snoozed: until when' }),
+    byUserId: z.string().nullable().openapi({ description: 'null: the server changed it' }),
+    reason: z.enum(STATUS_CHANGE_REASONS).openapi({
+      description: 'manual: a member; snooze_ended: the snooze time came; reply: the lead wrote',
+    }),
+  })
+  .openapi('ConversationHistoryStatus');
+
+export const HistoryEntry = z.discriminatedUnion('kind', [HistoryAssignment, HistoryStatus]);
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+export const HistoryList = z
+  .object({ items: z.array(HistoryEntry) })
+  .openapi('ConversationHistory');
 
 // ---- queue -------------------------------------------------------------------------------------
 

@@ -48,6 +48,7 @@ import {
   assignConversation,
   completeConversationItems,
   openLoad,
+  recordStatusChanges,
   refreshSla,
   RESPONSE_ITEM_KINDS,
   type ConversationRow,
@@ -542,6 +543,14 @@ export async function ingestInbound(d: InboxDeps, input: InboundInput): Promise<
       if (kind === 'message') {
         const at = input.receivedAt;
         const reopen = conv.status === 'closed' || conv.status === 'snoozed';
+        if (reopen) {
+          await recordStatusChanges(
+            d,
+            tx,
+            [{ conv, to: 'open', byUserId: null, reason: 'reply' }],
+            d.now(),
+          );
+        }
         const [updated] = await tx
           .update(conversation)
           .set({

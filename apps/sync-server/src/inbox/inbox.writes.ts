@@ -1,8 +1,8 @@
 /**
  * Row-level building blocks shared by the inbox writers (inbound/outbound service, conversation
  * commands, the background job): SLA timers of a conversation (domain `slaTimers`), queue items
- * with their rank key (domain `queueRankKey`), notifications, and (re)assignment with its
- * history. Every helper runs in the caller's transaction and adds the facts it changed to
+ * with their rank key (domain `queueRankKey`), notifications, (re)assignment with its history,
+ * and the status history. Every helper runs in the caller's transaction and adds the facts it changed to
  * `facts`; the caller stamps and publishes them (`inboxTx`).
  *
  * Queue items carry the lead's score at the time they were (re)ranked, computed here with the
@@ -10,11 +10,20 @@
  * the workspace has no scoring rules.
  */
 import { and, eq, inArray, isNull, min, ne, or, sql } from 'drizzle-orm';
-import { nextSlaDeadline, queueRankKey, slaTimers, type SlaTimer } from '@sdr/domain';
+import {
+  nextSlaDeadline,
+  queueRankKey,
+  slaTimers,
+  snoozePauses,
+  type SlaPause,
+  type SlaStatusChange,
+  type SlaTimer,
+} from '@sdr/domain';
 import type { InboxSettings, QueueItemKind, SlaTimerValue } from '@sdr/schema';
 import {
   conversation,
   conversationAssignment,
+  conversationStatusChange,
   membership,
   message,
   notification,
@@ -28,6 +37,41 @@ export type ConversationRow = typeof conversation.$inferSelect;
 export type MessageRow = typeof message.$inferSelect;
 export type QueueItemRow = typeof queueItem.$inferSelect;
 export type NotificationRow = typeof notification.$inferSelect;
+
+export type StatusChangeReason = (typeof conversationStatusChange.$inferInsert)['reason'];
+
+/** A status change to keep in the conversation's history (nothing when the status stays). */
+export interface StatusChange {
+  readonly conv: Pick<ConversationRow, 'id' | 'workspaceId' | 'status'>;
+  readonly to: ConversationRow['status'];
+  readonly snoozedUntil?: number | null;
+  /** The member who changed it; null when the server did. */
+  readonly byUserId: string | null;
+  readonly reason: StatusChangeReason;
+}
+
+/** Keeps status changes in the history: one insert for any number of them. */
+export async function recordStatusChanges(
+  d: Pick<InboxDeps, 'newId'>,
+  tx: Tx,
+  changes: readonly StatusChange[],
+  now: number,
+): Promise<void> {
+  const rows = changes
+    .filter((c) => c.to !== c.conv.status || c.to === 'snoozed')
+    .map((c) => ({
+      id: d.newId(),
+      workspaceId: c.conv.workspaceId,
+      conversationId: c.conv.id,
+      fromStatus: c.conv.status,
+      toStatus: c.to,
+      snoozedUntil: c.to === 'snoozed' ? (c.snoozedUntil ?? null) : null,
+      byUserId: c.byUserId,
+      reason: c.reason,
+      createdAt: now,
+    }));
+  if (rows.length > 0) await tx.insert(conversationStatusChange).values(rows);
+}
 
 /** Queue item kinds that belong to a conversation's wait (done once we answer). */
 export const RESPONSE_ITEM_KINDS: QueueItemKind[] = ['inbound_message', 'sla_breach'];
@@ -52,22 +96,59 @@ async function waitingSince(tx: Tx, conv: ConversationRow): Promise<number | nul
   return row?.at === null || row?.at === undefined ? null : Number(row.at);
 }
 
-/** The conversation's SLA timers at `now` (snooze history is not stored: a snoozed conversation counts as paused since now). */
+/**
+ * Each conversation's changes into and out of `snoozed` (`conversation_status_change`): what
+ * `snoozePauses` turns into the SLA's pauses, so snoozed time does not count.
+ */
+export async function snoozeHistoryOf(
+  tx: Tx,
+  conversationIds: readonly string[],
+): Promise<Map<string, SlaStatusChange[]>> {
+  const out = new Map<string, SlaStatusChange[]>();
+  if (conversationIds.length === 0) return out;
+  const rows = await tx
+    .select({
+      conversationId: conversationStatusChange.conversationId,
+      fromStatus: conversationStatusChange.fromStatus,
+      toStatus: conversationStatusChange.toStatus,
+      at: conversationStatusChange.createdAt,
+    })
+    .from(conversationStatusChange)
+    .where(
+      and(
+        inArray(conversationStatusChange.conversationId, [...new Set(conversationIds)]),
+        or(
+          eq(conversationStatusChange.fromStatus, 'snoozed'),
+          eq(conversationStatusChange.toStatus, 'snoozed'),
+        ),
+      ),
+    );
+  for (const r of rows) {
+    const list = out.get(r.conversationId);
+    if (list) list.push(r);
+    else out.set(r.conversationId, [r]);
+  }
+  return out;
+}
+
+/** The conversation's SLA timers at `now`, its snoozes (status history) not counted. */
 export async function conversationTimers(
   tx: Tx,
   settings: InboxSettings,
   conv: ConversationRow,
   now: number,
 ): Promise<SlaTimer[]> {
-  return timersOf(settings, conv, await waitingSince(tx, conv), now);
+  const history = (await snoozeHistoryOf(tx, [conv.id])).get(conv.id) ?? [];
+  return timersOf(settings, conv, await waitingSince(tx, conv), now, snoozePauses(history));
 }
 
-/** `conversationTimers` with the wait start already known (the inbound batch reads it in bulk). */
+/** `conversationTimers` with the wait start and the snoozes already known (the inbound batch reads them in bulk). */
 export function timersOf(
   settings: InboxSettings,
   conv: ConversationRow,
   waiting: number | null,
   now: number,
+  pauses: readonly SlaPause[],
 ): SlaTimer[] {
   return slaTimers(
     {
@@ -81,6 +162,8 @@ export function timersOf(
       firstResponseAt: conv.firstResponseAt,
       waitingSince: waiting,
       closedAt: conv.closedAt,
+      pauses,
+      snoozedUntil: conv.snoozedUntil,
     },
     settings,
     now,

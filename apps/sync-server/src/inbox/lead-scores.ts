@@ -4,8 +4,8 @@
  * opens, clicks from its messages: `engagementEventsOf`), with the same pure function the
  * engines use (`scoreLead`). Two queries for any number of leads, in the caller's transaction.
  *
- * The engines still keep their own fit-only score for the lead list (ADR 0004); a queue item
- * carries the score it was ranked with, so the queue's "why" shows the server's number.
+ * The engines keep their own score for the lead list, from the messages they hold (ADR 0004); a
+ * queue item carries the score it was ranked with, so the queue's "why" shows the server's number.
  */
 import { and, eq, inArray, isNotNull, or } from 'drizzle-orm';
 import { engagementEventsOf, scoreLead } from '@sdr/domain';

@@ -18,7 +18,7 @@ import { startFakeTwilio, type FakeTwilio } from '../test/fake-twilio/fake-twili
 import { newAccountCredentials } from '../test/fake-twilio/messages.ts';
 import { testDatabaseKinds } from '../test/harness.ts';
 import { createOutbox, OUTBOX_QUEUE, sendJobId, type Outbox } from './outbox.ts';
-import { IN_DOUBT } from './sender.ts';
+import { IN_DOUBT, type ChannelSender, type MessageRow } from './sender.ts';
 import {
   messageRows,
   openOutboxTestDb,
@@ -30,7 +30,7 @@ import {
   waitUntil,
   type OutboxTestDb,
 } from './test/outbox-harness.ts';
-import { startOutboxWorker, type OutboxWorker } from './worker.ts';
+import { startOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from './worker.ts';
 
 const logger = createLogger('silent');
 
@@ -67,7 +67,7 @@ describe.each(testDatabaseKinds())('durable outbox (%s)', (kind) => {
     worker = null;
   });
 
-  const startWorker = () => {
+  const startWorker = (senders?: OutboxWorkerOptions['senders']) => {
     const sender = new TwilioSender({
       db: t.db,
       box,
@@ -78,7 +78,7 @@ describe.each(testDatabaseKinds())('durable outbox (%s)', (kind) => {
     worker = startOutboxWorker({
       db: t.db,
       boss,
-      senders: { sms: sender, whatsapp: sender },
+      senders: senders ?? { sms: sender, whatsapp: sender },
       sync,
       logger,
       batchSize: 20,
@@ -151,6 +151,59 @@ describe.each(testDatabaseKinds())('durable outbox (%s)', (kind) => {
       5000,
       'jobs completed',
     );
+  });
+
+  it("stores a sender's prepared headers with the claim, completes jobs with their outcome, and each row's seq is its last fact", async () => {
+    const ws = await twilioWorkspace(t.db, box, creds);
+    const { messageIds } = await queueSms(t.db, outbox, ws, { n: 6 });
+    const atSend: MessageRow[] = [];
+    const headersOf = (id: string) => ({
+      emailMessageId: `${id}@sdr.test`,
+      inReplyTo: 'root@lead.test',
+      references: ['root@lead.test'],
+      fromAddress: 'rep@sdr.test',
+      toAddress: 'lead@lead.test',
+      subject: `Re: ${id}`,
+    });
+    const sender: ChannelSender = {
+      async prepare(items) {
+        return new Map(items.map(({ message: m }) => [m.id, headersOf(m.id)]));
+      },
+      async send(m) {
+        const [row] = await t.db
+          .select()
+          .from(message)
+          .where(inArray(message.id, [m.id]));
+        atSend.push(row!);
+        return { providerId: `p-${m.id}`, status: 'sent' };
+      },
+    };
+    startWorker({ sms: sender });
+    await waitUntil(
+      async () => (await messageRows(t.db, messageIds)).every((m) => m.status === 'sent'),
+      20_000,
+      'all sent',
+    );
+    // Each job is completed in the transaction that stores its outcome.
+    expect((await jobs(messageIds)).map((j) => j.state)).toEqual(messageIds.map(() => 'completed'));
+    // Claimed and the headers stored (committed) before the provider is called.
+    expect(atSend.map((r) => r.id).sort()).toEqual([...messageIds].sort());
+    for (const r of atSend) {
+      expect(r).toMatchObject({ status: 'sending', ...headersOf(r.id) });
+    }
+    const rows = await messageRows(t.db, messageIds);
+    const log = await queryRows<{ entity_id: string; seq: unknown }>(
+      t.db,
+      sql`select entity_id, seq from change_log
+          where workspace_id = ${ws} and kind = 'fact' and entity = 'message'`,
+    );
+    expect(new Set(log.map((l) => Number(l.seq))).size).toBe(log.length);
+    for (const r of rows) {
+      expect(r).toMatchObject({ providerId: `p-${r.id}`, emailMessageId: `${r.id}@sdr.test` });
+      const seqs = log.filter((l) => l.entity_id === r.id).map((l) => Number(l.seq));
+      expect(seqs).toHaveLength(2); // sending, sent
+      expect(Number(r.seq)).toBe(Math.max(...seqs));
+    }
   });
 
   it('honours sendAt and skips a canceled scheduled message', async () => {

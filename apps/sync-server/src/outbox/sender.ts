@@ -49,18 +49,29 @@ export class SendError extends Error {
   }
 }
 
+/** Headers a sender's `prepare` has the claim store on a message row (email threading). */
+export interface StoredHeaders {
+  emailMessageId: string;
+  inReplyTo: string | null;
+  references: string[];
+  fromAddress: string;
+  toAddress: string;
+  subject: string;
+}
+
 export interface ChannelSender {
   send(message: MessageRow, conversation: ConversationRow, ctx: SendContext): Promise<SendResult>;
   /**
-   * Optional: called once per claimed batch before its sends, with every message of the batch
-   * for this sender, so per-message lookups can be done in a few queries for the whole batch.
-   * `send` must still work (fall back to its own lookups) for a message that was not prepared or
-   * when this throws.
+   * Optional: called once per batch just before its claim, with every claimable message of the
+   * batch for this sender, so per-message lookups can be done in a few queries for the whole
+   * batch. The headers it returns (by message id) are stored on the rows by the claim itself (the
+   * same UPDATE, committed before any send). `send` must still work (fall back to its own
+   * lookups, storing what it needs) for a message that was not prepared or when this throws.
    */
   prepare?(
     items: { message: MessageRow; conversation: ConversationRow }[],
     ctx: { now: number; logger: Logger },
-  ): Promise<void>;
+  ): Promise<Map<string, StoredHeaders> | void>;
   /**
    * Optional: looks an in-doubt message up at the provider (reconcile.ts) instead of leaving it
    * to the user. Must not send anything.

@@ -3,8 +3,11 @@
  * channel's `ChannelSender`, never twice.
  *
  * Per batch (one pg-boss fetch of up to `batchSize` jobs):
+ * 0. Read the messages and conversations; the senders' `prepare` does its lookups and returns
+ *    headers to store (email: Message-ID, thread, addresses).
  * 1. **Claim** (one transaction): lock the messages (`FOR UPDATE`), move `queued`/`scheduled` to
- *    `sending`, stamp facts, COMMIT, all before any provider is called. A message found already in
+ *    `sending` with those headers and the fact seq in one UPDATE, log the facts, COMMIT, all
+ *    before any provider is called. A message found already in
  *    `sending` was claimed by a worker that died (pg-boss expired its job and handed it out again):
  *    it is **in doubt** and is failed with reason `in_doubt`, never resent automatically (the
  *    user sees "may not have been sent" and decides). `canceled` (a canceled send-later) and
@@ -17,10 +20,9 @@
  *    puts the message back to `queued` and the job is failed so pg-boss retries it with backoff.
  *    Statuses only move forward (`nextStatus`), so a delivery callback that overtook the worker
  *    is kept; an in-doubt mark set meanwhile is replaced by what really happened.
- * 4. Complete the jobs (or fail the retried ones) in pg-boss.
+ * 4. Complete the jobs (or fail the retried ones) in pg-boss, in step 3's transaction.
  *
- * A crash between 1 and 3 leaves `sending` + an active job: that is the in-doubt case above. A
- * crash between 3 and 4 only repeats step 1, which skips the finished message.
+ * A crash between 1 and 3 leaves `sending` + an active job: that is the in-doubt case above.
  *
  * Every in-doubt mark (claim, ambiguous outcome, abandoned-job sweep) also enqueues, in the same
  * transaction, a lookup at the provider when the channel's sender can do one (`reconcile.ts`,
@@ -30,16 +32,29 @@
 import { nextStatus } from '@sdr/domain';
 import type { MessageStatus } from '@sdr/schema';
 import { conversation, message } from '@sdr/schema/pg';
-import { inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type PgBoss from 'pg-boss';
 import type { Db } from '../db/schema.ts';
 import { fastUlid } from '../fast-ulid.ts';
 import { loggableError, type Logger } from '../logger.ts';
 import type { ChangeBus } from '../sync/change-bus.ts';
-import { publishFacts, stampFacts, type FactStamp } from '../sync/facts.ts';
+import {
+  logFacts,
+  publishFacts,
+  reserveFactSeqs,
+  stampFacts,
+  type FactStamp,
+} from '../sync/facts.ts';
 import type { Fanout } from '../sync/fanout.ts';
-import { queryRows } from '../sync/sql.ts';
-import { OUTBOX_QUEUE, onOutboxEnqueued, type OutboxChannel, type SendJobData } from './outbox.ts';
+import { queryPrepared, queryRows } from '../sync/sql.ts';
+import {
+  bossDbForTransaction,
+  type BossDb,
+  OUTBOX_QUEUE,
+  onOutboxEnqueued,
+  type OutboxChannel,
+  type SendJobData,
+} from './outbox.ts';
 import { createReconciler, enqueueReconcile, type ReconcileStats } from './reconcile.ts';
 import {
   IN_DOUBT,
@@ -48,6 +63,7 @@ import {
   type ConversationRow,
   type MessageRow,
   type SendResult,
+  type StoredHeaders,
 } from './sender.ts';
 
 export interface OutboxWorkerOptions {
@@ -103,6 +119,46 @@ interface Outcome {
   result?: SendResult;
   reason?: string;
 }
+
+/** A message row's new status (and what comes with it), written with its fact seq. */
+interface RowChange {
+  id: string;
+  workspaceId: string;
+  status: MessageStatus;
+  /** The new status reason; undefined keeps the current one. */
+  reason?: string | null;
+  providerId?: string | null;
+  sentAt?: number | null;
+  /** A sender's headers (`prepare`), stored with the claim. */
+  headers?: StoredHeaders | undefined;
+}
+
+/**
+ * pg-boss 10's `complete` / `fail` of outbox jobs on `db` (the caller's transaction). Its runtime
+ * signature is `(name, ids, data, options)`; its typings drop `data` for id lists, which would
+ * hand `{ db }` over as the data and run on pg-boss's own pool.
+ */
+function finishJobs(
+  boss: PgBoss,
+  how: 'complete' | 'fail',
+  ids: string[],
+  db: BossDb,
+): Promise<unknown> {
+  const b = boss as unknown as Record<
+    typeof how,
+    (name: string, ids: string[], data: null, options: { db: BossDb }) => Promise<unknown>
+  >;
+  return b[how](OUTBOX_QUEUE, ids, null, { db });
+}
+
+/**
+ * `ids` as an array for `col = any(…)` (one JSON parameter: the statement's text is the same for
+ * any batch). `= any(array(…))` is an index scan of the ids; `in (select json_array_elements_text
+ * …)` let the planner (guessing 100 rows from the function) hash-join a scan of the whole table,
+ * which it did at a few thousand rows: every claim, record and read of a batch read every message.
+ */
+const idsArray = (ids: readonly string[]) =>
+  sql`array(select json_array_elements_text(${JSON.stringify(ids)}::text::json))`;
 
 export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
   const batchSize = o.batchSize ?? 100;
@@ -162,51 +218,117 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     return stamps;
   }
 
+  /**
+   * Writes the changes in ONE statement that also sets each row's fact seq (one new row version
+   * per message instead of a status update and a seq update), then their change-log entries.
+   */
+  async function applyChanges(
+    tx: Parameters<Parameters<Db['transaction']>[0]>[0],
+    changes: readonly RowChange[],
+    now: number,
+  ): Promise<FactStamp[]> {
+    const byWorkspace = new Map<string, Map<string, RowChange>>();
+    for (const c of changes) {
+      const list = byWorkspace.get(c.workspaceId) ?? new Map<string, RowChange>();
+      list.set(c.id, c);
+      byWorkspace.set(c.workspaceId, list);
+    }
+    const rows: Record<string, unknown>[] = [];
+    const stamped: [string, { entity: 'message'; id: string; seq: number }[]][] = [];
+    for (const [workspaceId, list] of byWorkspace) {
+      const first = await reserveFactSeqs(tx, workspaceId, list.size);
+      const refs = [...list.values()].map((c, i) => {
+        rows.push({
+          id: c.id,
+          status: c.status,
+          keep_reason: c.reason === undefined,
+          reason: c.reason ?? null,
+          provider_id: c.providerId ?? null,
+          sent_at: c.sentAt ?? null,
+          seq: first + i,
+          headers: c.headers !== undefined,
+          email_message_id: c.headers?.emailMessageId ?? null,
+          in_reply_to: c.headers?.inReplyTo ?? null,
+          refs: c.headers?.references ?? null,
+          from_address: c.headers?.fromAddress ?? null,
+          to_address: c.headers?.toAddress ?? null,
+          subject: c.headers?.subject ?? null,
+        });
+        return { entity: 'message' as const, id: c.id, seq: first + i };
+      });
+      stamped.push([workspaceId, refs]);
+    }
+    if (rows.length === 0) return [];
+    // `v` is read once (a CTE); the ids drive an index scan of `message` (see `idsArray`).
+    await queryPrepared(
+      tx,
+      sql`with v as materialized (
+            select * from json_to_recordset(${JSON.stringify(rows)}::text::json) as v(
+              id text, status text, keep_reason boolean, reason text, provider_id text,
+              sent_at bigint, seq bigint, headers boolean, email_message_id text,
+              in_reply_to text, refs jsonb, from_address text, to_address text, subject text))
+          update message m set
+            status = v.status,
+            status_reason = case when v.keep_reason then m.status_reason else v.reason end,
+            provider_id = coalesce(v.provider_id, m.provider_id),
+            sent_at = coalesce(m.sent_at, v.sent_at),
+            seq = v.seq,
+            email_message_id = case when v.headers then v.email_message_id else m.email_message_id end,
+            in_reply_to = case when v.headers then v.in_reply_to else m.in_reply_to end,
+            "references" = case when v.headers then v.refs else m."references" end,
+            from_address = case when v.headers then v.from_address else m.from_address end,
+            to_address = case when v.headers then v.to_address else m.to_address end,
+            subject = case when v.headers then v.subject else m.subject end,
+            updated_at = ${now}::bigint
+          from v
+          where m.id = any(array(select id from v)) and m.id = v.id`,
+    );
+    const stamps: FactStamp[] = [];
+    for (const [workspaceId, refs] of stamped) {
+      stamps.push(await logFacts(tx, { bus: o.sync.bus, newId, now }, workspaceId, refs));
+    }
+    return stamps;
+  }
+
   const publish = async (stamps: FactStamp[]) => {
     for (const s of stamps) await publishFacts(o.sync, s);
   };
 
   /** Step 1: claim. Returns the claimed messages and the jobs already finished. */
-  async function claim(jobs: Job[], now: number) {
+  async function claim(jobs: Job[], now: number, headers: Map<string, StoredHeaders>) {
     const ids = [...new Set(jobs.map((j) => j.data.messageId))];
     return o.db.transaction(async (tx) => {
-      const rows = await queryRows<{
+      const rows = await queryPrepared<{
         id: string;
         workspace_id: string;
         status: MessageStatus;
         channel: string;
       }>(
         tx,
-        sql`select id, workspace_id, status, channel from message where id in (${sql.join(
-          ids.map((id) => sql`${id}`),
-          sql`, `,
-        )}) order by id for update`,
+        sql`select id, workspace_id, status, channel from message
+            where id = any(${idsArray(ids)}) order by id for update`,
       );
       const byId = new Map(rows.map((r) => [r.id, r]));
       const toClaim: string[] = [];
       const inDoubt: string[] = [];
-      const changed = new Map<string, string[]>();
+      const changes: RowChange[] = [];
       for (const id of ids) {
         const r = byId.get(id);
         if (!r) continue;
-        if (r.status === 'queued' || r.status === 'scheduled') toClaim.push(id);
-        else if (r.status === 'sending') inDoubt.push(id);
-        else continue;
-        const list = changed.get(r.workspace_id) ?? [];
-        list.push(id);
-        changed.set(r.workspace_id, list);
-      }
-      if (toClaim.length > 0) {
-        await tx
-          .update(message)
-          .set({ status: 'sending', updatedAt: now })
-          .where(inArray(message.id, toClaim));
+        if (r.status === 'queued' || r.status === 'scheduled') {
+          toClaim.push(id);
+          changes.push({
+            id,
+            workspaceId: r.workspace_id,
+            status: 'sending',
+            headers: headers.get(id),
+          });
+        } else if (r.status === 'sending') {
+          inDoubt.push(id);
+          changes.push({ id, workspaceId: r.workspace_id, status: 'failed', reason: IN_DOUBT });
+        }
       }
       if (inDoubt.length > 0) {
-        await tx
-          .update(message)
-          .set({ status: 'failed', statusReason: IN_DOUBT, updatedAt: now })
-          .where(inArray(message.id, inDoubt));
         const resent = new Set(jobs.filter((j) => j.data.resend).map((j) => j.data.messageId));
         await inDoubtLookups(
           tx,
@@ -218,7 +340,7 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
           })),
         );
       }
-      const stamps = await stampAndCommit(tx, changed, now);
+      const stamps = await applyChanges(tx, changes, now);
       return { claimed: new Set(toClaim), inDoubt: new Set(inDoubt), stamps };
     });
   }
@@ -263,16 +385,17 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     if (outcomes.length === 0) return [];
     return o.db.transaction(async (tx) => {
       const ids = outcomes.map((x) => x.messageId);
-      const rows = await queryRows<{ id: string; status: MessageStatus; status_reason: string }>(
+      const rows = await queryPrepared<{
+        id: string;
+        status: MessageStatus;
+        status_reason: string;
+      }>(
         tx,
-        sql`select id, status, status_reason from message where id in (${sql.join(
-          ids.map((id) => sql`${id}`),
-          sql`, `,
-        )}) order by id for update`,
+        sql`select id, status, status_reason from message
+            where id = any(${idsArray(ids)}) order by id for update`,
       );
       const current = new Map(rows.map((r) => [r.id, r]));
-      const values: ReturnType<typeof sql>[] = [];
-      const changed = new Map<string, string[]>();
+      const changes: RowChange[] = [];
       const lookups: Parameters<typeof inDoubtLookups>[1] = [];
       for (const x of outcomes) {
         const cur = current.get(x.messageId);
@@ -297,33 +420,52 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
           reason = x.reason ?? null;
         }
         if (status === cur.status && x.kind !== 'sent' && x.kind !== 'retry') continue;
-        values.push(sql`(${x.messageId}, ${status}, ${reason}, ${providerId}, ${sentAt}::bigint)`);
+        changes.push({
+          id: x.messageId,
+          workspaceId: x.workspaceId,
+          status,
+          reason,
+          providerId,
+          sentAt,
+        });
         if (x.kind === 'in_doubt' && status === 'failed') {
           const { data } = x.job;
           lookups.push({ ...data, resent: data.resend === true });
         }
-        const list = changed.get(x.workspaceId) ?? [];
-        list.push(x.messageId);
-        changed.set(x.workspaceId, list);
       }
-      if (values.length === 0) return [];
-      await tx.execute(sql`
-        update message m set
-          status = v.status,
-          status_reason = v.reason,
-          provider_id = coalesce(v.provider_id, m.provider_id),
-          sent_at = coalesce(m.sent_at, v.sent_at),
-          updated_at = ${now}
-        from (values ${sql.join(values, sql`, `)}) as v(id, status, reason, provider_id, sent_at)
-        where m.id = v.id`);
       await inDoubtLookups(tx, lookups);
-      return stampAndCommit(tx, changed, now);
+      const stamps = await applyChanges(tx, changes, now);
+      // Step 4 in the same transaction: a job is finished exactly when its outcome is stored.
+      const db = bossDbForTransaction(tx);
+      const complete = outcomes.filter((x) => x.kind !== 'retry').map((x) => x.job.id);
+      if (complete.length > 0) await finishJobs(o.boss, 'complete', complete, db);
+      const retry = outcomes.filter((x) => x.kind === 'retry').map((x) => x.job.id);
+      if (retry.length > 0) await finishJobs(o.boss, 'fail', retry, db);
+      return stamps;
     });
   }
 
   async function processBatch(jobs: Job[]): Promise<void> {
     const now = clock();
-    const { claimed, inDoubt, stamps } = await claim(jobs, now);
+    // The rows are read before the claim (what a send needs of a queued message does not change;
+    // the claim decides under lock), so the senders' headers go into the claim's UPDATE.
+    const ids = [...new Set(jobs.map((j) => j.data.messageId))];
+    const messages = await o.db
+      .select()
+      .from(message)
+      .where(sql`${message.id} = any(${idsArray(ids)})`);
+    const convIds = [...new Set(messages.map((m) => m.conversationId))];
+    const convs = await o.db
+      .select()
+      .from(conversation)
+      .where(sql`${conversation.id} = any(${idsArray(convIds)})`);
+    const convById = new Map(convs.map((c) => [c.id, c]));
+    const headers = await prepareSenders(
+      messages.filter((m) => m.status === 'queued' || m.status === 'scheduled'),
+      convById,
+      now,
+    );
+    const { claimed, inDoubt, stamps } = await claim(jobs, now, headers);
     await publish(stamps);
     stats.inDoubt += inDoubt.size;
     for (const id of inDoubt) log.warn({ messageId: id }, 'message in doubt after a worker crash');
@@ -366,13 +508,9 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       }
       return chain;
     };
-    const ids = work.map((j) => j.data.messageId);
-    const messages = await o.db.select().from(message).where(inArray(message.id, ids));
-    const byId = new Map(messages.map((m) => [m.id, m]));
-    const convIds = [...new Set(messages.map((m) => m.conversationId))];
-    const convs = await o.db.select().from(conversation).where(inArray(conversation.id, convIds));
-    const convById = new Map(convs.map((c) => [c.id, c]));
-    await prepareSenders(messages, convById, now);
+    const byId = new Map(
+      messages.map((m) => [m.id, { ...m, status: 'sending' as const, ...headers.get(m.id) }]),
+    );
     let next = 0;
     const runners = Array.from({ length: Math.min(concurrency, work.length) }, async () => {
       while (next < work.length) {
@@ -389,12 +527,16 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     await flush();
   }
 
-  /** Batch lookups of the senders that offer them (a failure only means per-message lookups). */
+  /**
+   * Batch lookups of the senders that offer them (a failure only means per-message lookups);
+   * returns the headers to store with the claim.
+   */
   async function prepareSenders(
     messages: MessageRow[],
     convById: Map<string, ConversationRow>,
     now: number,
-  ): Promise<void> {
+  ): Promise<Map<string, StoredHeaders>> {
+    const headers = new Map<string, StoredHeaders>();
     const bySender = new Map<
       ChannelSender,
       { message: MessageRow; conversation: ConversationRow }[]
@@ -409,36 +551,27 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     }
     await Promise.all(
       [...bySender].map(([sender, items]) =>
-        sender.prepare!(items, { now, logger: log }).catch((err: unknown) =>
-          log.warn({ err: loggableError(err) }, 'batch preparation failed; sending one by one'),
+        sender.prepare!(items, { now, logger: log }).then(
+          (h) => {
+            for (const [id, x] of h ?? []) headers.set(id, x);
+          },
+          (err: unknown) =>
+            log.warn({ err: loggableError(err) }, 'batch preparation failed; sending one by one'),
         ),
       ),
     );
+    return headers;
   }
 
-  /** Step 3 + 4 for a group of outcomes. */
+  /** Step 3 + 4 for a group of outcomes, then the facts to this instance's sockets. */
   async function settle(outcomes: Outcome[]): Promise<void> {
     const recorded = await record(outcomes, clock());
     await publish(recorded);
-    const retry = outcomes.filter((x) => x.kind === 'retry');
     for (const x of outcomes) {
       if (x.kind === 'sent') stats.sent++;
       else if (x.kind === 'failed') stats.failed++;
       else if (x.kind === 'in_doubt') stats.inDoubt++;
       else stats.retried++;
-    }
-    const complete = outcomes.filter((x) => x.kind !== 'retry').map((x) => x.job);
-    if (complete.length > 0) {
-      await o.boss.complete(
-        OUTBOX_QUEUE,
-        complete.map((j) => j.id),
-      );
-    }
-    if (retry.length > 0) {
-      await o.boss.fail(
-        OUTBOX_QUEUE,
-        retry.map((x) => x.job.id),
-      );
     }
   }
 

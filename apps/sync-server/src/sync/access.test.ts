@@ -172,4 +172,50 @@ describe.each(testDatabaseKinds())('workspace isolation and visibility (%s)', (k
     });
     c.close();
   });
+
+  it('closes a /yjs socket whose lead is reassigned away while the socket is being admitted', async () => {
+    const s = suite.server;
+    const admin = await signUp(s.api);
+    const sdr = await addMember(s, admin.accessToken, 'sdr');
+    const token = { token: admin.accessToken };
+    const put = await s.api.request(
+      'PUT',
+      '/api/v1/workspace/settings',
+      { leadVisibility: 'own' },
+      token,
+    );
+    expect(put.status).toBe(200);
+    const id = (
+      await s.api.post('/api/v1/leads', { firstName: 'Mine', ownerId: sdr.userId }, token)
+    ).body.id as string;
+    const name = `lead:${id}`;
+    const watcher = await SyncTestClient.connect(s.wsUrl, admin.accessToken);
+    await watcher.hello();
+
+    // The socket's read of the doc still says "hers"; the reassignment commits and is fanned out
+    // before that answer reaches the admission check.
+    const authority = s.sync.authority;
+    const readDoc = authority.readDoc.bind(authority);
+    let raced = false;
+    authority.readDoc = async (docName) => {
+      const stored = await readDoc(docName);
+      if (docName !== name || raced) return stored;
+      raced = true;
+      const moved = await s.api.patch(`/api/v1/leads/${id}`, { ownerId: admin.userId }, token);
+      expect(moved.status).toBe(200);
+      await watcher.waitFor(
+        (f): f is FrameOf<'change'> => f.type === 'change' && f.change.seq === moved.body.seq,
+      );
+      return stored;
+    };
+    try {
+      expect(await closeOf(`${s.wsUrl}/yjs/${name}?token=${sdr.accessToken}`)).toMatchObject({
+        code: 4403,
+      });
+      expect(raced).toBe(true);
+    } finally {
+      authority.readDoc = readDoc;
+      watcher.close();
+    }
+  });
 });

@@ -1,7 +1,9 @@
 /**
  * Catch-up pages (design §3) from the current lead rows, not the log: one query is both the
  * initial sync (after 0) and incremental catch-up. Each row newer than the cursor is a `record`
- * change (row + the doc's full state) when the viewer may see it, else an `evict`. The head seq
+ * change (row + the doc's full state) when the viewer may see it, else an `evict`. Postgres builds
+ * each row's JSON text (`leadRowJsonSql`), so the server neither parses ~30 columns per row nor
+ * encodes them again: the text goes as is to clients of protocol ≥ 2 (`Change.rowJson`). The head seq
  * is read in the same statement (same snapshot), so `nextSeq` on the last page covers every seq
  * committed before it, including seqs whose rows were overwritten since.
  *
@@ -11,11 +13,15 @@
  */
 import { sql } from 'drizzle-orm';
 import { canSeeFact, canSeeLead, type LeadVisibilityPolicy, type Viewer } from '@sdr/domain';
+import { leadRowJsonSql } from '@sdr/schema';
 import type { Change, FrameOf } from '@sdr/schema/sync';
 import type { Db } from '../db/schema.ts';
-import { LEAD_ROW_COLUMNS, leadDocName, rowFromDb, type LeadDbRow } from './lead-row.ts';
+import { leadDocName } from './lead-row.ts';
 import { FACT_ENTITIES, FACT_TABLE_NAMES, readFacts, type FactEntity } from './facts.ts';
 import { bytes, num, queryRows } from './sql.ts';
+
+/** The row as the database builds it, JSON text (`leadRowJsonSql`): shipped as is to v2 clients. */
+const LEAD_ROW_JSON = leadRowJsonSql('l');
 
 export async function catchupPage(
   db: Db,
@@ -27,13 +33,18 @@ export async function catchupPage(
     policy: LeadVisibilityPolicy;
   },
 ): Promise<FrameOf<'catchupPage'>> {
-  const rows = await queryRows<
-    Partial<LeadDbRow> & { head: unknown; seq: unknown; y_state: unknown }
-  >(
+  const rows = await queryRows<{
+    head: unknown;
+    seq: unknown;
+    y_state: unknown;
+    id: string | null;
+    owner_id: string | null;
+    row_json: string;
+  }>(
     db,
     sql`with h as (select coalesce((select last_seq from workspace_seq where workspace_id = ${args.workspaceId}), 0) as head)
         select h.head, p.* from h left join lateral (
-          select l.seq, l.y_state, ${sql.raw(LEAD_ROW_COLUMNS)} from lead l
+          select l.seq, l.y_state, l.id, l.owner_id, ${sql.raw(LEAD_ROW_JSON)} as row_json from lead l
           where l.workspace_id = ${args.workspaceId} and l.seq > ${args.afterSeq}
           order by l.seq limit ${args.limit}) p on true`,
   );
@@ -42,12 +53,11 @@ export async function catchupPage(
   const leadsFull = rows.filter((r) => r.id).length >= args.limit;
   for (const r of rows) {
     if (!r.id) continue;
-    const row = rowFromDb(r as LeadDbRow);
     const seq = num(r.seq);
-    const docName = leadDocName(row.id);
+    const docName = leadDocName(r.id);
     changes.push(
-      canSeeLead(args.viewer, row, args.policy)
-        ? { kind: 'record', seq, docName, update: bytes(r.y_state), row }
+      canSeeLead(args.viewer, { ownerId: r.owner_id }, args.policy)
+        ? { kind: 'record', seq, docName, update: bytes(r.y_state), row: null, rowJson: r.row_json }
         : { kind: 'evict', seq, docName },
     );
   }

@@ -15,7 +15,7 @@ import type { Db } from '../db/schema.ts';
 import { schema } from '../db/schema.ts';
 import type { ChangeBus, Wakeup } from './change-bus.ts';
 import type { Fanout } from './fanout.ts';
-import { num, queryRows, type Executor } from './sql.ts';
+import { num, queryPrepared, type Executor } from './sql.ts';
 
 export const FACT_ENTITIES = ['conversation', 'message', 'queueItem', 'notification'] as const;
 export type FactEntity = (typeof FACT_ENTITIES)[number];
@@ -87,6 +87,10 @@ export const isFeedFactEntity = (v: string): v is FeedFactEntity =>
 /**
  * In the writer's transaction: stamps each distinct row with the next workspace seq and appends
  * its change-log entry. Call it after the rows are written and before commit.
+ *
+ * Fixed-shape statements (the rows travel as one JSON text parameter, prepared once per
+ * connection), so a batch of any size reuses the same plans. A writer that updates the rows
+ * anyway can set `seq` in its own UPDATE instead: `reserveFactSeqs` then `logFacts`.
  */
 export async function stampFacts(
   tx: Executor,
@@ -102,38 +106,64 @@ export async function stampFacts(
     return true;
   });
   if (distinct.length === 0) return { workspaceId, refs: [], wakeups: [] };
-  const [row] = await queryRows<{ last_seq: unknown }>(
-    tx,
-    sql`insert into workspace_seq (workspace_id, last_seq) values (${workspaceId}, ${distinct.length})
-        on conflict (workspace_id) do update set last_seq = workspace_seq.last_seq + excluded.last_seq
-        returning last_seq`,
-  );
-  const first = num(row!.last_seq) - distinct.length + 1;
+  const first = await reserveFactSeqs(tx, workspaceId, distinct.length);
   const stamped = distinct.map((r, i) => ({ ...r, seq: first + i }));
   for (const entity of FACT_ENTITIES) {
     const mine = stamped.filter((r) => r.entity === entity);
     if (mine.length === 0) continue;
-    await tx.execute(
+    await queryPrepared(
+      tx,
       sql`update ${sql.raw(FACT_TABLE_NAMES[entity])} t set seq = v.seq
-          from (values ${sql.join(
-            mine.map((r) => sql`(${r.id}, ${r.seq}::bigint)`),
-            sql`, `,
-          )}) as v(id, seq)
+          from json_to_recordset(${JSON.stringify(mine.map((r) => ({ id: r.id, seq: r.seq })))}::text::json)
+            as v(id text, seq bigint)
           where t.id = v.id and t.workspace_id = ${workspaceId}`,
     );
   }
-  const createdAt = new Date(o.now).toISOString();
-  await tx.execute(
-    sql`insert into change_log (id, workspace_id, seq, kind, entity, entity_id, created_at)
-        values ${sql.join(
-          stamped.map(
-            (r) =>
-              sql`(${o.newId()}, ${workspaceId}, ${r.seq}, 'fact', ${r.entity}, ${r.id}, ${createdAt}::timestamptz)`,
-          ),
-          sql`, `,
-        )}`,
+  return logFacts(tx, o, workspaceId, stamped);
+}
+
+/**
+ * In the writer's transaction: takes `n` consecutive seqs of the workspace (its `workspace_seq`
+ * row stays locked until commit) and returns the first. The caller sets them on its rows and
+ * calls `logFacts` with the same seqs.
+ */
+export async function reserveFactSeqs(
+  tx: Executor,
+  workspaceId: string,
+  n: number,
+): Promise<number> {
+  const [row] = await queryPrepared<{ last_seq: unknown }>(
+    tx,
+    sql`insert into workspace_seq (workspace_id, last_seq) values (${workspaceId}, ${n}::bigint)
+        on conflict (workspace_id) do update set last_seq = workspace_seq.last_seq + excluded.last_seq
+        returning last_seq`,
   );
-  const wakeups = [{ workspaceId, seq: stamped.at(-1)!.seq }];
+  return num(row!.last_seq) - n + 1;
+}
+
+/**
+ * In the writer's transaction: the change-log entries of rows already stamped with seqs from
+ * `reserveFactSeqs` (distinct, in seq order), and the wake-up sent on commit.
+ */
+export async function logFacts(
+  tx: Executor,
+  o: { bus: ChangeBus; newId: () => string; now: number },
+  workspaceId: string,
+  stamped: readonly (FactRef & { seq: number })[],
+): Promise<FactStamp> {
+  if (stamped.length === 0) return { workspaceId, refs: [], wakeups: [] };
+  const entries = JSON.stringify(
+    stamped.map((r) => ({ id: o.newId(), seq: r.seq, entity: r.entity, entity_id: r.id })),
+  );
+  await queryPrepared(
+    tx,
+    sql`insert into change_log (id, workspace_id, seq, kind, entity, entity_id, created_at)
+        select v.id, ${workspaceId}, v.seq, 'fact', v.entity, v.entity_id, ${new Date(o.now).toISOString()}::timestamptz
+        from json_to_recordset(${entries}::text::json) as v(id text, seq bigint, entity text, entity_id text)`,
+  );
+  let last = 0;
+  for (const r of stamped) if (r.seq > last) last = r.seq;
+  const wakeups = [{ workspaceId, seq: last }];
   const notify = o.bus.inTransaction(wakeups);
   if (notify) await tx.execute(notify);
   return { workspaceId, refs: stamped, wakeups };
@@ -186,13 +216,19 @@ export async function readFacts(
 
 /**
  * After commit: hands the stamped facts to this instance's fan-out (read back from the database,
- * so listeners get the committed rows) and wakes other instances.
+ * so listeners get the committed rows) and wakes other instances. Nothing is read back when no
+ * socket of this instance follows the workspace: one that joins later starts from a head that
+ * already includes these seqs.
  */
 export async function publishFacts(
   core: { db: Db; fanout: Fanout; bus: ChangeBus },
   stamp: FactStamp,
 ): Promise<void> {
   if (stamp.refs.length === 0) return;
+  if (!core.fanout.follows(stamp.workspaceId)) {
+    core.bus.afterCommit(stamp.wakeups);
+    return;
+  }
   const rows = await readFacts(core.db, stamp.refs);
   core.fanout.localFacts(
     stamp.refs.map((r) => ({

@@ -109,6 +109,11 @@ export class Fanout {
     });
   }
 
+  /** Whether a socket of this instance follows the workspace (or is joining it). */
+  follows(workspaceId: string): boolean {
+    return this.feeds.has(workspaceId);
+  }
+
   /** This instance's commits of facts (read back after commit), in seq order per workspace. */
   localFacts(facts: readonly FanoutFact[]): void {
     this.localCommit(facts);

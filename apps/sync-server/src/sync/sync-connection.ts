@@ -10,6 +10,7 @@ import {
   decodeFrame,
   decodeSyncPayload,
   encodeFrame,
+  MIN_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
   type Frame,
   type FrameOf,
@@ -26,6 +27,8 @@ import type { SyncCore } from './sync-core.ts';
 import type { SocketAuth } from './socket-auth.ts';
 
 type Variant = 'update' | 'state' | 'evict';
+/** How long a catch-up page read ahead waits to be asked for. */
+const READ_AHEAD_MS = 2_000;
 const encoded = new WeakMap<FanoutChange, Map<Variant, Uint8Array>>();
 
 /** The same change encodes to the same bytes for every connection that gets that variant. */
@@ -79,6 +82,7 @@ export class SyncConnection {
   private viewer: Viewer | null = null;
   private readOnly = false;
   private clientId = 0;
+  private protocolVersion = PROTOCOL_VERSION;
   private liveFrom = Number.MAX_SAFE_INTEGER;
   private held: Uint8Array[] | null = null;
   private holds = 0;
@@ -86,6 +90,13 @@ export class SyncConnection {
   private unsubscribe: (() => void) | null = null;
   private helloPending: Promise<void> | null = null;
   private corked = false;
+  /** The catch-up page read ahead (see `readAhead`), holding live changes until it is sent. */
+  private ahead: {
+    afterSeq: number;
+    limit: number;
+    page: Promise<FrameOf<'catchupPage'>>;
+    timer: NodeJS.Timeout;
+  } | null = null;
 
   constructor(
     private readonly ws: WebSocket,
@@ -108,6 +119,8 @@ export class SyncConnection {
   onClose(): void {
     this.unsubscribe?.();
     this.unsubscribe = null;
+    if (this.ahead) clearTimeout(this.ahead.timer);
+    this.ahead = null;
   }
 
   close(code: number, reason: string): void {
@@ -143,8 +156,12 @@ export class SyncConnection {
 
   private async hello(frame: FrameOf<'hello'>): Promise<void> {
     const { minClientVersion } = this.core.env;
-    if (frame.protocolVersion !== PROTOCOL_VERSION) {
-      this.error('client_too_old', `protocol version ${PROTOCOL_VERSION} required`);
+    const v = frame.protocolVersion;
+    if (v < MIN_PROTOCOL_VERSION || v > PROTOCOL_VERSION) {
+      this.error(
+        'client_too_old',
+        `protocol version ${MIN_PROTOCOL_VERSION} to ${PROTOCOL_VERSION} required`,
+      );
       return this.close(CLOSE_CODES.protocol, 'unsupported protocol version');
     }
     this.hold();
@@ -156,6 +173,7 @@ export class SyncConnection {
     this.unsubscribe = sub.unsubscribe;
     this.viewer = viewer;
     this.clientId = frame.installationClientId;
+    this.protocolVersion = v;
     this.readOnly = isReadOnlyClient(frame.clientVersion, minClientVersion);
     this.liveFrom = sub.head;
     this.sendNow(
@@ -236,19 +254,65 @@ export class SyncConnection {
   }
 
   private async catchup(frame: FrameOf<'catchupRequest'>): Promise<void> {
-    this.hold();
+    const { afterSeq, limit } = frame;
+    // The page read ahead for exactly this request keeps its hold; any other read takes one.
+    const ahead = this.takeReadAhead(afterSeq, limit);
+    if (!ahead) this.hold();
     try {
-      const page = await catchupPage(this.core.db, {
-        workspaceId: this.auth.workspaceId,
-        afterSeq: frame.afterSeq,
-        limit: frame.limit,
-        viewer: this.liveViewer(),
-        policy: await this.core.visibility.policy(this.auth.workspaceId),
-      });
-      this.sendNow(encodeFrame(page));
+      const page = await (ahead ?? this.readPage(afterSeq, limit));
+      this.sendNow(encodeFrame(page, this.protocolVersion));
+      // A client asks for the next page as soon as it has this one (and then stores this one):
+      // read it meanwhile, so the database works while the client does.
+      if (!page.done) this.readAhead(page.nextSeq, limit);
     } finally {
       this.release();
     }
+  }
+
+  private readPage(afterSeq: number, limit: number): Promise<FrameOf<'catchupPage'>> {
+    return this.core.visibility.policy(this.auth.workspaceId).then((policy) =>
+      catchupPage(this.core.db, {
+        workspaceId: this.auth.workspaceId,
+        afterSeq,
+        limit,
+        viewer: this.liveViewer(),
+        policy,
+      }),
+    );
+  }
+
+  /**
+   * Reads the page after `afterSeq` before it is asked for. Live changes are held from now until
+   * that page is sent (as for any page: none may overtake the snapshot it was read from), so a
+   * read ahead that is not asked for within READ_AHEAD_MS, or not in that form, is dropped.
+   */
+  private readAhead(afterSeq: number, limit: number): void {
+    this.dropReadAhead();
+    this.hold();
+    const page = this.readPage(afterSeq, limit);
+    page.catch(() => {}); // a failure surfaces when the page is asked for
+    const timer = setTimeout(() => this.dropReadAhead(), READ_AHEAD_MS);
+    timer.unref();
+    this.ahead = { afterSeq, limit, page, timer };
+  }
+
+  private takeReadAhead(afterSeq: number, limit: number): Promise<FrameOf<'catchupPage'>> | null {
+    const a = this.ahead;
+    if (!a || a.afterSeq !== afterSeq || a.limit !== limit) {
+      this.dropReadAhead();
+      return null;
+    }
+    clearTimeout(a.timer);
+    this.ahead = null;
+    return a.page;
+  }
+
+  private dropReadAhead(): void {
+    const a = this.ahead;
+    if (!a) return;
+    clearTimeout(a.timer);
+    this.ahead = null;
+    this.release();
   }
 
   private async docSync(frame: FrameOf<'docSync'>): Promise<void> {

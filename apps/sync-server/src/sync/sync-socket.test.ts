@@ -4,6 +4,7 @@ import {
   applyFieldChanges,
   encodeFrame,
   fieldsOf,
+  FRAME_TYPES,
   leadRecord,
   projectLead,
   type FrameOf,
@@ -58,6 +59,78 @@ describe.each(testDatabaseKinds())('/sync socket (%s)', (kind) => {
     expect(push.change.row).toMatchObject({ status: 'contacted' });
     Y.applyUpdate(doc, push.change.update!);
     expect(projectLead(doc).values.status).toBe('contacted');
+    client.close();
+  });
+
+  it('ships catch-up rows as JSON text to protocol 2 clients and lib0-encoded to protocol 1', async () => {
+    const { s, admin, client: v2 } = await setup();
+    const v1 = await SyncTestClient.connect(s.wsUrl, admin.accessToken);
+    await v1.hello({ clientId: CLIENT + 1, protocolVersion: 1 });
+    const a = await v2.catchup(0);
+    const b = await v1.catchup(0);
+    expect(a).toEqual(b);
+    expect(a.changes[0]).toMatchObject({
+      kind: 'record',
+      row: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', tags: [] },
+    });
+    const has = (bytes: Uint8Array, text: string) =>
+      Buffer.from(bytes).includes(Buffer.from(text, 'utf8'));
+    const pageOf = (c: SyncTestClient) => c.raw.find((m) => m[0] === FRAME_TYPES.catchupPage)!;
+    expect(has(pageOf(v2), '"firstName" : "Ada"') || has(pageOf(v2), '"firstName":"Ada"')).toBe(
+      true,
+    );
+    expect(has(pageOf(v1), '"firstName"')).toBe(false);
+
+    for (const protocolVersion of [0, 3]) {
+      const c = await SyncTestClient.connect(s.wsUrl, admin.accessToken);
+      c.send({
+        type: 'hello',
+        protocolVersion,
+        clientVersion: '1.0.0',
+        installationClientId: CLIENT + 2,
+        cursor: 0,
+      });
+      const err = await c.waitType('error');
+      expect(err).toMatchObject({ code: 'client_too_old' });
+      expect((await c.waitClose()).code).toBe(4400);
+    }
+    v1.close();
+    v2.close();
+  });
+
+  it('reads the next catch-up page ahead, and holds live changes only until it is sent or dropped', async () => {
+    const { s, admin, client } = await setup();
+    const token = { token: admin.accessToken };
+    for (const firstName of ['Bea', 'Cy']) {
+      expect((await s.api.post('/api/v1/leads', { firstName }, token)).status).toBe(201);
+    }
+    // Page by page (limit 1): a change committed while a page is read ahead comes after the pages.
+    let from = client.frames.length;
+    client.send({ type: 'catchupRequest', afterSeq: 0, limit: 1 });
+    const first = await client.waitType('catchupPage', from);
+    expect(first).toMatchObject({ done: false, nextSeq: 1 });
+    const leadId = (first.changes[0] as { docName: string }).docName.slice('lead:'.length);
+    const patched = await s.api.patch(`/api/v1/leads/${leadId}`, { title: 'CTO' }, token);
+    expect(patched.body.seq).toBe(4);
+    const { changes } = await client.catchup(1, 1);
+    expect(changes.map((c) => c.seq)).toEqual([2, 3, 4]);
+    const live = await client.waitFor(
+      (f): f is FrameOf<'change'> => f.type === 'change' && f.change.seq === 4,
+    );
+    const pages = client.frames.filter((f) => f.type === 'catchupPage');
+    expect(client.frames.indexOf(live)).toBeGreaterThan(client.frames.indexOf(pages.at(-1)!));
+
+    // A client that stops asking (a page read ahead for it, never taken) still gets live changes.
+    from = client.frames.length;
+    client.send({ type: 'catchupRequest', afterSeq: 0, limit: 1 });
+    await client.waitType('catchupPage', from);
+    const t0 = Date.now(); // the next page is being read ahead from about now
+    const again = await s.api.patch(`/api/v1/leads/${leadId}`, { title: 'CEO' }, token);
+    await client.waitFor(
+      (f): f is FrameOf<'change'> => f.type === 'change' && f.change.seq === again.body.seq,
+      { from, timeoutMs: 5000 },
+    );
+    expect(Date.now() - t0).toBeGreaterThan(1500); // held until the read ahead was dropped (2 s)
     client.close();
   });
 

@@ -53,6 +53,8 @@ interface Member {
   readonly auth: SocketAuth;
   viewer: Viewer;
   readonly awarenessIds: Set<number>;
+  /** Judged and let in (`join`): until then the socket is only watched, never sent to. */
+  admitted: boolean;
 }
 
 interface Room {
@@ -62,6 +64,8 @@ interface Room {
   readonly workspaceId: string;
   readonly members: Map<WebSocket, Member>;
   readonly awareness: awarenessProtocol.Awareness;
+  /** The other instances were asked for their states (at the first admission). */
+  queried: boolean;
 }
 
 interface WorkspaceRooms {
@@ -95,11 +99,22 @@ export class YjsHub {
     this.unsubscribeRelay = core.bus.awareness?.subscribe((m) => this.onRelayed(m)) ?? null;
   }
 
-  /** Admits an authenticated socket to a doc's room, or closes it (4403). */
+  /**
+   * Admits an authenticated socket to a doc's room, or closes it (4403). The socket joins its
+   * room first and is judged after: a change committed meanwhile (a reassignment, the re-stamped
+   * rows after a `visibility` marker) finds it in the room and closes it, and the checks read
+   * after the subscription. Until admitted it is sent nothing.
+   */
   async join(ws: WebSocket, auth: SocketAuth, docName: string, early: Backlog): Promise<void> {
     const { workspaceId, userId, role } = auth;
-    const viewer = await this.core.visibility.viewer(workspaceId, userId, role);
     const presence = docName.startsWith(PRESENCE_PREFIX);
+    const viewer = await this.core.visibility.viewer(workspaceId, userId, role);
+    const ws$ = await this.workspaceRooms(workspaceId);
+    if (ws.readyState !== ws.OPEN) return this.maybeDrop(workspaceId);
+    const room = this.roomOf(ws$, workspaceId, docName, presence);
+    const member: Member = { auth, viewer, awarenessIds: new Set(), admitted: false };
+    room.members.set(ws, member);
+    ws.on('close', () => this.leave(ws, room));
     const stored = presence ? null : await this.core.authority.readDoc(docName);
     const policy = await this.core.visibility.policy(workspaceId);
     if (presence) {
@@ -110,72 +125,82 @@ export class YjsHub {
       if (
         !conv ||
         conv.workspace_id !== workspaceId ||
-        !canSeeFact(viewer, 'conversation', { assigneeId: conv.assignee_id }, policy)
+        !canSeeFact(this.viewerOf(member), 'conversation', { assigneeId: conv.assignee_id }, policy)
       ) {
         return ws.close(CLOSE_CODES.forbidden, 'not available');
       }
     } else if (
       stored &&
       (stored.workspaceId !== workspaceId ||
-        !canSeeLead(viewer, { ownerId: stored.ownerId }, policy))
+        !canSeeLead(this.viewerOf(member), { ownerId: stored.ownerId }, policy))
     ) {
       return ws.close(CLOSE_CODES.forbidden, 'not available');
     }
-    // Subscribed before the client's step 1 is answered (from a fresh read): nothing is missed.
-    const ws$ = await this.workspaceRooms(workspaceId);
-    if (ws.readyState !== ws.OPEN) return this.maybeDrop(workspaceId);
-    let room = ws$.rooms.get(docName);
-    if (!room) {
-      const awareness = new awarenessProtocol.Awareness(new Y.Doc());
-      awareness.setLocalState(null);
-      room = { docName, presence, workspaceId, members: new Map(), awareness };
-      const r = room;
-      awareness.on(
-        'update',
-        (
-          { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-          origin: unknown,
-        ) => {
-          const member = r.members.get(origin as WebSocket);
-          if (member) {
-            for (const id of added) member.awarenessIds.add(id);
-            for (const id of removed) member.awarenessIds.delete(id);
-          }
-          const changed = [...added, ...updated, ...removed];
-          const update = awarenessProtocol.encodeAwarenessUpdate(r.awareness, changed);
-          const msg = awarenessMessage(update);
-          for (const peer of r.members.keys()) send(peer, msg);
-          // This instance's sockets' changes go to the other instances' rooms (not timeouts:
-          // every instance times out a silent client by itself).
-          if (member || origin === LEFT) this.relay(r, 'update', update);
-        },
-      );
-      ws$.rooms.set(docName, room);
+    // Closed while judged (by a change, or by the client): `leave` has run.
+    if (ws.readyState !== ws.OPEN) return;
+    member.admitted = true;
+    if (!room.queried) {
       // The other instances' rooms of this doc answer with their sockets' states.
+      room.queried = true;
       this.relay(room, 'query', new Uint8Array());
     }
-    const member: Member = { auth, viewer, awarenessIds: new Set() };
-    room.members.set(ws, member);
-    const r = room;
     const onMessage = (data: Buffer, isBinary: boolean): void => {
       if (!isBinary) return;
       const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      this.onMessage(ws, r, member, bytes).catch((err: unknown) =>
+      this.onMessage(ws, room, member, bytes).catch((err: unknown) =>
         this.logger.warn({ err: loggableError(err) }, 'yjs message refused'),
       );
     };
     for (const [data, isBinary] of early.take()) onMessage(data, isBinary);
     ws.on('message', onMessage);
-    ws.on('close', () => this.leave(ws, r));
     const sv = stored?.state ? Y.encodeStateVectorFromUpdate(stored.state) : new Uint8Array([0]);
     send(ws, envelope(MESSAGE_SYNC, syncStep1Bytes(sv)));
-    const states = r.awareness.getStates();
+    const states = room.awareness.getStates();
     if (states.size > 0) {
       send(
         ws,
-        awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(r.awareness, [...states.keys()])),
+        awarenessMessage(
+          awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...states.keys()]),
+        ),
       );
     }
+  }
+
+  private roomOf(ws$: WorkspaceRooms, workspaceId: string, docName: string, presence: boolean) {
+    const have = ws$.rooms.get(docName);
+    if (have) return have;
+    const awareness = new awarenessProtocol.Awareness(new Y.Doc());
+    awareness.setLocalState(null);
+    const room: Room = {
+      docName,
+      presence,
+      workspaceId,
+      members: new Map(),
+      awareness,
+      queried: false,
+    };
+    awareness.on(
+      'update',
+      (
+        { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+        origin: unknown,
+      ) => {
+        const member = room.members.get(origin as WebSocket);
+        if (member) {
+          for (const id of added) member.awarenessIds.add(id);
+          for (const id of removed) member.awarenessIds.delete(id);
+        }
+        const changed = [...added, ...updated, ...removed];
+        const update = awarenessProtocol.encodeAwarenessUpdate(room.awareness, changed);
+        const msg = awarenessMessage(update);
+        for (const [peer, m] of room.members) if (m.admitted) send(peer, msg);
+        // This instance's sockets' changes go to the other instances' rooms (not timeouts:
+        // every instance times out a silent client by itself).
+        if (member || origin === LEFT) this.relay(room, 'update', update);
+      },
+    );
+    ws$.rooms.set(docName, room);
+    return room;
   }
 
   private async onMessage(ws: WebSocket, room: Room, member: Member, data: Uint8Array) {
@@ -262,7 +287,7 @@ export class YjsHub {
         ws.close(CLOSE_CODES.forbidden, 'no longer visible');
         continue;
       }
-      send(ws, msg);
+      if (m.admitted) send(ws, msg);
     }
   }
 

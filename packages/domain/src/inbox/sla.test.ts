@@ -1,6 +1,12 @@
 import { InboxSettings, type SlaPolicy } from '@sdr/schema';
 import { describe, expect, it } from 'vitest';
-import { nextSlaDeadline, slaPolicyFor, slaTimers, type SlaConversationFacts } from './sla.ts';
+import {
+  nextSlaDeadline,
+  slaPolicyFor,
+  slaTimers,
+  snoozePauses,
+  type SlaConversationFacts,
+} from './sla.ts';
 
 const at = (s: string) => Date.parse(s);
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
@@ -314,6 +320,67 @@ describe('snooze pauses', () => {
       state: 'met',
       due: '2024-03-04T10:15:00Z',
     });
+  });
+});
+
+describe('snoozePauses (from the status history)', () => {
+  const c = (fromStatus: string, toStatus: string, atMs: number) => ({
+    fromStatus,
+    toStatus,
+    at: atMs,
+  });
+  it.each([
+    ['no history', [], []],
+    ['never snoozed', [c('open', 'closed', 10), c('closed', 'open', 20)], []],
+    [
+      'one snooze, ended',
+      [c('open', 'snoozed', 10), c('snoozed', 'open', 40)],
+      [{ from: 10, until: 40 }],
+    ],
+    ['still snoozed', [c('open', 'snoozed', 10)], [{ from: 10, until: null }]],
+    [
+      're-snoozed while snoozed: one pause',
+      [c('open', 'snoozed', 10), c('snoozed', 'snoozed', 20), c('snoozed', 'open', 50)],
+      [{ from: 10, until: 50 }],
+    ],
+    [
+      'two snoozes, then closed from a snooze, out of order',
+      [
+        c('snoozed', 'closed', 90),
+        c('open', 'snoozed', 10),
+        c('snoozed', 'open', 30),
+        c('open', 'snoozed', 60),
+      ],
+      [
+        { from: 10, until: 30 },
+        { from: 60, until: 90 },
+      ],
+    ],
+  ])('%s', (_name, history, pauses) => {
+    expect(snoozePauses(history)).toEqual(pauses);
+  });
+
+  it('an ended snooze moves the first-response due time by its length', () => {
+    const start = at('2024-03-04T10:00:00Z');
+    const facts = {
+      createdAt: start,
+      channel: 'sms' as const,
+      priority: 'normal' as const,
+      status: 'open' as const,
+      firstInboundAt: start,
+      lastInboundAt: start,
+      lastOutboundAt: null,
+      closedAt: null,
+    };
+    const now = at('2024-03-04T10:45:00Z');
+    const plain = slaTimers(facts, settings, now)[0]!;
+    const pauses = snoozePauses([
+      c('open', 'snoozed', at('2024-03-04T10:05:00Z')),
+      c('snoozed', 'open', at('2024-03-04T10:35:00Z')),
+    ]);
+    const paused = slaTimers({ ...facts, pauses }, settings, now)[0]!;
+    expect(paused.kind).toBe('first_response');
+    expect(paused.dueAt - plain.dueAt).toBe(30 * MIN);
   });
 });
 

@@ -226,6 +226,33 @@ export function slaTimers(
   return out;
 }
 
+/** A status change as the SLA needs it (`conversation_status_change`). */
+export interface SlaStatusChange {
+  readonly fromStatus: string;
+  readonly toStatus: string;
+  readonly at: number;
+}
+
+/**
+ * The snoozes a conversation's status history records, as pauses: from each change into
+ * `snoozed` to the next change out of it (`until` null while still snoozed). A re-snooze while
+ * snoozed (a new time) continues the same pause. Changes in any order; sorted by time here.
+ */
+export function snoozePauses(history: readonly SlaStatusChange[]): SlaPause[] {
+  const out: SlaPause[] = [];
+  let from: number | null = null;
+  for (const c of [...history].sort((a, b) => a.at - b.at)) {
+    if (c.toStatus === 'snoozed') {
+      from ??= c.at;
+    } else if (from !== null) {
+      if (c.at > from) out.push({ from, until: c.at });
+      from = null;
+    }
+  }
+  if (from !== null) out.push({ from, until: null });
+  return out;
+}
+
 /** The most urgent running timer (smallest due among ok/warning/breached), or null. */
 export function nextSlaDeadline(timers: readonly SlaTimer[]): SlaTimer | null {
   let best: SlaTimer | null = null;

@@ -57,6 +57,11 @@ export interface AttachmentValue {
   name: string;
   size: number;
   contentType: string;
+  /**
+   * Provider media that could not be fetched into the file store (a permanent failure, or the
+   * retries ran out): why, for the thread to show instead of "downloading". Absent otherwise.
+   */
+  unavailable?: string;
 }
 
 export interface SlaTimerValue {
@@ -253,6 +258,35 @@ export const conversationAssignment = defineEntity(
     placement: 'server',
     indexes: [
       { name: 'conversation_assignment_conv_ix', columns: ['conversationId', 'createdAt'] },
+    ],
+  },
+);
+
+/** Why a conversation's status changed (`conversationStatusChange.reason`). */
+export const STATUS_CHANGE_REASONS = ['manual', 'snooze_ended', 'reply'] as const;
+
+/**
+ * Server: a conversation's status history: who closed, snoozed (until when) or reopened it, or
+ * that the snooze ended or a reply reopened it (`byUserId` null: the server did).
+ */
+export const conversationStatusChange = defineEntity(
+  'conversationStatusChange',
+  {
+    id: col.id(),
+    workspaceId: col.text().notNull(),
+    conversationId: col.text().notNull(),
+    fromStatus: col.enum(CONVERSATION_STATUSES).notNull(),
+    toStatus: col.enum(CONVERSATION_STATUSES).notNull(),
+    /** With `toStatus` snoozed: until when. */
+    snoozedUntil: col.bigint(),
+    byUserId: col.text(),
+    reason: col.enum(STATUS_CHANGE_REASONS).notNull(),
+    createdAt: col.bigint().notNull(),
+  },
+  {
+    placement: 'server',
+    indexes: [
+      { name: 'conversation_status_change_conv_ix', columns: ['conversationId', 'createdAt'] },
     ],
   },
 );

@@ -75,6 +75,42 @@ export function leadFieldsFromSqlRow(row: Readonly<Record<string, unknown>>): Le
   return out as LeadFields;
 }
 
+/** A SQL literal for a field's default (strings quoted, JSON as jsonb). */
+function pgDefaultLiteral(kind: ColumnKind, dflt: unknown): string {
+  if (kind === 'json') return `'${JSON.stringify(dflt).replaceAll("'", "''")}'::jsonb`;
+  if (typeof dflt === 'string') return `'${dflt.replaceAll("'", "''")}'`;
+  return String(dflt);
+}
+
+/** One column as `leadFieldsFromSqlRow` reads it, as a Postgres expression. */
+function pgJsonValue(kind: ColumnKind, ref: string, dflt: unknown): string {
+  const orDefault = (e: string) =>
+    dflt === null ? e : `coalesce(${e}, ${pgDefaultLiteral(kind, dflt)})`;
+  // Epoch ms, exact for the column's millisecond precision (as `Date.getTime()` reads it).
+  if (kind === 'timestamp') return orDefault(`floor(extract(epoch from ${ref}) * 1000)::bigint`);
+  // A JSON `null` reads as the default too (`readJson(raw) ?? dflt`).
+  if (kind === 'json') return orDefault(`nullif(${ref}, 'null'::jsonb)`);
+  return orDefault(ref);
+}
+
+/**
+ * Postgres only: a lead row (`id`, the fields as `leadFieldsFromSqlRow` reads them, then
+ * `schemaVersion`) as one JSON text, built by the database (table alias `alias`). The catch-up
+ * reads rows this way (one column instead of one per field to parse) and ships the text as is
+ * (protocol v2). `lead-sql.pg.test.ts` proves it equals `leadFieldsFromSqlRow`.
+ */
+export function leadRowJsonSql(alias: string): string {
+  const pairs = [
+    `'id', ${alias}.id`,
+    ...LEAD_SQL_COLUMNS.map(
+      ({ field, column, kind }) =>
+        `'${field}', ${pgJsonValue(kind, `${alias}.${column}`, leadRecord.fields[field].default)}`,
+    ),
+    `'schemaVersion', ${alias}.schema_version`,
+  ];
+  return `json_build_object(${pairs.join(', ')})::text`;
+}
+
 /** Parameters for better-sqlite3, in `LEAD_SQL_COLUMNS` order. */
 export function leadFieldsToSqliteParams(f: LeadFields): unknown[] {
   return LEAD_SQL_COLUMNS.map(({ field, kind }) => {

@@ -91,4 +91,27 @@ describe('any codec', () => {
       { numRuns: 5000 },
     );
   });
+
+  it('reads a `__proto__` key as an own property, not as the prototype', () => {
+    const e = encoding.createEncoder();
+    encoding.write(e, 118);
+    encoding.writeVarUint(e, 2);
+    encoding.writeVarString(e, '__proto__');
+    encoding.writeAny(e, { polluted: true });
+    encoding.writeVarString(e, 'status');
+    encoding.writeAny(e, 'new');
+    const v = readAny(decoding.createDecoder(encoding.toUint8Array(e))) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+    expect(v.polluted).toBeUndefined();
+    expect(Object.keys(v)).toEqual(['__proto__', 'status']);
+    expect(Object.getOwnPropertyDescriptor(v, '__proto__')?.value).toEqual({ polluted: true });
+  });
+
+  it('reads many different keys right (recently read keys are reused)', () => {
+    const obj = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i]));
+    for (let round = 0; round < 2; round++) {
+      const bytes = bytesOf((e) => writeAny(e, obj));
+      expect(readAny(decoding.createDecoder(bytes))).toEqual(obj);
+    }
+  });
 });

@@ -34,22 +34,73 @@ export function writeString(e: encoding.Encoder, s: string): void {
 export function readString(d: decoding.Decoder): string {
   const start = d.pos;
   const len = decoding.readVarUint(d);
+  const arr = d.arr;
   const end = d.pos + len;
-  if (len <= SHORT && end <= d.arr.length) {
-    let s = '';
+  if (len <= SHORT && end <= arr.length) {
     for (let i = d.pos; i < end; i++) {
-      const b = d.arr[i]!;
-      if (b > 127) {
+      if (arr[i]! > 127) {
         d.pos = start;
         return decoding.readVarString(d);
       }
-      s += String.fromCharCode(b);
     }
+    // One call for the whole string (a `+=` per char built cons strings that V8 flattened later).
+    const s =
+      len === 0
+        ? ''
+        : String.fromCharCode.apply(null, arr.subarray(d.pos, end) as unknown as number[]);
     d.pos = end;
     return s;
   }
   d.pos = start;
   return decoding.readVarString(d);
+}
+
+/** Recently read object keys, by a hash of their bytes (a row's ~30 keys repeat on every row). */
+const KEY_SLOTS = 1024;
+const keys: (string | undefined)[] = new Array<string | undefined>(KEY_SLOTS);
+
+/**
+ * An object key: like `readString`, but a short ASCII key read before comes back as the same
+ * string, without allocating it again (nor internalising it again when it becomes a property).
+ */
+function readKey(d: decoding.Decoder): string {
+  const start = d.pos;
+  const len = decoding.readVarUint(d);
+  const arr = d.arr;
+  const p = d.pos;
+  const end = p + len;
+  if (len > 32 || end > arr.length) {
+    d.pos = start;
+    return readString(d);
+  }
+  let h = len;
+  for (let i = p; i < end; i++) {
+    const b = arr[i]!;
+    if (b > 127) {
+      d.pos = start;
+      return readString(d);
+    }
+    h = (Math.imul(h, 31) + b) | 0;
+  }
+  const slot = h & (KEY_SLOTS - 1);
+  const known = keys[slot];
+  if (known !== undefined && known.length === len) {
+    let same = true;
+    for (let i = 0; i < len; i++) {
+      if (known.charCodeAt(i) !== arr[p + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) {
+      d.pos = end;
+      return known;
+    }
+  }
+  d.pos = start;
+  const key = readString(d);
+  keys[slot] = key;
+  return key;
 }
 
 export function writeAny(e: encoding.Encoder, data: unknown): void {
@@ -86,8 +137,19 @@ export function readAny(d: decoding.Decoder): unknown {
     const len = decoding.readVarUint(d);
     const obj: Record<string, unknown> = {};
     for (let i = 0; i < len; i++) {
-      const key = readString(d);
-      obj[key] = readAny(d);
+      const key = readKey(d);
+      const value = readAny(d);
+      // A `__proto__` key is an own property, as in JSON.parse, not the object's prototype.
+      if (key === '__proto__') {
+        Object.defineProperty(obj, key, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else {
+        obj[key] = value;
+      }
     }
     return obj;
   }

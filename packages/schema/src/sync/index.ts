@@ -71,6 +71,7 @@ export {
   FRAME_TYPES,
   PROTOCOL_ERROR_CODES,
   PROTOCOL_LIMITS,
+  MIN_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
 } from './protocol-types.ts';
 export type {

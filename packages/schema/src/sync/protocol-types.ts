@@ -5,7 +5,12 @@
  */
 import type { CompensationCode } from './decide.ts';
 
-export const PROTOCOL_VERSION = 1;
+/**
+ * The version this code speaks. 2 added rows shipped as JSON text (row flag 2, see `Change`);
+ * a server still answers version-1 clients (`MIN_PROTOCOL_VERSION`) with row flag 1 only.
+ */
+export const PROTOCOL_VERSION = 2;
+export const MIN_PROTOCOL_VERSION = 1;
 
 /** Wire ids of the frame types. Never renumber; add new ones at the end. */
 export const FRAME_TYPES = {
@@ -55,6 +60,11 @@ export type Change =
       readonly update: Uint8Array | null;
       /** The projected row values after this change; `null` when only the update is sent. */
       readonly row: Readonly<Record<string, unknown>> | null;
+      /**
+       * Encoding only (never set by `decodeFrame`): the row as JSON text, in place of `row`. Sent
+       * as is to peers of protocol ≥ 2 (row flag 2); parsed and sent as `row` to older peers.
+       */
+      readonly rowJson?: string;
     }
   | { readonly kind: 'evict'; readonly seq: number; readonly docName: string }
   | {
@@ -145,4 +155,6 @@ export const PROTOCOL_LIMITS = {
   catchupLimit: 10_000,
   changesPerPage: 10_000,
   reasonsPerAck: 1_000,
+  /** Characters of a row shipped as JSON text. */
+  rowJson: 1_000_000,
 } as const;

@@ -122,6 +122,65 @@ describe('sync protocol frames', () => {
     );
   });
 
+  it('ships a row given as JSON text as is to protocol 2 peers and as a row to protocol 1 peers', () => {
+    const record = fc.record({
+      seq,
+      docName,
+      update: fc.option(bytes, { nil: null }),
+      row: fc.dictionary(key, json, { maxKeys: 6 }),
+    });
+    fc.assert(
+      fc.property(record, ({ seq: s, docName: d, update, row }) => {
+        const sent: Change = {
+          kind: 'record',
+          seq: s,
+          docName: d,
+          update,
+          row: null,
+          rowJson: JSON.stringify(row),
+        };
+        const expected = {
+          ok: true,
+          value: { type: 'change', change: { kind: 'record', seq: s, docName: d, update, row } },
+        };
+        const v2 = encodeFrame({ type: 'change', change: sent }, 2);
+        const v1 = encodeFrame({ type: 'change', change: sent }, 1);
+        expect(decodeFrame(v2)).toEqual(expected);
+        expect(decodeFrame(v1)).toEqual(expected);
+        // Protocol 1 peers get the lib0 encoding they know (row flag 1), byte for byte.
+        expect(v1).toEqual(
+          encodeFrame(
+            { type: 'change', change: { kind: 'record', seq: s, docName: d, update, row } },
+            1,
+          ),
+        );
+        expect(v2).not.toEqual(v1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses a JSON row that is not valid JSON or not an object, and unknown row flags', () => {
+    const frameWith = (flag: number, text: string) => {
+      const t = [...new TextEncoder().encode(text)];
+      // change, record (0), seq 1, docName "a:b", no update, row flag, row text
+      return new Uint8Array([FRAME_TYPES.change, 0, 1, 3, 97, 58, 98, 0, flag, t.length, ...t]);
+    };
+    const codeOf = (b: Uint8Array) => {
+      const r = decodeFrame(b);
+      return r.ok ? null : r.error.code;
+    };
+    expect(decodeFrame(frameWith(2, '{"a":1}'))).toMatchObject({
+      ok: true,
+      value: { change: { row: { a: 1 } } },
+    });
+    expect(codeOf(frameWith(2, '{"a":'))).toBe('invalid_field');
+    expect(codeOf(frameWith(2, 'null'))).toBe('invalid_field');
+    expect(codeOf(frameWith(2, '[1]'))).toBe('invalid_field');
+    expect(codeOf(frameWith(2, '7'))).toBe('invalid_field');
+    expect(codeOf(frameWith(3, '{}'))).toBe('invalid_field');
+  });
+
   it('rejects every strict prefix of a frame as truncated or invalid, never throwing', () => {
     fc.assert(
       fc.property(frame, fc.nat(), (f, cut) => {

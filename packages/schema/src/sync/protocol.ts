@@ -12,6 +12,7 @@ import {
   FRAME_TYPES,
   PROTOCOL_ERROR_CODES,
   PROTOCOL_LIMITS as L,
+  PROTOCOL_VERSION,
   type Change,
   type DecodeResult,
   type Frame,
@@ -35,16 +36,28 @@ function writeOptBytes(e: E, b: Uint8Array | null): void {
   if (b !== null) encoding.writeVarUint8Array(e, b);
 }
 
-function writeChange(e: E, c: Change): void {
+/** Row flags of a record change: none, lib0 any-encoded, JSON text (protocol ≥ 2). */
+const ROW_NONE = 0;
+const ROW_ANY = 1;
+const ROW_JSON = 2;
+
+function writeChange(e: E, c: Change, peerVersion: number): void {
   encoding.writeVarUint(e, CHANGE_KINDS.indexOf(c.kind));
   encoding.writeVarUint(e, c.seq);
   switch (c.kind) {
-    case 'record':
+    case 'record': {
       writeString(e, c.docName);
       writeOptBytes(e, c.update);
-      writeBool(e, c.row !== null);
-      if (c.row !== null) writeAny(e, c.row);
+      if (c.rowJson !== undefined && peerVersion >= 2) {
+        encoding.writeUint8(e, ROW_JSON);
+        writeString(e, c.rowJson);
+        return;
+      }
+      const row = c.rowJson !== undefined ? (JSON.parse(c.rowJson) as unknown) : c.row;
+      encoding.writeUint8(e, row !== null ? ROW_ANY : ROW_NONE);
+      if (row !== null) writeAny(e, row);
       return;
+    }
     case 'evict':
       writeString(e, c.docName);
       return;
@@ -62,7 +75,8 @@ function writeReason(e: E, r: Reason): void {
   encoding.writeVarString(e, r.message);
 }
 
-export function encodeFrame(frame: Frame): Uint8Array {
+/** `peerVersion`: the protocol version of the peer the frame is for (see `Change.rowJson`). */
+export function encodeFrame(frame: Frame, peerVersion: number = PROTOCOL_VERSION): Uint8Array {
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, FRAME_TYPES[frame.type]);
   switch (frame.type) {
@@ -95,12 +109,12 @@ export function encodeFrame(frame: Frame): Uint8Array {
       break;
     case 'catchupPage':
       encoding.writeVarUint(e, frame.changes.length);
-      for (const c of frame.changes) writeChange(e, c);
+      for (const c of frame.changes) writeChange(e, c, peerVersion);
       encoding.writeVarUint(e, frame.nextSeq);
       writeBool(e, frame.done);
       break;
     case 'change':
-      writeChange(e, frame.change);
+      writeChange(e, frame.change, peerVersion);
       break;
     case 'evict':
       encoding.writeVarString(e, frame.docName);
@@ -165,6 +179,22 @@ class Reader {
     this.need(len);
     return decoding.readVarUint8Array(this.d).slice();
   }
+  /** A record change's row: absent, any-encoded or JSON text (`ROW_*`). */
+  row(): unknown {
+    this.need(1);
+    const flag = decoding.readUint8(this.d);
+    if (flag === ROW_NONE) return null;
+    if (flag === ROW_ANY) return this.any();
+    if (flag !== ROW_JSON) fail(`unknown row flag ${flag}`);
+    const text = this.string('row', L.rowJson);
+    let row: unknown;
+    try {
+      row = JSON.parse(text);
+    } catch {
+      return fail('row is not valid JSON');
+    }
+    return row === null ? fail('row is not an object') : row;
+  }
   optBytes(what: string): Uint8Array | null {
     return this.bool(what) ? this.bytes() : null;
   }
@@ -205,7 +235,7 @@ function readChange(r: Reader): Change {
     case 'record': {
       const docName = r.docName();
       const update = r.optBytes('update flag');
-      const row = r.bool('row flag') ? r.any() : null;
+      const row = r.row();
       if (
         row !== null &&
         (typeof row !== 'object' || Array.isArray(row) || row instanceof Uint8Array)

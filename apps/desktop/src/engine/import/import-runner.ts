@@ -17,6 +17,7 @@ import type { FileStore } from '../files/file-store.ts';
 import type { LeadReplica, LocalEdit } from '../leads/lead-replica.ts';
 import type { Logger } from '../logger.ts';
 import type { OutboxEntry } from '../sync/outbox-store.ts';
+import { deferCheckpoints } from '../wal-checkpoints.ts';
 import { writeErrorReport } from './error-report.ts';
 import { ImportError } from './import-error.ts';
 import { checkMapping, suggestMapping, type ImportMapping } from './mapping.ts';
@@ -311,6 +312,8 @@ export function createImportRunner(d: ImportRunnerDeps) {
     if (active.has(jobId)) return;
     const flag = { cancel: false };
     active.set(jobId, flag);
+    // Batch after batch of commits: checkpoint the WAL now and then, not at nearly every commit.
+    const releaseCheckpoints = deferCheckpoints(d.sqlite);
     let file: ImportFile | null = null;
     try {
       let job = getJob(jobId);
@@ -373,6 +376,7 @@ export function createImportRunner(d: ImportRunnerDeps) {
       q.finish.run('failed', message, 0, d.now(), jobId);
     } finally {
       active.delete(jobId);
+      releaseCheckpoints();
       await file?.close().catch(() => undefined);
       if (d.sqlite.open) d.progress(toDto(getJob(jobId)));
     }

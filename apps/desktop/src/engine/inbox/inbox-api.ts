@@ -3,13 +3,14 @@
  * Every command carries its `commandId`, so a resend after a crash is a no-op on the server.
  * Answers are read loosely: what the server changed reaches the engine as facts through the sync
  * stream, so only `queue/next`'s claimed item id, the inbox settings, my notification
- * preferences, a started conversation, the team view and the channels one can start a conversation
+ * preferences, a started conversation, the team view, a conversation's history and the channels one can start a conversation
  * on (Twilio numbers, mailboxes) are read here. HTTP errors
  * map to engine codes like `server-api.ts` (the server's code kept as `serverCode`); a network
  * failure or timeout is `server_unreachable`.
  */
 import { ErrorBody, InboxSettings, NotificationPrefs } from '@sdr/schema';
 import { z } from 'zod';
+import { HistoryDto } from '../../shared/contract.ts';
 import { EngineFailure } from '../errors.ts';
 import { engineCodeFor } from '../server-api.ts';
 import { createJsonCall, type Fetch, type Method } from '../json-call.ts';
@@ -152,6 +153,16 @@ export function createInboxApi(opts: { baseUrl: string; fetch?: Fetch; timeoutMs
         throw new EngineFailure('server_error', 'The sync server sent unreadable mailboxes');
       }
       return r.data.items.filter((m) => m.status !== 'disabled');
+    },
+    /** A conversation's assignments and status changes, oldest first. */
+    history: async (token: string, conversationId: string): Promise<HistoryDto> => {
+      const r = HistoryDto.safeParse(
+        await call('GET', `/conversations/${id(conversationId)}/history`, token),
+      );
+      if (!r.success) {
+        throw new EngineFailure('server_error', 'The sync server sent an unreadable history');
+      }
+      return r.data;
     },
     /** Managers: the team's load (`GET /queue/team`). */
     team: async (token: string): Promise<ServerTeamView> => {

@@ -15,6 +15,7 @@ export function createInboxHandlers(inbox: Inbox): InboxHandlers {
     'inbox:cancelMessage': async ({ messageId }) => inbox.cancelMessage(messageId),
     'inbox:assign': async (input) => inbox.assign(input),
     'inbox:update': async (input) => inbox.update(input),
+    'inbox:history': ({ conversationId }) => inbox.history(conversationId),
     'inbox:markRead': async ({ conversationId }) => inbox.markRead(conversationId),
     'inbox:view': async ({ conversationId, typing }) => {
       inbox.view(conversationId, typing);

@@ -15,6 +15,7 @@ import { FactStore } from './fact-store.ts';
 import { createInboxApi } from './inbox-api.ts';
 import { createInboxStore } from './inbox-store.ts';
 import { Inbox } from './inbox.ts';
+import { messageFact } from './test/facts.ts';
 
 const WS = 'ws1';
 const ME = 'u-me';
@@ -178,40 +179,22 @@ describe('inbox (local, offline)', () => {
     const first = open();
     first.inbox.follow(signedIn(ME));
     first.put('conversation', conversation('c01'));
-    first.put('message', {
-      id: 'm-in',
-      conversationId: 'c01',
-      leadId: 'lead-c01',
-      channel: 'sms',
-      direction: 'in',
-      kind: 'message',
-      authorId: null,
-      fromAddress: '+442079460101',
-      toAddress: '+442079460000',
-      subject: null,
-      body: 'Hello?',
-      attachments: [],
-      status: 'received',
-      statusReason: null,
-      providerId: 'SM1',
-      emailMessageId: null,
-      inReplyTo: null,
-      references: null,
-      sendAt: null,
-      sentAt: null,
-      deliveredAt: null,
-      openedAt: null,
-      clickedAt: null,
-      mentions: null,
-      callDurationS: null,
-      callOutcome: null,
-      assigneeId: ME,
-      teamId: null,
-      workspaceId: WS,
-      createdAt: NOW - 50_000,
-      updatedAt: NOW - 50_000,
-      seq: 2,
-    });
+    first.put(
+      'message',
+      messageFact({
+        id: 'm-in',
+        conversationId: 'c01',
+        leadId: 'lead-c01',
+        fromAddress: '+442079460101',
+        toAddress: '+442079460000',
+        providerId: 'SM1',
+        assigneeId: ME,
+        workspaceId: WS,
+        createdAt: NOW - 50_000,
+        updatedAt: NOW - 50_000,
+        seq: 2,
+      }),
+    );
     const sent = first.inbox.send({ conversationId: 'c01', kind: 'message', body: 'Hi there' });
     const later = first.inbox.send({
       conversationId: 'c01',

@@ -48,7 +48,13 @@ export interface MessageRow {
   toAddress: string | null;
   subject: string | null;
   body: string;
-  attachments: { fileId: string; name: string; size: number; contentType: string }[];
+  attachments: {
+    fileId: string;
+    name: string;
+    size: number;
+    contentType: string;
+    unavailable?: string;
+  }[];
   status: string;
   statusReason: string | null;
   sendAt: number | null;

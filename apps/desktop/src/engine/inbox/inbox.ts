@@ -59,6 +59,7 @@ import type {
   ConversationDto,
   InboxChannelsDto,
   InboxCommandDto,
+  HistoryDto,
   InboxCounts,
   InboxSettingsDto,
   MessageDto,
@@ -677,6 +678,15 @@ export class Inbox {
       throw new EngineFailure('server_error', 'The conversation could not be stored here');
     const pending = this.o.store.commands(me.workspaceId).filter((c) => c.state === 'pending');
     return this.conversationDto(stored, pending);
+  }
+
+  /** `inbox:history`: read from the server (online only; the history is not synced). */
+  async history(conversationId: string): Promise<HistoryDto> {
+    this.conversationOrThrow(this.o.workspace.editable(), conversationId);
+    return this.onlineOnly(
+      'The history needs the server, which cannot be reached now. Try again when the app is back online.',
+      (token) => this.o.api.history(token, conversationId),
+    );
   }
 
   saveSnippets(snippets: Snippet[]): Snippet[] {

@@ -25,6 +25,13 @@ export function columnsFromDoc(doc: Y.Doc): LeadColumns {
   return { ...p.values, schemaVersion: p.schemaVersion };
 }
 
+/** Each column's field, type guard and default, worked out once. */
+const SERVER_ROW_COLUMNS = LEAD_SQL_COLUMNS.map(({ field, kind }) => ({
+  field,
+  guard: kind,
+  default: leadRecord.fields[field].default,
+}));
+
 function guard(kind: string, v: unknown): boolean {
   switch (kind) {
     case 'boolean':
@@ -46,10 +53,10 @@ function guard(kind: string, v: unknown): boolean {
  */
 export function columnsFromServerRow(row: Readonly<Record<string, unknown>>): LeadColumns {
   const out: Record<string, unknown> = {};
-  for (const { field, kind } of LEAD_SQL_COLUMNS) {
-    const v = row[field];
-    const d: unknown = leadRecord.fields[field].default;
-    out[field] = v !== undefined && guard(kind, v) && (v !== null || d === null) ? v : d;
+  for (const c of SERVER_ROW_COLUMNS) {
+    const v = row[c.field];
+    const d = c.default;
+    out[c.field] = v !== undefined && guard(c.guard, v) && (v !== null || d === null) ? v : d;
   }
   const tags = out.tags;
   if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) out.tags = [];

@@ -74,6 +74,22 @@ const connection = async (engine: Engine) =>
   (await call<SyncStatus>(engine, 'sync:status')).connection;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Waits until the engine whose events these are announced exactly these lead settings. */
+const settingsReached = (
+  events: ReturnType<typeof recordEvents>,
+  settings: LeadSettings,
+  timeoutMs?: number,
+) =>
+  waitFor(
+    () =>
+      events.find(
+        (e) =>
+          e.event === 'leadSettings:changed' &&
+          JSON.stringify(e.payload) === JSON.stringify(settings),
+      ),
+    { what: 'leadSettings:changed on B', ...(timeoutMs ? { timeoutMs } : {}) },
+  );
+
 describe('workspace data in the engine against the real server', () => {
   let server: TestServer;
   const engines: Engine[] = [];
@@ -453,15 +469,7 @@ describe('workspace data in the engine against the real server', () => {
       customFields: [{ key: 'tier', label: 'Tier', type: 'number' }],
     };
     await call(a, 'leadSettings:save', next);
-    await waitFor(
-      () =>
-        events.find(
-          (e) =>
-            e.event === 'leadSettings:changed' &&
-            JSON.stringify(e.payload) === JSON.stringify(next),
-        ),
-      { what: 'leadSettings:changed on B', timeoutMs: 10_000 },
-    );
+    await settingsReached(events, next, 10_000);
     // Far sooner than any poll.
     expect(Date.now() - t0).toBeLessThan(30_000);
   });
@@ -487,15 +495,7 @@ describe('workspace data in the engine against the real server', () => {
     const events = recordEvents(b.engine);
     expect(await call(a, 'leadSettings:save', next)).toEqual(next);
     expect(await call(a, 'leadSettings:get')).toEqual(next);
-    await waitFor(
-      () =>
-        events.find(
-          (e) =>
-            e.event === 'leadSettings:changed' &&
-            JSON.stringify(e.payload) === JSON.stringify(next),
-        ),
-      { what: 'leadSettings:changed on B' },
-    );
+    await settingsReached(events, next);
     expect(await call(b.engine, 'leadSettings:get')).toEqual(next);
 
     proxy.cut();

@@ -3,24 +3,21 @@
  * (`inbox:attachment`), which fetches the file from the server into its file store (online; a
  * file waiting to be sent is already there) and answers where the web shell serves it
  * (`/files/<id>`, `Content-Disposition: attachment`); the link is then followed as a download.
- * Files the server did not store (over 20 MB, or provider media) are listed without a download.
+ * Files the server did not store (over 20 MB, or provider media still being fetched or that could
+ * not be fetched, with why) are listed without a download.
  */
 import { useState } from 'react';
 import { Button } from '@sdr/ui';
 import type { AttachmentDto } from '../../shared/contract.ts';
 import { engine } from '../engine.ts';
 import { errorMessage } from '../errors.ts';
+import { attachmentNote } from './model.ts';
 
 function sizeLabel(n: number): string {
   if (n <= 0) return '';
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
-
-/** Downloadable: a server file id (no scheme) or a file still in the engine (`local:`). */
-export function canDownload(fileId: string): boolean {
-  return fileId.startsWith('local:') || !fileId.includes(':');
 }
 
 export function Attachments({
@@ -51,27 +48,33 @@ export function Attachments({
 
   return (
     <ul className="msg__files" aria-label="Attachments">
-      {items.map((a) => (
-        <li key={a.fileId} className="msg__file">
-          <span className="msg__file-name">{a.name}</span>{' '}
-          <span className="msg__file-size">{sizeLabel(a.size)}</span>{' '}
-          {canDownload(a.fileId) ? (
-            <Button
-              size="sm"
-              variant="ghost"
-              loading={busy === a.fileId}
-              aria-label={`Download ${a.name}`}
-              onClick={() => void download(a)}
-            >
-              Download
-            </Button>
-          ) : (
-            <span className="msg__file-note">
-              {a.fileId.startsWith('twilio:') ? 'kept by the provider' : 'too large to keep'}
-            </span>
-          )}
-        </li>
-      ))}
+      {items.map((a) => {
+        const note = attachmentNote(a);
+        return (
+          <li key={a.fileId} className="msg__file">
+            <span className="msg__file-name">{a.name}</span>{' '}
+            <span className="msg__file-size">{sizeLabel(a.size)}</span>{' '}
+            {note ? (
+              <span
+                className={note.error ? 'msg__file-note msg__file-note--error' : 'msg__file-note'}
+                title={note.text}
+              >
+                {note.text}
+              </span>
+            ) : (
+              <Button
+                size="sm"
+                variant="ghost"
+                loading={busy === a.fileId}
+                aria-label={`Download ${a.name}`}
+                onClick={() => void download(a)}
+              >
+                Download
+              </Button>
+            )}
+          </li>
+        );
+      })}
     </ul>
   );
 }

@@ -1,9 +1,9 @@
 /**
  * One conversation opened: the lead's whole history across channels and conversations (every
  * message, note and call in time order, with where each stands), the conversation's controls
- * (status, snooze, priority, labels, assign with a note) and the composer. Opening it marks it
- * read. Everything is a command in the engine's outbox, shown at once. The header shows who else
- * is viewing it (presence, `ViewersStrip.tsx`).
+ * (status, snooze, priority, labels, assign with a note, the assignment and status history) and
+ * the composer. Opening it marks it read. Everything is a command in the engine's outbox, shown at
+ * once. The header shows who else is viewing it (presence, `ViewersStrip.tsx`).
  */
 import { useCallback, useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import { Badge, Button, Popover, SelectField, Spinner, TagInput } from '@sdr/ui';
@@ -13,6 +13,7 @@ import { errorMessage } from '../errors.ts';
 import { useSignedIn } from '../stores/auth.ts';
 import { Attachments } from './Attachments.tsx';
 import { Composer } from './Composer.tsx';
+import { ConversationHistory } from './ConversationHistory.tsx';
 import { useInboxChanged, useNow } from './hooks.ts';
 import { lastUsedFrom } from './sending-from.ts';
 import {
@@ -274,6 +275,11 @@ export function ThreadView({
             onChange={(labels) => void update({ labels })}
           />
         </div>
+        <ConversationHistory
+          conversationId={conv.id}
+          who={(id) => memberName(members, id, me.user.id)}
+          at={fmt}
+        />
       </div>
 
       <ol

@@ -2,8 +2,11 @@ import { renderTemplate } from '@sdr/domain';
 import { describe, expect, it } from 'vitest';
 import type { MessageDto } from '../../shared/contract.ts';
 import {
+  attachmentNote,
+  canDownload,
   createInboxKeys,
   fromLocalInput,
+  historyText,
   messageStatusText,
   slaText,
   snoozeChoices,
@@ -137,6 +140,91 @@ describe('message status line', () => {
     expect(messageStatusText({ ...base, direction: 'in', status: 'received' }, t)).toBe('Received');
     expect(messageStatusText({ ...base, direction: 'internal', kind: 'note' }, t)).toBe(
       'Internal note',
+    );
+  });
+});
+
+describe('attachment notes', () => {
+  const file = (fileId: string, unavailable?: string) => ({
+    fileId,
+    name: 'x.jpg',
+    size: 0,
+    contentType: 'image/jpeg',
+    ...(unavailable ? { unavailable } : {}),
+  });
+
+  it('offers stored and local files as downloads', () => {
+    expect(canDownload('01JABCDEF')).toBe(true);
+    expect(canDownload('local:01JABCDEF')).toBe(true);
+    expect(attachmentNote(file('01JABCDEF'))).toBeNull();
+    expect(attachmentNote(file('local:01JABCDEF'))).toBeNull();
+  });
+
+  it('says provider media is being fetched until it is stored or given up on', () => {
+    const url = 'twilio:https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1';
+    expect(canDownload(url)).toBe(false);
+    expect(attachmentNote(file(url))).toEqual({
+      text: 'Fetching from the provider…',
+      error: false,
+    });
+    expect(
+      attachmentNote(file(url, 'Could not be fetched from Twilio: media answered HTTP 404.')),
+    ).toEqual({
+      text: 'Not available. Could not be fetched from Twilio: media answered HTTP 404.',
+      error: true,
+    });
+    expect(attachmentNote(file('imap:INBOX/7/2'))).toEqual({
+      text: 'Too large to keep',
+      error: false,
+    });
+  });
+});
+
+describe('conversation history lines', () => {
+  const who = (id: string) => (id === 'u1' ? 'Me' : id === 'u2' ? 'Dana' : id);
+  const at = (ms: number) => `t${ms}`;
+  const status = (
+    toStatus: 'open' | 'pending' | 'closed' | 'snoozed',
+    reason: 'manual' | 'snooze_ended' | 'reply',
+    byUserId: string | null,
+    fromStatus: 'open' | 'pending' | 'closed' | 'snoozed' = 'open',
+    snoozedUntil: number | null = null,
+  ) => ({
+    kind: 'status' as const,
+    id: 's',
+    at: 1,
+    fromStatus,
+    toStatus,
+    snoozedUntil,
+    byUserId,
+    reason,
+  });
+
+  it('says who assigned it to whom, with the note', () => {
+    const base = { kind: 'assignment' as const, id: 'a', at: 1, fromUserId: null, reason: null };
+    expect(historyText({ ...base, toUserId: 'u2', byUserId: null, note: null }, who, at)).toBe(
+      'Routing assigned it to Dana',
+    );
+    expect(
+      historyText({ ...base, toUserId: 'u1', byUserId: 'u2', note: 'Spanish speaker' }, who, at),
+    ).toBe('Dana assigned it to Me: “Spanish speaker”');
+    expect(historyText({ ...base, toUserId: null, byUserId: 'u1', note: null }, who, at)).toBe(
+      'Me assigned it to nobody (unassigned)',
+    );
+  });
+
+  it('says who changed the status, or what did', () => {
+    expect(historyText(status('snoozed', 'manual', 'u2', 'open', 5000), who, at)).toBe(
+      'Dana snoozed it until t5000',
+    );
+    expect(historyText(status('closed', 'manual', 'u1'), who, at)).toBe('Me closed it');
+    expect(historyText(status('open', 'manual', 'u1', 'closed'), who, at)).toBe('Me reopened it');
+    expect(historyText(status('pending', 'manual', 'u2'), who, at)).toBe('Dana set it to pending');
+    expect(historyText(status('open', 'reply', null, 'closed'), who, at)).toBe(
+      "Reopened by the lead's reply (it was closed)",
+    );
+    expect(historyText(status('open', 'snooze_ended', null, 'snoozed'), who, at)).toBe(
+      'Back from snooze (the snooze time came)',
     );
   });
 });

@@ -4,7 +4,13 @@
  * s; the key after `g` belongs to the app's area shortcuts). Unit-tested in `model.test.ts`.
  */
 import { formatDuration, type TemplateVars } from '@sdr/domain';
-import type { ConversationDto, MessageDto, ThreadLead } from '../../shared/contract.ts';
+import type {
+  AttachmentDto,
+  ConversationDto,
+  HistoryEntryDto,
+  MessageDto,
+  ThreadLead,
+} from '../../shared/contract.ts';
 
 export const CHANNEL_LABELS: Record<ConversationDto['channel'], string> = {
   email: 'Email',
@@ -144,6 +150,57 @@ export type InboxKeyPress = {
   /** True when the key goes to a text field (no shortcut then). */
   typing: boolean;
 };
+
+/**
+ * One line of a conversation's history. `who` names a member ("Me" for me); `at` formats a time.
+ * A change without a member was the server's: routing rules, the end of a snooze, a reply.
+ */
+export function historyText(
+  e: HistoryEntryDto,
+  who: (userId: string) => string,
+  at: (ms: number) => string,
+): string {
+  if (e.kind === 'assignment') {
+    const to = e.toUserId === null ? 'nobody (unassigned)' : who(e.toUserId);
+    const by = e.byUserId === null ? 'Routing' : who(e.byUserId);
+    const text = `${by} assigned it to ${to}`;
+    return e.note ? `${text}: “${e.note}”` : text;
+  }
+  if (e.reason === 'snooze_ended') return 'Back from snooze (the snooze time came)';
+  if (e.reason === 'reply') {
+    return `Reopened by the lead's reply (it was ${STATUS_LABELS[e.fromStatus].toLowerCase()})`;
+  }
+  const by = e.byUserId === null ? 'The server' : who(e.byUserId);
+  switch (e.toStatus) {
+    case 'snoozed':
+      return e.snoozedUntil === null
+        ? `${by} snoozed it`
+        : `${by} snoozed it until ${at(e.snoozedUntil)}`;
+    case 'closed':
+      return `${by} closed it`;
+    case 'open':
+      return `${by} reopened it`;
+    case 'pending':
+      return `${by} set it to pending`;
+  }
+}
+
+/** Downloadable: a server file id (no scheme) or a file still in the engine (`local:`). */
+export function canDownload(fileId: string): boolean {
+  return fileId.startsWith('local:') || !fileId.includes(':');
+}
+
+/**
+ * What a thread says about an attachment it cannot offer as a download: provider media still
+ * being fetched, provider media that could not be fetched (and why), or a file over the server's
+ * limit. Null for a file that can be downloaded.
+ */
+export function attachmentNote(a: AttachmentDto): { text: string; error: boolean } | null {
+  if (canDownload(a.fileId)) return null;
+  if (a.unavailable) return { text: `Not available. ${a.unavailable}`, error: true };
+  if (a.fileId.startsWith('twilio:')) return { text: 'Fetching from the provider…', error: false };
+  return { text: 'Too large to keep', error: false };
+}
 
 /** j/k (and arrows), Enter/o, r, e, s, `/`; nothing while typing, nothing right after `g`. */
 export function createInboxKeys(sequenceTimeoutMs = 1500) {

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { createSecretBox } from '../../crypto/secret-box.ts';
 import type { Db } from '../../db/schema.ts';
 import { createLogger } from '../../logger.ts';
+import { storeFile } from '../../files/files.service.ts';
 import { sealSecrets } from '../../mailboxes/mailboxes.service.ts';
 import { SendError } from '../../outbox/sender.ts';
 import { signUp, testDatabaseKinds, useServerSuite, useSmtpProcess } from '../../test/harness.ts';
@@ -197,16 +198,14 @@ describe.each(testDatabaseKinds())('SmtpSender (%s)', (kind) => {
       await new Promise((r) => setTimeout(r, 5)); // created later: answers A
       const b = await outbound(t.db, u.workspaceId, '01JBATB', 'Second.');
       const ctx = { workspaceId: u.workspaceId, now: Date.now(), logger };
-      await sender.prepare(
+      const byId = await sender.prepare(
         [
           { message: b.row, conversation: b.conv },
           { message: a.row, conversation: a.conv },
         ],
         ctx,
       );
-      // Headers are stored before any send.
-      const stored = await t.db.select().from(message).where(eq(message.conversationId, 'c1'));
-      const byId = new Map(stored.map((m) => [m.id, m]));
+      // The headers to store with the claim (the outbox worker writes them before any send).
       expect(byId.get('01JBATA')).toMatchObject({
         emailMessageId: '01jbata@sdr.test',
         inReplyTo: 'second@lead.example',
@@ -241,6 +240,44 @@ describe.each(testDatabaseKinds())('SmtpSender (%s)', (kind) => {
         permanent: true,
         reason: 'The lead has no email address.',
       });
+    } finally {
+      sender.close();
+    }
+  });
+
+  it('multipart boundaries carry a fresh ULID per message (no randomBytes per MimeNode)', async () => {
+    const u = await signUp(t.api);
+    const lead = `mime-${kind}-${Date.now()}@lead.example`;
+    await seed(t.db, u.workspaceId, u.userId, { leadAddress: lead });
+    const file = await storeFile(t.db, {
+      id: `01FILE${kind.toUpperCase()}`,
+      workspaceId: u.workspaceId,
+      name: 'prices.pdf',
+      contentType: 'application/pdf',
+      bytes: new Uint8Array([37, 80, 68, 70]),
+      createdBy: u.userId,
+      now: Date.now(),
+    });
+    const sender = new SmtpSender({ db: t.db, box });
+    try {
+      const ctx = { workspaceId: u.workspaceId, now: Date.now(), logger };
+      for (const id of ['01JMIMA', '01JMIMB']) {
+        const m = await outbound(t.db, u.workspaceId, id);
+        const { id: fileId, name, size, contentType } = file;
+        const row = { ...m.row, attachments: [{ fileId, name, size, contentType }] };
+        await sender.send(row, m.conv, ctx);
+      }
+      const all = (await smtp.messages()).filter((m) => m.to.includes(lead));
+      expect(all).toHaveLength(2);
+      const boundaries = all.map((m) => /boundary="--_NmP-([^"]+)-Part_1"/.exec(m.raw)?.[1]);
+      for (const b of boundaries) expect(b).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+      expect(new Set(boundaries).size).toBe(2);
+      for (const m of all) {
+        expect(m.parsed.text?.trim()).toBe('Here are our prices.');
+        expect(m.parsed.attachments.map((a) => [a.filename, a.content.length])).toEqual([
+          ['prices.pdf', 4],
+        ]);
+      }
     } finally {
       sender.close();
     }

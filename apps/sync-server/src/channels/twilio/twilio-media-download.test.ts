@@ -4,7 +4,8 @@
  * on another origin); the webhook processor stores the message at once with metadata, the media
  * worker downloads the files into the store and swaps the attachments; the member downloads the
  * bytes through `/api/v1/files/{id}`. Also: a 503 from Twilio is retried, a wrong content type
- * or a file over the limit keeps the metadata, and the CDN never sees our credentials.
+ * or a file over the limit keeps the metadata marked unavailable (as do media still failing at the
+ * last attempt), and the CDN never sees our credentials.
  */
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
@@ -23,7 +24,11 @@ import {
   type OutboxTestDb,
 } from '../../outbox/test/outbox-harness.ts';
 import { createSyncCore, type SyncCore } from '../../sync/sync-core.ts';
-import { startFakeTwilio, type FakeTwilio } from '../../test/fake-twilio/fake-twilio.ts';
+import {
+  startFakeTwilio,
+  type FakeTwilio,
+  type SendInboundInput,
+} from '../../test/fake-twilio/fake-twilio.ts';
 import { newAccountCredentials } from '../../test/fake-twilio/messages.ts';
 import {
   signUp,
@@ -93,18 +98,7 @@ describe.each(testDatabaseKinds())('inbound Twilio media download (%s)', (kind) 
       enqueueSend: async () => {},
       logger,
     };
-    media = await startTwilioMediaWorker({
-      db: t.db,
-      boss,
-      box: secretBoxFor(server.env),
-      sync,
-      logger,
-      apiBaseUrl: fake.url,
-      limitBytes: 64 * 1024,
-      retryDelaySeconds: 1,
-      pollMs: 100,
-      newId: () => crypto.randomUUID(),
-    });
+    media = await startMedia({ limitBytes: 64 * 1024 });
     processor = startWebhookProcessor({
       db: t.db,
       handlers: withTwilioMediaDownload(inboxWebhookHandlers(deps), media),
@@ -118,6 +112,30 @@ describe.each(testDatabaseKinds())('inbound Twilio media download (%s)', (kind) 
     await server.close();
   });
 
+  /** The media worker against the fake, polling fast and retrying after 1 s. */
+  const startMedia = (o: { limitBytes?: number; attempts?: number }) =>
+    startTwilioMediaWorker({
+      db: t.db,
+      boss,
+      box: secretBoxFor(server.env),
+      sync,
+      logger,
+      apiBaseUrl: fake.url,
+      retryDelaySeconds: 1,
+      pollMs: 100,
+      newId: () => crypto.randomUUID(),
+      ...o,
+    });
+  /** A signed MMS from the lead to our number, as Twilio posts it. */
+  const sendMms = (body: string, media: SendInboundInput['media']) =>
+    fake.sendInbound({
+      url: `${server.url}/webhooks/twilio/messaging`,
+      accountSid: creds.accountSid,
+      from: LEAD,
+      to: OUR,
+      body,
+      media,
+    });
   const stored = async (sid: string) => {
     const [m] = await t.db.select().from(message).where(eq(message.providerId, sid));
     return m;
@@ -132,17 +150,10 @@ describe.each(testDatabaseKinds())('inbound Twilio media download (%s)', (kind) 
     const pdf = randomBytes(3_000);
     // The first media request gets a 503: retried, not lost.
     fake.failNext({ kind: 'status', status: 503 }, 1, 'media');
-    const mms = await fake.sendInbound({
-      url: `${server.url}/webhooks/twilio/messaging`,
-      accountSid: creds.accountSid,
-      from: LEAD,
-      to: OUR,
-      body: 'photo and offer',
-      media: [
-        { contentType: 'image/jpeg', bytes: jpeg },
-        { contentType: 'application/pdf', bytes: pdf },
-      ],
-    });
+    const mms = await sendMms('photo and offer', [
+      { contentType: 'image/jpeg', bytes: jpeg },
+      { contentType: 'application/pdf', bytes: pdf },
+    ]);
     expect(mms.status).toBe(200);
     // The message is there at once, with metadata.
     await waitUntil(async () => (await stored(mms.sid)) !== undefined, 20_000, 'message stored');
@@ -188,19 +199,12 @@ describe.each(testDatabaseKinds())('inbound Twilio media download (%s)', (kind) 
   it('keeps metadata for a wrong content type or a file over the limit; needs credentials', async () => {
     // The stats add up over the file's tests: wait for this message's three downloads.
     const before = media.stats.stored + media.stats.permanent;
-    const res = await fake.sendInbound({
-      url: `${server.url}/webhooks/twilio/messaging`,
-      accountSid: creds.accountSid,
-      from: LEAD,
-      to: OUR,
-      body: 'bad media',
-      media: [
-        // Announced as an image, served as HTML.
-        { contentType: 'image/jpeg', bytes: Buffer.from('<html></html>'), servedType: 'text/html' },
-        { contentType: 'video/mp4', bytes: randomBytes(64 * 1024 + 1) },
-        { contentType: 'image/gif', bytes: randomBytes(100) },
-      ],
-    });
+    const res = await sendMms('bad media', [
+      // Announced as an image, served as HTML.
+      { contentType: 'image/jpeg', bytes: Buffer.from('<html></html>'), servedType: 'text/html' },
+      { contentType: 'video/mp4', bytes: randomBytes(64 * 1024 + 1) },
+      { contentType: 'image/gif', bytes: randomBytes(100) },
+    ]);
     expect(res.status).toBe(200);
     await waitUntil(async () => (await stored(res.sid)) !== undefined, 20_000, 'message stored');
     await waitUntil(
@@ -217,8 +221,34 @@ describe.each(testDatabaseKinds())('inbound Twilio media download (%s)', (kind) 
     const m = (await stored(res.sid))!;
     expect(m.attachments.map((a) => isStoredFileId(a.fileId))).toEqual([false, false, true]);
     expect(m.attachments[1]!.fileId.startsWith('twilio:')).toBe(true);
+    // Given up on at once, with why (the thread shows it instead of "fetching").
+    expect(m.attachments[0]!.unavailable).toMatch(/media is text\/html, expected image\/jpeg/);
+    expect(m.attachments[1]!.unavailable).toMatch(/larger than 65536 bytes/);
+    expect(m.attachments[2]!.unavailable).toBeUndefined();
     // Without Basic auth Twilio's media URL answers 401.
     const url = m.attachments[1]!.fileId.slice('twilio:'.length);
     expect((await fetch(url, { redirect: 'manual' })).status).toBe(401);
   }, 90_000);
+
+  it('marks media unavailable, with why, when the last attempt still fails', async () => {
+    await media.stop();
+    media = await startMedia({ attempts: 2 });
+    // Both attempts get a 503; a third would succeed, but there is none.
+    fake.failNext({ kind: 'status', status: 503 }, 2, 'media');
+    const res = await sendMms('flaky media', [
+      { contentType: 'image/png', bytes: randomBytes(200) },
+    ]);
+    expect(res.status).toBe(200);
+    await waitUntil(
+      async () => (await stored(res.sid))?.attachments[0]?.unavailable !== undefined,
+      30_000,
+      'media given up on',
+    );
+    const m = (await stored(res.sid))!;
+    expect(m.attachments[0]!.fileId.startsWith('twilio:')).toBe(true);
+    expect(m.attachments[0]!.unavailable).toMatch(/after 2 attempts: media answered HTTP 503/);
+    expect(media.stats).toMatchObject({ retried: 1, gaveUp: 1, stored: 0 });
+    // Retried once, then given up on: two requests reached Twilio's media URL.
+    expect(fake.mediaRequests.filter((r) => r.at === 'api')).toHaveLength(2);
+  }, 60_000);
 });

@@ -12,8 +12,10 @@
  * redirects to. The body is limited to `limitBytes` (the file store's 20 MB by default;
  * Content-Length and the bytes read), and its content type must be the one the webhook announced
  * (or a generic octet-stream). Transient failures (network, 408/429/5xx) fail the job, which
- * pg-boss retries with backoff; permanent ones (404, over the limit, wrong type) keep the
- * metadata attachment. The message never waits for its media.
+ * pg-boss retries with backoff; permanent ones (404, over the limit, wrong type, Twilio no longer
+ * connected), and transient ones on the last attempt, keep the metadata attachment marked
+ * `unavailable` with the reason, so the thread says the file could not be fetched instead of
+ * showing it as pending for ever. The message never waits for its media.
  */
 import { sql } from 'drizzle-orm';
 import type PgBoss from 'pg-boss';
@@ -65,7 +67,8 @@ export interface TwilioMediaWorkerOptions {
 export interface TwilioMediaWorker {
   /** Schedules the download of a stored inbound message's `twilio:` media (idempotent). */
   schedule(workspaceId: string, messageId: string): Promise<void>;
-  readonly stats: { stored: number; permanent: number; retried: number };
+  /** Media stored, failed for good, jobs retried, media given up on after the last attempt. */
+  readonly stats: { stored: number; permanent: number; retried: number; gaveUp: number };
   stop(): Promise<void>;
 }
 
@@ -125,11 +128,12 @@ export async function startTwilioMediaWorker(
 ): Promise<TwilioMediaWorker> {
   const log = o.logger.child({ component: 'twilio-media' });
   const clock = o.clock ?? Date.now;
-  const stats = { stored: 0, permanent: 0, retried: 0 };
+  const stats = { stored: 0, permanent: 0, retried: 0, gaveUp: 0 };
+  const attempts = Math.max(1, o.attempts ?? 8);
   const queue = {
     name: TWILIO_MEDIA_QUEUE,
     policy: 'standard' as const,
-    retryLimit: Math.max(0, (o.attempts ?? 8) - 1),
+    retryLimit: attempts - 1,
     retryDelay: o.retryDelaySeconds ?? 10,
     retryBackoff: true,
     expireInSeconds: 300,
@@ -137,7 +141,7 @@ export async function startTwilioMediaWorker(
   await o.boss.createQueue(TWILIO_MEDIA_QUEUE, queue);
   await o.boss.updateQueue(TWILIO_MEDIA_QUEUE, queue);
 
-  /** Swaps the `twilio:` attachments that were stored for the stored files. */
+  /** Swaps `twilio:` attachments for the stored files, or for themselves marked `unavailable`. */
   async function attach(job: TwilioMediaJobData, stored: Map<string, AttachmentValue>) {
     const now = clock();
     const stamp = await o.db.transaction(async (tx) => {
@@ -158,17 +162,28 @@ export async function startTwilioMediaWorker(
     if (stamp) await publishFacts(o.sync, stamp);
   }
 
-  /** One message: true when done (stored or permanently failed), false to retry. */
-  async function handle(job: TwilioMediaJobData): Promise<boolean> {
+  /**
+   * One message: true when done (stored, or given up on), false to retry. `last`: no retry
+   * follows, so media that still failed are marked unavailable.
+   */
+  async function handle(job: TwilioMediaJobData, last: boolean): Promise<boolean> {
     const [row] = await queryRows<{ attachments: AttachmentValue[] }>(
       o.db,
       sql`select attachments from message where id = ${job.messageId} and workspace_id = ${job.workspaceId}`,
     );
-    const pending = (row?.attachments ?? []).filter((a) => a.fileId.startsWith(PREFIX));
+    const pending = (row?.attachments ?? []).filter(
+      (a) => a.fileId.startsWith(PREFIX) && a.unavailable === undefined,
+    );
     if (pending.length === 0) return true;
+    const done = new Map<string, AttachmentValue>();
+    const giveUp = (a: AttachmentValue, why: string) =>
+      done.set(a.fileId, { ...a, unavailable: why });
     const account = await twilioAccountOfWorkspace(o.db, o.box, job.workspaceId);
-    if (!account) return true;
-    const stored = new Map<string, AttachmentValue>();
+    if (!account) {
+      for (const a of pending) giveUp(a, 'Twilio is no longer connected to this workspace.');
+      await attach(job, done);
+      return true;
+    }
     let retry = false;
     for (const a of pending) {
       const url = a.fileId.slice(PREFIX.length);
@@ -191,19 +206,27 @@ export async function startTwilioMediaWorker(
           createdBy: null,
           now: clock(),
         });
-        stored.set(a.fileId, { ...attachmentOf(file), name: a.name });
+        done.set(a.fileId, { ...attachmentOf(file), name: a.name });
         stats.stored++;
       } catch (err) {
         const permanent = err instanceof MediaDownloadError && err.permanent;
-        if (permanent) stats.permanent++;
-        else retry = true;
+        const reason = err instanceof Error ? err.message : String(err);
+        if (permanent) {
+          stats.permanent++;
+          giveUp(a, `Could not be fetched from Twilio: ${reason}.`);
+        } else if (last) {
+          stats.gaveUp++;
+          giveUp(a, `Could not be fetched from Twilio after ${attempts} attempts: ${reason}.`);
+        } else {
+          retry = true;
+        }
         log.warn(
-          { messageId: job.messageId, permanent, err: loggableError(err) },
+          { messageId: job.messageId, permanent, last, err: loggableError(err) },
           'Twilio media download failed',
         );
       }
     }
-    if (stored.size > 0) await attach(job, stored);
+    if (done.size > 0) await attach(job, done);
     if (retry) stats.retried++;
     return !retry;
   }
@@ -220,11 +243,15 @@ export async function startTwilioMediaWorker(
     });
   async function loop() {
     while (!stopped) {
-      let jobs: PgBoss.Job<TwilioMediaJobData>[] = [];
+      let jobs: PgBoss.JobWithMetadata<TwilioMediaJobData>[] = [];
       try {
-        jobs = await o.boss.fetch<TwilioMediaJobData>(TWILIO_MEDIA_QUEUE, { batchSize: 5 });
+        jobs = await o.boss.fetch<TwilioMediaJobData>(TWILIO_MEDIA_QUEUE, {
+          batchSize: 5,
+          includeMetadata: true,
+        });
         for (const job of jobs) {
-          const ok = await handle(job.data).catch((err: unknown) => {
+          const last = job.retryCount >= job.retryLimit;
+          const ok = await handle(job.data, last).catch((err: unknown) => {
             log.error({ err: loggableError(err) }, 'Twilio media job failed');
             return false;
           });

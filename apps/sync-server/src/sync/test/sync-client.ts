@@ -13,6 +13,8 @@ import {
 
 export class SyncTestClient {
   readonly frames: Frame[] = [];
+  /** Every message as received, in order. */
+  readonly raw: Uint8Array[] = [];
   /** Raw, undecodable messages (there should be none). */
   readonly garbage: Uint8Array[] = [];
   closed: { code: number; reason: string } | null = null;
@@ -21,6 +23,7 @@ export class SyncTestClient {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data: Buffer) => {
+      this.raw.push(new Uint8Array(data));
       const d = decodeFrame(new Uint8Array(data));
       if (d.ok) {
         this.frames.push(d.value);
@@ -107,11 +110,16 @@ export class SyncTestClient {
   }
 
   async hello(
-    opts: { cursor?: number; clientId?: number; clientVersion?: string } = {},
+    opts: {
+      cursor?: number;
+      clientId?: number;
+      clientVersion?: string;
+      protocolVersion?: number;
+    } = {},
   ): Promise<FrameOf<'welcome'>> {
     this.send({
       type: 'hello',
-      protocolVersion: PROTOCOL_VERSION,
+      protocolVersion: opts.protocolVersion ?? PROTOCOL_VERSION,
       clientVersion: opts.clientVersion ?? '1.0.0',
       installationClientId: opts.clientId ?? 1234,
       cursor: opts.cursor ?? 0,

@@ -40,7 +40,10 @@ export interface LeadQueryLayerOptions {
   planner?: PlannerOptions;
   /** Count cache tuning (count-cache.ts). */
   counts?: CountCacheOptions;
-  scores?: Pick<ScoreKeeperOptions, 'budgetMs' | 'maxBatch' | 'gapMs' | 'pollMs' | 'busyMs'>;
+  scores?: Pick<
+    ScoreKeeperOptions,
+    'budgetMs' | 'maxBatch' | 'gapMs' | 'pollMs' | 'busyMs' | 'paused'
+  >;
   /** Start the background indexer and score keeper (default true; tests drive them by hand). */
   background?: boolean;
   /** Catch-up mode tuning (catch-up-mode.ts). */
@@ -92,7 +95,7 @@ export function openLeadQueryLayer(
   sqlite.pragma('optimize = 0x10002');
   scores = new ScoreKeeper(sqlite, {
     ...o.scores,
-    paused: () => catchUp.paused(),
+    paused: () => catchUp.paused() || (o.scores?.paused?.() ?? false),
     log: o.log.child('scores'),
     now: o.now,
     config: o.scoring ?? (() => DEFAULT_LEAD_SETTINGS.scoring),

@@ -13,7 +13,12 @@ import { openDb, type OpenedDb } from '../../db.ts';
 import { createLogger } from '../../logger.ts';
 import { createLeadStore } from '../lead-store.ts';
 import { openLeadQueryLayer, type LeadQueryLayer } from './lead-query-layer.ts';
-import { ensureLeadQueryStructures, SEARCH_INDEX_VERSION } from './search-index.ts';
+import {
+  createSearchQueue,
+  ensureLeadQueryStructures,
+  SEARCH_FLUSH_SQL,
+  SEARCH_INDEX_VERSION,
+} from './search-index.ts';
 import { ftsMatch } from './search-text.ts';
 import { testLead } from './testing.ts';
 
@@ -166,6 +171,28 @@ describe('lead search (FTS5)', () => {
     expect(search('barb')).toEqual(['E']);
     const fts = db.sqlite.prepare(`SELECT count(*) FROM lead_fts`).pluck().get();
     expect(fts).toBe(3);
+  });
+
+  it('re-indexes queued leads from the queue, not by walking the lead table', () => {
+    // As on a big replica after an import: `lead` analysed while the queue was empty.
+    const many = Array.from({ length: 2000 }, (_, i) =>
+      testLead(`M${i}`, W, { firstName: 'Many', lastName: `Person${i}` }),
+    );
+    db.sqlite.transaction(() => many.forEach((l) => store.put(l)))();
+    layer.indexer.drain();
+    db.sqlite.exec('ANALYZE');
+    store.put(testLead('M7', W, { firstName: 'Renamed', lastName: 'Quixote' }));
+    const plan = (
+      db.sqlite.prepare(`EXPLAIN QUERY PLAN ${SEARCH_FLUSH_SQL}`).all(Number.MAX_SAFE_INTEGER) as {
+        detail: string;
+      }[]
+    ).map((r) => r.detail);
+    // The queue is the outer loop; each queued lead is one rowid probe of `lead`.
+    expect(plan[0]).toMatch(/^(SCAN|SEARCH) d\b/);
+    expect(plan).toContain('SEARCH l USING INTEGER PRIMARY KEY (rowid=?)');
+    expect(createSearchQueue(db.sqlite).flush(1000)).toBe(1);
+    expect(search('quixo')).toEqual(['M7']);
+    expect(search('person7')).not.toContain('M7');
   });
 
   it('treats search syntax as plain text', () => {

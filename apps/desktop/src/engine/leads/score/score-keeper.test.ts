@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { scoreLead } from '@sdr/domain';
 import type { ScoringConfig } from '@sdr/schema';
 import { openDb, type OpenedDb } from '../../db.ts';
+import { FactStore } from '../../inbox/fact-store.ts';
+import { messageFact } from '../../inbox/test/facts.ts';
 import { testLog, tempDir } from '../../test/harness.ts';
 import { createLeadStore } from '../lead-store.ts';
 import { testLead } from '../query/testing.ts';
@@ -36,12 +38,16 @@ afterEach(() => {
   }
 });
 
-function setup(config: { current: ScoringConfig | undefined }, dir = tempDir()) {
+function setup(
+  config: { current: ScoringConfig | undefined },
+  dir = tempDir(),
+  clock = { now: 1_700_000_000_000 },
+) {
   const db = openDb(dir);
   opened.push(db);
   const keeper = new ScoreKeeper(db.sqlite, {
     log: testLog,
-    now: () => 1_700_000_000_000,
+    now: () => clock.now,
     config: (ws) => (ws === W ? config.current : undefined),
     workspace: () => W,
   });
@@ -191,5 +197,117 @@ describe('score keeper', () => {
     expect(keeper.explain(W, 'B')).toBeNull();
     expect(keeper.explain(W, 'nope')).toBeNull();
     expect(keeper.scoresOf(['A', 'B', 'nope'])).toEqual(new Map([['A', 50]]));
+  });
+
+  it('counts replies, calls and opens from the messages it holds, as they come, change and age', () => {
+    const DAY = 86_400_000;
+    const clock = { now: 1_700_000_000_000 };
+    const config = {
+      current: {
+        fit: TITLE_ONLY.fit,
+        engagement: [
+          {
+            id: 'replied',
+            label: 'Replied',
+            event: 'reply',
+            windowDays: 7,
+            pointsPerEvent: 10,
+            maxPoints: 40,
+          },
+          {
+            id: 'opened',
+            label: 'Opened',
+            event: 'open',
+            windowDays: 30,
+            pointsPerEvent: 2,
+            maxPoints: 10,
+          },
+          {
+            id: 'called',
+            label: 'Called',
+            event: 'call',
+            windowDays: 30,
+            pointsPerEvent: 5,
+            maxPoints: 10,
+          },
+        ],
+      } as ScoringConfig | undefined,
+    };
+    const { db, keeper, store, queue, row } = setup(config, tempDir(), clock);
+    const facts = new FactStore(db.sqlite);
+    let seq = 0;
+    const message = (id: string, leadId: string, m: Record<string, unknown>) => {
+      const r = facts.apply(
+        W,
+        'message',
+        id,
+        messageFact({
+          id,
+          leadId,
+          workspaceId: W,
+          channel: 'email',
+          body: 'Hi',
+          createdAt: clock.now - DAY,
+          updatedAt: clock.now - DAY,
+          seq: ++seq,
+          ...m,
+        }),
+      );
+      if (r && 'error' in r) throw new Error(r.error);
+    };
+    store.put(testLead('A', W, { title: 'VP Sales' }));
+    store.put(testLead('B', W, { title: 'Intern' }));
+    keeper.drain();
+    expect(row('A')?.score).toBe(30);
+    expect(row('B')?.score).toBe(0);
+
+    // Two replies from A a day ago, one call with B, and one of our emails to B (not opened yet).
+    message('m1', 'A', {});
+    message('m2', 'A', { createdAt: clock.now - 2 * DAY });
+    message('m3', 'B', { kind: 'call', direction: 'out' });
+    message('m4', 'B', { direction: 'out', status: 'sent' });
+    // An internal note and an auto-reply count for nothing, and queue nothing.
+    message('m5', 'B', { kind: 'note', direction: 'internal' });
+    expect(queue()).toEqual([
+      { id: 'A', fields: 16 },
+      { id: 'B', fields: 16 },
+    ]);
+    keeper.drain();
+    expect(row('A')?.score).toBe(50);
+    expect(row('B')?.score).toBe(5);
+    expect(keeper.explain(W, 'A')?.breakdown.map((l) => [l.ruleId, l.points])).toEqual([
+      ['vp', 30],
+      ['replied', 20],
+    ]);
+
+    // The lead opens our email: that message now counts.
+    message('m4', 'B', {
+      direction: 'out',
+      status: 'sent',
+      openedAt: clock.now - 1000,
+      seq: ++seq,
+    });
+    expect(queue()).toEqual([{ id: 'B', fields: 16 }]);
+    keeper.drain();
+    expect(row('B')?.score).toBe(7);
+    // A message the lead's replica no longer holds no longer counts.
+    expect(facts.apply(W, 'message', 'm1', null)).not.toBeNull();
+    keeper.drain();
+    expect(row('A')?.score).toBe(40);
+
+    // Time alone: a week later the remaining reply has left its 7-day window.
+    clock.now += 6 * DAY;
+    expect(keeper.requeueExpired(W)).toBe(2);
+    keeper.drain();
+    expect(row('A')?.score).toBe(30);
+    expect(row('B')?.score).toBe(7);
+    // Nothing more is due until the next window edge.
+    expect(keeper.requeueExpired(W)).toBe(0);
+
+    // Without fit rules the score is the engagement alone (a call and an open).
+    config.current = { fit: [], engagement: config.current!.engagement };
+    keeper.checkConfig();
+    keeper.drain();
+    expect(row('B')?.score).toBe(7);
   });
 });

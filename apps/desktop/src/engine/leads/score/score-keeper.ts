@@ -14,13 +14,20 @@
  *   between batches, sized to a time budget from the measured cost per lead (smaller while the
  *   engine answers requests), so a rescore of 1M leads never holds the engine for long.
  *
- * Engagement rules add nothing yet (there are no events): the keeper scores with an empty history.
+ * - **Engagement** (a workspace with engagement rules): a lead's events come from its messages in
+ *   the engine's copy (`engagementEventsOf`: replies, calls, opens, clicks), and such a lead is
+ *   scored from scratch whenever it is queued. A message that counts queues its lead when it
+ *   arrives, changes or goes (`score-queue.ts`). Time alone changes engagement points (windows,
+ *   decay): the earliest `validUntil` of the workspace's scores is kept (`score_valid_until:<ws>`),
+ *   and once it has passed every lead with counting messages is queued again.
  */
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import {
+  engagementEventsOf,
   rescore,
   scoreLeadState,
+  type ActivityEvent,
   scoringConfigKey,
   type ScoreLine,
   type ScoreState,
@@ -28,7 +35,12 @@ import {
 } from '@sdr/domain';
 import type { ScoringConfig } from '@sdr/schema';
 import type { Logger } from '../../logger.ts';
-import { changedFieldsOf, ensureScoreQueue } from './score-queue.ts';
+import {
+  changedFieldsOf,
+  countsForEngagement,
+  ENGAGEMENT_BIT,
+  ensureScoreQueue,
+} from './score-queue.ts';
 
 export interface ScoreKeeperOptions {
   log: Logger;
@@ -53,7 +65,7 @@ export interface ScoreKeeperOptions {
   pollMs?: number;
   /** How long after a request the engine counts as busy (ms). */
   busyMs?: number;
-  /** True while the loop must wait (catch-up mode: leads are being loaded). */
+  /** True while the loop must wait (catch-up mode: leads are being loaded; an import writes). */
   paused?: () => boolean;
 }
 
@@ -85,12 +97,22 @@ interface QueuedRow extends FitRow {
   breakdown: string | null;
   config_key: string | null;
 }
+interface MessageRow {
+  id: string;
+  lead_id: string;
+  direction: 'in' | 'out' | 'internal';
+  kind: 'message' | 'note' | 'call' | 'auto_reply' | 'bounce';
+  created_at: number;
+  opened_at: number | null;
+  clicked_at: number | null;
+}
 interface SweepRow extends FitRow {
   rowid: number;
   config_key: string | null;
 }
 
 const NO_ENGAGEMENT = { points: 0, lines: [], events: [], validUntil: null } as const;
+const hasEngagement = (c: Config) => c.config.engagement.length > 0;
 
 const scoringLead = (r: FitRow): ScoringLead => ({
   title: r.title,
@@ -181,6 +203,18 @@ export class ScoreKeeper {
          ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
       ),
       delMeta: sqlite.prepare(`DELETE FROM lead_query_meta WHERE key = ?`),
+      messages: sqlite.prepare(
+        `SELECT m.id AS id, m.lead_id AS lead_id, m.direction AS direction, m.kind AS kind,
+           m.created_at AS created_at, m.opened_at AS opened_at, m.clicked_at AS clicked_at
+         FROM json_each(?) j CROSS JOIN message m ON m.workspace_id = ? AND m.lead_id = j.value
+         WHERE ${countsForEngagement('m')}`,
+      ),
+      requeueEngaged: sqlite.prepare(
+        `INSERT INTO lead_score_dirty (lead_rowid, fields)
+         SELECT DISTINCT l.rowid, ${ENGAGEMENT_BIT} FROM message m JOIN lead l ON l.id = m.lead_id
+         WHERE m.workspace_id = ? AND ${countsForEngagement('m')}
+           AND NOT EXISTS (SELECT 1 FROM lead_score_dirty d WHERE d.lead_rowid = l.rowid)`,
+      ),
       cursors: sqlite.prepare(
         `SELECT substr(key, 14) AS ws, value FROM lead_query_meta WHERE key LIKE 'score_cursor:%'`,
       ),
@@ -248,8 +282,9 @@ export class ScoreKeeper {
       const rows = this.s.queued.all(last) as QueuedRow[];
       const configs = new Map<string, Config | undefined>();
       const now = this.o.now();
+      for (const r of rows) if (!configs.has(r.ws)) configs.set(r.ws, this.configOf(r.ws));
+      const events = this.eventsOf(rows, configs);
       for (const r of rows) {
-        if (!configs.has(r.ws)) configs.set(r.ws, this.configOf(r.ws));
         const c = configs.get(r.ws);
         if (!c) {
           // Not known now: a full rescore scores it once the configuration is known again.
@@ -257,7 +292,14 @@ export class ScoreKeeper {
           continue;
         }
         const lead = scoringLead(r);
-        if (r.score !== null && r.config_key === c.hash) {
+        if (hasEngagement(c)) {
+          this.write(
+            r.id,
+            r.ws,
+            scoreLeadState(lead, events.get(r.id) ?? [], c.config, { now }),
+            c,
+          );
+        } else if (r.score !== null && r.config_key === c.hash) {
           const breakdown = parseLines(r.breakdown);
           const prev: ScoreState = {
             score: r.score,
@@ -319,11 +361,17 @@ export class ScoreKeeper {
       const n = this.sqlite.transaction(() => {
         const rows = this.s.sweep.all(cursor, ws, limit) as SweepRow[];
         const now = this.o.now();
+        const todo = rows.filter((r) => r.config_key !== c.hash);
+        const events = this.eventsOf(
+          todo.map((r) => ({ ...r, ws })),
+          new Map([[ws, c]]),
+        );
         // Queued writes of these leads are covered by this batch.
         const queued = this.s.any.get() !== undefined;
         for (const r of rows) {
           if (r.config_key !== c.hash) {
-            this.write(r.id, ws, scoreLeadState(scoringLead(r), [], c.config, { now }), c);
+            const state = scoreLeadState(scoringLead(r), events.get(r.id) ?? [], c.config, { now });
+            this.write(r.id, ws, state, c);
           }
           if (queued) this.s.dequeueOne.run(r.rowid);
         }
@@ -378,7 +426,8 @@ export class ScoreKeeper {
     if (!r || r.ws !== workspaceId) return null;
     const c = this.configOf(workspaceId);
     if (c && (r.score === null || r.config_key !== c.hash)) {
-      const state = scoreLeadState(scoringLead(r), [], c.config, { now: this.o.now() });
+      const events = this.eventsOf([{ ...r, id }], new Map([[workspaceId, c]])).get(id) ?? [];
+      const state = scoreLeadState(scoringLead(r), events, c.config, { now: this.o.now() });
       this.write(id, workspaceId, state, c);
       return { score: state.score, breakdown: [...state.breakdown] };
     }
@@ -389,6 +438,66 @@ export class ScoreKeeper {
 
   private write(id: string, ws: string, state: ScoreState, c: Config): void {
     this.s.put.run(id, ws, state.score, JSON.stringify(state.breakdown), c.hash);
+    const until = state.engagement.validUntil;
+    if (until !== null) {
+      const key = `score_valid_until:${ws}`;
+      const have = this.s.meta.get(key) as string | undefined;
+      if (have === undefined || until < Number(have)) this.s.setMeta.run(key, String(until));
+    }
+  }
+
+  /** The engagement events of these leads, for those whose workspace has engagement rules. */
+  private eventsOf(
+    rows: readonly { id: string; ws: string }[],
+    configs: ReadonlyMap<string, Config | undefined>,
+  ): Map<string, ActivityEvent[]> {
+    const ids = new Map<string, string[]>();
+    for (const r of rows) {
+      const c = configs.get(r.ws);
+      if (!c || !hasEngagement(c)) continue;
+      const list = ids.get(r.ws);
+      if (list) list.push(r.id);
+      else ids.set(r.ws, [r.id]);
+    }
+    const byLead = new Map<string, MessageRow[]>();
+    for (const [ws, list] of ids) {
+      for (const m of this.s.messages.all(JSON.stringify(list), ws) as MessageRow[]) {
+        const have = byLead.get(m.lead_id);
+        if (have) have.push(m);
+        else byLead.set(m.lead_id, [m]);
+      }
+    }
+    const out = new Map<string, ActivityEvent[]>();
+    for (const [leadId, messages] of byLead) {
+      out.set(
+        leadId,
+        engagementEventsOf(
+          messages.map((m) => ({
+            id: m.id,
+            direction: m.direction,
+            kind: m.kind,
+            createdAt: m.created_at,
+            openedAt: m.opened_at,
+            clickedAt: m.clicked_at,
+          })),
+        ),
+      );
+    }
+    return out;
+  }
+
+  /**
+   * Engagement points change with time alone (windows, decay): once the earliest `validUntil` of
+   * the workspace's scores has passed, every lead with messages that count is queued again.
+   */
+  requeueExpired(ws: string): number {
+    const key = `score_valid_until:${ws}`;
+    const until = this.s.meta.get(key) as string | undefined;
+    if (until === undefined || this.o.now() < Number(until)) return 0;
+    return this.sqlite.transaction(() => {
+      this.s.delMeta.run(key);
+      return this.s.requeueEngaged.run(ws).changes;
+    })();
   }
 
   private configOf(ws: string): Config | undefined {
@@ -422,7 +531,10 @@ export class ScoreKeeper {
     this.safely(() => {
       // Signed out, or the engine is still starting: nothing's configuration is known.
       if (this.o.workspace() === null) return;
-      if (performance.now() - this.lastCheck >= this.o.pollMs) this.checkConfig();
+      if (performance.now() - this.lastCheck >= this.o.pollMs) {
+        this.checkConfig();
+        this.requeueExpired(this.o.workspace()!);
+      }
       const busy = performance.now() - this.lastActivity < this.o.busyMs;
       const budget = busy ? this.o.budgetMs.busy : this.o.budgetMs.idle;
       const limit = Math.max(10, Math.min(this.o.maxBatch, Math.round(budget / this.msPerLead)));
