@@ -10,32 +10,14 @@
  * reports how many requests it made and completed, the latency percentiles and the non-2xx count.
  */
 import { spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { inboundSms, readLoadInput } from './load-common.ts';
 
-interface Input {
-  url: string;
-  accountSid: string;
-  authToken: string;
-  to: string;
-  froms: string[];
-  connections: number;
-  durationMs: number;
-  warmupMs: number;
-  duplicateRatio: number;
-}
-
-const input = JSON.parse(process.argv[2] ?? '{}') as Input;
+const input = readLoadInput();
 /** Requests prepared per second of load: more than the server can take on this machine. */
 const PREPARED_PER_S = 15_000;
-
-function sign(params: Record<string, string>): string {
-  let data = input.url;
-  for (const k of Object.keys(params).sort()) data += k + params[k];
-  return createHmac('sha1', input.authToken).update(data, 'utf8').digest('base64');
-}
 
 /**
  * `count` requests (`signature \t body` lines) and the MessageSid of each (null: a duplicate);
@@ -51,20 +33,8 @@ function prepare(tag: string, count: number): { lines: string[]; sids: (string |
       continue;
     }
     const sid = `SM${tag}${n.toString(16).padStart(15, '0')}${'0'.repeat(16)}`;
-    const params: Record<string, string> = {
-      AccountSid: input.accountSid,
-      ApiVersion: '2010-04-01',
-      Body: `Load message ${tag}-${n}`,
-      From: input.froms[n % input.froms.length]!,
-      MessageSid: sid,
-      NumMedia: '0',
-      NumSegments: '1',
-      SmsMessageSid: sid,
-      SmsSid: sid,
-      SmsStatus: 'received',
-      To: input.to,
-    };
-    lines.push(`${sign(params)}\t${new URLSearchParams(params).toString()}`);
+    const r = inboundSms(input, sid, n, `Load message ${tag}-${n}`);
+    lines.push(`${r.signature}\t${r.body}`);
     sids.push(sid);
   }
   return { lines, sids };

@@ -5,29 +5,11 @@
  * Input: one JSON argument; output: one JSON line (throughput, latency percentiles, statuses,
  * the unique MessageSids sent).
  */
-import { createHmac } from 'node:crypto';
 import http from 'node:http';
+import { inboundSms, readLoadInput } from './load-common.ts';
 
-interface Input {
-  url: string;
-  accountSid: string;
-  authToken: string;
-  to: string;
-  froms: string[];
-  connections: number;
-  durationMs: number;
-  warmupMs: number;
-  duplicateRatio: number;
-}
-
-const input = JSON.parse(process.argv[2] ?? '{}') as Input;
+const input = readLoadInput();
 const target = new URL(input.url);
-
-function sign(params: Record<string, string>): string {
-  let data = input.url;
-  for (const k of Object.keys(params).sort()) data += k + params[k];
-  return createHmac('sha1', input.authToken).update(data, 'utf8').digest('base64');
-}
 
 let counter = 0;
 const sent: { body: string; signature: string }[] = [];
@@ -42,21 +24,7 @@ function nextRequest(): { body: string; signature: string; sid: string | null } 
     n.toString(16).padStart(8, '0') +
     process.pid.toString(16).padStart(8, '0') +
     '0'.repeat(16);
-  const params: Record<string, string> = {
-    AccountSid: input.accountSid,
-    ApiVersion: '2010-04-01',
-    Body: `Load message ${n}`,
-    From: input.froms[n % input.froms.length]!,
-    MessageSid: sid,
-    NumMedia: '0',
-    NumSegments: '1',
-    SmsMessageSid: sid,
-    SmsSid: sid,
-    SmsStatus: 'received',
-    To: input.to,
-  };
-  const body = new URLSearchParams(params).toString();
-  const r = { body, signature: sign(params) };
+  const r = inboundSms(input, sid, n, `Load message ${n}`);
   if (sent.length < 50_000) sent.push(r);
   return { ...r, sid };
 }
