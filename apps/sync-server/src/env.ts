@@ -108,6 +108,8 @@ const SyncEnvSchema = z.object({
   /** How often the change-log compaction runs (ms), and how long update bytes are kept (ms). */
   SYNC_COMPACT_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
   SYNC_LOG_RETENTION_MS: z.coerce.number().int().min(0).default(600_000),
+  /** Changes in the catch-up page read ahead at `hello` (see sync-connection.ts). */
+  SYNC_FIRST_PAGE: z.coerce.number().int().min(1).max(10_000).default(1000),
 });
 
 export interface SyncEnv {
@@ -115,6 +117,7 @@ export interface SyncEnv {
   pollMs: number;
   compactIntervalMs: number;
   logRetentionMs: number;
+  firstPageLimit: number;
 }
 
 /** The sync settings (src/sync), parsed like `loadEnv`. */
@@ -133,6 +136,7 @@ export function loadSyncEnv(source: EnvSource): SyncEnv {
     pollMs: e.SYNC_POLL_MS,
     compactIntervalMs: e.SYNC_COMPACT_INTERVAL_MS,
     logRetentionMs: e.SYNC_LOG_RETENTION_MS,
+    firstPageLimit: e.SYNC_FIRST_PAGE,
   };
 }
 

@@ -66,6 +66,7 @@ export {
   leadFieldsFromSqlRow,
   leadFieldsToPgValues,
   leadFieldsToSqliteParams,
+  leadValueToSqliteParam,
   leadRowJsonSql,
 } from './records/lead-sql.ts';
 export type { LeadSqlColumn } from './records/lead-sql.ts';

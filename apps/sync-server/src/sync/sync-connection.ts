@@ -29,6 +29,7 @@ import type { SocketAuth } from './socket-auth.ts';
 type Variant = 'update' | 'state' | 'evict';
 /** How long a catch-up page read ahead waits to be asked for. */
 const READ_AHEAD_MS = 2_000;
+
 const encoded = new WeakMap<FanoutChange, Map<Variant, Uint8Array>>();
 
 /** The same change encodes to the same bytes for every connection that gets that variant. */
@@ -184,6 +185,10 @@ export class SyncConnection {
         readOnly: this.readOnly,
       }),
     );
+    // The client asks for the page after its cursor next: read a first, short one now (any
+    // request for at least that many takes it), so the database works during that round trip
+    // and the client starts storing sooner; the pages after it have the size the client asks for.
+    if (frame.cursor < sub.head) this.readAhead(frame.cursor, this.core.env.firstPageLimit);
     this.release();
   }
 
@@ -255,7 +260,8 @@ export class SyncConnection {
 
   private async catchup(frame: FrameOf<'catchupRequest'>): Promise<void> {
     const { afterSeq, limit } = frame;
-    // The page read ahead for exactly this request keeps its hold; any other read takes one.
+    // The page read ahead for this request (same cursor, no more changes than asked for) keeps
+    // its hold; any other read takes one.
     const ahead = this.takeReadAhead(afterSeq, limit);
     if (!ahead) this.hold();
     try {
@@ -298,7 +304,7 @@ export class SyncConnection {
 
   private takeReadAhead(afterSeq: number, limit: number): Promise<FrameOf<'catchupPage'>> | null {
     const a = this.ahead;
-    if (!a || a.afterSeq !== afterSeq || a.limit !== limit) {
+    if (!a || a.afterSeq !== afterSeq || a.limit > limit) {
       this.dropReadAhead();
       return null;
     }

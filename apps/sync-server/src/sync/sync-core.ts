@@ -20,6 +20,7 @@ export const DEFAULT_SYNC_ENV: SyncEnv = {
   pollMs: 2000,
   compactIntervalMs: 60_000,
   logRetentionMs: 600_000,
+  firstPageLimit: 1000,
 };
 
 export interface SyncCore {

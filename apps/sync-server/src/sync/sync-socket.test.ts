@@ -134,6 +134,44 @@ describe.each(testDatabaseKinds())('/sync socket (%s)', (kind) => {
     client.close();
   });
 
+  it('reads a short first page at hello for a client behind the head; a request for more takes it', async () => {
+    const s = await suite.start({ sync: { firstPageLimit: 2 } });
+    const admin = await signUp(s.api);
+    for (const firstName of ['Ada', 'Bea', 'Cy', 'Di', 'Ed']) {
+      const created = await s.api.post(
+        '/api/v1/leads',
+        { firstName },
+        { token: admin.accessToken },
+      );
+      expect(created.status).toBe(201);
+    }
+    const seqs = (p: FrameOf<'catchupPage'>) => p.changes.map((c) => c.seq);
+    const client = await SyncTestClient.connect(s.wsUrl, admin.accessToken);
+    await client.hello({ clientId: CLIENT });
+    let from = client.frames.length;
+    client.send({ type: 'catchupRequest', afterSeq: 0, limit: 100 });
+    const first = await client.waitType('catchupPage', from);
+    // The page read at hello: fewer changes than asked for, and not the last.
+    expect(seqs(first)).toEqual([1, 2]);
+    expect(first).toMatchObject({ done: false, nextSeq: 2 });
+    from = client.frames.length;
+    client.send({ type: 'catchupRequest', afterSeq: 2, limit: 100 });
+    const rest = await client.waitType('catchupPage', from);
+    expect(seqs(rest)).toEqual([3, 4, 5]);
+    expect(rest).toMatchObject({ done: true, nextSeq: 5 });
+    client.close();
+
+    // A first request for fewer changes than that page gets exactly what it asked for.
+    const small = await SyncTestClient.connect(s.wsUrl, admin.accessToken);
+    await small.hello({ clientId: CLIENT + 1 });
+    small.send({ type: 'catchupRequest', afterSeq: 0, limit: 1 });
+    const one = await small.waitType('catchupPage');
+    expect(seqs(one)).toEqual([1]);
+    expect(one.done).toBe(false);
+    expect((await small.catchup(1, 1)).changes.map((c) => c.seq)).toEqual([2, 3, 4, 5]);
+    small.close();
+  });
+
   it("applies a socket client's edit and shows it in REST", async () => {
     const { s, admin, client, leadId } = await setup();
     const { changes } = await client.catchup(0);

@@ -111,15 +111,17 @@ export function leadRowJsonSql(alias: string): string {
   return `json_build_object(${pairs.join(', ')})::text`;
 }
 
+/** One field value as a better-sqlite3 parameter of a column of this kind. */
+export function leadValueToSqliteParam(kind: ColumnKind, v: unknown): unknown {
+  if (kind === 'boolean') return v ? 1 : 0;
+  if (kind === 'json') return JSON.stringify(v);
+  if (kind === 'timestamp') return typeof v === 'number' && v > 0 ? v : null;
+  return v ?? null;
+}
+
 /** Parameters for better-sqlite3, in `LEAD_SQL_COLUMNS` order. */
 export function leadFieldsToSqliteParams(f: LeadFields): unknown[] {
-  return LEAD_SQL_COLUMNS.map(({ field, kind }) => {
-    const v = f[field] as unknown;
-    if (kind === 'boolean') return v ? 1 : 0;
-    if (kind === 'json') return JSON.stringify(v);
-    if (kind === 'timestamp') return typeof v === 'number' && v > 0 ? v : null;
-    return v ?? null;
-  });
+  return LEAD_SQL_COLUMNS.map(({ field, kind }) => leadValueToSqliteParam(kind, f[field]));
 }
 
 /** Values for a drizzle Postgres insert of the `lead` table (timestamps as `Date`). */

@@ -122,6 +122,23 @@ describe('sync protocol frames', () => {
     );
   });
 
+  it('decodes byte fields as views into the frame with copy: false, equal to the copies', () => {
+    fc.assert(
+      fc.property(frame, (f) => {
+        const bytes = encodeFrame(f);
+        expect(decodeFrame(bytes, { copy: false })).toEqual(decodeFrame(bytes));
+      }),
+      { numRuns: 200 },
+    );
+    const bytes = encodeFrame({ type: 'docSync', docName: 'lead:a', payload: new Uint8Array([7]) });
+    const view = decodeFrame(bytes, { copy: false });
+    const copy = decodeFrame(bytes);
+    if (!view.ok || view.value.type !== 'docSync' || !copy.ok || copy.value.type !== 'docSync')
+      throw new Error('expected a docSync frame');
+    expect(view.value.payload.buffer).toBe(bytes.buffer);
+    expect(copy.value.payload.buffer).not.toBe(bytes.buffer);
+  });
+
   it('ships a row given as JSON text as is to protocol 2 peers and as a row to protocol 1 peers', () => {
     const record = fc.record({
       seq,

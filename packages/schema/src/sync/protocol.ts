@@ -149,7 +149,10 @@ const fail = (message: string): never => {
 /** A lib0 decoder wrapper whose reads check bounds and meaning. */
 class Reader {
   private readonly d: decoding.Decoder;
-  constructor(bytes: Uint8Array) {
+  constructor(
+    bytes: Uint8Array,
+    private readonly copy: boolean,
+  ) {
     this.d = decoding.createDecoder(bytes);
   }
   private need(n: number): void {
@@ -177,7 +180,8 @@ class Reader {
   bytes(): Uint8Array {
     const len = this.peekLength();
     this.need(len);
-    return decoding.readVarUint8Array(this.d).slice();
+    const view = decoding.readVarUint8Array(this.d);
+    return this.copy ? view.slice() : view;
   }
   /** A record change's row: absent, any-encoded or JSON text (`ROW_*`). */
   row(): unknown {
@@ -322,11 +326,18 @@ function readFrame(r: Reader, type: FrameType): Frame {
   }
 }
 
-/** Decodes one frame from untrusted bytes. Never throws. */
-export function decodeFrame(bytes: Uint8Array): DecodeResult<Frame> {
+/**
+ * Decodes one frame from untrusted bytes. Never throws. Byte fields (updates, payloads) are
+ * copies unless `copy: false`: then they are views into `bytes`, for a caller that uses them
+ * before `bytes` is reused and does not keep them (a kept view keeps all of `bytes` alive).
+ */
+export function decodeFrame(
+  bytes: Uint8Array,
+  options: { copy?: boolean } = {},
+): DecodeResult<Frame> {
   if (bytes.length === 0) return { ok: false, error: { code: 'empty', message: 'empty frame' } };
   try {
-    const r = new Reader(bytes);
+    const r = new Reader(bytes, options.copy ?? true);
     const id = r.uint('frame type');
     const type = TYPE_BY_ID.get(id);
     if (type === undefined)

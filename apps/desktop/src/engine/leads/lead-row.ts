@@ -4,7 +4,12 @@
  * projection of a decoded doc. Both end up as `LeadColumns`.
  */
 import type * as Y from 'yjs';
-import { LEAD_SQL_COLUMNS, leadRecord, type LeadFields } from '@sdr/schema';
+import {
+  LEAD_SQL_COLUMNS,
+  leadRecord,
+  leadValueToSqliteParam,
+  type LeadFields,
+} from '@sdr/schema';
 import { projectLead } from '@sdr/schema/sync';
 import type { LeadDto } from '../../shared/contract.ts';
 
@@ -28,8 +33,10 @@ export function columnsFromDoc(doc: Y.Doc): LeadColumns {
 /** Each column's field, type guard and default, worked out once. */
 const SERVER_ROW_COLUMNS = LEAD_SQL_COLUMNS.map(({ field, kind }) => ({
   field,
+  kind,
   guard: kind,
   default: leadRecord.fields[field].default,
+  fix: field === 'tags' ? ('tags' as const) : field === 'custom' ? ('custom' as const) : null,
 }));
 
 function guard(kind: string, v: unknown): boolean {
@@ -53,18 +60,43 @@ function guard(kind: string, v: unknown): boolean {
  */
 export function columnsFromServerRow(row: Readonly<Record<string, unknown>>): LeadColumns {
   const out: Record<string, unknown> = {};
-  for (const c of SERVER_ROW_COLUMNS) {
-    const v = row[c.field];
-    const d = c.default;
-    out[c.field] = v !== undefined && guard(c.guard, v) && (v !== null || d === null) ? v : d;
-  }
-  const tags = out.tags;
-  if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) out.tags = [];
-  if (Array.isArray(out.custom)) out.custom = {};
-  const version = row.schemaVersion;
-  out.schemaVersion =
-    typeof version === 'number' && Number.isInteger(version) ? version : leadRecord.version;
+  for (const c of SERVER_ROW_COLUMNS) out[c.field] = serverValue(c, row);
+  out.schemaVersion = serverSchemaVersion(row);
   return out as unknown as LeadColumns;
+}
+
+/**
+ * `columnsFromServerRow` straight to the lead-store's field parameters (`LEAD_SQL_COLUMNS`
+ * order, as `leadFieldsToSqliteParams` makes them): the initial sync's insert, without the
+ * columns object in between.
+ */
+export function serverRowSqliteParams(row: Readonly<Record<string, unknown>>): unknown[] {
+  const out = new Array<unknown>(SERVER_ROW_COLUMNS.length);
+  for (let i = 0; i < SERVER_ROW_COLUMNS.length; i++) {
+    const c = SERVER_ROW_COLUMNS[i]!;
+    out[i] = leadValueToSqliteParam(c.kind, serverValue(c, row));
+  }
+  return out;
+}
+
+/** A shipped field's value when it has the field's type, else the field's default. */
+function serverValue(
+  c: (typeof SERVER_ROW_COLUMNS)[number],
+  row: Readonly<Record<string, unknown>>,
+): unknown {
+  const v = row[c.field];
+  const d = c.default;
+  const out = v !== undefined && guard(c.guard, v) && (v !== null || d === null) ? v : d;
+  if (c.fix === 'tags') {
+    return Array.isArray(out) && out.every((t) => typeof t === 'string') ? out : [];
+  }
+  if (c.fix === 'custom' && Array.isArray(out)) return {};
+  return out;
+}
+
+export function serverSchemaVersion(row: Readonly<Record<string, unknown>>): number {
+  const version = row.schemaVersion;
+  return typeof version === 'number' && Number.isInteger(version) ? version : leadRecord.version;
 }
 
 /** `updatedAt` of a server row when it carries one (ms number, ISO string or Date). */

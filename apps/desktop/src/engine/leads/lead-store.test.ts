@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LEAD_FIELD_NAMES, leadFieldsToSqliteParams } from '@sdr/schema';
 import { openDb } from '../db.ts';
 import { createLeadStore } from './lead-store.ts';
 import { ensureLeadQueryStructures } from './query/search-index.ts';
-import type { StoredLead } from './lead-row.ts';
+import { columnsFromServerRow, serverRowSqliteParams, type StoredLead } from './lead-row.ts';
 
 const full: StoredLead = {
   id: 'L1',
@@ -86,5 +88,40 @@ describe('lead store (real SQLite)', () => {
     store.put({ ...full, yState: new Uint8Array([9]), firstName: 'Ada B.' });
     store.put({ ...full, yState: new Uint8Array([8]), firstName: 'Ada C.' });
     expect(store.get('L1')?.firstName).toBe('Ada C.');
+  });
+
+  it('stores a shipped row exactly as its columns would be stored, whatever its values', () => {
+    const { sqlite } = open();
+    const store = createLeadStore(sqlite);
+    // Any JSON-ish value in any field: a wrong type reads as the field's default either way.
+    const value = fc.oneof(
+      fc.constant(undefined),
+      fc.constant(null),
+      fc.boolean(),
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.string({ maxLength: 8 }),
+      fc.array(fc.oneof(fc.string({ maxLength: 4 }), fc.integer()), { maxLength: 3 }),
+      fc.dictionary(fc.string({ maxLength: 4 }), fc.oneof(fc.string(), fc.integer()), {
+        maxKeys: 3,
+      }),
+    );
+    const row = fc.record(
+      Object.fromEntries([...LEAD_FIELD_NAMES, 'schemaVersion'].map((f) => [f, value] as const)),
+      { requiredKeys: [] },
+    );
+    let n = 0;
+    fc.assert(
+      fc.property(row, (r) => {
+        expect(serverRowSqliteParams(r)).toEqual(leadFieldsToSqliteParams(columnsFromServerRow(r)));
+        const meta = { workspaceId: 'W', seq: 3, yState: new Uint8Array([4, 5]), updatedAt: 9 };
+        const id = `S${++n}`;
+        expect(store.insertServerRowIfNew({ ...meta, id }, r)).toBe(true);
+        expect(store.insertServerRowIfNew({ ...meta, id, seq: 4 }, r)).toBe(false);
+        store.put({ ...meta, id: `P${n}`, ...columnsFromServerRow(r) });
+        expect(store.get(id)).toEqual({ ...store.get(`P${n}`), id });
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { LEAD_SQL_COLUMNS, leadFieldsFromSqlRow, leadFieldsToSqliteParams } from '@sdr/schema';
-import type { StoredLead } from './lead-row.ts';
+import { serverRowSqliteParams, serverSchemaVersion, type StoredLead } from './lead-row.ts';
 
 interface LeadMetaSqlRow {
   id: string;
@@ -104,9 +104,25 @@ export function createLeadStore(sqlite: Database.Database) {
     put(lead: StoredLead): void {
       upsert.run(...toParams(lead));
     },
-    /** Inserts a lead not stored yet; false (and nothing written) when it exists. */
-    insertIfNew(lead: StoredLead): boolean {
-      return insertNew.run(...toParams(lead)).changes > 0;
+    /**
+     * Inserts a lead not stored yet from a row the server shipped (`columnsFromServerRow`);
+     * false (and nothing written) when it exists.
+     */
+    insertServerRowIfNew(
+      meta: Pick<StoredLead, 'id' | 'workspaceId' | 'seq' | 'yState' | 'updatedAt'>,
+      row: Readonly<Record<string, unknown>>,
+    ): boolean {
+      return (
+        insertNew.run(
+          meta.id,
+          meta.workspaceId,
+          ...serverRowSqliteParams(row),
+          serverSchemaVersion(row),
+          meta.seq,
+          meta.yState,
+          meta.updatedAt,
+        ).changes > 0
+      );
     },
     remove(id: string): boolean {
       return remove.run(id).changes > 0;

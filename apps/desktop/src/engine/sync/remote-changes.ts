@@ -78,15 +78,14 @@ function applyRecord(
   const incoming = change.update;
   if (change.row && incoming) {
     // Fast path (all of initial sync): a lead not stored yet is one INSERT.
-    const fresh = {
+    const meta = {
       id,
       workspaceId,
       seq: change.seq,
       yState: incoming,
       updatedAt: serverUpdatedAt(change.row) ?? replica.now(),
-      ...columnsFromServerRow(change.row),
     };
-    if (replica.leads.insertIfNew(fresh)) return true;
+    if (replica.leads.insertServerRowIfNew(meta, change.row)) return true;
   }
   const existing = replica.leads.state(id);
   const state =

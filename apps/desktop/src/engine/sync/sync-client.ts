@@ -219,7 +219,10 @@ export class SyncClient {
 
   private onMessage(data: Buffer): void {
     if (this.stopped) return;
-    const decoded = decodeFrame(new Uint8Array(data.buffer, data.byteOffset, data.length));
+    // Views, not copies: a page's updates are stored (SQLite copies them) or merged, not kept.
+    const decoded = decodeFrame(new Uint8Array(data.buffer, data.byteOffset, data.length), {
+      copy: false,
+    });
     if (!decoded.ok) {
       this.o.log.warn('unreadable sync frame', { code: decoded.error.code });
       return;
