@@ -4,12 +4,7 @@
  * projection of a decoded doc. Both end up as `LeadColumns`.
  */
 import type * as Y from 'yjs';
-import {
-  LEAD_SQL_COLUMNS,
-  leadRecord,
-  leadValueToSqliteParam,
-  type LeadFields,
-} from '@sdr/schema';
+import { LEAD_SQL_COLUMNS, leadRecord, leadValueToSqliteParam, type LeadFields } from '@sdr/schema';
 import { projectLead } from '@sdr/schema/sync';
 import type { LeadDto } from '../../shared/contract.ts';
 
