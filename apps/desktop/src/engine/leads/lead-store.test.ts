@@ -124,4 +124,40 @@ describe('lead store (real SQLite)', () => {
       { numRuns: 300 },
     );
   });
+
+  it('pages by either sort, with or without deleted leads, in order at every offset', () => {
+    const { sqlite } = open();
+    const store = createLeadStore(sqlite);
+    const names = ['ada', 'Bea', 'cy', 'Ada', 'bea', 'Di'];
+    for (let i = 0; i < 30; i++) {
+      store.put({
+        ...full,
+        id: `L${String(i).padStart(2, '0')}`,
+        firstName: names[(i * 5) % names.length]!,
+        lastName: names[i % names.length]!,
+        updatedAt: 1000 + (i % 7), // ties, broken by id
+        deleted: i % 4 === 0,
+      });
+    }
+    store.put({ ...full, id: 'OTHER', workspaceId: 'V' });
+    const all = [...Array(30).keys()].map((i) => store.get(`L${String(i).padStart(2, '0')}`)!);
+    const lower = (v: string) => v.toLowerCase();
+    const cmp = {
+      updatedAt: (a: StoredLead, b: StoredLead) =>
+        b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : 1),
+      name: (a: StoredLead, b: StoredLead) =>
+        lower(a.lastName).localeCompare(lower(b.lastName)) ||
+        lower(a.firstName).localeCompare(lower(b.firstName)) ||
+        (a.id < b.id ? -1 : 1),
+    };
+    for (const sort of ['updatedAt', 'name'] as const) {
+      for (const includeDeleted of [false, true]) {
+        const expected = all.filter((l) => includeDeleted || !l.deleted).sort(cmp[sort]);
+        for (const offset of [0, 7, 20, 29]) {
+          const got = store.list('W', { sort, offset, limit: 8, includeDeleted });
+          expect(got.map((l) => l.id)).toEqual(expected.slice(offset, offset + 8).map((l) => l.id));
+        }
+      }
+    }
+  });
 });

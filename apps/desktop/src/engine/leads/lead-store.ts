@@ -75,15 +75,22 @@ export function createLeadStore(sqlite: Database.Database) {
     `SELECT count(*) AS n FROM lead WHERE workspace_id = ? AND deleted = 0`,
   );
   const countAll = sqlite.prepare(`SELECT count(*) AS n FROM lead WHERE workspace_id = ?`);
-  const page = (sort: LeadSort, includeDeleted: boolean) =>
-    sqlite.prepare(
-      `SELECT ${COLUMN_LIST} FROM lead WHERE workspace_id = ? ${includeDeleted ? '' : 'AND deleted = 0'}
-       ORDER BY ${
-         sort === 'name'
-           ? 'last_name COLLATE NOCASE, first_name COLLATE NOCASE, id'
-           : 'updated_at DESC, id'
-       } LIMIT ? OFFSET ?`,
+  // The page's rowids first, its rows after: sorting whole rows carries every row's Yjs state
+  // through the sorter. Without a sort index (right after an initial sync, before catch-up mode
+  // has rebuilt it) that took ~0.7 s at 100k leads against ~0.05 s, and a deep page with the
+  // index ~0.28 s against ~0.05 s.
+  const page = (sort: LeadSort, includeDeleted: boolean) => {
+    const order =
+      sort === 'name'
+        ? 'last_name COLLATE NOCASE, first_name COLLATE NOCASE, id'
+        : 'updated_at DESC, id';
+    return sqlite.prepare(
+      `SELECT ${COLUMN_LIST} FROM lead WHERE rowid IN (
+         SELECT rowid FROM lead WHERE workspace_id = ? ${includeDeleted ? '' : 'AND deleted = 0'}
+         ORDER BY ${order} LIMIT ? OFFSET ?)
+       ORDER BY ${order}`,
     );
+  };
   const pages = {
     'updatedAt:live': page('updatedAt', false),
     'updatedAt:all': page('updatedAt', true),
