@@ -15,6 +15,11 @@ const str = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 70 }),
   fc.constantFrom('', 'a', 'é', '日本', '\u0000', 'x'.repeat(64), 'x'.repeat(65), 'ab\u007f'),
 );
+/** Longer than the ASCII path, and (beyond 21,845 units) than the encoding scratch. */
+const longStr = fc.oneof(
+  fc.string({ unit: 'binary', minLength: 65, maxLength: 2000 }),
+  fc.string({ unit: 'binary', minLength: 21_800, maxLength: 22_000 }),
+);
 const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   v: fc.oneof(
     { depthSize: 'small' },
@@ -67,6 +72,13 @@ describe('any codec', () => {
         );
       }),
       { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(longStr, (s) => {
+        const ours = Buffer.from(bytesOf((e) => writeString(e, s)));
+        expect(ours.equals(bytesOf((e) => encoding.writeVarString(e, s)))).toBe(true);
+      }),
+      { numRuns: 100 },
     );
   });
 

@@ -2,15 +2,19 @@
  * lib0's `writeAny`/`readAny` and `writeVarString`/`readVarString`, byte for byte, with short
  * ASCII strings (every key and most values of a lead row, doc names) copied in JavaScript. lib0
  * hands every string to the native TextEncoder/TextDecoder, and that call cost more than the
- * rest of a catch-up page's encoding and decoding: ~70 strings per lead row. Anything else (longer
- * or non-ASCII strings, numbers, booleans, bytes, malformed input) goes through lib0 itself, so
- * values and errors are the same.
+ * rest of a catch-up page's encoding and decoding: ~70 strings per lead row. Longer strings (a
+ * catch-up row's JSON text) are encoded natively and copied in one call, where lib0 writes the
+ * encoded bytes one function call per byte. Anything else (numbers, booleans, bytes, malformed
+ * input) goes through lib0 itself, so values and errors are the same.
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 
 /** Strings up to this length are tried on the ASCII path. */
 const SHORT = 64;
+const utf8 = new TextEncoder();
+/** Encoding scratch for strings up to a third of its size (at most 3 UTF-8 bytes per UTF-16 unit). */
+const scratch = new Uint8Array(64 * 1024);
 
 export function writeString(e: encoding.Encoder, s: string): void {
   if (s.length <= SHORT) {
@@ -28,7 +32,14 @@ export function writeString(e: encoding.Encoder, s: string): void {
       return;
     }
   }
-  encoding.writeVarString(e, s);
+  // lib0's layout (byte length, then UTF-8; a lone surrogate becomes U+FFFD, as with lib0).
+  if (s.length * 3 <= scratch.length) {
+    const { written } = utf8.encodeInto(s, scratch);
+    encoding.writeVarUint(e, written);
+    encoding.writeUint8Array(e, scratch.subarray(0, written));
+  } else {
+    encoding.writeVarUint8Array(e, utf8.encode(s));
+  }
 }
 
 export function readString(d: decoding.Decoder): string {
